@@ -1,0 +1,1 @@
+//! Near-duplicate detection: verified pairs and groups.

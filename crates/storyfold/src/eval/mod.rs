@@ -1,0 +1,1 @@
+//! Clustering evaluation metrics and gold-label reading.

@@ -1,0 +1,1 @@
+//! Document fingerprints: exact hash, MinHash, SimHash, sentence hashes.

@@ -1,0 +1,1 @@
+//! Reading articles from JSONL, CSV and directories of text files.

@@ -1,0 +1,22 @@
+//! storyfold: fold a pile or a stream of news articles into stories.
+//!
+//! The crate is laid out as the pipeline it implements:
+//!
+//! * [`ingest`]: read articles from JSONL (optionally gzipped, or stdin), CSV, or a
+//!   directory of `.txt` files, with precise errors for malformed input.
+//! * [`text`]: normalization (NFKC, quote/dash/whitespace folding, case folding),
+//!   boilerplate removal, sentence segmentation and word tokenization.
+//! * [`fingerprint`]: exact hashes, MinHash signatures over word shingles, SimHash and
+//!   per-sentence hashes.
+//! * [`index`]: candidate retrieval (LSH banding over MinHash signatures).
+//! * [`dedup`]: verified near-duplicate pairs and groups with a representative each.
+//! * [`eval`]: clustering metrics (pairwise, B-cubed, ARI, NMI) against gold labels.
+//!
+//! The `storyfold` command-line tool is a thin shell over this API.
+
+pub mod dedup;
+pub mod eval;
+pub mod fingerprint;
+pub mod index;
+pub mod ingest;
+pub mod text;

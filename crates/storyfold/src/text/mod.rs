@@ -1,0 +1,1 @@
+//! Text preparation: normalization, boilerplate removal, segmentation, tokenization.
