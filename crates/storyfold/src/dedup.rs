@@ -1,1 +1,0 @@
-//! Near-duplicate detection: verified pairs and groups.

@@ -1,0 +1,92 @@
+//! Parsing of publication dates.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+
+/// Parse a publication date.
+///
+/// Accepted forms (surrounding whitespace is ignored):
+/// * RFC 3339, e.g. `2021-07-17T10:30:00+02:00` or `2021-07-17 10:30:00Z`;
+/// * `YYYY-MM-DD`, taken as midnight UTC;
+/// * `YYYY-MM-DDTHH:MM:SS` and `YYYY-MM-DD HH:MM:SS` (optionally with fractional
+///   seconds) without an offset, taken as UTC;
+/// * RFC 2822, e.g. `Sat, 17 Jul 2021 10:30:00 +0200` (common in RSS feeds).
+///
+/// An empty string is `Ok(None)`. Anything else, including impossible dates such as
+/// `2021-02-30` or month 13, is an error message.
+pub fn parse_date(s: &str) -> Result<Option<DateTime<FixedOffset>>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Ok(Some(d));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        if s.len() == 10 {
+            return Ok(Some(utc(d.and_time(chrono::NaiveTime::MIN))));
+        }
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Ok(Some(utc(d)));
+        }
+    }
+    if let Ok(d) = DateTime::parse_from_rfc2822(s) {
+        return Ok(Some(d));
+    }
+    Err(format!(
+        "cannot parse {s:?} as a date (expected RFC 3339 or YYYY-MM-DD)"
+    ))
+}
+
+fn utc(d: NaiveDateTime) -> DateTime<FixedOffset> {
+    DateTime::<Utc>::from_naive_utc_and_offset(d, Utc).fixed_offset()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> String {
+        parse_date(s)
+            .expect("valid date")
+            .expect("non-empty date")
+            .to_rfc3339()
+    }
+
+    #[test]
+    fn accepted_forms() {
+        assert_eq!(p("2021-07-17"), "2021-07-17T00:00:00+00:00");
+        assert_eq!(
+            p(" 2021-07-17T10:30:00+02:00 "),
+            "2021-07-17T10:30:00+02:00"
+        );
+        assert_eq!(p("2021-07-17T10:30:00Z"), "2021-07-17T10:30:00+00:00");
+        assert_eq!(p("2021-07-17T10:30:00"), "2021-07-17T10:30:00+00:00");
+        assert_eq!(p("2021-07-17 10:30:00"), "2021-07-17T10:30:00+00:00");
+        assert_eq!(p("2021-07-17 10:30:00.5"), "2021-07-17T10:30:00.500+00:00");
+        assert_eq!(
+            p("Sat, 17 Jul 2021 10:30:00 +0200"),
+            "2021-07-17T10:30:00+02:00"
+        );
+    }
+
+    #[test]
+    fn empty_is_none() {
+        assert_eq!(parse_date("  "), Ok(None));
+    }
+
+    #[test]
+    fn impossible_and_garbage_dates_are_errors() {
+        for bad in [
+            "2021-02-30",
+            "2021-13-01",
+            "2021-07-17T25:00:00",
+            "yesterday",
+            "2021-7-1x",
+            "17/07/2021",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+}
