@@ -1,1 +1,13 @@
-//! Clustering evaluation metrics and gold-label reading.
+//! Clustering evaluation: gold-label reading and comparison metrics.
+//!
+//! * [`read_labels`] reads a labelling (item id -> cluster label) from TSV, flat JSONL,
+//!   or storyfold dedup-group / story JSONL (see [`labels`] for the formats).
+//! * [`evaluate`] compares a predicted labelling with a gold labelling and returns a
+//!   [`Report`] with pairwise and B-cubed precision/recall/F1, the adjusted Rand index
+//!   and normalized mutual information (see [`metrics`] for definitions and edge cases).
+
+pub mod labels;
+pub mod metrics;
+
+pub use labels::{read_labels, read_labels_from, LabelError, LabelOptions};
+pub use metrics::{evaluate, Labels, Prf, Report};
