@@ -1,1 +1,46 @@
-fn main(){}
+//! The `storyfold` command-line tool: a thin shell over the `storyfold` engine crate.
+//!
+//! Each subcommand lives in its own module under `cmd/`; shared input options, output
+//! helpers and progress reporting live in `common.rs`.
+
+mod cmd;
+mod common;
+
+use clap::{Parser, Subcommand};
+
+/// Fold news articles into stories: near-duplicates, rewrites, origin and derivation.
+#[derive(Parser)]
+#[command(name = "storyfold", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Worker threads (default: all cores).
+    #[arg(long, global = true)]
+    threads: Option<usize>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Find near-duplicate groups (MinHash + LSH, verified) and optionally write a deduplicated corpus.
+    Dedup(cmd::dedup::Args),
+    /// Compare a predicted grouping with gold labels (pairwise, B-cubed, ARI, NMI).
+    Eval(cmd::eval::Args),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Some(n) = cli.threads {
+        // Only fails when a global pool already exists, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    let result = match cli.command {
+        Command::Dedup(args) => cmd::dedup::run(args),
+        Command::Eval(args) => cmd::eval::run(args),
+    };
+    if let Err(err) = result {
+        eprintln!("storyfold: error: {err:#}");
+        std::process::exit(1);
+    }
+}

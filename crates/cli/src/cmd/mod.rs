@@ -1,0 +1,4 @@
+//! Subcommands.
+
+pub mod dedup;
+pub mod eval;
