@@ -1,0 +1,341 @@
+//! Word tokenization of normalized text (input of shingling, MinHash and SimHash).
+//!
+//! Rules, applied by [`for_each_token`] / [`tokens`]:
+//!
+//! * **Unicode words** (UAX #29 word boundaries, `unicode-segmentation`'s
+//!   `unicode_word_indices`): a token is a word segment containing at least one letter or digit.
+//!   UAX #29 keeps together `don't`, `u.s` (letters joined by `.`, `'` or `:`), `3.5`, `1,000`
+//!   (digits joined by `.`, `,`, `;` or `'`), letter/digit mixes such as `covid19`, and words
+//!   joined by underscores (`foo_bar`). Everything else (spaces, punctuation, symbols, emoji)
+//!   separates tokens and is never part of one; `e.g.` yields `e.g`, `5:30` yields `5` and `30`.
+//! * **Scripts written without spaces** — Han (CJK ideographs), Hiragana, Katakana, Thai, Lao,
+//!   Khmer, Myanmar — are emitted as **overlapping character bigrams** over each maximal run of
+//!   such characters (`東京都` → `東京`, `京都`); a run of a single character is emitted alone.
+//!   A run ends at any other character (space, punctuation, Latin letter, digit, ...).
+//! * Tokens are sub-slices of the input (no allocation); they are produced in text order.
+//!
+//! Tokenization does not change case or fold anything: run [`normalize`](super::normalize())
+//! first.
+//!
+//! **ASCII fast path**: ASCII text is split by a byte loop implementing exactly the UAX #29
+//! rules above for ASCII (letters/digits/underscore runs; `:` `.` `'` between two letters;
+//! `.` `,` `;` `'` between two digits). Mixed text is cut at ASCII whitespace (which UAX #29
+//! never joins across) and only the non-ASCII pieces go through the Unicode segmenter. A property
+//! test checks the fast path against the plain Unicode path.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Call `f` with every token of `s`, in order (see the [module docs](self) for the rules).
+///
+/// ```
+/// use storyfold::text::for_each_token;
+/// let mut seen = Vec::new();
+/// for_each_token("don't pay $3.5m to 東京都", |t| seen.push(t));
+/// assert_eq!(seen, ["don't", "pay", "3.5m", "to", "東京", "京都"]);
+/// ```
+pub fn for_each_token<'a>(s: &'a str, mut f: impl FnMut(&'a str)) {
+    if s.is_ascii() {
+        ascii_words(s, &mut f);
+        return;
+    }
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && is_ascii_ws(bytes[i]) {
+            i += 1;
+        }
+        let start = i;
+        let mut ascii = true;
+        while i < bytes.len() && !is_ascii_ws(bytes[i]) {
+            ascii &= bytes[i].is_ascii();
+            i += 1;
+        }
+        if start < i {
+            // `start` and `i` sit next to ASCII bytes, so they are char boundaries.
+            let chunk = &s[start..i];
+            if ascii {
+                ascii_words(chunk, &mut f);
+            } else {
+                unicode_words(chunk, &mut f);
+            }
+        }
+    }
+}
+
+/// Collect the tokens of `s` (see [`for_each_token`]).
+pub fn tokens(s: &str) -> Vec<&str> {
+    let mut v = Vec::new();
+    for_each_token(s, |t| v.push(t));
+    v
+}
+
+/// True for characters of scripts written without spaces between words, which are tokenized
+/// into overlapping character bigrams: Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar.
+pub fn is_bigram_script(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x0E00..=0x0EFF            // Thai, Lao
+        | 0x1000..=0x109F          // Myanmar
+        | 0x1780..=0x17FF          // Khmer
+        | 0x19E0..=0x19FF          // Khmer symbols
+        | 0x3005 | 0x3007          // ideographic iteration mark, ideographic zero
+        | 0x3021..=0x3029          // Hangzhou numerals
+        | 0x3038..=0x303B          // more Han marks
+        | 0x3040..=0x309F          // Hiragana
+        | 0x30A0..=0x30FF          // Katakana
+        | 0x31F0..=0x31FF          // Katakana phonetic extensions
+        | 0x3400..=0x4DBF          // CJK extension A
+        | 0x4E00..=0x9FFF          // CJK unified ideographs
+        | 0xA9E0..=0xA9FF          // Myanmar extended-B
+        | 0xAA60..=0xAA7F          // Myanmar extended-A
+        | 0xF900..=0xFAFF          // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F          // half-width Katakana
+        | 0x1AFF0..=0x1B16F        // Kana extended / supplement / small Kana
+        | 0x20000..=0x3FFFF // CJK extensions B.. and compatibility supplement
+    )
+}
+
+#[inline]
+fn is_ascii_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+}
+
+/// Word-break class of an ASCII byte, as far as the UAX #29 word rules care.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Letter,
+    Digit,
+    Underscore,
+    Other,
+}
+
+#[inline]
+fn class(b: u8) -> Class {
+    if b.is_ascii_alphabetic() {
+        Class::Letter
+    } else if b.is_ascii_digit() {
+        Class::Digit
+    } else if b == b'_' {
+        Class::Underscore
+    } else {
+        Class::Other
+    }
+}
+
+/// The UAX #29 word rules restricted to ASCII (WB5–WB13b); emits words that contain a letter or
+/// a digit.
+fn ascii_words<'a>(s: &'a str, f: &mut impl FnMut(&'a str)) {
+    let b = s.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        if class(b[i]) == Class::Other {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut has_alnum = false;
+        loop {
+            // b[i] is a letter, digit or underscore here.
+            has_alnum |= class(b[i]) != Class::Underscore;
+            i += 1;
+            if i >= n {
+                break;
+            }
+            match class(b[i]) {
+                Class::Other => {
+                    // WB6/WB7 and WB11/WB12: a middle character between two letters / digits.
+                    if i + 1 < n {
+                        let (prev, mid, next) = (class(b[i - 1]), b[i], class(b[i + 1]));
+                        let joins = (prev == Class::Letter
+                            && next == Class::Letter
+                            && matches!(mid, b':' | b'.' | b'\''))
+                            || (prev == Class::Digit
+                                && next == Class::Digit
+                                && matches!(mid, b',' | b';' | b'.' | b'\''));
+                        if joins {
+                            i += 1;
+                            continue;
+                        }
+                    }
+                    break;
+                }
+                _ => continue,
+            }
+        }
+        if has_alnum {
+            f(&s[start..i]);
+        }
+    }
+}
+
+/// Unicode path: UAX #29 words, with bigram-script runs turned into character bigrams.
+fn unicode_words<'a>(s: &'a str, f: &mut impl FnMut(&'a str)) {
+    // Current run of bigram-script characters, as a byte range of `s`.
+    let mut run: Option<(usize, usize)> = None;
+    for (off, word) in s.unicode_word_indices() {
+        // A word can start with whitespace when a combining mark follows a space (UAX #29 WB4);
+        // tokens never contain whitespace.
+        let trimmed = word.trim_start();
+        let mut pos = off + (word.len() - trimmed.len());
+        let end = off + word.len();
+        // Split the word into maximal segments of bigram-script / other characters.
+        while pos < end {
+            let rest = &s[pos..end];
+            let script = rest.chars().next().is_some_and(is_bigram_script);
+            let seg_len = rest
+                .char_indices()
+                .find(|&(_, c)| is_bigram_script(c) != script)
+                .map_or(rest.len(), |(j, _)| j);
+            let seg_end = pos + seg_len;
+            if script {
+                run = match run {
+                    Some((rs, re)) if re == pos => Some((rs, seg_end)),
+                    other => {
+                        if let Some((rs, re)) = other {
+                            emit_bigrams(&s[rs..re], f);
+                        }
+                        Some((pos, seg_end))
+                    }
+                };
+            } else {
+                if let Some((rs, re)) = run.take() {
+                    emit_bigrams(&s[rs..re], f);
+                }
+                let seg = &s[pos..seg_end];
+                if seg.chars().any(char::is_alphanumeric) {
+                    f(seg);
+                }
+            }
+            pos = seg_end;
+        }
+    }
+    if let Some((rs, re)) = run {
+        emit_bigrams(&s[rs..re], f);
+    }
+}
+
+/// Overlapping character bigrams of `run` (the run itself when it has a single character).
+fn emit_bigrams<'a>(run: &'a str, f: &mut impl FnMut(&'a str)) {
+    let mut it = run
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(run.len()));
+    let (Some(mut a), Some(mut b)) = (it.next(), it.next()) else {
+        return;
+    };
+    match it.next() {
+        None => f(&run[a..b]),
+        Some(mut c) => loop {
+            f(&run[a..c]);
+            a = b;
+            b = c;
+            match it.next() {
+                Some(next) => c = next,
+                None => break,
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn unicode_only(s: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        unicode_words(s, &mut |t| v.push(t));
+        v
+    }
+
+    fn ascii_only(s: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        ascii_words(s, &mut |t| v.push(t));
+        v
+    }
+
+    #[test]
+    fn empty_input() {
+        assert!(tokens("").is_empty());
+        assert!(tokens("  ... !!! ").is_empty());
+        assert!(tokens("___").is_empty());
+    }
+
+    #[test]
+    fn english_words() {
+        assert_eq!(
+            tokens("don't stop: u.s. growth hit 3.5% of $1,000; e.g. covid19 foo_bar 5:30"),
+            [
+                "don't", "stop", "u.s", "growth", "hit", "3.5", "of", "1,000", "e.g", "covid19",
+                "foo_bar", "5", "30"
+            ]
+        );
+        assert_eq!(
+            tokens("end. 'quoted' -dash- a-b"),
+            ["end", "quoted", "dash", "a", "b"]
+        );
+    }
+
+    #[test]
+    fn cjk_bigrams() {
+        assert_eq!(tokens("東京都"), ["東京", "京都"]);
+        assert_eq!(tokens("東"), ["東"]);
+        assert_eq!(tokens("東京 大阪"), ["東京", "大阪"]);
+        assert_eq!(tokens("東京、大阪"), ["東京", "大阪"]);
+        // Hiragana and Katakana join the same run
+        assert_eq!(tokens("カタかな"), ["カタ", "タか", "かな"]);
+    }
+
+    #[test]
+    fn thai_bigrams() {
+        // "สวัสดี" = ส ว ั ส ด ี (6 chars)
+        assert_eq!(tokens("สวัสดี"), ["สว", "วั", "ัส", "สด", "ดี"]);
+        assert_eq!(tokens("ก"), ["ก"]);
+    }
+
+    #[test]
+    fn mixed_scripts() {
+        assert_eq!(
+            tokens("2021年东京奥运会 tokyo olympics café 日本abc"),
+            [
+                "2021", "年东", "东京", "京奥", "奥运", "运会", "tokyo", "olympics", "café",
+                "日本", "abc"
+            ]
+        );
+        assert_eq!(tokens("москва, αθήνα"), ["москва", "αθήνα"]);
+    }
+
+    #[test]
+    fn tokens_are_subslices() {
+        let s = "héllo 東京都 don't";
+        let base = s.as_ptr() as usize;
+        for t in tokens(s) {
+            let off = t.as_ptr() as usize - base;
+            assert_eq!(&s[off..off + t.len()], t);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_fast_path_matches_unicode_path(s in "[a-zA-Z0-9 _.,;:'\"!?()$%\t\n\r\u{b}\u{c}\u{1f}-]{0,60}") {
+            prop_assert_eq!(ascii_only(&s), unicode_only(&s));
+            prop_assert_eq!(tokens(&s), unicode_only(&s));
+        }
+
+        #[test]
+        fn ascii_fast_path_matches_unicode_path_any_ascii(s in "[\u{0}-\u{7f}]{0,60}") {
+            prop_assert_eq!(ascii_only(&s), unicode_only(&s));
+        }
+
+        #[test]
+        fn hybrid_matches_unicode_path(s in "[a-z0-9 .'\u{e9}\u{301}\u{e31}\u{200d}\u{ad}\u{4e00}-\u{4e03}\u{3042}\u{30a2}\u{e01}\u{3000}_\n-]{0,40}") {
+            prop_assert_eq!(tokens(&s), unicode_only(&s));
+        }
+
+        #[test]
+        fn hybrid_matches_unicode_path_any(s in "\\PC{0,40}") {
+            prop_assert_eq!(tokens(&s), unicode_only(&s));
+        }
+    }
+}
