@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Count groups of articles whose bodies are identical after whitespace normalisation.
 
-Usage: python3 scripts/exact_groups.py IN.jsonl|SRC_DIR [--key text|raw] [--show N]
+Usage: python3 scripts/exact_groups.py IN.jsonl|SRC_DIR [--key text|raw] [--show N] [--tsv OUT.tsv]
   e.g. python3 scripts/exact_groups.py ../shared/data/reuters-21578         -> 279 groups / 560 docs
        python3 scripts/exact_groups.py ../shared/data/bbc-news-2225/raw --key raw -> 98 groups / 196 docs
        python3 scripts/exact_groups.py data/bbc.jsonl --key raw                -> 98 groups / 196 docs
@@ -20,7 +20,8 @@ Keys:
 - raw: headline and body byte for byte (BBC "byte-identical files" count: 98 / 196;
   on the body alone the BBC has 136 groups / 272 docs, the same body under another headline).
 Prints "<groups> groups / <docs> docs" (groups of size >= 2 and the documents in them);
---show N also lists the ids of the first N groups.
+--show N also lists the ids of the first N groups; --tsv OUT.tsv writes `id<TAB>group` for every
+document in a group (gold labels for `storyfold eval`).
 Python 3 standard library only; output is deterministic.
 """
 
@@ -94,7 +95,12 @@ def main(argv):
     args = list(argv[1:])
     show = 0
     key_mode = "text"
+    tsv = None
     try:
+        if "--tsv" in args:
+            i = args.index("--tsv")
+            tsv = args[i + 1]
+            del args[i : i + 2]
         if "--show" in args:
             i = args.index("--show")
             show = int(args[i + 1])
@@ -123,6 +129,11 @@ def main(argv):
     print("(out of %d documents with a non-empty body)" % total)
     for ids in dup[:show]:
         print("\t".join(ids))
+    if tsv:
+        with open(tsv, "w", encoding="utf-8") as out:
+            for n, ids in enumerate(dup, 1):
+                for doc_id in ids:
+                    out.write("%s\texact-%d\n" % (doc_id, n))
     return 0
 
 

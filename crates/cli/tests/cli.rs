@@ -189,7 +189,9 @@ fn pairs_lists_verified_pairs_with_scores() {
     let pairs = json_lines(&std::fs::read(&pairs).unwrap());
     assert!(!pairs.is_empty());
     for p in pairs {
-        let exact = p["exact_jaccard"].as_f64().expect("exact Jaccard with --exact");
+        let exact = p["exact_jaccard"]
+            .as_f64()
+            .expect("exact Jaccard with --exact");
         assert!(exact >= 0.8, "{p}");
         assert!(p["estimated_jaccard"].as_f64().is_some());
         assert_ne!(p["a"], p["b"]);
@@ -244,12 +246,21 @@ fn skip_invalid_counts_and_reports() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mixed.jsonl");
     let mut f = std::fs::File::create(&path).unwrap();
-    writeln!(f, "{{\"id\": \"a\", \"text\": \"alpha beta gamma delta epsilon\"}}").unwrap();
+    writeln!(
+        f,
+        "{{\"id\": \"a\", \"text\": \"alpha beta gamma delta epsilon\"}}"
+    )
+    .unwrap();
     writeln!(f, "{{broken").unwrap();
     writeln!(f, "{{\"id\": \"a\", \"text\": \"duplicate id here\"}}").unwrap();
     writeln!(f, "{{\"id\": \"c\", \"text\": \"   \"}}").unwrap();
-    writeln!(f, "{{\"id\": \"d\", \"text\": \"x y z\", \"published\": \"2021-02-30\"}}").unwrap();
-    f.write_all(b"{\"id\": \"e\", \"text\": \"bad \xff utf8\"}\n").unwrap();
+    writeln!(
+        f,
+        "{{\"id\": \"d\", \"text\": \"x y z\", \"published\": \"2021-02-30\"}}"
+    )
+    .unwrap();
+    f.write_all(b"{\"id\": \"e\", \"text\": \"bad \xff utf8\"}\n")
+        .unwrap();
     writeln!(f, "{{\"id\": \"f\", \"text\": \"fine text\"}}").unwrap();
     drop(f);
     storyfold()
@@ -268,7 +279,11 @@ fn truncated_gzip_is_reported() {
     let path = dir.path().join("cut.jsonl.gz");
     let mut enc = GzEncoder::new(Vec::new(), flate2::Compression::default());
     for i in 0..200 {
-        writeln!(enc, "{{\"id\": \"{i}\", \"text\": \"article number {i} with words\"}}").unwrap();
+        writeln!(
+            enc,
+            "{{\"id\": \"{i}\", \"text\": \"article number {i} with words\"}}"
+        )
+        .unwrap();
     }
     let bytes = enc.finish().unwrap();
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
@@ -277,7 +292,9 @@ fn truncated_gzip_is_reported() {
         .arg(&path)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("cut.jsonl.gz").and(predicate::str::contains("truncated")));
+        .stderr(
+            predicate::str::contains("cut.jsonl.gz").and(predicate::str::contains("truncated")),
+        );
 }
 
 #[test]
