@@ -25,6 +25,12 @@ enum Command {
     Dedup(cmd::dedup::Args),
     /// Compare a predicted grouping with gold labels (pairwise, B-cubed, ARI, NMI).
     Eval(cmd::eval::Args),
+    /// Align two articles sentence by sentence: what was copied, reworded, added, dropped or changed.
+    Compare(cmd::compare::Args),
+    /// List related article pairs (near-duplicates and rewrites) of a corpus, with containment and scores.
+    Pairs(cmd::pairs::Args),
+    /// Score sentence pairs (TSV) and decide which are paraphrases.
+    Similarity(cmd::similarity::Args),
 }
 
 fn main() {
@@ -38,6 +44,9 @@ fn main() {
     let result = match cli.command {
         Command::Dedup(args) => cmd::dedup::run(args),
         Command::Eval(args) => cmd::eval::run(args),
+        Command::Compare(args) => cmd::compare::run(args),
+        Command::Pairs(args) => cmd::pairs::run(args),
+        Command::Similarity(args) => cmd::similarity::run(args),
     };
     if let Err(err) = result {
         eprintln!("storyfold: error: {err:#}");

@@ -9,11 +9,13 @@
 //! * [`fingerprint`]: exact hashes, MinHash signatures over word shingles, SimHash and
 //!   per-sentence hashes.
 //! * [`index`]: candidate retrieval (LSH banding over MinHash signatures).
+//! * [`align`]: sentence similarity, alignment of two articles, disagreeing facts, rewrite retrieval.
 //! * [`dedup`]: verified near-duplicate pairs and groups with a representative each.
 //! * [`eval`]: clustering metrics (pairwise, B-cubed, ARI, NMI) against gold labels.
 //!
 //! The `storyfold` command-line tool is a thin shell over this API.
 
+pub mod align;
 pub mod dedup;
 pub mod eval;
 pub mod fingerprint;

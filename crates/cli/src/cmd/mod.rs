@@ -1,4 +1,7 @@
 //! Subcommands.
 
+pub mod compare;
 pub mod dedup;
 pub mod eval;
+pub mod pairs;
+pub mod similarity;

@@ -1,0 +1,18 @@
+//! Rewrites and explanations: sentence similarity, article alignment and disagreeing facts.
+//!
+//! * [`sentence`]: sentences prepared once for comparison (original text, normalized text, tokens).
+//! * [`similarity`]: a calibrated lexical similarity score for two sentences and the paraphrase
+//!   decision.
+//! * [`alignment`]: sentence-by-sentence alignment of two articles, containment both ways and
+//!   the relation label of the pair.
+//! * [`facts`]: numbers, percentages, dates, money amounts and names that differ between
+//!   aligned sentences.
+//! * [`retrieve`]: corpus-scale candidate retrieval for rewrites that MinHash misses.
+
+pub mod alignment;
+pub mod facts;
+pub mod retrieve;
+pub mod sentence;
+pub mod similarity;
+
+pub use sentence::{PreparedDoc, Sentence};
