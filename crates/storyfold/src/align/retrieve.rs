@@ -1,1 +1,1 @@
-//! (being written)
+//! Corpus-scale candidate retrieval for rewrites (being written).
