@@ -42,6 +42,10 @@ pub struct Args {
     /// Verify candidates with the exact Jaccard of shingle sets (keeps the sets in memory).
     #[arg(long)]
     pub exact: bool,
+    /// Fingerprint the title together with the text (default: the text alone, so that copies
+    /// republished under another headline stay exact duplicates).
+    #[arg(long)]
+    pub title: bool,
     /// Write the groups here (JSONL; `-` or nothing: stdout).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -158,15 +162,17 @@ fn explain(config: &DedupConfig) -> String {
     s
 }
 
+/// Chunks of articles (or the error that stopped reading) from the reader thread.
+type ChunkReceiver = mpsc::Receiver<Result<Vec<Article>, ingest::IngestError>>;
+/// The reader thread; it returns the number of records read and the skip report.
+type ReaderHandle = std::thread::JoinHandle<(u64, SkipReport)>;
+
 /// Read articles on a separate thread, in chunks, so parsing overlaps fingerprinting.
 fn read_chunks(
     inputs: Vec<Input>,
     opts: ingest::ReadOptions,
     limit: Option<usize>,
-) -> (
-    mpsc::Receiver<Result<Vec<Article>, ingest::IngestError>>,
-    std::thread::JoinHandle<(u64, SkipReport)>,
-) {
+) -> (ChunkReceiver, ReaderHandle) {
     const CHUNK: usize = 2048;
     let (tx, rx) = mpsc::sync_channel(2);
     let handle = std::thread::spawn(move || {
@@ -201,6 +207,14 @@ fn read_chunks(
         (reader.read_count(), reader.skipped().clone())
     });
     (rx, handle)
+}
+
+/// The text that is fingerprinted: the body, or with `--title` the title and the body.
+fn fingerprint_text(article: &Article, with_title: bool) -> std::borrow::Cow<'_, str> {
+    match (&article.title, with_title) {
+        (Some(title), true) => format!("{title}\n\n{}", article.text).into(),
+        _ => article.text.as_str().into(),
+    }
 }
 
 /// Spool stdin to a temporary file so `--keep` can read it a second time.
@@ -254,7 +268,7 @@ pub fn run(args: Args) -> Result<()> {
         let chunk = chunk?;
         let fps: Vec<_> = chunk
             .par_iter()
-            .map(|a| fingerprinter.fingerprint(&a.text))
+            .map(|a| fingerprinter.fingerprint(&fingerprint_text(a, args.title)))
             .collect();
         for (article, fp) in chunk.into_iter().zip(fps) {
             let published = article.published.map(|d| d.timestamp());
@@ -383,7 +397,7 @@ fn run_vs_exact(
         let chunk = chunk?;
         let fps: Vec<_> = chunk
             .par_iter()
-            .map(|a| fingerprinter.fingerprint(&a.text))
+            .map(|a| fingerprinter.fingerprint(&fingerprint_text(a, args.title)))
             .collect();
         sample.extend(chunk.into_iter().zip(fps).map(|(a, fp)| SampleDoc {
             published: a.published.map(|d| d.timestamp()),
