@@ -1,12 +1,333 @@
-//! `storyfold pairs` (being written).
+//! `storyfold pairs`: related article pairs of a corpus (copies, rewrites, same-story reports).
+//!
+//! Candidates come from [`storyfold::align::retrieve`] (rare terms, names and numbers, and reused
+//! sentences, through capped inverted indexes); each candidate is verified by aligning the two
+//! articles with [`Aligner::align`], and every pair whose relation is at least `--min-relation`
+//! is written as one JSON line.
 
-use anyhow::Result;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use storyfold::align::alignment::{Aligner, Relation};
+use storyfold::align::retrieve::{retrieve, DocFeatures, RetrieveConfig, RetrieveStats};
+use storyfold::align::similarity::Idf;
+use storyfold::align::PreparedDoc;
+use storyfold::ingest::Reader;
+
+use crate::common::{create_output, progress, round4, write_json_line, InputArgs};
+
+/// `--min-relation` values.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[value(rename_all = "snake_case")]
+pub enum MinRelation {
+    /// Only texts equal after normalization.
+    Exact,
+    /// Near-duplicates and exact copies.
+    NearDuplicate,
+    /// Rewrites, near-duplicates and copies.
+    Rewrite,
+    /// Everything related, including independent reports of the same story.
+    SameStory,
+}
+
+impl MinRelation {
+    fn relation(self) -> Relation {
+        match self {
+            MinRelation::Exact => Relation::Exact,
+            MinRelation::NearDuplicate => Relation::NearDuplicate,
+            MinRelation::Rewrite => Relation::Rewrite,
+            MinRelation::SameStory => Relation::SameStory,
+        }
+    }
+}
 
 /// Arguments of `storyfold pairs`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Weakest relation written.
+    #[arg(long, value_enum, default_value_t = MinRelation::Rewrite)]
+    pub min_relation: MinRelation,
+    /// Write the pairs here (JSONL; `-` or nothing: stdout).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Never pair two dated articles published more than this many days apart.
+    #[arg(long, value_name = "DAYS")]
+    pub window_days: Option<f64>,
+    /// Candidates kept per article before verification.
+    #[arg(long, default_value_t = RetrieveConfig::default().top_n)]
+    pub top_n: usize,
+    /// Rare terms (names, numbers, uncommon words) each article queries with.
+    #[arg(long, default_value_t = RetrieveConfig::default().terms_per_doc)]
+    pub terms_per_doc: usize,
+    /// Terms found in more articles than this are not indexed.
+    #[arg(long, default_value_t = RetrieveConfig::default().max_df)]
+    pub max_df: usize,
+    /// Least share of an article's query-term weight a candidate must contain.
+    #[arg(long, default_value_t = RetrieveConfig::default().min_term_score)]
+    pub min_term_score: f64,
+    /// Least number of query terms a candidate must share.
+    #[arg(long, default_value_t = RetrieveConfig::default().min_shared_terms)]
+    pub min_shared_terms: usize,
+    /// Sentences with a shared sentence key that make a candidate on their own.
+    #[arg(long, default_value_t = RetrieveConfig::default().min_shared_sentences)]
+    pub min_shared_sentences: usize,
+    /// Sentence keys found in more articles than this are ignored.
+    #[arg(long, default_value_t = RetrieveConfig::default().sentence_max_df)]
+    pub sentence_max_df: usize,
+    /// Print the summary as JSON on stderr.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One output line (field names are part of the documented format).
+#[derive(Serialize)]
+struct PairOut<'a> {
+    a: &'a str,
+    b: &'a str,
+    relation: Relation,
+    containment_a_in_b: f64,
+    containment_b_in_a: f64,
+    score: f64,
+    disagreements: usize,
+}
+
+/// Verified pairs per relation.
+#[derive(Serialize, Default)]
+struct ByRelation {
+    exact: u64,
+    near_duplicate: u64,
+    rewrite: u64,
+    same_story: u64,
+    unrelated: u64,
+}
+
+impl ByRelation {
+    fn add(&mut self, r: Relation) {
+        match r {
+            Relation::Exact => self.exact += 1,
+            Relation::NearDuplicate => self.near_duplicate += 1,
+            Relation::Rewrite => self.rewrite += 1,
+            Relation::SameStory => self.same_story += 1,
+            Relation::Unrelated => self.unrelated += 1,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    read: u64,
+    documents: usize,
+    skipped: u64,
+    candidates: usize,
+    verified: ByRelation,
+    written: u64,
+    retrieval: RetrieveStats,
+    retrieve_seconds: f64,
+    verify_seconds: f64,
+    seconds: f64,
+    docs_per_second: f64,
+}
+
+/// What is kept of an article: its id, its order key and its prepared text.
+struct Doc {
+    id: String,
+    seq: u64,
+    published: Option<i64>,
+    prepared: PreparedDoc,
+}
+
+fn config(args: &Args) -> Result<RetrieveConfig> {
+    if let Some(w) = args.window_days {
+        if !(w >= 0.0 && w.is_finite()) {
+            bail!("--window-days must be a non-negative number, got {w}");
+        }
+    }
+    if !(0.0..=1.0).contains(&args.min_term_score) {
+        bail!(
+            "--min-term-score must be in [0, 1], got {}",
+            args.min_term_score
+        );
+    }
+    if args.top_n == 0 || args.terms_per_doc == 0 {
+        bail!("--top-n and --terms-per-doc must be at least 1");
+    }
+    Ok(RetrieveConfig {
+        terms_per_doc: args.terms_per_doc,
+        max_df: args.max_df,
+        min_shared_terms: args.min_shared_terms,
+        min_term_score: args.min_term_score,
+        min_shared_sentences: args.min_shared_sentences,
+        sentence_max_df: args.sentence_max_df,
+        top_n: args.top_n,
+        window_days: args.window_days,
+        ..RetrieveConfig::default()
+    })
+}
+
+/// `a` is written first: the earlier published, or the earlier input when a date is missing
+/// or both dates are equal.
+fn ordered<'d>(x: &'d Doc, y: &'d Doc) -> (&'d Doc, &'d Doc) {
+    let x_first = match (x.published, y.published) {
+        (Some(p), Some(q)) if p != q => p < q,
+        _ => x.seq < y.seq,
+    };
+    if x_first {
+        (x, y)
+    } else {
+        (y, x)
+    }
+}
+
+fn bar(len: u64, what: &str) -> ProgressBar {
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    let style = ProgressStyle::with_template(&format!(
+        "{{bar:30}} {what}: {{human_pos}}/{{human_len}} ({{per_sec}}) {{elapsed}}"
+    ))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
 
 /// Run `storyfold pairs`.
-pub fn run(_args: Args) -> Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> Result<()> {
+    let cfg = config(&args)?;
+    if args.input.inputs.is_empty() {
+        bail!("no INPUT given (use `-` for stdin)");
+    }
+    let start = Instant::now();
+    let min = args.min_relation.relation();
+
+    // Read and prepare, in chunks so preparation overlaps nothing but stays parallel.
+    let reading = progress("pairs: reading");
+    let mut reader = Reader::open(args.input.engine_inputs(), args.input.read_options());
+    let mut docs: Vec<Doc> = Vec::new();
+    let mut chunk = Vec::new();
+    let prepare = |chunk: &mut Vec<storyfold::ingest::Article>, docs: &mut Vec<Doc>| {
+        let done: Vec<Doc> = chunk
+            .par_drain(..)
+            .map(|a| Doc {
+                prepared: PreparedDoc::new(&a.text),
+                published: a.published.map(|d| d.timestamp()),
+                seq: a.seq,
+                id: a.id,
+            })
+            .collect();
+        docs.extend(done);
+    };
+    for item in reader.by_ref() {
+        chunk.push(item?);
+        if chunk.len() == 2048 {
+            prepare(&mut chunk, &mut docs);
+            reading.set_position(docs.len() as u64);
+        }
+    }
+    prepare(&mut chunk, &mut docs);
+    reading.finish_and_clear();
+    let read = reader.read_count();
+    let skipped = reader.skipped().clone();
+
+    let features: Vec<DocFeatures> = docs
+        .par_iter()
+        .map(|d| DocFeatures::new(&d.prepared, d.published, &cfg))
+        .collect();
+    let retrieval = retrieve(&features, &cfg);
+    drop(features);
+    let retrieve_seconds = start.elapsed().as_secs_f64();
+
+    let verify_start = Instant::now();
+    let aligner = Aligner::new(Idf::builtin());
+    let verifying = bar(retrieval.candidates.len() as u64, "pairs: verifying");
+    let verified: Vec<_> = retrieval
+        .candidates
+        .par_iter()
+        .map(|c| {
+            let (a, b) = ordered(&docs[c.a], &docs[c.b]);
+            let alignment = aligner.align(&a.prepared, &b.prepared);
+            verifying.inc(1);
+            (a, b, alignment)
+        })
+        .collect();
+    verifying.finish_and_clear();
+    let verify_seconds = verify_start.elapsed().as_secs_f64();
+
+    let mut by_relation = ByRelation::default();
+    let mut out = create_output(args.output.as_deref().unwrap_or("-".as_ref()))?;
+    let mut written = 0u64;
+    let mut keep: Vec<_> = verified
+        .iter()
+        .inspect(|(_, _, al)| by_relation.add(al.relation))
+        .filter(|(_, _, al)| al.relation >= min)
+        .collect();
+    keep.sort_by_key(|(a, b, _)| (a.seq, b.seq));
+    for (a, b, al) in keep {
+        write_json_line(
+            &mut out,
+            &PairOut {
+                a: &a.id,
+                b: &b.id,
+                relation: al.relation,
+                containment_a_in_b: round4(al.containment_a_in_b),
+                containment_b_in_a: round4(al.containment_b_in_a),
+                score: round4(al.score),
+                disagreements: al.disagreements.len(),
+            },
+        )?;
+        written += 1;
+    }
+    out.flush()?;
+    drop(out);
+
+    let seconds = start.elapsed().as_secs_f64();
+    let summary = Summary {
+        read,
+        documents: docs.len(),
+        skipped: read.saturating_sub(docs.len() as u64),
+        candidates: retrieval.candidates.len(),
+        verified: by_relation,
+        written,
+        retrieval: retrieval.stats,
+        retrieve_seconds,
+        verify_seconds,
+        seconds,
+        docs_per_second: docs.len() as f64 / seconds.max(1e-9),
+    };
+    if args.json {
+        eprintln!("{}", serde_json::to_string(&summary)?);
+    } else {
+        let v = &summary.verified;
+        eprintln!(
+            "read {} records: {} documents, {} skipped; {} candidates verified: {} exact, \
+             {} near_duplicate, {} rewrite, {} same_story, {} unrelated; {} pairs written; \
+             {:.2} s (retrieval {:.2} s, verification {:.2} s; {:.0} docs/s)",
+            summary.read,
+            summary.documents,
+            summary.skipped,
+            summary.candidates,
+            v.exact,
+            v.near_duplicate,
+            v.rewrite,
+            v.same_story,
+            v.unrelated,
+            summary.written,
+            summary.seconds,
+            summary.retrieve_seconds,
+            summary.verify_seconds,
+            summary.docs_per_second
+        );
+    }
+    if summary.skipped > 0 || !skipped.is_empty() {
+        eprintln!("{skipped}");
+    }
+    Ok(())
 }

@@ -1,12 +1,510 @@
-//! `storyfold similarity` (being written).
+//! `storyfold similarity`: score sentence pairs, decide paraphrases, and calibrate the decision.
+//!
+//! * `--pairs FILE`: one JSON line per pair (`line`, `id1`, `id2`, `score`, `paraphrase`); the
+//!   file is MRPC's layout (header `Quality<TAB>#1 ID<TAB>#2 ID<TAB>#1 String<TAB>#2 String`) or
+//!   a plain two-column `s1<TAB>s2` TSV without header.
+//! * `--cv K` / `--fit` (with an MRPC-layout `--pairs`): cross-validated accuracy and F1, or the
+//!   Rust consts of the model fitted on the whole file.
+//! * `--sts FILE`: Pearson and Spearman correlation of the score with STS Benchmark gold scores.
+//! * `--build-idf OUT CORPUS...`: count document frequencies over corpora and write an IDF table.
 
-use anyhow::Result;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+use storyfold::align::similarity::fit::{
+    best_threshold, cross_validate, fit_logistic, pearson, spearman, Confusion, CrossValidation,
+};
+use storyfold::align::similarity::{
+    self, features, tfidf_cosine, Idf, FEATURE_NAMES, NUM_FEATURES, PARAPHRASE_THRESHOLD,
+};
+use storyfold::align::Sentence;
+use storyfold::ingest::Reader;
+
+use crate::common::{create_output, round4, write_json_line, InputArgs};
 
 /// Arguments of `storyfold similarity`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Sentence pairs: MRPC layout (with its `Quality` header) or two-column `s1<TAB>s2` TSV; `-` is stdin.
+    #[arg(long, value_name = "FILE")]
+    pub pairs: Option<PathBuf>,
+    /// Print K-fold cross-validated accuracy/F1 of the paraphrase decision (needs the Quality column).
+    #[arg(long, value_name = "K", requires = "pairs")]
+    pub cv: Option<usize>,
+    /// Fit the model and threshold on the whole --pairs file and print them as Rust consts.
+    #[arg(long, requires = "pairs")]
+    pub fit: bool,
+    /// L2 penalty of the logistic regression (with --cv / --fit).
+    #[arg(long, default_value_t = 1.0)]
+    pub l2: f64,
+    /// STS Benchmark file(s) (tab-separated, no header): print Pearson/Spearman of the score against the gold score.
+    #[arg(long, value_name = "FILE")]
+    pub sts: Vec<PathBuf>,
+    /// With --sts: genre to keep (`all` keeps every pair).
+    #[arg(long, default_value = "main-news")]
+    pub genre: String,
+    /// IDF table to use (TSV written by --build-idf) instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub idf: Option<PathBuf>,
+    /// Count document frequencies over the INPUT corpora and write an IDF table here.
+    #[arg(long, value_name = "OUT")]
+    pub build_idf: Option<PathBuf>,
+    /// With --build-idf: number of tokens kept (the most frequent).
+    #[arg(long, default_value_t = 40_000)]
+    pub idf_keep: usize,
+    /// With --build-idf: smallest document frequency kept.
+    #[arg(long, default_value_t = 3)]
+    pub idf_min_df: u64,
+    /// Corpora for --build-idf (the usual input options apply); --skip-invalid also applies to --pairs and --sts.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// One scored pair as written to the output (field names are part of the documented format).
+#[derive(Serialize)]
+struct PairOut<'a> {
+    line: usize,
+    id1: Option<&'a str>,
+    id2: Option<&'a str>,
+    score: f64,
+    paraphrase: bool,
+}
+
+/// A parsed sentence pair.
+struct Pair {
+    line: usize,
+    quality: Option<bool>,
+    id1: Option<String>,
+    id2: Option<String>,
+    a: Sentence,
+    b: Sentence,
+}
+
+/// An STS pair.
+struct StsPair {
+    source: String,
+    gold: f64,
+    a: Sentence,
+    b: Sentence,
+}
+
+/// Lines that could not be parsed (with --skip-invalid).
+#[derive(Default)]
+struct Skipped {
+    count: usize,
+    examples: Vec<String>,
+}
+
+impl Skipped {
+    fn record(&mut self, file: &Path, line: usize, why: &str, skip: bool) -> Result<()> {
+        let msg = format!("{}:{line}: {why}", file.display());
+        if !skip {
+            bail!("{msg} (use --skip-invalid to skip such lines)");
+        }
+        self.count += 1;
+        if self.examples.len() < 10 {
+            self.examples.push(msg);
+        }
+        Ok(())
+    }
+
+    fn report(&self, what: &str) {
+        if self.count > 0 {
+            eprintln!("skipped {} invalid {what} line(s):", self.count);
+            for e in &self.examples {
+                eprintln!("  {e}");
+            }
+        }
+    }
+}
+
+fn read_all(path: &Path) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .context("cannot read stdin")?;
+    } else {
+        buf = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    }
+    Ok(buf)
+}
+
+/// Split into (1-based line number, line) with the BOM and `\r` removed.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    bytes
+        .split(|&c| c == b'\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
+}
+
+const MRPC_HEADER: &str = "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String";
+
+fn read_pairs(path: &Path, skip: bool) -> Result<(Vec<Pair>, bool, Skipped)> {
+    let bytes = read_all(path)?;
+    let mut skipped = Skipped::default();
+    let mut pairs = Vec::new();
+    let mut mrpc = false;
+    for (n, raw) in lines(&bytes) {
+        let Ok(line) = std::str::from_utf8(raw) else {
+            skipped.record(path, n, "invalid UTF-8", skip)?;
+            continue;
+        };
+        if n == 1 && line.starts_with("Quality\t") {
+            if line.trim_end() != MRPC_HEADER {
+                bail!(
+                    "{}:1: unexpected header (expected `{}`)",
+                    path.display(),
+                    MRPC_HEADER.replace('\t', "<TAB>")
+                );
+            }
+            mrpc = true;
+            continue;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let parsed = if mrpc {
+            match fields.as_slice() {
+                [q, id1, id2, s1, s2] => match *q {
+                    "0" | "1" => Ok(Pair {
+                        line: n,
+                        quality: Some(*q == "1"),
+                        id1: Some(id1.to_string()),
+                        id2: Some(id2.to_string()),
+                        a: Sentence::new(s1),
+                        b: Sentence::new(s2),
+                    }),
+                    _ => Err(format!("Quality must be 0 or 1, got {q:?}")),
+                },
+                _ => Err(format!(
+                    "expected 5 tab-separated fields (MRPC layout), got {}",
+                    fields.len()
+                )),
+            }
+        } else {
+            match fields.as_slice() {
+                [s1, s2] => Ok(Pair {
+                    line: n,
+                    quality: None,
+                    id1: None,
+                    id2: None,
+                    a: Sentence::new(s1),
+                    b: Sentence::new(s2),
+                }),
+                _ => Err(format!(
+                    "expected 2 tab-separated fields (s1<TAB>s2), got {}",
+                    fields.len()
+                )),
+            }
+        };
+        match parsed {
+            Ok(p) => pairs.push(p),
+            Err(why) => skipped.record(path, n, &why, skip)?,
+        }
+    }
+    Ok((pairs, mrpc, skipped))
+}
+
+fn read_sts(path: &Path, genre: &str, skip: bool) -> Result<(Vec<StsPair>, Skipped)> {
+    let bytes = read_all(path)?;
+    let mut skipped = Skipped::default();
+    let mut pairs = Vec::new();
+    for (n, raw) in lines(&bytes) {
+        let Ok(line) = std::str::from_utf8(raw) else {
+            skipped.record(path, n, "invalid UTF-8", skip)?;
+            continue;
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 7 {
+            skipped.record(
+                path,
+                n,
+                &format!("expected at least 7 tab-separated fields, got {}", f.len()),
+                skip,
+            )?;
+            continue;
+        }
+        let Some(gold) = f[4].trim().parse::<f64>().ok().filter(|g| g.is_finite()) else {
+            skipped.record(path, n, &format!("score is not a number: {:?}", f[4]), skip)?;
+            continue;
+        };
+        if genre != "all" && f[0] != genre {
+            continue;
+        }
+        pairs.push(StsPair {
+            source: f[1].to_string(),
+            gold,
+            a: Sentence::new(f[5]),
+            b: Sentence::new(f[6]),
+        });
+    }
+    Ok((pairs, skipped))
+}
+
+fn load_idf(args: &Args) -> Result<Idf> {
+    match &args.idf {
+        None => Ok(Idf::builtin()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Idf::from_tsv(&text).with_context(|| format!("in {}", path.display()))
+        }
+    }
+}
 
 /// Run `storyfold similarity`.
-pub fn run(_args: Args) -> Result<()> {
-    anyhow::bail!("not implemented yet")
+pub fn run(args: Args) -> Result<()> {
+    if let Some(out) = &args.build_idf {
+        return build_idf(&args, out);
+    }
+    if args.pairs.is_none() && args.sts.is_empty() {
+        bail!("nothing to do: give --pairs FILE, --sts FILE or --build-idf OUT CORPUS...");
+    }
+    if !args.input.inputs.is_empty() {
+        bail!("corpus inputs are only read by --build-idf");
+    }
+    if !(args.l2 >= 0.0 && args.l2.is_finite()) {
+        bail!("--l2 must be a non-negative number");
+    }
+    let idf = load_idf(&args)?;
+    let skip = args.input.skip_invalid;
+    if let Some(path) = &args.pairs {
+        let (pairs, mrpc, skipped) = read_pairs(path, skip)?;
+        if args.cv.is_some() || args.fit {
+            if !mrpc {
+                bail!("--cv and --fit need the Quality column (MRPC layout with its header)");
+            }
+            if let Some(k) = args.cv {
+                if k < 2 || k > pairs.len() {
+                    bail!("--cv must be between 2 and the number of pairs ({})", pairs.len());
+                }
+                run_cv(path, &pairs, k, args.l2, &idf);
+            }
+            if args.fit {
+                run_fit(path, &pairs, args.l2, &idf);
+            }
+        } else {
+            score_pairs(&pairs, &idf)?;
+        }
+        skipped.report("pair");
+    }
+    for path in &args.sts {
+        let (pairs, skipped) = read_sts(path, &args.genre, skip)?;
+        run_sts(path, &pairs, &args.genre, &idf);
+        skipped.report("STS");
+    }
+    Ok(())
+}
+
+fn score_pairs(pairs: &[Pair], idf: &Idf) -> Result<()> {
+    let scores: Vec<f64> = pairs
+        .par_iter()
+        .map(|p| similarity::score(&p.a, &p.b, idf))
+        .collect();
+    let mut out = create_output("-".as_ref())?;
+    let mut confusion = Confusion::default();
+    let mut labelled = false;
+    for (p, &s) in pairs.iter().zip(&scores) {
+        let paraphrase = similarity::is_paraphrase(s);
+        if let Some(q) = p.quality {
+            labelled = true;
+            confusion.add(paraphrase, q);
+        }
+        write_json_line(
+            &mut out,
+            &PairOut {
+                line: p.line,
+                id1: p.id1.as_deref(),
+                id2: p.id2.as_deref(),
+                score: round4(s),
+                paraphrase,
+            },
+        )?;
+    }
+    out.flush()?;
+    if labelled {
+        eprintln!(
+            "{} pairs: accuracy {:.4}  F1 {:.4}  precision {:.4}  recall {:.4} (threshold {PARAPHRASE_THRESHOLD})",
+            pairs.len(),
+            confusion.accuracy(),
+            confusion.f1(),
+            confusion.precision(),
+            confusion.recall()
+        );
+    }
+    Ok(())
+}
+
+fn all_features(pairs: &[Pair], idf: &Idf) -> Vec<[f64; NUM_FEATURES]> {
+    pairs
+        .par_iter()
+        .map(|p| features(&p.a, &p.b, idf))
+        .collect()
+}
+
+fn describe(name: &str, cv: &CrossValidation) -> String {
+    let min = cv.fold_accuracy.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = cv.fold_accuracy.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    format!(
+        "{name:<9} accuracy {:.4}  F1 {:.4}  precision {:.4}  recall {:.4}  (fold accuracy {:.4}..{:.4})",
+        cv.pooled.accuracy(),
+        cv.pooled.f1(),
+        cv.pooled.precision(),
+        cv.pooled.recall(),
+        min,
+        max
+    )
+}
+
+fn run_cv(path: &Path, pairs: &[Pair], k: usize, l2: f64, idf: &Idf) {
+    let xs = all_features(pairs, idf);
+    let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
+    let model_cv = cross_validate(pairs.len(), &ys, k, |train| {
+        let tx: Vec<_> = train.iter().map(|&i| xs[i]).collect();
+        let ty: Vec<_> = train.iter().map(|&i| ys[i]).collect();
+        let m = fit_logistic(&tx, &ty, l2);
+        let xs = &xs;
+        move |i: usize| m.predict(&xs[i])
+    });
+    let cos: Vec<f64> = pairs
+        .par_iter()
+        .map(|p| tfidf_cosine(&p.a, &p.b, idf))
+        .collect();
+    let base_cv = cross_validate(pairs.len(), &ys, k, |_| {
+        let cos = &cos;
+        move |i: usize| cos[i]
+    });
+    let positives = ys.iter().filter(|&&y| y).count();
+    println!(
+        "{k}-fold cross-validation on {} ({} pairs, {} paraphrases = {:.4}; pair i in fold i mod {k}; \
+         model and threshold fitted on the other folds)",
+        path.display(),
+        pairs.len(),
+        positives,
+        positives as f64 / pairs.len().max(1) as f64
+    );
+    println!("{}", describe("model", &model_cv));
+    println!("{}", describe("baseline", &base_cv));
+    println!(
+        "model = logistic regression (L2 {l2}) on {NUM_FEATURES} lexical features; \
+         baseline = TF-IDF cosine with a threshold"
+    );
+}
+
+fn run_fit(path: &Path, pairs: &[Pair], l2: f64, idf: &Idf) {
+    let xs = all_features(pairs, idf);
+    let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
+    let m = fit_logistic(&xs, &ys, l2);
+    let probs: Vec<f64> = xs.iter().map(|x| m.predict(x)).collect();
+    let t = best_threshold(&probs, &ys);
+    let mut c = Confusion::default();
+    for (p, &y) in probs.iter().zip(&ys) {
+        c.add(*p >= t, y);
+    }
+    eprintln!(
+        "fitted on all {} pairs of {} (L2 {l2}): in-sample accuracy {:.4}, F1 {:.4} at threshold {:.4}",
+        pairs.len(),
+        path.display(),
+        c.accuracy(),
+        c.f1(),
+        t
+    );
+    println!(
+        "// Generated by `storyfold similarity --pairs {} --fit --l2 {l2}`.",
+        path.display()
+    );
+    println!("/// Score at or above which two sentences are paraphrases.");
+    println!("pub const PARAPHRASE_THRESHOLD: f64 = {:.4};", t);
+    println!();
+    println!("/// Intercept of the paraphrase model.");
+    println!("pub const MODEL_BIAS: f64 = {:.6};", m.bias);
+    println!();
+    println!("/// Weights of the paraphrase model, in [`FEATURE_NAMES`] order.");
+    println!("pub const MODEL_WEIGHTS: [f64; NUM_FEATURES] = [");
+    for (w, name) in m.weights.iter().zip(FEATURE_NAMES) {
+        println!("    {w:.6}, // {name}");
+    }
+    println!("];");
+}
+
+fn run_sts(path: &Path, pairs: &[StsPair], genre: &str, idf: &Idf) {
+    let scores: Vec<f64> = pairs
+        .par_iter()
+        .map(|p| similarity::score(&p.a, &p.b, idf))
+        .collect();
+    let cos: Vec<f64> = pairs
+        .par_iter()
+        .map(|p| tfidf_cosine(&p.a, &p.b, idf))
+        .collect();
+    let gold: Vec<f64> = pairs.iter().map(|p| p.gold).collect();
+    println!("{} (genre {genre}):", path.display());
+    let line = |name: &str, idx: &[usize]| {
+        let g: Vec<f64> = idx.iter().map(|&i| gold[i]).collect();
+        let s: Vec<f64> = idx.iter().map(|&i| scores[i]).collect();
+        let c: Vec<f64> = idx.iter().map(|&i| cos[i]).collect();
+        println!(
+            "  {name:<10} {:>5} pairs  score: Pearson {:.4} Spearman {:.4}   TF-IDF cosine: Pearson {:.4} Spearman {:.4}",
+            idx.len(),
+            pearson(&s, &g),
+            spearman(&s, &g),
+            pearson(&c, &g),
+            spearman(&c, &g)
+        );
+    };
+    let all: Vec<usize> = (0..pairs.len()).collect();
+    line("all", &all);
+    let mut sources: Vec<&str> = pairs.iter().map(|p| p.source.as_str()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    if sources.len() > 1 {
+        for src in sources {
+            let idx: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&i| pairs[i].source == src)
+                .collect();
+            line(src, &idx);
+        }
+    }
+}
+
+fn build_idf(args: &Args, out: &Path) -> Result<()> {
+    if args.input.inputs.is_empty() {
+        bail!("--build-idf needs corpus INPUTs");
+    }
+    let mut reader = Reader::open(args.input.engine_inputs(), args.input.read_options());
+    let mut idf = Idf::default();
+    for article in reader.by_ref() {
+        let article = article?;
+        idf.add_document(&article.text);
+    }
+    let distinct = idf.df.len();
+    idf.prune(args.idf_keep, args.idf_min_df);
+    let mut w = create_output(out)?;
+    idf.write_tsv(&mut w)?;
+    w.flush()?;
+    eprintln!(
+        "{} documents, {} distinct tokens, {} kept (df >= {}) in {}",
+        idf.documents,
+        distinct,
+        idf.df.len(),
+        args.idf_min_df,
+        out.display()
+    );
+    let skipped = reader.skipped();
+    if !skipped.is_empty() {
+        eprintln!("{skipped}");
+    }
+    Ok(())
 }

@@ -1,9 +1,72 @@
-//! Alignment of two articles (PLACEHOLDER: the alignment engineer replaces the body; the public
-//! signatures are final).
+//! Sentence-by-sentence alignment of two articles, containment both ways and the relation label
+//! of the pair.
+//!
+//! [`Aligner::align`] finds, for every sentence of B, its counterpart in A (or none):
+//!
+//! 1. **Candidates.** Only sentence pairs sharing tokens are scored: an inverted index of A's
+//!    tokens gives, for each sentence of B, the sentences of A sharing at least one content
+//!    (non-stopword) token and at least a quarter of the smaller sentence's distinct tokens.
+//!    Candidate pairs are scored with [`similarity::score`] and with the token-level edit
+//!    similarity `1 - levenshtein(tokens_a, tokens_b) / max(len_a, len_b)`.
+//! 2. **Kinds.** A pair is `verbatim` when the normalized texts are equal, `edited` when the
+//!    token edit similarity is at least [`EDITED_MIN`] (0.8), or at least [`EDITED_FACT_MIN`]
+//!    (0.6) when every differing token is a number or a capitalized name (a changed figure or
+//!    name), `paraphrase` when [`similarity::is_paraphrase`] accepts the score, and not a match
+//!    otherwise. The weight of a pair is 1 (verbatim), else `max(score, edit similarity)`.
+//! 3. **Monotone backbone.** A weighted longest common subsequence (dynamic programming over the
+//!    sentence grid, `O(|A|·|B|)`) picks the order-preserving set of matches with the largest
+//!    total weight.
+//! 4. **Moved sentences.** B sentences left over are matched out of order to an unused A
+//!    sentence when the pair is verbatim or edited, or a paraphrase whose IDF-weighted token
+//!    Dice coefficient is at least [`MOVED_DICE_MIN`] (0.5), best pairs first.
+//! 5. **Split sentences.** One A sentence may match several B sentences only when B split it: a
+//!    left-over B sentence (at least 4 tokens) whose IDF-weighted tokens are at least
+//!    [`SPLIT_CONTAINMENT_MIN`] (0.8) contained in the A sentence matched by its neighbour in B
+//!    is matched to that A sentence as a `paraphrase`.
+//!
+//! **Containment** is weighted by tokens: `containment_b_in_a` is the share of B's tokens that
+//! lie in matched sentences of B, `containment_a_in_b` the share of A's tokens in sentences of A
+//! that some B sentence matched. **Score** is the quality-weighted containment, the larger of the
+//! two directions, where each matched sentence counts with its pair weight (1 for verbatim).
+//!
+//! **Relation** (first rule that holds):
+//! * `exact`: the normalized texts (sentences joined by a space) are equal;
+//! * `near_duplicate`: Jaccard of the word-5-gram shingle sets ([`crate::fingerprint`])
+//!   is at least [`NEAR_DUPLICATE_MIN`] (0.8);
+//! * `rewrite`: the larger containment is at least [`REWRITE_MIN`];
+//! * `same_story`: the IDF-weighted Dice overlap of key terms ([`facts::key_terms`]: names,
+//!   numbers, dates, money) is at least [`SAME_STORY_MIN`], with at least
+//!   [`SAME_STORY_MIN_SHARED`] shared key terms;
+//! * `unrelated` otherwise.
+//!
+//! Disagreeing facts ([`facts::compare_sentences`]) are collected from every edited or
+//! paraphrase pair.
 
-use super::facts::Disagreement;
+use std::collections::{HashMap, HashSet};
+
+use super::facts::{self, Disagreement};
 use super::similarity::{self, Idf};
-use super::PreparedDoc;
+use super::{PreparedDoc, Sentence};
+use crate::fingerprint::{exact_jaccard, shingle_hashes};
+
+/// Token edit similarity at or above which a pair is `edited`.
+pub const EDITED_MIN: f64 = 0.8;
+/// Token edit similarity at or above which a pair differing only in numbers/names is `edited`.
+pub const EDITED_FACT_MIN: f64 = 0.6;
+/// IDF-weighted token Dice at or above which a paraphrase may be matched out of order.
+pub const MOVED_DICE_MIN: f64 = 0.5;
+/// Weighted token containment at or above which a B sentence is taken as a split of an A one.
+pub const SPLIT_CONTAINMENT_MIN: f64 = 0.8;
+/// Shingle Jaccard at or above which a pair is `near_duplicate`.
+pub const NEAR_DUPLICATE_MIN: f64 = 0.8;
+/// Larger containment at or above which a pair is a `rewrite`.
+pub const REWRITE_MIN: f64 = 0.5;
+/// Key-term overlap at or above which a pair is the `same_story`.
+pub const SAME_STORY_MIN: f64 = 0.3;
+/// Shared key terms needed for `same_story`.
+pub const SAME_STORY_MIN_SHARED: usize = 3;
+/// Words per shingle for the near-duplicate test.
+pub const SHINGLE_NGRAM: usize = 5;
 
 /// How two articles relate.
 #[derive(
@@ -48,6 +111,8 @@ pub struct SentenceMatch {
     pub kind: MatchKind,
     /// Similarity score of the two sentences (0 when unmatched).
     pub score: f64,
+    /// Whether the match breaks the order of the monotone backbone (a moved sentence).
+    pub moved: bool,
 }
 
 /// The alignment of article B against article A.
@@ -55,9 +120,9 @@ pub struct SentenceMatch {
 pub struct Alignment {
     /// One entry per sentence of B, in B's order.
     pub matches: Vec<SentenceMatch>,
-    /// Share of B's sentences derived from A.
+    /// Share of B's sentences derived from A (weighted by tokens).
     pub containment_b_in_a: f64,
-    /// Share of A's sentences used by B.
+    /// Share of A's sentences used by B (weighted by tokens).
     pub containment_a_in_b: f64,
     /// Sentences of B without counterpart (added by B).
     pub added: Vec<usize>,
@@ -69,12 +134,27 @@ pub struct Alignment {
     pub score: f64,
     /// Facts that differ between aligned sentences.
     pub disagreements: Vec<Disagreement>,
+    /// Jaccard of the word-5-gram shingle sets of the two texts.
+    pub shingle_jaccard: f64,
+    /// IDF-weighted Dice overlap of the key terms (names, numbers, dates) of the two texts.
+    pub key_term_overlap: f64,
+    /// Number of key terms the two texts share.
+    pub shared_key_terms: usize,
 }
 
 /// Aligns articles with a given IDF table.
 #[derive(Clone, Debug, Default)]
 pub struct Aligner {
     idf: Idf,
+}
+
+/// A scored candidate pair.
+#[derive(Clone, Copy, Debug)]
+struct Cand {
+    a: usize,
+    kind: MatchKind,
+    score: f64,
+    weight: f64,
 }
 
 impl Aligner {
@@ -88,53 +168,206 @@ impl Aligner {
         &self.idf
     }
 
-    /// Align B against A (placeholder: greedy best match).
+    /// Align B against A (see the [module docs](self) for the method and thresholds).
     pub fn align(&self, a: &PreparedDoc, b: &PreparedDoc) -> Alignment {
-        let mut matches = Vec::new();
-        let mut used = vec![false; a.sentences.len()];
-        for (bi, sb) in b.sentences.iter().enumerate() {
-            let best = a
-                .sentences
-                .iter()
-                .enumerate()
-                .map(|(ai, sa)| (ai, similarity::score(sa, sb, &self.idf)))
-                .max_by(|x, y| x.1.total_cmp(&y.1));
-            match best {
-                Some((ai, s)) if s >= 0.5 => {
-                    used[ai] = true;
-                    matches.push(SentenceMatch {
-                        b: bi,
-                        a: Some(ai),
-                        kind: if sa_eq(a, ai, b, bi) {
-                            MatchKind::Verbatim
-                        } else {
-                            MatchKind::Paraphrase
-                        },
-                        score: s,
-                    })
+        let na = a.sentences.len();
+        let nb = b.sentences.len();
+        let cands = self.candidates(a, b);
+
+        // Monotone backbone: weighted LCS.
+        let mut chosen: Vec<Option<Cand>> = vec![None; nb];
+        if na > 0 && nb > 0 {
+            let w = |bi: usize, ai: usize| -> f64 {
+                cands[bi]
+                    .iter()
+                    .find(|c| c.a == ai)
+                    .map_or(0.0, |c| c.weight)
+            };
+            // dp[(i, j)] = best total weight using A[..i] and B[..j].
+            let cols = nb + 1;
+            let mut dp = vec![0.0f64; (na + 1) * cols];
+            for i in 1..=na {
+                for j in 1..=nb {
+                    let mut best = dp[(i - 1) * cols + j].max(dp[i * cols + j - 1]);
+                    let wij = w(j - 1, i - 1);
+                    if wij > 0.0 {
+                        best = best.max(dp[(i - 1) * cols + j - 1] + wij);
+                    }
+                    dp[i * cols + j] = best;
                 }
-                _ => matches.push(SentenceMatch {
+            }
+            let (mut i, mut j) = (na, nb);
+            while i > 0 && j > 0 {
+                let here = dp[i * cols + j];
+                let wij = w(j - 1, i - 1);
+                if wij > 0.0 && (here - (dp[(i - 1) * cols + j - 1] + wij)).abs() < 1e-9 {
+                    chosen[j - 1] = cands[j - 1].iter().find(|c| c.a == i - 1).copied();
+                    i -= 1;
+                    j -= 1;
+                } else if (here - dp[(i - 1) * cols + j]).abs() < 1e-12 {
+                    i -= 1;
+                } else {
+                    j -= 1;
+                }
+            }
+        }
+        let mut used = vec![false; na];
+        for c in chosen.iter().flatten() {
+            used[c.a] = true;
+        }
+        let mut moved = vec![false; nb];
+
+        // Moved sentences: strong pairs out of order, best first.
+        let mut extra: Vec<(usize, Cand)> = Vec::new();
+        for (bi, cs) in cands.iter().enumerate() {
+            if chosen[bi].is_some() {
+                continue;
+            }
+            for c in cs {
+                let strong = match c.kind {
+                    MatchKind::Verbatim | MatchKind::Edited => true,
+                    MatchKind::Paraphrase => {
+                        self.weighted_dice(&a.sentences[c.a], &b.sentences[bi]) >= MOVED_DICE_MIN
+                    }
+                    MatchKind::Unmatched => false,
+                };
+                if strong && !used[c.a] {
+                    extra.push((bi, *c));
+                }
+            }
+        }
+        extra.sort_by(|x, y| y.1.weight.total_cmp(&x.1.weight).then(x.0.cmp(&y.0)));
+        for (bi, c) in extra {
+            if chosen[bi].is_none() && !used[c.a] {
+                used[c.a] = true;
+                chosen[bi] = Some(c);
+                moved[bi] = true;
+            }
+        }
+
+        // Split sentences: a left-over B sentence contained in its neighbour's A sentence.
+        for bi in 0..nb {
+            if chosen[bi].is_some() || b.sentences[bi].tokens.len() < 4 {
+                continue;
+            }
+            let neighbours = [bi.checked_sub(1), Some(bi + 1).filter(|&x| x < nb)];
+            let mut best: Option<(usize, f64)> = None;
+            for n in neighbours.into_iter().flatten() {
+                if let Some(c) = chosen[n] {
+                    if c.kind == MatchKind::Verbatim && bi > n {
+                        // A verbatim neighbour used the whole A sentence already.
+                        continue;
+                    }
+                    let cont = self.weighted_containment(&b.sentences[bi], &a.sentences[c.a]);
+                    if cont >= SPLIT_CONTAINMENT_MIN && best.map_or(true, |(_, s)| cont > s) {
+                        best = Some((c.a, cont));
+                    }
+                }
+            }
+            if let Some((ai, _)) = best {
+                let score = similarity::score(&a.sentences[ai], &b.sentences[bi], &self.idf);
+                chosen[bi] = Some(Cand {
+                    a: ai,
+                    kind: MatchKind::Paraphrase,
+                    score,
+                    weight: score.max(SPLIT_CONTAINMENT_MIN),
+                });
+            }
+        }
+
+        let matches: Vec<SentenceMatch> = chosen
+            .iter()
+            .enumerate()
+            .map(|(bi, c)| match c {
+                Some(c) => SentenceMatch {
+                    b: bi,
+                    a: Some(c.a),
+                    kind: c.kind,
+                    score: c.score,
+                    moved: moved[bi],
+                },
+                None => SentenceMatch {
                     b: bi,
                     a: None,
                     kind: MatchKind::Unmatched,
                     score: 0.0,
-                }),
+                    moved: false,
+                },
+            })
+            .collect();
+
+        let mut used = vec![false; na];
+        let mut weight_a = vec![0.0f64; na];
+        for c in chosen.iter().flatten() {
+            used[c.a] = true;
+            weight_a[c.a] = weight_a[c.a].max(c.weight);
+        }
+        let added: Vec<usize> = (0..nb).filter(|&i| chosen[i].is_none()).collect();
+        let dropped: Vec<usize> = (0..na).filter(|&i| !used[i]).collect();
+
+        let len = |s: &Sentence| s.tokens.len() as f64;
+        let total_a: f64 = a.sentences.iter().map(len).sum();
+        let total_b: f64 = b.sentences.iter().map(len).sum();
+        let share = |n: f64, d: f64| {
+            if d > 0.0 {
+                (n / d).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        };
+        let mut cov_b = 0.0;
+        let mut soft_b = 0.0;
+        for (bi, c) in chosen.iter().enumerate() {
+            if let Some(c) = c {
+                cov_b += len(&b.sentences[bi]);
+                soft_b += len(&b.sentences[bi]) * c.weight;
             }
         }
-        let added: Vec<usize> = matches
-            .iter()
-            .filter(|m| m.a.is_none())
-            .map(|m| m.b)
-            .collect();
-        let dropped: Vec<usize> = (0..a.sentences.len()).filter(|&i| !used[i]).collect();
-        let share = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
-        let containment_b_in_a = share(b.sentences.len() - added.len(), b.sentences.len());
-        let containment_a_in_b = share(a.sentences.len() - dropped.len(), a.sentences.len());
-        let relation = if containment_b_in_a > 0.5 {
+        let mut cov_a = 0.0;
+        let mut soft_a = 0.0;
+        for ai in 0..na {
+            if used[ai] {
+                cov_a += len(&a.sentences[ai]);
+                soft_a += len(&a.sentences[ai]) * weight_a[ai];
+            }
+        }
+        let containment_b_in_a = share(cov_b, total_b);
+        let containment_a_in_b = share(cov_a, total_a);
+        let score = share(soft_b, total_b).max(share(soft_a, total_a));
+
+        let shingle_jaccard = shingle_similarity(a, b);
+        let (key_term_overlap, shared_key_terms) = self.key_term_overlap(a, b);
+        let exact = na > 0
+            && na == nb
+            && a.sentences
+                .iter()
+                .zip(&b.sentences)
+                .all(|(x, y)| x.norm == y.norm);
+        let exact = exact || (joined_norm(a) == joined_norm(b) && na > 0);
+        let relation = if exact {
+            Relation::Exact
+        } else if shingle_jaccard >= NEAR_DUPLICATE_MIN {
+            Relation::NearDuplicate
+        } else if containment_b_in_a.max(containment_a_in_b) >= REWRITE_MIN {
             Relation::Rewrite
+        } else if key_term_overlap >= SAME_STORY_MIN && shared_key_terms >= SAME_STORY_MIN_SHARED {
+            Relation::SameStory
         } else {
             Relation::Unrelated
         };
+
+        let mut disagreements = Vec::new();
+        for m in &matches {
+            if let (Some(ai), MatchKind::Edited | MatchKind::Paraphrase) = (m.a, m.kind) {
+                disagreements.extend(facts::compare_sentences(
+                    ai,
+                    &a.sentences[ai].text,
+                    m.b,
+                    &b.sentences[m.b].text,
+                ));
+            }
+        }
+
         Alignment {
             matches,
             containment_b_in_a,
@@ -142,12 +375,377 @@ impl Aligner {
             added,
             dropped,
             relation,
-            score: containment_b_in_a.max(containment_a_in_b),
-            disagreements: Vec::new(),
+            score: if exact { 1.0 } else { score },
+            disagreements,
+            shingle_jaccard,
+            key_term_overlap,
+            shared_key_terms,
         }
+    }
+
+    /// Scored candidate counterparts in A of every sentence of B (pairs that are no match
+    /// are left out).
+    fn candidates(&self, a: &PreparedDoc, b: &PreparedDoc) -> Vec<Vec<Cand>> {
+        let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut distinct_a = Vec::with_capacity(a.sentences.len());
+        for (ai, s) in a.sentences.iter().enumerate() {
+            let set: HashSet<&str> = s.tokens.iter().map(String::as_str).collect();
+            for t in &set {
+                index.entry(t).or_default().push(ai);
+            }
+            distinct_a.push(set.len());
+        }
+        let mut shared = vec![0usize; a.sentences.len()];
+        let mut shared_content = vec![0usize; a.sentences.len()];
+        let mut out = Vec::with_capacity(b.sentences.len());
+        for sb in &b.sentences {
+            shared.iter_mut().for_each(|x| *x = 0);
+            shared_content.iter_mut().for_each(|x| *x = 0);
+            let set: HashSet<&str> = sb.tokens.iter().map(String::as_str).collect();
+            for t in &set {
+                if let Some(list) = index.get(t) {
+                    let content = !is_stopword(t);
+                    for &ai in list {
+                        shared[ai] += 1;
+                        if content {
+                            shared_content[ai] += 1;
+                        }
+                    }
+                }
+            }
+            let mut cands = Vec::new();
+            for (ai, sa) in a.sentences.iter().enumerate() {
+                let smaller = distinct_a[ai].min(set.len());
+                if shared_content[ai] == 0 || (shared[ai] * 4) < smaller {
+                    continue;
+                }
+                if let Some(c) = self.classify(ai, sa, sb) {
+                    cands.push(c);
+                }
+            }
+            out.push(cands);
+        }
+        out
+    }
+
+    /// Kind, score and weight of one pair, or `None` when it is no match.
+    fn classify(&self, ai: usize, sa: &Sentence, sb: &Sentence) -> Option<Cand> {
+        if sa.norm == sb.norm {
+            return Some(Cand {
+                a: ai,
+                kind: MatchKind::Verbatim,
+                score: 1.0,
+                weight: 1.0,
+            });
+        }
+        let score = similarity::score(sa, sb, &self.idf).clamp(0.0, 1.0);
+        let edit = token_edit_similarity(&sa.tokens, &sb.tokens);
+        let kind = if edit >= EDITED_MIN || (edit >= EDITED_FACT_MIN && only_fact_edits(sa, sb)) {
+            MatchKind::Edited
+        } else if similarity::is_paraphrase(score) {
+            MatchKind::Paraphrase
+        } else {
+            return None;
+        };
+        Some(Cand {
+            a: ai,
+            kind,
+            score,
+            weight: score.max(edit).max(0.05),
+        })
+    }
+
+    fn token_weight(&self, t: &str) -> f64 {
+        if is_stopword(t) {
+            0.1
+        } else {
+            self.idf.weight(t)
+        }
+    }
+
+    /// IDF-weighted Dice coefficient of the distinct tokens of two sentences.
+    fn weighted_dice(&self, x: &Sentence, y: &Sentence) -> f64 {
+        let sx: HashSet<&str> = x.tokens.iter().map(String::as_str).collect();
+        let sy: HashSet<&str> = y.tokens.iter().map(String::as_str).collect();
+        let wx: f64 = sx.iter().map(|t| self.token_weight(t)).sum();
+        let wy: f64 = sy.iter().map(|t| self.token_weight(t)).sum();
+        let common: f64 = sx
+            .intersection(&sy)
+            .map(|t| self.token_weight(t))
+            .sum::<f64>();
+        if wx + wy > 0.0 {
+            2.0 * common / (wx + wy)
+        } else {
+            0.0
+        }
+    }
+
+    /// IDF-weighted share of `part`'s distinct tokens found in `whole`.
+    fn weighted_containment(&self, part: &Sentence, whole: &Sentence) -> f64 {
+        let sp: HashSet<&str> = part.tokens.iter().map(String::as_str).collect();
+        let sw: HashSet<&str> = whole.tokens.iter().map(String::as_str).collect();
+        let wp: f64 = sp.iter().map(|t| self.token_weight(t)).sum();
+        let common: f64 = sp
+            .intersection(&sw)
+            .map(|t| self.token_weight(t))
+            .sum::<f64>();
+        if wp > 0.0 {
+            common / wp
+        } else {
+            0.0
+        }
+    }
+
+    /// IDF-weighted Dice overlap of the key terms of two documents and the number shared.
+    fn key_term_overlap(&self, a: &PreparedDoc, b: &PreparedDoc) -> (f64, usize) {
+        let ka: HashSet<String> = facts::key_terms(&a.text).into_iter().collect();
+        let kb: HashSet<String> = facts::key_terms(&b.text).into_iter().collect();
+        let w = |t: &String| self.idf.weight(t);
+        let wa: f64 = ka.iter().map(w).sum();
+        let wb: f64 = kb.iter().map(w).sum();
+        let common: Vec<&String> = ka.intersection(&kb).collect();
+        let wc: f64 = common.iter().map(|t| w(t)).sum();
+        let overlap = if wa + wb > 0.0 {
+            2.0 * wc / (wa + wb)
+        } else {
+            0.0
+        };
+        (overlap, common.len())
     }
 }
 
-fn sa_eq(a: &PreparedDoc, ai: usize, b: &PreparedDoc, bi: usize) -> bool {
-    a.sentences[ai].norm == b.sentences[bi].norm
+/// Normalized text of a document: its sentences' normalized forms joined by a space.
+fn joined_norm(d: &PreparedDoc) -> String {
+    let mut s = String::new();
+    for (i, x) in d.sentences.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(&x.norm);
+    }
+    s
+}
+
+/// Jaccard of the word-5-gram shingle sets of two documents.
+pub fn shingle_similarity(a: &PreparedDoc, b: &PreparedDoc) -> f64 {
+    let set = |d: &PreparedDoc| {
+        let mut v = shingle_hashes(
+            d.sentences
+                .iter()
+                .flat_map(|s| s.tokens.iter().map(String::as_str)),
+            SHINGLE_NGRAM,
+        );
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (sa, sb) = (set(a), set(b));
+    if sa.is_empty() || sb.is_empty() {
+        return if sa.is_empty() && sb.is_empty() && !a.sentences.is_empty() {
+            1.0
+        } else {
+            0.0
+        };
+    }
+    exact_jaccard(&sa, &sb)
+}
+
+/// Token-level edit similarity: `1 - levenshtein(x, y) / max(|x|, |y|)` (1 for two empty
+/// sequences).
+pub fn token_edit_similarity(x: &[String], y: &[String]) -> f64 {
+    let (n, m) = (x.len(), y.len());
+    if n == 0 && m == 0 {
+        return 1.0;
+    }
+    let d = levenshtein(x, y);
+    1.0 - d as f64 / n.max(m) as f64
+}
+
+fn levenshtein(x: &[String], y: &[String]) -> usize {
+    let m = y.len();
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur = vec![0usize; m + 1];
+    for (i, xi) in x.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, yj) in y.iter().enumerate() {
+            let sub = prev[j] + usize::from(xi != yj);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m]
+}
+
+/// Whether every token in one sentence and not the other is a number or (in the original
+/// text) a capitalized word: the edit only changes figures or names.
+fn only_fact_edits(a: &Sentence, b: &Sentence) -> bool {
+    let ta: HashSet<&str> = a.tokens.iter().map(String::as_str).collect();
+    let tb: HashSet<&str> = b.tokens.iter().map(String::as_str).collect();
+    let caps = |s: &Sentence| -> HashSet<String> {
+        s.text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .map(|w| w.to_lowercase())
+            .collect()
+    };
+    let (ca, cb) = (caps(a), caps(b));
+    let ok = |t: &str, caps: &HashSet<String>| {
+        t.chars().any(|c| c.is_ascii_digit()) || caps.contains(t) || facts::is_number_word(t)
+    };
+    let mut any = false;
+    for t in ta.symmetric_difference(&tb) {
+        any = true;
+        let caps = if ta.contains(t) { &ca } else { &cb };
+        if !ok(t, caps) {
+            return false;
+        }
+    }
+    any
+}
+
+/// Common English function words (used to down-weight tokens and in the candidate filter).
+pub fn is_stopword(t: &str) -> bool {
+    const STOP: &[&str] = &[
+        "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
+        "before", "but", "by", "can", "could", "did", "do", "for", "from", "had", "has", "have",
+        "he", "her", "his", "i", "if", "in", "into", "is", "it", "its", "more", "not", "of", "on",
+        "one", "or", "our", "out", "over", "said", "says", "she", "so", "than", "that", "the",
+        "their", "them", "there", "they", "this", "to", "up", "was", "we", "were", "what", "when",
+        "which", "who", "will", "with", "would", "you",
+    ];
+    STOP.binary_search(&t).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::facts::FactKind;
+
+    #[test]
+    fn stopwords_sorted() {
+        assert!(is_stopword("the"));
+        assert!(is_stopword("would"));
+        assert!(!is_stopword("minister"));
+    }
+
+    #[test]
+    fn edit_similarity() {
+        let t = |s: &str| -> Vec<String> { s.split(' ').map(str::to_owned).collect() };
+        assert_eq!(token_edit_similarity(&t("a b c d"), &t("a b c d")), 1.0);
+        assert_eq!(token_edit_similarity(&t("a b c d"), &t("a x c d")), 0.75);
+        assert_eq!(token_edit_similarity(&t("a b c d"), &t("a b c")), 0.75);
+    }
+
+    fn doc(name: &str) -> PreparedDoc {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/align/");
+        let text = std::fs::read_to_string(format!("{dir}{name}")).expect("test article");
+        PreparedDoc::new(&text)
+    }
+
+    fn aligner() -> Aligner {
+        Aligner::new(Idf::builtin())
+    }
+
+    #[test]
+    fn exact_copy() {
+        let a = doc("base.txt");
+        let al = aligner().align(&a, &a.clone());
+        assert_eq!(al.relation, Relation::Exact);
+        assert_eq!(al.score, 1.0);
+        assert!(al
+            .matches
+            .iter()
+            .all(|m| m.kind == MatchKind::Verbatim && m.a == Some(m.b)));
+        assert!(al.added.is_empty() && al.dropped.is_empty() && al.disagreements.is_empty());
+        assert_eq!(al.containment_b_in_a, 1.0);
+    }
+
+    #[test]
+    fn moved_paragraph() {
+        let a = doc("base.txt");
+        let b = doc("moved.txt");
+        let al = aligner().align(&a, &b);
+        // Every sentence is found, the two moved ones out of order.
+        assert!(al.added.is_empty() && al.dropped.is_empty(), "{al:?}");
+        assert!(al.matches.iter().all(|m| m.kind == MatchKind::Verbatim));
+        assert_eq!(al.matches[0].a, Some(3));
+        assert_eq!(al.matches[1].a, Some(4));
+        assert_eq!(al.matches[2].a, Some(0));
+        assert_eq!(al.matches.iter().filter(|m| m.moved).count(), 2);
+        assert_eq!(al.containment_b_in_a, 1.0);
+        assert_eq!(al.containment_a_in_b, 1.0);
+        assert!(al.relation >= Relation::NearDuplicate, "{:?}", al.relation);
+    }
+
+    #[test]
+    fn added_sentences() {
+        let a = doc("base.txt");
+        let b = doc("added.txt");
+        let al = aligner().align(&a, &b);
+        assert_eq!(al.added, vec![1, 2, 11]);
+        assert!(al.dropped.is_empty());
+        assert_eq!(al.containment_a_in_b, 1.0);
+        assert!(al.containment_b_in_a > 0.7 && al.containment_b_in_a < 0.9);
+        assert!(al.relation >= Relation::Rewrite);
+    }
+
+    #[test]
+    fn changed_figures_are_edits_with_disagreements() {
+        let a = doc("base.txt");
+        let b = doc("figure.txt");
+        let al = aligner().align(&a, &b);
+        assert_eq!(al.matches[0].kind, MatchKind::Edited);
+        assert_eq!(al.matches[0].a, Some(0));
+        let d: Vec<(&str, &str, FactKind)> = al
+            .disagreements
+            .iter()
+            .map(|d| (d.a_value.as_str(), d.b_value.as_str(), d.kind))
+            .collect();
+        assert_eq!(
+            d,
+            vec![
+                ("3,000", "5,000", FactKind::Number),
+                ("85 percent", "more than half", FactKind::Percent)
+            ]
+        );
+        assert_eq!(al.disagreements[1].a_sentence, 6);
+        assert_eq!(al.disagreements[1].b_sentence, 6);
+        assert!(al.added.is_empty() && al.dropped.is_empty());
+    }
+
+    #[test]
+    fn paraphrased_rewrite() {
+        let a = doc("base.txt");
+        let b = doc("rewrite.txt");
+        let al = aligner().align(&a, &b);
+        assert_eq!(al.relation, Relation::Rewrite, "{al:#?}");
+        assert!(al.containment_b_in_a >= 0.5);
+        assert!(al.shingle_jaccard < 0.5);
+        // Schools and hospital were dropped.
+        assert!(al.dropped.contains(&7) && al.dropped.contains(&8), "{al:#?}");
+    }
+
+    #[test]
+    fn same_story_and_unrelated() {
+        let a = doc("base.txt");
+        let al = aligner().align(&a, &doc("samestory.txt"));
+        assert_eq!(al.relation, Relation::SameStory, "{al:#?}");
+        assert!(al.containment_b_in_a < 0.5);
+        let al = aligner().align(&a, &doc("unrelated.txt"));
+        assert_eq!(al.relation, Relation::Unrelated, "{al:#?}");
+        assert!(al.matches.iter().all(|m| m.a.is_none()));
+        assert_eq!(al.containment_b_in_a, 0.0);
+        assert_eq!(al.score, 0.0);
+    }
+
+    #[test]
+    fn empty_documents() {
+        let e = PreparedDoc::new("");
+        let a = doc("base.txt");
+        for (x, y) in [(&e, &a), (&a, &e), (&e, &e)] {
+            let al = aligner().align(x, y);
+            assert_eq!(al.relation, Relation::Unrelated);
+            assert_eq!(al.score, 0.0);
+        }
+    }
 }

@@ -1,5 +1,47 @@
-//! Disagreeing facts (PLACEHOLDER: the alignment engineer replaces the body; the public
-//! signatures are final).
+//! Disagreeing facts: numbers, percentages, money amounts, dates and names that differ between
+//! two aligned sentences.
+//!
+//! [`extract`] finds the facts of a sentence (in its original, case-preserving text) and
+//! normalizes their values:
+//!
+//! * **Numbers**: digits (`1,200`, `3.5`), number words (`three`, `twenty-five`, `a dozen`,
+//!   `one hundred`), scale words (`thousand`/`k`, `million`/`m`/`mn`, `billion`/`bn`,
+//!   `trillion`/`tn`); `N of (the) M` (`250 of the 400`) and fraction words with a total
+//!   (`half of 400`, `a third of the 90`) are proportions `N/M`.
+//! * **Percentages**: `85%`, `85 percent`, `85 per cent`, `85 pct`, and fraction words without
+//!   a total (`half` = 50%, `a third`, `a quarter`, `two-thirds`).
+//! * **Money**: a currency sign or code before (`$`, `US$`, `£`, `€`, `¥`, `USD`) or a currency
+//!   word after (`dollars`, `pounds`, `euros`, `yen`) a number: `$1.2 billion` = `1.2bn dollars`.
+//! * **Dates**: month names and abbreviations with a day and/or year (`Jan. 5` = `January 5` =
+//!   `5 January`), weekdays, and lone years 1900-2099.
+//! * **Names**: runs of capitalized words (joined by `of`, `de`, `van`, `von`, `al`), leaving out
+//!   a sentence-initial function word (`The`), titles (`Mr.`), months and weekdays.
+//!
+//! **Ranges.** Every quantity is a closed range `[lo, hi]`. An exact figure is a point, widened
+//! by half a unit of its last written decimal when it has a scale word (`$1.2bn` covers
+//! 1.15-1.25 billion). Hedges turn a figure `v` into a range that stays close to `v`, because a
+//! hedge in news copy rounds the true figure rather than merely bounding it:
+//! `about`/`around`/`roughly`/`approximately`/`some`/`an estimated` → `[0.9v, 1.1v]`;
+//! `nearly`/`almost`/`close to`/`just under`/`up to` → `[0.9v, v]`;
+//! `more than`/`over`/`above`/`at least`/`just over`/`upwards of` → `[v, 1.2v]`;
+//! `less than`/`fewer than`/`under`/`below` → `[0.8v, v]`.
+//! Two quantities of the same kind **agree** when their ranges overlap (proportions compare
+//! their ratios; money also needs the same currency when both name one). Hence "85 percent"
+//! against "more than 50%" (50-60%) and "250 of the 400 districts" (62.5%) against "around half
+//! of 400 districts" (45-55%) disagree, while "nearly 40%" against "39%" agrees. Two dates agree
+//! when every field (year, month, day, weekday) present in both is equal; dates sharing no field
+//! are not compared. Two names agree when one's words (without titles) contain the other's, or
+//! when the name occurs anywhere in the other sentence.
+//!
+//! [`compare_sentences`] removes the facts that agree with a fact of the other sentence, then
+//! pairs the rest: numbers, percentages, money and dates of the same kind in order of
+//! appearance; names only when they sit in the same slot (the same gap between the words the two
+//! sentences share, found by a word-level longest common subsequence). Each pair that does not
+//! agree is a [`Disagreement`]. A fact without a partner (something added or left out) is not a
+//! disagreement.
+
+use std::collections::HashSet;
+use std::ops::Range;
 
 /// Kind of a fact value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -30,4 +72,1481 @@ pub struct Disagreement {
     pub b_value: String,
     /// What kind of fact.
     pub kind: FactKind,
+}
+
+/// The normalized value of a fact.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A number, percentage (in percent) or money amount as a closed range.
+    Quantity {
+        /// Lower end.
+        lo: f64,
+        /// Upper end.
+        hi: f64,
+        /// Total of a proportion (`250 of 400`): the range is then of the ratio `value / total`.
+        of: Option<f64>,
+        /// ISO-like currency code of a money amount, when written.
+        currency: Option<&'static str>,
+    },
+    /// A date; absent fields were not written.
+    Date {
+        /// Year.
+        year: Option<i32>,
+        /// Month 1-12.
+        month: Option<u32>,
+        /// Day of month 1-31.
+        day: Option<u32>,
+        /// Weekday 0 (Monday) - 6 (Sunday).
+        weekday: Option<u32>,
+    },
+    /// A name: its lowercased words without titles.
+    Name(Vec<String>),
+}
+
+/// A fact found in a text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fact {
+    /// What kind of fact.
+    pub kind: FactKind,
+    /// Byte span in the text given to [`extract`].
+    pub span: Range<usize>,
+    /// The fact as written.
+    pub text: String,
+    /// Its normalized value.
+    pub value: Value,
+}
+
+impl Fact {
+    /// Whether two facts of the same kind state the same thing (see the [module docs](self)).
+    pub fn agrees(&self, other: &Fact) -> bool {
+        if self.kind != other.kind {
+            return false;
+        }
+        match (&self.value, &other.value) {
+            (
+                Value::Quantity {
+                    lo: l1,
+                    hi: h1,
+                    of: o1,
+                    currency: c1,
+                },
+                Value::Quantity {
+                    lo: l2,
+                    hi: h2,
+                    of: o2,
+                    currency: c2,
+                },
+            ) => {
+                if let (Some(c1), Some(c2)) = (c1, c2) {
+                    if c1 != c2 {
+                        return false;
+                    }
+                }
+                let (l1, h1, l2, h2) = match (o1, o2) {
+                    (Some(t1), Some(t2)) if *t1 > 0.0 && *t2 > 0.0 => {
+                        (l1 / t1, h1 / t1, l2 / t2, h2 / t2)
+                    }
+                    (None, None) => (*l1, *h1, *l2, *h2),
+                    _ => return true,
+                };
+                let eps = 1e-9 * (h1.abs().max(h2.abs()).max(1.0));
+                l1 <= h2 + eps && l2 <= h1 + eps
+            }
+            (
+                Value::Date {
+                    year: y1,
+                    month: m1,
+                    day: d1,
+                    weekday: w1,
+                },
+                Value::Date {
+                    year: y2,
+                    month: m2,
+                    day: d2,
+                    weekday: w2,
+                },
+            ) => {
+                fn same<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+                    match (a, b) {
+                        (Some(x), Some(y)) => x == y,
+                        _ => true,
+                    }
+                }
+                same(y1, y2) && same(m1, m2) && same(d1, d2) && same(w1, w2)
+            }
+            (Value::Name(a), Value::Name(b)) => {
+                let sa: HashSet<&String> = a.iter().collect();
+                let sb: HashSet<&String> = b.iter().collect();
+                !sa.is_empty() && !sb.is_empty() && (sa.is_subset(&sb) || sb.is_subset(&sa))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether two dates have at least one field in common (so comparing them makes sense).
+    fn comparable(&self, other: &Fact) -> bool {
+        match (&self.value, &other.value) {
+            (
+                Value::Date {
+                    year: y1,
+                    month: m1,
+                    day: d1,
+                    weekday: w1,
+                },
+                Value::Date {
+                    year: y2,
+                    month: m2,
+                    day: d2,
+                    weekday: w2,
+                },
+            ) => {
+                (y1.is_some() && y2.is_some())
+                    || (m1.is_some() && m2.is_some())
+                    || (d1.is_some() && d2.is_some())
+                    || (w1.is_some() && w2.is_some())
+            }
+            _ => self.kind == other.kind,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lexer
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    /// Digits, with the number of decimals written.
+    Num(f64, u32),
+    /// A word (letters, possibly with inner `-`, `'` or `.`).
+    Word(String),
+    /// A symbol: `$ £ € ¥ %`.
+    Sym(char),
+    /// Any other punctuation.
+    Punct(char),
+}
+
+#[derive(Clone, Debug)]
+struct Lexeme {
+    tok: Tok,
+    span: Range<usize>,
+    /// Whether whitespace comes right before this lexeme (or it starts the text).
+    spaced: bool,
+}
+
+fn lex(s: &str) -> Vec<Lexeme> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let end_of = |k: usize| chars.get(k).map_or(s.len(), |c| c.0);
+    let mut out = Vec::new();
+    let mut k = 0;
+    let mut spaced = true;
+    while k < chars.len() {
+        let (start, c) = chars[k];
+        if c.is_whitespace() {
+            spaced = true;
+            k += 1;
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let mut j = k;
+            let mut digits = String::new();
+            let mut decimals = 0u32;
+            let mut seen_dot = false;
+            while j < chars.len() {
+                let ch = chars[j].1;
+                if ch.is_ascii_digit() {
+                    digits.push(ch);
+                    if seen_dot {
+                        decimals += 1;
+                    }
+                    j += 1;
+                } else if (ch == ',' || ch == '.')
+                    && chars.get(j + 1).is_some_and(|x| x.1.is_ascii_digit())
+                {
+                    if ch == '.' {
+                        if seen_dot {
+                            break;
+                        }
+                        seen_dot = true;
+                        digits.push('.');
+                    } else {
+                        // A thousands separator must be followed by exactly 3 digits.
+                        let three = (1..=3)
+                            .all(|d| chars.get(j + d).is_some_and(|x| x.1.is_ascii_digit()))
+                            && !chars.get(j + 4).is_some_and(|x| x.1.is_ascii_digit());
+                        if !three || seen_dot {
+                            break;
+                        }
+                    }
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let value = digits.parse::<f64>().unwrap_or(0.0);
+            out.push(Lexeme {
+                tok: Tok::Num(value, decimals),
+                span: start..end_of(j),
+                spaced,
+            });
+            spaced = false;
+            k = j;
+            continue;
+        }
+        if c.is_alphabetic() {
+            let mut j = k + 1;
+            while j < chars.len() {
+                let ch = chars[j].1;
+                if ch.is_alphabetic() {
+                    j += 1;
+                } else if matches!(ch, '-' | '\'' | '’' | '.')
+                    && chars.get(j + 1).is_some_and(|x| x.1.is_alphabetic())
+                {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            // Keep a trailing '.' of abbreviations such as "Jan." or "U.S." in the word.
+            let mut word_end = j;
+            if chars.get(j).is_some_and(|x| x.1 == '.') {
+                let w: String = chars[k..j].iter().map(|x| x.1).collect();
+                if is_abbreviation(&w) {
+                    word_end = j + 1;
+                }
+            }
+            let w: String = chars[k..word_end].iter().map(|x| x.1).collect();
+            out.push(Lexeme {
+                tok: Tok::Word(w),
+                span: start..end_of(word_end),
+                spaced,
+            });
+            spaced = false;
+            k = word_end;
+            continue;
+        }
+        let tok = if matches!(c, '$' | '£' | '€' | '¥' | '%') {
+            Tok::Sym(c)
+        } else {
+            Tok::Punct(c)
+        };
+        out.push(Lexeme {
+            tok,
+            span: start..end_of(k + 1),
+            spaced,
+        });
+        spaced = false;
+        k += 1;
+    }
+    out
+}
+
+fn is_abbreviation(w: &str) -> bool {
+    let l = w.to_lowercase();
+    (l.len() <= 4 && (month_of(&l).is_some() || weekday_of(&l).is_some()))
+        || matches!(
+            l.as_str(),
+            "mr" | "mrs"
+                | "ms"
+                | "dr"
+                | "prof"
+                | "gen"
+                | "sen"
+                | "rep"
+                | "gov"
+                | "st"
+                | "u.s"
+                | "u.k"
+                | "u.n"
+                | "e.u"
+        )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vocabularies
+
+fn month_of(w: &str) -> Option<u32> {
+    let w = w.trim_end_matches('.');
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    for (i, m) in MONTHS.iter().enumerate() {
+        if w == *m || (w.len() >= 3 && m.starts_with(w) && (w.len() == 3 || w == "sept")) {
+            return Some(i as u32 + 1);
+        }
+    }
+    None
+}
+
+fn weekday_of(w: &str) -> Option<u32> {
+    let w = w.trim_end_matches('.');
+    const DAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    DAYS.iter()
+        .position(|d| w == *d || (w.len() == 3 && d.starts_with(w)))
+        .map(|i| i as u32)
+}
+
+fn unit_word(w: &str) -> Option<f64> {
+    Some(match w {
+        "zero" => 0.0,
+        "one" => 1.0,
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "eleven" => 11.0,
+        "twelve" => 12.0,
+        "thirteen" => 13.0,
+        "fourteen" => 14.0,
+        "fifteen" => 15.0,
+        "sixteen" => 16.0,
+        "seventeen" => 17.0,
+        "eighteen" => 18.0,
+        "nineteen" => 19.0,
+        "twenty" => 20.0,
+        "thirty" => 30.0,
+        "forty" => 40.0,
+        "fifty" => 50.0,
+        "sixty" => 60.0,
+        "seventy" => 70.0,
+        "eighty" => 80.0,
+        "ninety" => 90.0,
+        _ => return None,
+    })
+}
+
+/// Value of a number word (`three`, `twenty-five`, `dozen`), if `w` (lowercase) is one.
+pub fn number_word(w: &str) -> Option<f64> {
+    if w == "dozen" {
+        return Some(12.0);
+    }
+    if let Some(v) = unit_word(w) {
+        return Some(v);
+    }
+    let (tens, unit) = w.split_once('-')?;
+    let t = unit_word(tens)?;
+    let u = unit_word(unit)?;
+    (t >= 20.0 && t % 10.0 == 0.0 && (1.0..10.0).contains(&u)).then_some(t + u)
+}
+
+/// Whether a (lowercase) token is a number word or a fraction word.
+pub fn is_number_word(w: &str) -> bool {
+    number_word(w).is_some() || fraction_word(w).is_some() || scale_word(w).is_some()
+}
+
+fn fraction_word(w: &str) -> Option<f64> {
+    Some(match w {
+        "half" => 0.5,
+        "third" => 1.0 / 3.0,
+        "quarter" => 0.25,
+        "two-thirds" => 2.0 / 3.0,
+        "three-quarters" => 0.75,
+        "one-third" => 1.0 / 3.0,
+        "one-quarter" => 0.25,
+        "one-half" => 0.5,
+        _ => return None,
+    })
+}
+
+fn scale_word(w: &str) -> Option<f64> {
+    Some(match w {
+        "hundred" => 1e2,
+        "thousand" | "k" => 1e3,
+        "million" | "millions" | "m" | "mn" | "mln" => 1e6,
+        "billion" | "billions" | "bn" | "b" | "bln" => 1e9,
+        "trillion" | "trillions" | "tn" | "trn" => 1e12,
+        _ => return None,
+    })
+}
+
+fn currency_word(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "dollar" | "dollars" | "usd" => "USD",
+        "pound" | "pounds" | "sterling" | "gbp" => "GBP",
+        "euro" | "euros" | "eur" => "EUR",
+        "yen" | "jpy" => "JPY",
+        "yuan" | "renminbi" | "cny" => "CNY",
+        "rupee" | "rupees" | "inr" => "INR",
+        _ => return None,
+    })
+}
+
+fn currency_sym(c: char) -> Option<&'static str> {
+    Some(match c {
+        '$' => "USD",
+        '£' => "GBP",
+        '€' => "EUR",
+        '¥' => "JPY",
+        _ => return None,
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Hedge {
+    About,
+    Nearly,
+    MoreThan,
+    LessThan,
+}
+
+impl Hedge {
+    fn range(self, v: f64) -> (f64, f64) {
+        match self {
+            Hedge::About => (0.9 * v, 1.1 * v),
+            Hedge::Nearly => (0.9 * v, v),
+            Hedge::MoreThan => (v, 1.2 * v),
+            Hedge::LessThan => (0.8 * v, v),
+        }
+    }
+}
+
+/// Hedge phrases (lowercase word sequences).
+const HEDGES: &[(&[&str], Hedge)] = &[
+    (&["more", "than"], Hedge::MoreThan),
+    (&["at", "least"], Hedge::MoreThan),
+    (&["just", "over"], Hedge::MoreThan),
+    (&["upwards", "of"], Hedge::MoreThan),
+    (&["over"], Hedge::MoreThan),
+    (&["above"], Hedge::MoreThan),
+    (&["less", "than"], Hedge::LessThan),
+    (&["fewer", "than"], Hedge::LessThan),
+    (&["under"], Hedge::LessThan),
+    (&["below"], Hedge::LessThan),
+    (&["just", "under"], Hedge::Nearly),
+    (&["close", "to"], Hedge::Nearly),
+    (&["up", "to"], Hedge::Nearly),
+    (&["nearly"], Hedge::Nearly),
+    (&["almost"], Hedge::Nearly),
+    (&["about"], Hedge::About),
+    (&["around"], Hedge::About),
+    (&["roughly"], Hedge::About),
+    (&["approximately"], Hedge::About),
+    (&["an", "estimated"], Hedge::About),
+    (&["some"], Hedge::About),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Extraction
+
+struct Parser<'a> {
+    s: &'a str,
+    lx: Vec<Lexeme>,
+}
+
+impl Parser<'_> {
+    fn word(&self, i: usize) -> Option<String> {
+        match &self.lx.get(i)?.tok {
+            Tok::Word(w) => Some(w.to_lowercase()),
+            _ => None,
+        }
+    }
+
+    fn is_punct(&self, i: usize, c: char) -> bool {
+        matches!(self.lx.get(i), Some(Lexeme { tok: Tok::Punct(p), .. }) if *p == c)
+    }
+
+    /// A bare number at `i` (digits or number words with an optional scale word):
+    /// (value, half-width of its rounding, index after it).
+    fn number(&self, i: usize) -> Option<(f64, f64, usize)> {
+        let (mut v, decimals, mut j) = match &self.lx.get(i)?.tok {
+            Tok::Num(v, d) => (*v, *d, i + 1),
+            Tok::Word(_) => {
+                let w = self.word(i)?;
+                if w == "a" && self.word(i + 1).as_deref() == Some("dozen") {
+                    (12.0, 0, i + 2)
+                } else if let Some(v) = number_word(&w) {
+                    (v, 0, i + 1)
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        // Ordinal suffix glued to digits ("5th") is part of the number.
+        if let Some(Lexeme {
+            tok: Tok::Word(w),
+            spaced: false,
+            ..
+        }) = self.lx.get(j)
+        {
+            let lw = w.to_lowercase();
+            if matches!(lw.as_str(), "st" | "nd" | "rd" | "th") {
+                return Some((v, 0.0, j + 1));
+            }
+        }
+        let mut half = 0.0;
+        // Number word + "hundred"/scale ("one hundred", "two million").
+        while let Some(w) = self.word(j) {
+            let glued = !self.lx[j].spaced;
+            match scale_word(&w) {
+                // Single-letter scales only when glued to digits ("5m", "$3bn").
+                Some(scale) if (w.len() > 1 && w != "mn" && w != "tn") || glued => {
+                    if w.len() <= 2 && !glued && !matches!(w.as_str(), "mn" | "bn" | "tn") {
+                        break;
+                    }
+                    v *= scale;
+                    half = 0.5 * 10f64.powi(-(decimals as i32)) * scale;
+                    j += 1;
+                }
+                Some(scale) if matches!(w.as_str(), "mn" | "tn") => {
+                    v *= scale;
+                    half = 0.5 * 10f64.powi(-(decimals as i32)) * scale;
+                    j += 1;
+                }
+                _ => break,
+            }
+        }
+        Some((v, half, j))
+    }
+
+    fn hedge(&self, i: usize) -> Option<(Hedge, usize)> {
+        for (words, hedge) in HEDGES {
+            if words
+                .iter()
+                .enumerate()
+                .all(|(k, w)| self.word(i + k).as_deref() == Some(*w))
+            {
+                return Some((*hedge, i + words.len()));
+            }
+        }
+        None
+    }
+
+    fn span_text(&self, from: usize, to: usize) -> (Range<usize>, String) {
+        let start = self.lx[from].span.start;
+        let end = self.lx[to - 1].span.end;
+        (start..end, self.s[start..end].to_string())
+    }
+
+    /// A quantity (number, percent, money, proportion) starting at `i`.
+    fn quantity(&self, i: usize) -> Option<(Fact, usize)> {
+        let (hedge, mut j) = match self.hedge(i) {
+            Some((h, j)) => (Some(h), j),
+            None => (None, i),
+        };
+        // Currency before the number.
+        let mut currency = None;
+        if self.word(j).as_deref() == Some("us")
+            && matches!(
+                self.lx.get(j + 1),
+                Some(Lexeme {
+                    tok: Tok::Sym('$'),
+                    ..
+                })
+            )
+        {
+            currency = Some("USD");
+            j += 2;
+        } else if let Some(Lexeme {
+            tok: Tok::Sym(c), ..
+        }) = self.lx.get(j)
+        {
+            currency = currency_sym(*c);
+            if currency.is_some() {
+                j += 1;
+            }
+        } else if let Some(w) = self.word(j) {
+            if matches!(w.as_str(), "usd" | "eur" | "gbp" | "jpy") {
+                currency = currency_word(&w);
+                j += 1;
+            }
+        }
+        // Fraction words: "half", "a third", "two-thirds".
+        let mut k = j;
+        if currency.is_none() {
+            if matches!(self.word(k).as_deref(), Some("a" | "one"))
+                && self.word(k + 1).and_then(|w| fraction_word(&w)).is_some()
+            {
+                k += 1;
+            }
+            if let Some(f) = self.word(k).and_then(|w| fraction_word(&w)) {
+                let end = k + 1;
+                // "half of (the) 400" is a proportion; otherwise a percentage.
+                let mut t = end;
+                if self.word(t).as_deref() == Some("of") {
+                    t += 1;
+                    if self.word(t).as_deref() == Some("the") {
+                        t += 1;
+                    }
+                    if let Some((total, _, after)) = self.number(t) {
+                        let v = f * total;
+                        let (lo, hi) = hedge.map_or((v, v), |h| h.range(v));
+                        let (span, text) = self.span_text(i, after);
+                        return Some((
+                            Fact {
+                                kind: FactKind::Number,
+                                span,
+                                text,
+                                value: Value::Quantity {
+                                    lo,
+                                    hi,
+                                    of: Some(total),
+                                    currency: None,
+                                },
+                            },
+                            after,
+                        ));
+                    }
+                }
+                // A bare fraction word counts only with a hedge or "of" after it
+                // ("more than half", "a third of voters").
+                if hedge.is_some() || self.word(end).as_deref() == Some("of") {
+                    let v = f * 100.0;
+                    let (lo, hi) = hedge.map_or((v, v), |h| h.range(v));
+                    let (span, text) = self.span_text(i, end);
+                    return Some((
+                        Fact {
+                            kind: FactKind::Percent,
+                            span,
+                            text,
+                            value: Value::Quantity {
+                                lo,
+                                hi,
+                                of: None,
+                                currency: None,
+                            },
+                        },
+                        end,
+                    ));
+                }
+                return None;
+            }
+        }
+        let (v, half, mut end) = self.number(j)?;
+        // A number word after a fraction word was not taken; "one" alone is too vague.
+        if matches!(self.lx[j].tok, Tok::Word(_))
+            && v <= 1.0
+            && hedge.is_none()
+            && currency.is_none()
+        {
+            return None;
+        }
+        let mut kind = if currency.is_some() {
+            FactKind::Money
+        } else {
+            FactKind::Number
+        };
+        let mut of = None;
+        // Unit after the number.
+        if matches!(
+            self.lx.get(end),
+            Some(Lexeme {
+                tok: Tok::Sym('%'),
+                ..
+            })
+        ) {
+            kind = FactKind::Percent;
+            end += 1;
+        } else if let Some(w) = self.word(end) {
+            if w == "percent" || w == "pct" || w == "per-cent" {
+                kind = FactKind::Percent;
+                end += 1;
+            } else if w == "per" && self.word(end + 1).as_deref() == Some("cent") {
+                kind = FactKind::Percent;
+                end += 2;
+            } else if currency.is_none() {
+                if let Some(c) = currency_word(&w) {
+                    currency = Some(c);
+                    kind = FactKind::Money;
+                    end += 1;
+                } else if w == "of" && kind == FactKind::Number {
+                    let mut t = end + 1;
+                    if self.word(t).as_deref() == Some("the") {
+                        t += 1;
+                    }
+                    if let Some((total, _, after)) = self.number(t) {
+                        if total >= v && total > 0.0 {
+                            of = Some(total);
+                            end = after;
+                        }
+                    }
+                }
+            }
+        }
+        if kind == FactKind::Number && of.is_none() && currency.is_none() {
+            // A lone four-digit year-like integer is a date.
+            if let Tok::Num(n, 0) = self.lx[j].tok {
+                let txt = &self.s[self.lx[j].span.clone()];
+                if hedge.is_none()
+                    && (1900.0..2100.0).contains(&n)
+                    && txt.len() == 4
+                    && end == j + 1
+                {
+                    let (span, text) = self.span_text(j, end);
+                    return Some((
+                        Fact {
+                            kind: FactKind::Date,
+                            span,
+                            text,
+                            value: Value::Date {
+                                year: Some(n as i32),
+                                month: None,
+                                day: None,
+                                weekday: None,
+                            },
+                        },
+                        end,
+                    ));
+                }
+            }
+        }
+        let (lo, hi) = match hedge {
+            Some(h) => h.range(v),
+            None => (v - half, v + half),
+        };
+        let (span, text) = self.span_text(i, end);
+        Some((
+            Fact {
+                kind,
+                span,
+                text,
+                value: Value::Quantity {
+                    lo,
+                    hi,
+                    of,
+                    currency,
+                },
+            },
+            end,
+        ))
+    }
+
+    fn day_at(&self, i: usize) -> Option<(u32, usize)> {
+        if let Some(Lexeme {
+            tok: Tok::Num(n, 0),
+            ..
+        }) = self.lx.get(i)
+        {
+            if (1.0..=31.0).contains(n) {
+                let mut j = i + 1;
+                if let Some(w) = self.word(j) {
+                    if !self.lx[j].spaced && matches!(w.as_str(), "st" | "nd" | "rd" | "th") {
+                        j += 1;
+                    }
+                }
+                return Some((*n as u32, j));
+            }
+        }
+        None
+    }
+
+    fn year_at(&self, i: usize) -> Option<(i32, usize)> {
+        match self.lx.get(i) {
+            Some(Lexeme {
+                tok: Tok::Num(n, 0),
+                span,
+                ..
+            }) if (1000.0..2200.0).contains(n) && span.len() == 4 => Some((*n as i32, i + 1)),
+            _ => None,
+        }
+    }
+
+    /// A date starting at `i` (month name, day + month, weekday).
+    fn date(&self, i: usize) -> Option<(Fact, usize)> {
+        let raw = match &self.lx.get(i)?.tok {
+            Tok::Word(w) => Some(w.clone()),
+            _ => None,
+        };
+        let mut year = None;
+        let mut month = None;
+        let mut day = None;
+        let mut weekday = None;
+        let mut end;
+        if let Some(w) = &raw {
+            let lw = w.to_lowercase();
+            let capital = w.chars().next().is_some_and(char::is_uppercase);
+            if let Some(d) = weekday_of(&lw).filter(|_| capital && lw.len() > 3) {
+                weekday = Some(d);
+                end = i + 1;
+                if self.is_punct(end, ',') {
+                    if self.word(end + 1).and_then(|x| month_of(&x)).is_some() {
+                        if let Some((f, e)) = self.date(end + 1) {
+                            if let Value::Date {
+                                year: y,
+                                month: m,
+                                day: d2,
+                                ..
+                            } = f.value
+                            {
+                                year = y;
+                                month = m;
+                                day = d2;
+                                end = e;
+                            }
+                        }
+                    }
+                }
+            } else if let Some(m) = month_of(&lw).filter(|_| capital) {
+                end = i + 1;
+                if let Some((d, e)) = self.day_at(end) {
+                    day = Some(d);
+                    end = e;
+                    let c = if self.is_punct(end, ',') {
+                        end + 1
+                    } else {
+                        end
+                    };
+                    if let Some((y, e)) = self.year_at(c) {
+                        year = Some(y);
+                        end = e;
+                    }
+                } else if let Some((y, e)) = self.year_at(end) {
+                    year = Some(y);
+                    end = e;
+                } else if lw == "may"
+                    || lw == "march"
+                    || lw.len() <= 4 && lw != "june" && lw != "july"
+                {
+                    // "May", "March", "Jan" alone are too ambiguous.
+                    if !(lw.ends_with('.') || lw.len() > 5) {
+                        return None;
+                    }
+                }
+                month = Some(m);
+            } else {
+                return None;
+            }
+        } else {
+            // Day before month: "5 January (2020)".
+            let (d, e) = self.day_at(i)?;
+            let mw = match &self.lx.get(e)?.tok {
+                Tok::Word(w) if w.chars().next().is_some_and(char::is_uppercase) => w,
+                _ => return None,
+            };
+            let m = month_of(&mw.to_lowercase())?;
+            day = Some(d);
+            month = Some(m);
+            end = e + 1;
+            if let Some((y, e)) = self.year_at(end) {
+                year = Some(y);
+                end = e;
+            }
+        }
+        let (span, text) = self.span_text(i, end);
+        Some((
+            Fact {
+                kind: FactKind::Date,
+                span,
+                text,
+                value: Value::Date {
+                    year,
+                    month,
+                    day,
+                    weekday,
+                },
+            },
+            end,
+        ))
+    }
+}
+
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sir",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "president",
+    "minister",
+    "judge",
+    "lord",
+    "lady",
+    "king",
+    "queen",
+    "pope",
+    "st",
+];
+
+const CONNECTORS: &[&str] = &["of", "de", "van", "von", "al", "bin", "la", "del", "da"];
+
+fn is_capitalized(w: &str) -> bool {
+    let mut cs = w.chars();
+    cs.next().is_some_and(char::is_uppercase)
+}
+
+/// Extract the facts of a text (numbers, percentages, money, dates and names), in order.
+pub fn extract(s: &str) -> Vec<Fact> {
+    let p = Parser { s, lx: lex(s) };
+    let mut facts = Vec::new();
+    let mut taken = vec![false; p.lx.len()];
+    let mut i = 0;
+    while i < p.lx.len() {
+        if let Some((f, end)) = p.date(i).or_else(|| p.quantity(i)) {
+            if end > i {
+                for t in taken.iter_mut().take(end).skip(i) {
+                    *t = true;
+                }
+                facts.push(f);
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    // Names.
+    let mut i = 0;
+    // Index of the first word of each sentence-like segment (after . ! ? : or a quote).
+    let mut segment_start = true;
+    while i < p.lx.len() {
+        let starts_segment = segment_start;
+        segment_start = matches!(
+            p.lx[i].tok,
+            Tok::Punct('.' | '!' | '?' | ':' | '"' | '“' | '‘' | '(' | '—')
+        );
+        let Tok::Word(w) = &p.lx[i].tok else {
+            i += 1;
+            continue;
+        };
+        if taken[i] || !is_capitalized(w) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut words: Vec<String> = Vec::new();
+        let mut last_cap = i;
+        while j < p.lx.len() && !taken[j] {
+            let Tok::Word(w) = &p.lx[j].tok else { break };
+            let lw = w.to_lowercase();
+            if is_capitalized(w) && month_of(&lw).is_none() && weekday_of(&lw).is_none() {
+                words.push(lw.trim_end_matches('.').to_string());
+                last_cap = j;
+                j += 1;
+            } else if CONNECTORS.contains(&lw.as_str())
+                && j > i
+                && matches!(p.lx.get(j + 1), Some(Lexeme { tok: Tok::Word(n), .. }) if is_capitalized(n))
+            {
+                words.push(lw);
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if words.is_empty() {
+            i += 1;
+            continue;
+        }
+        let mut from = i;
+        // Drop a sentence-initial function word or lone capitalized first word.
+        if starts_segment {
+            let first = &words[0];
+            if super::alignment::is_stopword(first) || COMMON_STARTERS.contains(&first.as_str()) {
+                words.remove(0);
+                from += 1;
+                if words.is_empty() {
+                    i = j.max(i + 1);
+                    continue;
+                }
+            } else if words.len() == 1 {
+                i = j.max(i + 1);
+                continue;
+            }
+        }
+        let key: Vec<String> = words
+            .iter()
+            .filter(|w| !TITLES.contains(&w.as_str()) && !CONNECTORS.contains(&w.as_str()))
+            .cloned()
+            .collect();
+        if !key.is_empty() {
+            let (span, text) = p.span_text(from, last_cap + 1);
+            facts.push(Fact {
+                kind: FactKind::Name,
+                span,
+                text,
+                value: Value::Name(key),
+            });
+        }
+        i = j.max(i + 1);
+    }
+    facts.sort_by_key(|f| f.span.start);
+    facts
+}
+
+/// Capitalized sentence starters that are not names.
+const COMMON_STARTERS: &[&str] = &[
+    "however",
+    "meanwhile",
+    "while",
+    "although",
+    "officials",
+    "police",
+    "according",
+    "yet",
+    "still",
+    "now",
+    "then",
+    "last",
+    "next",
+    "later",
+    "earlier",
+    "many",
+    "most",
+    "some",
+    "several",
+    "both",
+    "each",
+    "every",
+    "no",
+    "these",
+    "those",
+    "such",
+    "since",
+    "because",
+    "during",
+    "under",
+    "despite",
+    "instead",
+    "thus",
+    "why",
+    "how",
+    "where",
+    "once",
+    "among",
+    "until",
+];
+
+/// Key terms of a text for same-story detection: the words of names, and canonical forms of
+/// numbers (at least 10), percentages, money amounts and dates.
+pub fn key_terms(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in extract(s) {
+        match &f.value {
+            Value::Name(words) => {
+                for w in words {
+                    if !super::alignment::is_stopword(w) {
+                        out.push(w.clone());
+                    }
+                }
+            }
+            Value::Quantity {
+                lo, hi, currency, ..
+            } => {
+                let mid = (lo + hi) / 2.0;
+                if f.kind == FactKind::Number && mid < 10.0 {
+                    continue;
+                }
+                let tag = match f.kind {
+                    FactKind::Percent => "%",
+                    FactKind::Money => currency.unwrap_or("$"),
+                    _ => "#",
+                };
+                out.push(format!("{tag}{}", round_sig(mid)));
+            }
+            Value::Date {
+                year,
+                month,
+                day,
+                weekday,
+            } => {
+                if weekday.is_some() && year.is_none() && month.is_none() {
+                    continue;
+                }
+                out.push(format!(
+                    "@{}-{}-{}",
+                    year.map_or(String::new(), |y| y.to_string()),
+                    month.map_or(String::new(), |m| m.to_string()),
+                    day.map_or(String::new(), |d| d.to_string())
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Round to 3 significant digits for key-term matching.
+fn round_sig(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return "0".into();
+    }
+    let mag = x.abs().log10().floor() as i32;
+    let f = 10f64.powi(2 - mag);
+    format!("{}", (x * f).round() / f)
+}
+
+/// Lowercased words of a text with their byte start.
+fn words_lower(s: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(st) = start.take() {
+            out.push((st, s[st..i].to_lowercase()));
+        }
+    }
+    out
+}
+
+/// Slot of each word: the number of LCS-matched words before it.
+fn slots(a: &[(usize, String)], b: &[(usize, String)]) -> (Vec<usize>, Vec<usize>) {
+    let (n, m) = (a.len(), b.len());
+    let mut dp = vec![0u32; (n + 1) * (m + 1)];
+    let c = m + 1;
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            dp[i * c + j] = if a[i].1 == b[j].1 {
+                dp[(i + 1) * c + j + 1] + 1
+            } else {
+                dp[(i + 1) * c + j].max(dp[i * c + j + 1])
+            };
+        }
+    }
+    let (mut sa, mut sb) = (vec![0; n], vec![0; m]);
+    let (mut i, mut j, mut k) = (0, 0, 0);
+    while i < n && j < m {
+        if a[i].1 == b[j].1 {
+            sa[i] = k;
+            sb[j] = k;
+            k += 1;
+            i += 1;
+            j += 1;
+        } else if dp[(i + 1) * c + j] >= dp[i * c + j + 1] {
+            sa[i] = k;
+            i += 1;
+        } else {
+            sb[j] = k;
+            j += 1;
+        }
+    }
+    for x in sa.iter_mut().skip(i) {
+        *x = k;
+    }
+    for x in sb.iter_mut().skip(j) {
+        *x = k;
+    }
+    (sa, sb)
+}
+
+fn slot_of(words: &[(usize, String)], slots: &[usize], at: usize) -> usize {
+    let idx = words.partition_point(|w| w.0 < at);
+    slots
+        .get(idx)
+        .copied()
+        .unwrap_or_else(|| slots.last().map_or(0, |s| s + 1))
+}
+
+/// The facts that differ between sentence `a_sentence` (text `a`) of A and `b_sentence`
+/// (text `b`) of B (see the [module docs](self) for the rules).
+pub fn compare_sentences(
+    a_sentence: usize,
+    a: &str,
+    b_sentence: usize,
+    b: &str,
+) -> Vec<Disagreement> {
+    let fa = extract(a);
+    let fb = extract(b);
+    if fa.is_empty() || fb.is_empty() {
+        return Vec::new();
+    }
+    let mut open_a = vec![true; fa.len()];
+    let mut open_b = vec![true; fb.len()];
+    let lower_a = a.to_lowercase();
+    let lower_b = b.to_lowercase();
+    // Remove facts that agree with some fact of the other sentence.
+    for (i, x) in fa.iter().enumerate() {
+        for (j, y) in fb.iter().enumerate() {
+            if open_b[j] && x.agrees(y) {
+                open_a[i] = false;
+                open_b[j] = false;
+                break;
+            }
+        }
+    }
+    // Names mentioned anywhere in the other sentence agree too.
+    let mentioned = |f: &Fact, other: &str| match &f.value {
+        Value::Name(words) => words
+            .iter()
+            .all(|w| words_lower(other).iter().any(|(_, x)| x == w)),
+        _ => false,
+    };
+    for (i, x) in fa.iter().enumerate() {
+        if open_a[i] && mentioned(x, &lower_b) {
+            open_a[i] = false;
+        }
+    }
+    for (j, y) in fb.iter().enumerate() {
+        if open_b[j] && mentioned(y, &lower_a) {
+            open_b[j] = false;
+        }
+    }
+    let wa = words_lower(a);
+    let wb = words_lower(b);
+    let (sa, sb) = slots(&wa, &wb);
+    let mut out = Vec::new();
+    for kind in [
+        FactKind::Number,
+        FactKind::Percent,
+        FactKind::Money,
+        FactKind::Date,
+        FactKind::Name,
+    ] {
+        let xs: Vec<usize> = (0..fa.len())
+            .filter(|&i| open_a[i] && fa[i].kind == kind)
+            .collect();
+        let mut ys: Vec<usize> = (0..fb.len())
+            .filter(|&j| open_b[j] && fb[j].kind == kind)
+            .collect();
+        for i in xs {
+            let pick = if kind == FactKind::Name {
+                let slot = slot_of(&wa, &sa, fa[i].span.start);
+                ys.iter()
+                    .position(|&j| slot_of(&wb, &sb, fb[j].span.start) == slot)
+            } else {
+                ys.iter().position(|&j| fa[i].comparable(&fb[j]))
+            };
+            if let Some(p) = pick {
+                let j = ys.remove(p);
+                out.push(Disagreement {
+                    a_sentence,
+                    b_sentence,
+                    a_value: fa[i].text.clone(),
+                    b_value: fb[j].text.clone(),
+                    kind,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds_values(s: &str) -> Vec<(FactKind, String)> {
+        extract(s).into_iter().map(|f| (f.kind, f.text)).collect()
+    }
+
+    fn disagree(a: &str, b: &str) -> Vec<(String, String, FactKind)> {
+        compare_sentences(0, a, 0, b)
+            .into_iter()
+            .map(|d| (d.a_value, d.b_value, d.kind))
+            .collect()
+    }
+
+    #[test]
+    fn extracts_kinds() {
+        let f = kinds_values("Acme Corp paid $1.2 billion on Jan. 5, 2020, up 85% from 2019.");
+        assert_eq!(
+            f,
+            vec![
+                (FactKind::Name, "Acme Corp".to_string()),
+                (FactKind::Money, "$1.2 billion".to_string()),
+                (FactKind::Date, "Jan. 5, 2020".to_string()),
+                (FactKind::Percent, "85%".to_string()),
+                (FactKind::Date, "2019".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn percent_forms_agree() {
+        for b in [
+            "85 percent",
+            "85 per cent",
+            "85 pct",
+            "nearly 90%",
+            "about 84%",
+        ] {
+            let d = disagree(
+                "Turnout was 85% on the day.",
+                &format!("Turnout was {b} on the day."),
+            );
+            assert!(d.is_empty(), "{b}: {d:?}");
+        }
+        let d = disagree("Turnout was 85% on the day.", "Turnout was 58% on the day.");
+        assert_eq!(d, vec![("85%".into(), "58%".into(), FactKind::Percent)]);
+    }
+
+    #[test]
+    fn number_words_and_money() {
+        assert!(disagree("Three people died.", "3 people died.").is_empty());
+        assert!(disagree("Twenty-five people died.", "25 people died.").is_empty());
+        assert!(disagree(
+            "The deal is worth $1.2 billion.",
+            "The deal is worth 1.2bn dollars."
+        )
+        .is_empty());
+        assert!(disagree(
+            "The deal is worth $1.2bn.",
+            "The deal is worth $1.23 billion."
+        )
+        .is_empty());
+        assert_eq!(
+            disagree(
+                "The deal is worth $1.2 billion.",
+                "The deal is worth $2.1 billion."
+            ),
+            vec![(
+                "$1.2 billion".into(),
+                "$2.1 billion".into(),
+                FactKind::Money
+            )]
+        );
+        assert_eq!(
+            disagree(
+                "The deal is worth $1.2 billion.",
+                "The deal is worth €1.2 billion."
+            ),
+            vec![(
+                "$1.2 billion".into(),
+                "€1.2 billion".into(),
+                FactKind::Money
+            )]
+        );
+        assert_eq!(
+            disagree("Three people died.", "Four people died."),
+            vec![("Three".into(), "Four".into(), FactKind::Number)]
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert!(disagree("It opened on Jan. 5.", "It opened on January 5.").is_empty());
+        assert!(disagree(
+            "It opened on 5 January 2020.",
+            "It opened on January 5, 2020."
+        )
+        .is_empty());
+        assert_eq!(
+            disagree("It opened on Jan. 5.", "It opened on Jan. 6."),
+            vec![("Jan. 5".into(), "Jan. 6".into(), FactKind::Date)]
+        );
+        assert_eq!(
+            disagree(
+                "Voters went to the polls on Tuesday.",
+                "Voters went to the polls on Wednesday."
+            ),
+            vec![("Tuesday".into(), "Wednesday".into(), FactKind::Date)]
+        );
+        assert_eq!(
+            disagree("The law passed in 2019.", "The law passed in 2018."),
+            vec![("2019".into(), "2018".into(), FactKind::Date)]
+        );
+        // A weekday and a calendar date share no field: not compared.
+        assert!(disagree("It opened on Tuesday.", "It opened on March 3.").is_empty());
+    }
+
+    #[test]
+    fn names_in_the_same_slot() {
+        assert_eq!(
+            disagree(
+                "The bill was signed by Governor Andrew Cuomo on Monday.",
+                "The bill was signed by Governor Kathy Hochul on Monday."
+            ),
+            vec![(
+                "Governor Andrew Cuomo".into(),
+                "Governor Kathy Hochul".into(),
+                FactKind::Name
+            )]
+        );
+        // A shorter form of the same name agrees.
+        assert!(disagree(
+            "John Smith resigned as chairman.",
+            "Mr. Smith resigned as chairman."
+        )
+        .is_empty());
+        // A sentence-initial function word is not a name, and names in different slots are
+        // additions, not disagreements.
+        assert!(disagree(
+            "The minister met Angela Merkel.",
+            "Emmanuel Macron said the minister met her."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn issue_examples() {
+        assert_eq!(
+            disagree(
+                "Officials said 85 percent of residents backed the plan.",
+                "Officials said more than 50% of residents backed the plan."
+            ),
+            vec![(
+                "85 percent".into(),
+                "more than 50%".into(),
+                FactKind::Percent
+            )]
+        );
+        assert_eq!(
+            disagree(
+                "The reform reached 250 of the 400 districts.",
+                "The reform reached around half of 400 districts."
+            ),
+            vec![(
+                "250 of the 400".into(),
+                "around half of 400".into(),
+                FactKind::Number
+            )]
+        );
+        assert_eq!(
+            disagree(
+                "Support rose to 85 percent.",
+                "Support rose to more than half."
+            ),
+            vec![(
+                "85 percent".into(),
+                "more than half".into(),
+                FactKind::Percent
+            )]
+        );
+        assert!(disagree(
+            "Support rose to nearly 40%.",
+            "Support rose to 39 per cent."
+        )
+        .is_empty());
+        assert!(disagree(
+            "It reached 200 of the 400 districts.",
+            "It reached around half of 400 districts."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn untrusted_input_does_not_panic() {
+        for s in [
+            "",
+            "$",
+            "%%",
+            "1,",
+            "1.2.3",
+            "$bn",
+            "Jan.",
+            "5th",
+            "ü€1,234.5bn",
+            "a half of",
+        ] {
+            let _ = extract(s);
+            let _ = compare_sentences(0, s, 1, "$ 5");
+        }
+    }
 }

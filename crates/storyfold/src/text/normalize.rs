@@ -57,6 +57,43 @@ pub fn normalize_into(s: &str, out: &mut String) {
     }
 }
 
+/// [`ASCII_KIND`]: a character that is emitted (lowercased, `` ` `` → `'`).
+const KIND_PLAIN: u8 = 0;
+/// [`ASCII_KIND`]: whitespace.
+const KIND_SPACE: u8 = 1;
+/// [`ASCII_KIND`]: a dropped control byte (non-ASCII bytes never reach the table).
+const KIND_DROP: u8 = 2;
+
+/// What [`Emitter::ascii`] does with each byte value (the table form used by
+/// [`Emitter::ascii_run`]).
+static ASCII_KIND: [u8; 256] = {
+    let mut t = [KIND_DROP; 256];
+    let mut b = 0x21;
+    while b <= 0x7E {
+        t[b] = KIND_PLAIN;
+        b += 1;
+    }
+    t[b'\t' as usize] = KIND_SPACE;
+    t[b'\n' as usize] = KIND_SPACE;
+    t[0x0B] = KIND_SPACE;
+    t[0x0C] = KIND_SPACE;
+    t[b'\r' as usize] = KIND_SPACE;
+    t[b' ' as usize] = KIND_SPACE;
+    t
+};
+
+/// The byte [`Emitter::ascii`] emits for each plain byte (lowercase, `` ` `` → `'`).
+static ASCII_LOWER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    t[b'`' as usize] = b'\'';
+    t
+};
+
 /// Whitespace/trim bookkeeping shared by both paths.
 #[derive(Default)]
 struct Emitter {
@@ -82,6 +119,42 @@ impl Emitter {
         self.emitted = true;
     }
 
+    /// Handle a run of ASCII text: exactly equivalent to calling [`ascii`](Self::ascii) on
+    /// every byte, as a branch-light table-driven loop over the bytes.
+    #[inline]
+    fn ascii_run(&mut self, s: &str, out: &mut String) {
+        let bytes = s.as_bytes();
+        if bytes.is_empty() {
+            return;
+        }
+        let old = out.len();
+        // SAFETY: only ASCII bytes are written and the vector is truncated to the written
+        // length, so the string stays valid UTF-8.
+        let buf = unsafe { out.as_mut_vec() };
+        // The output never exceeds the input (a space is only written in place of at least
+        // one whitespace byte); 2 spare bytes take the tentative writes below.
+        buf.resize(old + bytes.len() + 2, 0);
+        let dst = &mut buf[old..];
+        let mut w = 0usize;
+        let mut pending = self.pending_space;
+        let mut emitted = self.emitted;
+        for &c in bytes {
+            let kind = ASCII_KIND[c as usize];
+            let plain = kind == KIND_PLAIN;
+            let space = kind == KIND_SPACE;
+            // Tentatively write a space, keep it only when one is pending before a char.
+            dst[w] = b' ';
+            w += usize::from(pending & plain);
+            dst[w] = ASCII_LOWER[c as usize];
+            w += usize::from(plain);
+            pending = (pending & !plain & !space) | (space & emitted);
+            emitted |= plain;
+        }
+        buf.truncate(old + w);
+        self.pending_space = pending;
+        self.emitted = emitted;
+    }
+
     /// Handle one ASCII byte (shared by the fast and the general path so they agree).
     #[inline]
     fn ascii(&mut self, b: u8, out: &mut String) {
@@ -98,9 +171,7 @@ impl Emitter {
 fn normalize_ascii_into(s: &str, out: &mut String) {
     out.reserve(s.len());
     let mut em = Emitter::default();
-    for &b in s.as_bytes() {
-        em.ascii(b, out);
-    }
+    em.ascii_run(s, out);
 }
 
 /// The general path: NFKC (skipped when a quick check proves the input already is NFKC),
@@ -109,18 +180,47 @@ fn normalize_unicode_into(s: &str, out: &mut String) {
     out.reserve(s.len());
     let start = out.len();
     let mut em = Emitter::default();
-    if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
-        for c in s.chars() {
-            push_char(c, out, &mut em);
+    // NFKC is applied unit by unit. A position right before an ASCII character is a safe
+    // boundary for NFKC (ASCII characters are starters without decompositions that never
+    // compose with a preceding character), so the text is cut into ASCII runs, copied by
+    // the byte loop, and units made of a run of non-ASCII characters plus the ASCII
+    // character before it (which a combining mark may compose with).
+    let bytes = s.as_bytes();
+    let len = bytes.len();
+    // Whether a non-ASCII character was emitted or removed (only then can NFC change anything).
+    let mut may_need_nfc = false;
+    let mut i = 0;
+    while i < len {
+        let j = i + bytes[i..]
+            .iter()
+            .position(|&b| !b.is_ascii())
+            .unwrap_or(len - i);
+        if j == len {
+            em.ascii_run(&s[i..], out);
+            break;
         }
-    } else {
-        for c in s.chars().map(fold_before_nfkc).nfkc() {
-            push_char(c, out, &mut em);
+        let unit_start = if j > i { j - 1 } else { j };
+        em.ascii_run(&s[i..unit_start], out);
+        let k = j + bytes[j..]
+            .iter()
+            .position(|&b| b.is_ascii())
+            .unwrap_or(len - j);
+        // `unit_start` and `k` are positions of ASCII bytes (or the end): char boundaries.
+        let unit = &s[unit_start..k];
+        if is_nfkc_quick(unit.chars()) == IsNormalized::Yes {
+            for c in unit.chars() {
+                may_need_nfc |= push_char(c, out, &mut em);
+            }
+        } else {
+            for c in unit.chars().map(fold_before_nfkc).nfkc() {
+                may_need_nfc |= push_char(c, out, &mut em);
+            }
         }
+        i = k;
     }
     // Case folding and the removal of invisible characters can leave a base character next to
     // a combining mark that composes with it (`J\u{30C}` → `j\u{30C}` → `ǰ`): re-compose.
-    if is_nfc_quick(out[start..].chars()) != IsNormalized::Yes {
+    if may_need_nfc && is_nfc_quick(out[start..].chars()) != IsNormalized::Yes {
         let composed: String = out[start..].nfc().collect();
         out.truncate(start);
         out.push_str(&composed);
@@ -174,20 +274,27 @@ pub(crate) fn is_invisible(c: char) -> bool {
 }
 
 /// Emit one (already NFKC) character with punctuation, whitespace, invisible and case folding.
+/// Returns true when a non-ASCII character was emitted or removed (the output may then need
+/// NFC recomposition); ASCII output and whitespace never do.
 #[inline]
-fn push_char(c: char, out: &mut String, em: &mut Emitter) {
+fn push_char(c: char, out: &mut String, em: &mut Emitter) -> bool {
     if c.is_ascii() {
         em.ascii(c as u8, out);
+        false
     } else if let Some(p) = fold_punct(c) {
         em.push(p, out);
+        false
     } else if c.is_whitespace() {
         em.space();
+        false
     } else if c.is_control() || is_invisible(c) {
         // dropped
+        true
     } else {
         for folded in std::iter::once(c).default_case_fold() {
             em.push(folded, out);
         }
+        true
     }
 }
 

@@ -109,17 +109,29 @@ enum Class {
     Other,
 }
 
+/// [`Class`] of every byte value (non-ASCII bytes are `Other`), so classifying is one load.
+static CLASS: [Class; 256] = {
+    let mut t = [Class::Other; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            Class::Letter
+        } else if c.is_ascii_digit() {
+            Class::Digit
+        } else if c == b'_' {
+            Class::Underscore
+        } else {
+            Class::Other
+        };
+        b += 1;
+    }
+    t
+};
+
 #[inline]
 fn class(b: u8) -> Class {
-    if b.is_ascii_alphabetic() {
-        Class::Letter
-    } else if b.is_ascii_digit() {
-        Class::Digit
-    } else if b == b'_' {
-        Class::Underscore
-    } else {
-        Class::Other
-    }
+    CLASS[b as usize]
 }
 
 /// The UAX #29 word rules restricted to ASCII (WB5–WB13b); emits words that contain a letter or
