@@ -21,6 +21,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Fold articles into stories: copies, rewrites and independent reports, origin and derivation.
+    Fold(cmd::fold::Args),
     /// Find near-duplicate groups (MinHash + LSH, verified) and optionally write a deduplicated corpus.
     Dedup(cmd::dedup::Args),
     /// Compare a predicted grouping with gold labels (pairwise, B-cubed, ARI, NMI).
@@ -42,6 +44,7 @@ fn main() {
             .build_global();
     }
     let result = match cli.command {
+        Command::Fold(args) => cmd::fold::run(args),
         Command::Dedup(args) => cmd::dedup::run(args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Compare(args) => cmd::compare::run(args),

@@ -11,6 +11,7 @@
 //! * [`index`]: candidate retrieval (LSH banding over MinHash signatures).
 //! * [`align`]: sentence similarity, alignment of two articles, disagreeing facts, rewrite retrieval.
 //! * [`dedup`]: verified near-duplicate pairs and groups with a representative each.
+//! * [`story`]: folding articles into stories (clustering, derivation, report).
 //! * [`eval`]: clustering metrics (pairwise, B-cubed, ARI, NMI) against gold labels.
 //!
 //! The `storyfold` command-line tool is a thin shell over this API.
@@ -20,5 +21,6 @@ pub mod dedup;
 pub mod eval;
 pub mod fingerprint;
 pub mod index;
+pub mod story;
 pub mod ingest;
 pub mod text;

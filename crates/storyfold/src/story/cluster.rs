@@ -1,0 +1,1 @@
+//! Online story clustering (being written).
