@@ -106,7 +106,7 @@ pub fn progress(what: &str) -> ProgressBar {
     }
     let bar = ProgressBar::new_spinner();
     let style = ProgressStyle::with_template(&format!(
-        "{{spinner}} {what}: {{human_pos}} documents ({{per_sec}}) {{elapsed}}"
+        "{{spinner}} {what}: {{human_pos}} documents in {{elapsed}}"
     ))
     .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);

@@ -53,7 +53,7 @@ pub struct Args {
     #[arg(long, value_name = "OUT")]
     pub build_idf: Option<PathBuf>,
     /// With --build-idf: number of tokens kept (the most frequent).
-    #[arg(long, default_value_t = 40_000)]
+    #[arg(long, default_value_t = 50_000)]
     pub idf_keep: usize,
     /// With --build-idf: smallest document frequency kept.
     #[arg(long, default_value_t = 3)]
