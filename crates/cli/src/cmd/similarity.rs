@@ -38,7 +38,7 @@ pub struct Args {
     #[arg(long, requires = "pairs")]
     pub fit: bool,
     /// L2 penalty of the logistic regression (with --cv / --fit).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 3.0)]
     pub l2: f64,
     /// STS Benchmark file(s) (tab-separated, no header): print Pearson/Spearman of the score against the gold score.
     #[arg(long, value_name = "FILE")]
@@ -287,7 +287,10 @@ pub fn run(args: Args) -> Result<()> {
             }
             if let Some(k) = args.cv {
                 if k < 2 || k > pairs.len() {
-                    bail!("--cv must be between 2 and the number of pairs ({})", pairs.len());
+                    bail!(
+                        "--cv must be between 2 and the number of pairs ({})",
+                        pairs.len()
+                    );
                 }
                 run_cv(path, &pairs, k, args.l2, &idf);
             }
@@ -354,8 +357,16 @@ fn all_features(pairs: &[Pair], idf: &Idf) -> Vec<[f64; NUM_FEATURES]> {
 }
 
 fn describe(name: &str, cv: &CrossValidation) -> String {
-    let min = cv.fold_accuracy.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = cv.fold_accuracy.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let min = cv
+        .fold_accuracy
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
+    let max = cv
+        .fold_accuracy
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
     format!(
         "{name:<9} accuracy {:.4}  F1 {:.4}  precision {:.4}  recall {:.4}  (fold accuracy {:.4}..{:.4})",
         cv.pooled.accuracy(),

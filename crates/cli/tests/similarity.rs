@@ -1,0 +1,271 @@
+//! Integration tests of `storyfold similarity` on small hand-written TSV files, and (when the
+//! shared evaluation data is present) on MRPC and STS.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn storyfold() -> Command {
+    Command::cargo_bin("storyfold").expect("binary built")
+}
+
+fn json_lines(bytes: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+const MRPC: &[u8] = b"\xEF\xBB\xBFQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\r\n\
+1\t101\t102\tThe company said its quarterly profit rose 12 percent to $1.2 billion.\tQuarterly profit at the company rose 12 percent to $1.2 billion, it said.\r\n\
+0\t201\t202\tStocks fell sharply on Monday as oil prices climbed.\tHeavy snow closed schools across the northern provinces.\r\n\
+1\t301\t302\t\"We will appeal,\" the lawyer said.\t\"We will appeal,\" the lawyer said.\r\n";
+
+#[test]
+fn mrpc_layout_with_bom_crlf_and_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "mrpc.txt", MRPC);
+    let out = storyfold()
+        .args(["similarity", "--pairs"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("3 pairs: accuracy 1.0000"))
+        .get_output()
+        .stdout
+        .clone();
+    let rows = json_lines(&out);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["line"], 2);
+    assert_eq!(rows[0]["id1"], "101");
+    assert_eq!(rows[0]["id2"], "102");
+    assert_eq!(rows[0]["paraphrase"], true);
+    assert_eq!(rows[1]["line"], 3);
+    assert_eq!(rows[1]["paraphrase"], false);
+    let s0 = rows[0]["score"].as_f64().unwrap();
+    let s1 = rows[1]["score"].as_f64().unwrap();
+    let s2 = rows[2]["score"].as_f64().unwrap();
+    assert!(s1 < 0.1 && s0 > 0.5 && s2 > 0.95, "{s0} {s1} {s2}");
+    assert!(s2 <= 1.0);
+}
+
+#[test]
+fn two_column_layout_has_null_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "pairs.tsv",
+        b"The minister resigned on Friday.\tThe minister resigned on Friday.\n\
+          \n\
+          The minister resigned on Friday.\tThe minister resigned on Sunday after 12 years.\n",
+    );
+    let out = storyfold()
+        .args(["similarity", "--pairs"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("accuracy").not())
+        .get_output()
+        .stdout
+        .clone();
+    let rows = json_lines(&out);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["line"], 1);
+    assert_eq!(rows[1]["line"], 3);
+    assert!(rows[0]["id1"].is_null() && rows[0]["id2"].is_null());
+    assert!(rows[0]["score"].as_f64().unwrap() > rows[1]["score"].as_f64().unwrap());
+}
+
+#[test]
+fn unparseable_line_is_an_error_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "bad.tsv",
+        b"a b c\ta b c\nno tab on this line\nx y\tx z\n",
+    );
+    storyfold()
+        .args(["similarity", "--pairs"])
+        .arg(&file)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad.tsv:2:"))
+        .stderr(predicate::str::contains("--skip-invalid"));
+
+    let mrpc = write(
+        dir.path(),
+        "bad_mrpc.txt",
+        b"Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n1\t1\t2\ta\tb\nyes\t3\t4\tc\td\n",
+    );
+    storyfold()
+        .args(["similarity", "--pairs"])
+        .arg(&mrpc)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "bad_mrpc.txt:3: Quality must be 0 or 1",
+        ));
+}
+
+#[test]
+fn skip_invalid_skips_counts_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "bad.tsv",
+        b"a b c\ta b c\nno tab on this line\nx y\tx z\ttoo\tmany\n\xFF\xFE\tbad utf8\nd e\td e\n",
+    );
+    let out = storyfold()
+        .args(["similarity", "--skip-invalid", "--pairs"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("skipped 3 invalid pair line(s)"))
+        .stderr(predicate::str::contains("bad.tsv:2:"))
+        .stderr(predicate::str::contains("bad.tsv:4: invalid UTF-8"))
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<u64> = json_lines(&out)
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [1, 5]);
+}
+
+#[test]
+fn cv_and_fit_need_the_quality_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "pairs.tsv", b"a\tb\nc\td\n");
+    storyfold()
+        .args(["similarity", "--cv", "2", "--pairs"])
+        .arg(&file)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("Quality column"));
+}
+
+#[test]
+fn fit_prints_rust_consts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = b"Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n".to_vec();
+    for i in 0..20 {
+        text.extend_from_slice(
+            format!("1\t{i}\t{i}\tThe mayor of town {i} resigned today.\tToday the mayor of town {i} resigned.\n")
+                .as_bytes(),
+        );
+        text.extend_from_slice(
+            format!("0\t{i}\t{i}\tThe mayor of town {i} resigned today.\tRain fell on {i} farms in the valley.\n")
+                .as_bytes(),
+        );
+    }
+    let file = write(dir.path(), "train.txt", &text);
+    let out = storyfold()
+        .args(["similarity", "--fit", "--pairs"])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("pub const PARAPHRASE_THRESHOLD: f64 ="));
+    assert!(out.contains("pub const MODEL_BIAS: f64 ="));
+    assert!(out.contains("// lcs_ratio"));
+    let cv = storyfold()
+        .args(["similarity", "--cv", "4", "--pairs"])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let cv = String::from_utf8(cv).unwrap();
+    assert!(
+        cv.contains("model     accuracy 1.0000"),
+        "separable toy data: {cv}"
+    );
+}
+
+#[test]
+fn sts_correlations_on_a_toy_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "sts.csv",
+        b"main-news\theadlines\t2015\t1\t5.0\tObama visits Kenya\tObama visits Kenya\n\
+          main-news\theadlines\t2015\t2\t3.0\tObama visits Kenya today\tObama arrives in Kenya\n\
+          main-news\theadlines\t2015\t3\t0.0\tObama visits Kenya\tFloods hit Bangladesh\n\
+          main-captions\timages\t2015\t4\t5.0\tA dog runs\tA cat sleeps\textra\n",
+    );
+    storyfold()
+        .args(["similarity", "--sts"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 pairs  score: Pearson"))
+        .stdout(predicate::str::contains("Spearman 1.0000"));
+}
+
+#[test]
+fn build_idf_writes_a_table_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = write(
+        dir.path(),
+        "c.jsonl",
+        b"{\"id\":\"1\",\"text\":\"the cat sat\"}\n{\"id\":\"2\",\"text\":\"the dog ran\"}\n",
+    );
+    let table = dir.path().join("idf.tsv");
+    storyfold()
+        .args(["similarity", "--idf-min-df", "1", "--build-idf"])
+        .arg(&table)
+        .arg(&corpus)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&table).unwrap();
+    assert!(text.starts_with("#documents\t2\nthe\t2\n"), "{text}");
+    let pairs = write(dir.path(), "p.tsv", b"the cat\tthe cat\n");
+    storyfold()
+        .args(["similarity", "--idf"])
+        .arg(&table)
+        .arg("--pairs")
+        .arg(&pairs)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"line\":1"));
+}
+
+/// The figures on the real data (skipped when /work/shared is absent).
+#[test]
+fn mrpc_cross_validation_beats_the_baseline() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/mrpc/msr_paraphrase_train.txt");
+    if !file.exists() {
+        eprintln!("skipped: {} not found", file.display());
+        return;
+    }
+    let out = storyfold()
+        .args(["similarity", "--cv", "10", "--pairs"])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let acc = |name: &str| -> f64 {
+        let line = out.lines().find(|l| l.starts_with(name)).unwrap();
+        line.split_whitespace().nth(2).unwrap().parse().unwrap()
+    };
+    assert!(acc("model") > 0.74, "{out}");
+    assert!(acc("model") > acc("baseline") + 0.03, "{out}");
+}

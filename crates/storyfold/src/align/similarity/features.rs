@@ -1,0 +1,464 @@
+//! Lexical features of a sentence pair, the inputs of the paraphrase model.
+//!
+//! Every feature is symmetric in the two sentences. Notation: `A`, `B` are the sets of distinct
+//! normalized tokens, `w(t)` the IDF weight ([`Idf::weight`]), `W(S) = Σ_{t∈S} w(t)`.
+//!
+//! | # | name | definition |
+//! |---|------|------------|
+//! | 0 | `idf_jaccard` | `W(A∩B) / W(A∪B)` |
+//! | 1 | `idf_recall_min` | `W(A∩B) / max(W(A), W(B))` |
+//! | 2 | `idf_recall_max` | `W(A∩B) / min(W(A), W(B))` |
+//! | 3 | `unigram_dice` | `2|A∩B| / (|A|+|B|)` |
+//! | 4 | `bigram_dice` | Dice of the sets of token bigrams |
+//! | 5 | `trigram_dice` | Dice of the sets of token trigrams |
+//! | 6 | `char4_dice` | Dice of the sets of 4-byte windows of the normalized text |
+//! | 7 | `lcs_ratio` | longest common token subsequence / longer token count |
+//! | 8 | `length_ratio` | shorter / longer token count |
+//! | 9 | `numbers_present` | 1 if either sentence has a number token (a token with a digit; `,` ignored) |
+//! | 10 | `numbers_differ` | `1 − Jaccard` of the number sets (0 when neither has numbers) |
+//! | 11 | `numbers_both_new` | 1 if each sentence has a number the other lacks |
+//! | 12 | `names_differ` | `1 − Jaccard` of capitalized words of the original text, case-sensitive, the first word of the sentence excluded (0 when neither has any) |
+//! | 13 | `stem_idf_dice` | IDF-weighted Dice of the sets of 5-character token prefixes (a crude stemmer: `reported`/`reporting` share `repor`) |
+//! | 14 | `unmatched_idf` | `ln(1 + W(A∪B) − W(A∩B)) / 5`: the IDF mass of tokens only one side has |
+//! | 15 | `idf_jaccard_sq` | `idf_jaccard²` |
+//!
+//! Work buffers are thread-local and reused, so computing the features does not allocate once a
+//! thread has seen a pair of the same size.
+
+use std::cell::RefCell;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::Idf;
+use crate::align::Sentence;
+
+/// Number of features.
+pub const NUM_FEATURES: usize = 16;
+
+/// Feature names, in order (see the [module docs](self)).
+pub const FEATURE_NAMES: [&str; NUM_FEATURES] = [
+    "idf_jaccard",
+    "idf_recall_min",
+    "idf_recall_max",
+    "unigram_dice",
+    "bigram_dice",
+    "trigram_dice",
+    "char4_dice",
+    "lcs_ratio",
+    "length_ratio",
+    "numbers_present",
+    "numbers_differ",
+    "numbers_both_new",
+    "names_differ",
+    "stem_idf_dice",
+    "unmatched_idf",
+    "idf_jaccard_sq",
+];
+
+/// Longest token sequence used by the LCS (longer sentences are cut; bounds the quadratic cost).
+const MAX_LCS_TOKENS: usize = 256;
+/// Longest normalized text (bytes) used for character windows.
+const MAX_CHAR_BYTES: usize = 4096;
+/// Characters kept by the prefix "stemmer".
+const STEM_CHARS: usize = 5;
+
+/// Per-sentence work buffers.
+#[derive(Default)]
+struct Side {
+    /// Token hashes in order.
+    seq: Vec<u64>,
+    /// Distinct (token hash, IDF weight), sorted by hash.
+    set: Vec<(u64, f64)>,
+    /// Distinct (stem hash, IDF weight of the lightest token with that stem), sorted.
+    stems: Vec<(u64, f64)>,
+    bigrams: Vec<u64>,
+    trigrams: Vec<u64>,
+    chars: Vec<u32>,
+    numbers: Vec<u64>,
+    names: Vec<u64>,
+}
+
+#[derive(Default)]
+struct Scratch {
+    a: Side,
+    b: Side,
+    lcs: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    (a ^ b.rotate_left(23)).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (a >> 29)
+}
+
+fn sort_dedup<T: Ord>(v: &mut Vec<T>) {
+    v.sort_unstable();
+    v.dedup();
+}
+
+fn sort_dedup_weighted(v: &mut Vec<(u64, f64)>) {
+    v.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
+    v.dedup_by_key(|x| x.0);
+}
+
+impl Side {
+    fn fill(&mut self, s: &Sentence, idf: &Idf) {
+        self.seq.clear();
+        self.set.clear();
+        self.stems.clear();
+        self.bigrams.clear();
+        self.trigrams.clear();
+        self.chars.clear();
+        self.numbers.clear();
+        self.names.clear();
+        for t in &s.tokens {
+            let h = xxh3_64(t.as_bytes());
+            let w = idf.weight(t);
+            self.seq.push(h);
+            self.set.push((h, w));
+            let stem_end = t.char_indices().nth(STEM_CHARS).map_or(t.len(), |(i, _)| i);
+            self.stems.push((xxh3_64(&t.as_bytes()[..stem_end]), w));
+            if t.bytes().any(|c| c.is_ascii_digit()) {
+                let mut h = 0xcbf2_9ce4_8422_2325u64;
+                for c in t.bytes().filter(|&c| c != b',') {
+                    h = (h ^ c as u64).wrapping_mul(0x100_0000_01b3);
+                }
+                self.numbers.push(h);
+            }
+        }
+        for w in self.seq.windows(2) {
+            self.bigrams.push(mix(w[0], w[1]));
+        }
+        for w in self.seq.windows(3) {
+            self.trigrams.push(mix(mix(w[0], w[1]), w[2]));
+        }
+        let bytes = s.norm.as_bytes();
+        let bytes = &bytes[..bytes.len().min(MAX_CHAR_BYTES)];
+        if bytes.len() < 4 {
+            if !bytes.is_empty() {
+                let mut x = [0u8; 4];
+                x[..bytes.len()].copy_from_slice(bytes);
+                self.chars.push(u32::from_le_bytes(x));
+            }
+        } else {
+            for w in bytes.windows(4) {
+                self.chars
+                    .push(u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
+            }
+        }
+        let mut first = true;
+        for word in s
+            .text
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+            .map(|w| w.trim_matches(|c| c == '\'' || c == '-'))
+            .filter(|w| !w.is_empty())
+        {
+            let is_name = word.chars().next().is_some_and(char::is_uppercase);
+            if is_name && !first {
+                self.names.push(xxh3_64(word.as_bytes()));
+            }
+            first = false;
+        }
+        sort_dedup_weighted(&mut self.set);
+        sort_dedup_weighted(&mut self.stems);
+        sort_dedup(&mut self.bigrams);
+        sort_dedup(&mut self.trigrams);
+        sort_dedup(&mut self.chars);
+        sort_dedup(&mut self.numbers);
+        sort_dedup(&mut self.names);
+    }
+}
+
+/// Size of the intersection of two sorted, distinct slices.
+fn inter<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Weight of the intersection of two sorted, distinct weighted slices (the smaller weight of the
+/// two sides; equal for tokens).
+fn inter_weight(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
+    let (mut i, mut j, mut w) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                w += a[i].1.min(b[j].1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    w
+}
+
+fn total(v: &[(u64, f64)]) -> f64 {
+    v.iter().map(|x| x.1).sum()
+}
+
+fn dice<T: Ord>(a: &[T], b: &[T]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 0.0;
+    }
+    2.0 * inter(a, b) as f64 / (a.len() + b.len()) as f64
+}
+
+/// `1 − Jaccard`, 0 when both are empty.
+fn jaccard_distance(a: &[u64], b: &[u64]) -> f64 {
+    let i = inter(a, b);
+    let u = a.len() + b.len() - i;
+    if u == 0 {
+        0.0
+    } else {
+        1.0 - i as f64 / u as f64
+    }
+}
+
+fn ratio(n: f64, d: f64) -> f64 {
+    if d > 0.0 {
+        (n / d).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+fn lcs(a: &[u64], b: &[u64], row: &mut Vec<u32>) -> usize {
+    let a = &a[..a.len().min(MAX_LCS_TOKENS)];
+    let b = &b[..b.len().min(MAX_LCS_TOKENS)];
+    row.clear();
+    row.resize(b.len() + 1, 0);
+    for &x in a {
+        let mut diag = 0u32;
+        for (j, &y) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = if x == y { diag + 1 } else { up.max(row[j]) };
+            diag = up;
+        }
+    }
+    row[b.len()] as usize
+}
+
+/// The features of a sentence pair (see the [module docs](self) for the definitions).
+pub fn features(a: &Sentence, b: &Sentence, idf: &Idf) -> [f64; NUM_FEATURES] {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => compute(&mut scratch, a, b, idf),
+        // Only reachable through re-entrance, which `compute` never does; stay correct anyway.
+        Err(_) => compute(&mut Scratch::default(), a, b, idf),
+    })
+}
+
+fn compute(s: &mut Scratch, a: &Sentence, b: &Sentence, idf: &Idf) -> [f64; NUM_FEATURES] {
+    let Scratch {
+        a: sa,
+        b: sb,
+        lcs: row,
+    } = s;
+    sa.fill(a, idf);
+    sb.fill(b, idf);
+    let mut f = [0.0; NUM_FEATURES];
+    let (wa, wb) = (total(&sa.set), total(&sb.set));
+    let wi = inter_weight(&sa.set, &sb.set);
+    let wu = wa + wb - wi;
+    f[0] = ratio(wi, wu);
+    f[1] = ratio(wi, wa.max(wb));
+    f[2] = ratio(wi, wa.min(wb));
+    let ni = inter_weight_count(&sa.set, &sb.set);
+    f[3] = if sa.set.is_empty() && sb.set.is_empty() {
+        0.0
+    } else {
+        2.0 * ni as f64 / (sa.set.len() + sb.set.len()) as f64
+    };
+    f[4] = dice(&sa.bigrams, &sb.bigrams);
+    f[5] = dice(&sa.trigrams, &sb.trigrams);
+    f[6] = dice(&sa.chars, &sb.chars);
+    let (la, lb) = (sa.seq.len(), sb.seq.len());
+    let longer = la.max(lb).min(MAX_LCS_TOKENS);
+    f[7] = ratio(lcs(&sa.seq, &sb.seq, row) as f64, longer as f64);
+    f[8] = ratio(la.min(lb) as f64, la.max(lb) as f64);
+    let nums_i = inter(&sa.numbers, &sb.numbers);
+    f[9] = if sa.numbers.is_empty() && sb.numbers.is_empty() {
+        0.0
+    } else {
+        1.0
+    };
+    f[10] = jaccard_distance(&sa.numbers, &sb.numbers);
+    f[11] = if nums_i < sa.numbers.len() && nums_i < sb.numbers.len() {
+        1.0
+    } else {
+        0.0
+    };
+    f[12] = jaccard_distance(&sa.names, &sb.names);
+    let (sta, stb) = (total(&sa.stems), total(&sb.stems));
+    f[13] = ratio(2.0 * inter_weight(&sa.stems, &sb.stems), sta + stb);
+    f[14] = (1.0 + (wu - wi).max(0.0)).ln() / 5.0;
+    f[15] = f[0] * f[0];
+    f
+}
+
+fn inter_weight_count(a: &[(u64, f64)], b: &[(u64, f64)]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Sorted (token, tf · idf) pairs of a sentence.
+fn tfidf_bag<'a>(s: &'a Sentence, idf: &Idf) -> Vec<(&'a str, f64)> {
+    let mut v: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+    v.sort_unstable();
+    let mut out: Vec<(&str, f64)> = Vec::with_capacity(v.len());
+    for t in v {
+        match out.last_mut() {
+            Some(last) if last.0 == t => last.1 += 1.0,
+            _ => out.push((t, 1.0)),
+        }
+    }
+    for x in &mut out {
+        x.1 *= idf.weight(x.0);
+    }
+    out
+}
+
+/// TF-IDF cosine of the two token bags (the baseline the model is compared with): term
+/// frequency times [`Idf::weight`], cosine of the two vectors.
+pub fn tfidf_cosine(a: &Sentence, b: &Sentence, idf: &Idf) -> f64 {
+    let (va, vb) = (tfidf_bag(a, idf), tfidf_bag(b, idf));
+    let norm = |v: &[(&str, f64)]| v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
+    let (na, nb) = (norm(&va), norm(&vb));
+    if na == 0.0 || nb == 0.0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < va.len() && j < vb.len() {
+        match va[i].0.cmp(vb[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += va[i].1 * vb[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (dot / (na * nb)).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(a: &str, b: &str) -> [f64; NUM_FEATURES] {
+        features(&Sentence::new(a), &Sentence::new(b), &Idf::default())
+    }
+
+    #[test]
+    fn identical_sentences_have_full_overlap() {
+        let x = f(
+            "The Senate passed the bill 52-48.",
+            "The Senate passed the bill 52-48.",
+        );
+        for i in [0, 1, 2, 3, 4, 5, 6, 7, 8, 13, 15] {
+            assert!(
+                (x[i] - 1.0).abs() < 1e-12,
+                "{} = {}",
+                FEATURE_NAMES[i],
+                x[i]
+            );
+        }
+        assert_eq!(x[9], 1.0);
+        assert_eq!(x[10], 0.0);
+        assert_eq!(x[11], 0.0);
+        assert_eq!(x[12], 0.0);
+        assert_eq!(x[14], 0.0);
+    }
+
+    #[test]
+    fn hand_computed_overlaps() {
+        // Tokens {a, b, c} vs {b, c, d}; all weights equal without a table.
+        let x = f("a b c", "b c d");
+        assert!((x[0] - 0.5).abs() < 1e-12);
+        assert!((x[1] - 2.0 / 3.0).abs() < 1e-12);
+        assert!((x[3] - 2.0 / 3.0).abs() < 1e-12);
+        // Bigrams {ab, bc} vs {bc, cd}: Dice 0.5; trigrams disjoint.
+        assert!((x[4] - 0.5).abs() < 1e-12);
+        assert_eq!(x[5], 0.0);
+        // LCS "b c" over 3 tokens.
+        assert!((x[7] - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(x[8], 1.0);
+    }
+
+    #[test]
+    fn numbers_and_names() {
+        let x = f(
+            "Smith paid $1,000 in 2004.",
+            "Smith paid 1000 dollars in 2005.",
+        );
+        assert_eq!(x[9], 1.0);
+        // {1000, 2004} vs {1000, 2005}: Jaccard 1/3.
+        assert!((x[10] - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(x[11], 1.0);
+        // The first word is not a name; no other capitalized word.
+        assert_eq!(x[12], 0.0);
+        let y = f("He met Jones in Paris.", "He met Brown in Paris.");
+        assert!((y[12] - 2.0 / 3.0).abs() < 1e-12);
+        let z = f("He met Jones.", "He met jones.");
+        assert_eq!(z[12], 1.0, "names are compared case-sensitively");
+    }
+
+    #[test]
+    fn idf_weighting_matters() {
+        let mut idf = Idf {
+            documents: 1000,
+            ..Idf::default()
+        };
+        idf.df.insert("the".into(), 999);
+        idf.df.insert("said".into(), 900);
+        let a = Sentence::new("the minister said");
+        let shares_rare = Sentence::new("the minister resigned");
+        let shares_common = Sentence::new("the president said");
+        let x = features(&a, &shares_rare, &idf);
+        let y = features(&a, &shares_common, &idf);
+        assert!(x[0] > y[0] + 0.3, "{} vs {}", x[0], y[0]);
+        // Unweighted overlap cannot tell them apart.
+        assert!((x[3] - y[3]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn empty_and_tiny_inputs_do_not_panic() {
+        let x = f("", "");
+        assert!(x.iter().all(|v| v.is_finite()));
+        let y = f("é", "a b");
+        assert!(y.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn tfidf_cosine_bounds() {
+        let idf = Idf::default();
+        let a = Sentence::new("a b c");
+        assert!((tfidf_cosine(&a, &a, &idf) - 1.0).abs() < 1e-12);
+        assert_eq!(tfidf_cosine(&a, &Sentence::new("x y"), &idf), 0.0);
+    }
+}
