@@ -1,1 +1,935 @@
-//! Online story clustering (being written).
+//! Online story clustering in publication order, with an optional batch refinement pass.
+//!
+//! ## Representation
+//!
+//! Every article becomes a TF-IDF unit vector over words, entities, numbers and dates
+//! ([`super::features`]; entities, numbers and dates come from [`super::entities`]). Entity
+//! terms are boosted ([`FeatureConfig::entity_weight`] = 2, dates 1.5), and an entity also
+//! counts as the ordinary words it is made of, so a shared name weighs about three times a
+//! shared word of the same rarity: two reports of *different* incidents of one kind share the
+//! event vocabulary (`earthquake`, `rehab`) but not the names, places, figures and dates, and
+//! those dominate the similarity. The title counts twice ([`FeatureConfig::title_weight`]).
+//!
+//! A story keeps the sum of its members' vectors (pruned to its 400 heaviest terms), its
+//! size and the time of its first and last article. The similarity of an article `v` to a
+//! story `S` is the **average link** `sim(v, S) = v · ΣS / |S|`, i.e. the mean cosine of `v`
+//! with the members, minus a time penalty `time_penalty · min(1, gap / time_scale)` where `gap`
+//! is the time from the story's last article (0.03 per 7 days, at most 0.03; no penalty when
+//! either side has no time).
+//!
+//! ## Online pass
+//!
+//! Articles are processed in publication order. In [`cluster_articles`] an undated article
+//! takes the time of the nearest dated article before it in input order (it stays right after
+//! that article), and undated articles before any dated one come first, in input order; with
+//! no dates at all the order is the input order. For each article:
+//!
+//! 1. **Candidates**: the stories listed in an inverted index under the article's 30
+//!    heaviest terms (each member indexes its story under its own 30 heaviest terms; only the
+//!    last 2,000 postings of a term are read). Stories whose window has closed are skipped: a
+//!    story is **closed** to an article published more than [`ClusterConfig::window`] after
+//!    the story's last article (never closed without a window, or when either time is
+//!    unknown).
+//! 2. **Decision**: the article joins the candidate with the highest `sim` if that is at least
+//!    [`ClusterConfig::join_threshold`] (0.2); otherwise it opens a new story.
+//!
+//! Document frequencies come from the corpus: [`cluster_articles`] counts them over the whole
+//! input first; a streaming [`StoryClusterer::new`] updates them with every article before
+//! weighing it (so early articles see a rough IDF).
+//!
+//! ## Batch refinement (when the whole input is known; [`ClusterConfig::refine`])
+//!
+//! 1. **Merge**: two stories merge when the average link between them,
+//!    `cross = ΣA · ΣB / (|A| |B|)`, is at least [`ClusterConfig::merge_threshold`] (0.12),
+//!    their time spans are within one window of each other, and they are not **separated**:
+//!    two stories of two or more articles each are separated when `cross` is below
+//!    [`ClusterConfig::separation_ratio`] (0.5) times the mean of their internal average links
+//!    (`(|ΣS|² − |S|) / (|S| (|S| − 1))`, the mean cosine between two members). Repeated until
+//!    nothing merges (at most 5 rounds); candidates come from the inverted index.
+//! 2. **Reassign and split**: each member of a story of two or more is compared with the rest
+//!    of its story (`v · (ΣS − v) / (|S| − 1)`) and with the other candidate stories open at its
+//!    time; it moves to another story that beats its own by [`ClusterConfig::move_margin`]
+//!    (0.02) and passes the join threshold, or leaves as a singleton when its own similarity is
+//!    below [`ClusterConfig::split_threshold`] (0.15). At most two rounds.
+//! 3. **Bisect**: every story of four or more articles is cut in two by 2-means (average link;
+//!    seeds: each of the 5 members least similar to the story, paired with the member least
+//!    similar to it; at most 8 iterations); the cut with the lowest `cross / mean internal link`
+//!    is kept if both halves have two or more articles and the halves are separated (ratio
+//!    below 0.5). Halves are bisected again. This is what splits twin incidents that the
+//!    online pass joined (same event type and main actor, different incident).
+//! 4. **Reassign and split** again (at most two rounds), then **merge** again.
+//!
+//! Story indices returned by [`cluster_articles`] and [`StoryClusterer::finish`] are 0-based
+//! and numbered in order of each story's first article in processing order.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::features::{
+    add_scaled, dot, raw_terms, weigh, DocFreq, FeatureConfig, RawTerms, TermVector,
+};
+use crate::ingest::Article;
+
+/// Terms of an article used to look up candidate stories (and to index its story).
+const QUERY_TERMS: usize = 30;
+/// Postings read per term (the most recent ones).
+const MAX_POSTINGS: usize = 2000;
+/// Terms kept in a story's sum vector.
+const MAX_STORY_TERMS: usize = 400;
+/// Rounds of merging in the refinement.
+const MERGE_ROUNDS: usize = 5;
+/// Rounds of reassignment in the refinement.
+const REASSIGN_ROUNDS: usize = 2;
+/// Seeds tried when bisecting a story.
+const BISECT_SEEDS: usize = 5;
+
+/// Settings of story clustering (see the [module docs](self) for how each is used).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterConfig {
+    /// A story closes for an article published more than this many seconds after the story's
+    /// last article; `None`: stories never close.
+    pub window: Option<i64>,
+    /// Smallest similarity (average link minus time penalty) to join a story.
+    pub join_threshold: f64,
+    /// Run the batch refinement (merge, reassign/split, merge) in [`StoryClusterer::finish`].
+    pub refine: bool,
+    /// Smallest average link between two stories to merge them in the refinement.
+    pub merge_threshold: f64,
+    /// A member whose similarity to the rest of its story is below this leaves it.
+    pub split_threshold: f64,
+    /// A member moves to another story only if that one is better by this much.
+    pub move_margin: f64,
+    /// Two stories of two or more articles each stay apart (are split) when the average link
+    /// between them is below this fraction of the mean of their internal average links.
+    pub separation_ratio: f64,
+    /// Largest time penalty.
+    pub time_penalty: f64,
+    /// Gap (seconds) at which the time penalty reaches its maximum.
+    pub time_scale: i64,
+    /// Term weights.
+    pub features: FeatureConfig,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            window: Some(7 * 86_400),
+            join_threshold: 0.2,
+            refine: true,
+            merge_threshold: 0.12,
+            split_threshold: 0.15,
+            move_margin: 0.02,
+            separation_ratio: 0.5,
+            time_penalty: 0.03,
+            time_scale: 7 * 86_400,
+            features: FeatureConfig::default(),
+        }
+    }
+}
+
+/// Parse a window: `12h`, `7d`, `2w`, `90m`, `30s` (a bare number means days), or `0` / `none`
+/// for no window. Returns seconds (`None` for no window).
+///
+/// ```
+/// use storyfold::story::cluster::parse_window;
+/// assert_eq!(parse_window("12h"), Ok(Some(43_200)));
+/// assert_eq!(parse_window("2w"), Ok(Some(1_209_600)));
+/// assert_eq!(parse_window("none"), Ok(None));
+/// assert!(parse_window("7x").is_err());
+/// ```
+pub fn parse_window(s: &str) -> Result<Option<i64>, String> {
+    let s = s.trim();
+    if s == "0" || s.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "d"),
+    };
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid window `{s}` (expected e.g. 12h, 7d, 2w or none)"))?;
+    let unit_secs = match unit {
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3_600.0,
+        "d" => 86_400.0,
+        "w" => 604_800.0,
+        _ => {
+            return Err(format!(
+                "invalid window unit in `{s}` (use s, m, h, d or w)"
+            ))
+        }
+    };
+    let secs = n * unit_secs;
+    if !secs.is_finite() || secs <= 0.0 || secs > 1e15 {
+        return Err(format!("invalid window `{s}`"));
+    }
+    Ok(Some(secs.round() as i64))
+}
+
+/// A story under construction.
+#[derive(Clone, Debug, Default)]
+struct Story {
+    /// Sum of the members' unit vectors (pruned).
+    sum: TermVector,
+    /// Members (document indices, in processing order).
+    members: Vec<usize>,
+    first: Option<i64>,
+    last: Option<i64>,
+}
+
+impl Story {
+    fn size(&self) -> usize {
+        self.members.len()
+    }
+
+    fn add_vector(&mut self, v: &[(u64, f32)], scale: f32) {
+        self.sum = add_scaled(&self.sum, v, scale);
+        prune(&mut self.sum, MAX_STORY_TERMS);
+    }
+
+    fn extend_time(&mut self, t: Option<i64>) {
+        if let Some(t) = t {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+    }
+}
+
+fn prune(v: &mut TermVector, keep: usize) {
+    if v.len() > keep {
+        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(keep);
+        v.sort_unstable_by_key(|&(k, _)| k);
+    }
+}
+
+/// The `n` heaviest keys of a vector.
+fn top_keys(v: &[(u64, f32)], n: usize) -> Vec<u64> {
+    let mut sorted: Vec<(u64, f32)> = v.to_vec();
+    sorted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    sorted.into_iter().take(n).map(|(k, _)| k).collect()
+}
+
+/// Online story clusterer: [`push`](StoryClusterer::push) articles in publication order, then
+/// [`finish`](StoryClusterer::finish) (see the [module docs](self)).
+#[derive(Debug)]
+pub struct StoryClusterer {
+    cfg: ClusterConfig,
+    /// Document frequencies; updated by `push` unless `frozen_df`.
+    df: DocFreq,
+    frozen_df: bool,
+    docs: Vec<TermVector>,
+    times: Vec<Option<i64>>,
+    /// Story of every document (indices into `stories`, not yet renumbered).
+    story_of: Vec<usize>,
+    stories: Vec<Story>,
+    postings: HashMap<u64, Vec<u32>>,
+    /// The last known time, given to undated articles.
+    clock: Option<i64>,
+    /// Scratch: the last query that saw each story.
+    seen: Vec<u32>,
+    query: u32,
+}
+
+impl StoryClusterer {
+    /// A streaming clusterer whose document frequencies grow with every pushed article.
+    pub fn new(cfg: ClusterConfig) -> Self {
+        Self::with_doc_freq(cfg, DocFreq::new(), false)
+    }
+
+    /// A clusterer with fixed document frequencies (e.g. counted over the whole input).
+    pub fn with_doc_freq(cfg: ClusterConfig, df: DocFreq, frozen: bool) -> Self {
+        StoryClusterer {
+            cfg,
+            df,
+            frozen_df: frozen,
+            docs: Vec::new(),
+            times: Vec::new(),
+            story_of: Vec::new(),
+            stories: Vec::new(),
+            postings: HashMap::new(),
+            clock: None,
+            seen: Vec::new(),
+            query: 0,
+        }
+    }
+
+    /// Number of documents pushed.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// True when nothing was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Push an article (title optional; `published` in seconds since the epoch, `None` when
+    /// unknown: the article then takes the time of the previous dated one). Returns the
+    /// (provisional, 0-based) story it joined online.
+    pub fn push(&mut self, title: Option<&str>, text: &str, published: Option<i64>) -> usize {
+        let raw = raw_terms(title, text, &self.cfg.features);
+        self.push_raw(&raw, published)
+    }
+
+    /// Push an [`Article`] (see [`push`](Self::push)).
+    pub fn push_article(&mut self, a: &Article) -> usize {
+        self.push(
+            a.title.as_deref(),
+            &a.text,
+            a.published.map(|d| d.timestamp()),
+        )
+    }
+
+    /// Push precomputed raw terms (see [`push`](Self::push)).
+    pub fn push_raw(&mut self, raw: &RawTerms, published: Option<i64>) -> usize {
+        if !self.frozen_df {
+            self.df.add(raw);
+        }
+        let v = weigh(raw, &self.df, &self.cfg.features);
+        self.push_vector(v, published)
+    }
+
+    fn push_vector(&mut self, v: TermVector, published: Option<i64>) -> usize {
+        if published.is_some() {
+            self.clock = published;
+        }
+        let t = published.or(self.clock);
+        let doc = self.docs.len();
+        let best = self
+            .candidates(&v, t, None)
+            .into_iter()
+            .map(|s| (s, self.similarity(&v, s, t)))
+            .filter(|&(_, sim)| sim >= self.cfg.join_threshold)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        let story = match best {
+            Some((s, _)) => s,
+            None => {
+                self.stories.push(Story::default());
+                self.stories.len() - 1
+            }
+        };
+        let st = &mut self.stories[story];
+        st.add_vector(&v, 1.0);
+        st.members.push(doc);
+        st.extend_time(t);
+        self.index(&v, story);
+        self.docs.push(v);
+        self.times.push(t);
+        self.story_of.push(story);
+        story
+    }
+
+    fn index(&mut self, v: &[(u64, f32)], story: usize) {
+        for k in top_keys(v, QUERY_TERMS) {
+            let list = self.postings.entry(k).or_default();
+            if list.last() != Some(&(story as u32)) {
+                list.push(story as u32);
+            }
+        }
+    }
+
+    /// True when story `s` is open for an article at time `t`.
+    fn open(&self, s: usize, t: Option<i64>) -> bool {
+        let st = &self.stories[s];
+        match (self.cfg.window, t, st.first, st.last) {
+            (Some(w), Some(t), Some(first), Some(last)) => t <= last + w && t >= first - w,
+            _ => true,
+        }
+    }
+
+    /// Non-empty open stories sharing a heavy term with `v`, except `exclude`.
+    fn candidates(
+        &mut self,
+        v: &[(u64, f32)],
+        t: Option<i64>,
+        exclude: Option<usize>,
+    ) -> Vec<usize> {
+        self.query += 1;
+        if self.seen.len() < self.stories.len() {
+            self.seen.resize(self.stories.len(), 0);
+        }
+        let mut out = Vec::new();
+        for k in top_keys(v, QUERY_TERMS) {
+            let Some(list) = self.postings.get(&k) else {
+                continue;
+            };
+            for &s in list.iter().rev().take(MAX_POSTINGS) {
+                let s = s as usize;
+                if self.seen[s] == self.query || Some(s) == exclude {
+                    continue;
+                }
+                self.seen[s] = self.query;
+                if self.stories[s].size() > 0 && self.open(s, t) {
+                    out.push(s);
+                }
+            }
+        }
+        out
+    }
+
+    fn time_penalty(&self, s: usize, t: Option<i64>) -> f64 {
+        let st = &self.stories[s];
+        match (t, st.first, st.last) {
+            (Some(t), Some(first), Some(last)) if self.cfg.time_scale > 0 => {
+                let gap = if t > last {
+                    t - last
+                } else if t < first {
+                    first - t
+                } else {
+                    0
+                };
+                self.cfg.time_penalty * (gap as f64 / self.cfg.time_scale as f64).min(1.0)
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// Average link of `v` with story `s`, minus the time penalty.
+    fn similarity(&self, v: &[(u64, f32)], s: usize, t: Option<i64>) -> f64 {
+        let st = &self.stories[s];
+        dot(v, &st.sum) / st.size().max(1) as f64 - self.time_penalty(s, t)
+    }
+
+    /// Run the refinement (if configured) and return the story of every pushed document, in
+    /// push order, numbered from 0 in order of first member.
+    pub fn finish(mut self) -> Vec<usize> {
+        if self.cfg.refine {
+            self.refine();
+        }
+        let mut number: Vec<Option<usize>> = vec![None; self.stories.len()];
+        let mut next = 0;
+        self.story_of
+            .iter()
+            .map(|&s| {
+                *number[s].get_or_insert_with(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect()
+    }
+
+    fn refine(&mut self) {
+        self.merge_all();
+        for _ in 0..REASSIGN_ROUNDS {
+            if !self.reassign() {
+                break;
+            }
+        }
+        self.bisect_all();
+        for _ in 0..REASSIGN_ROUNDS {
+            if !self.reassign() {
+                break;
+            }
+        }
+        self.merge_all();
+    }
+
+    /// Mean cosine between two different members of a story (`None` below two members).
+    fn within(&self, s: usize) -> Option<f64> {
+        let st = &self.stories[s];
+        let n = st.size() as f64;
+        (st.size() >= 2).then(|| (dot(&st.sum, &st.sum) - n) / (n * (n - 1.0)))
+    }
+
+    /// True when stories `a` and `b`, with average link `cross`, are two separate events.
+    fn separated(&self, cross: f64, a: usize, b: usize) -> bool {
+        match (self.within(a), self.within(b)) {
+            (Some(wa), Some(wb)) => cross < self.cfg.separation_ratio * (wa + wb) / 2.0,
+            _ => false,
+        }
+    }
+
+    /// Split every story that 2-means cuts into two separated halves (recursively).
+    fn bisect_all(&mut self) {
+        let mut s = 0;
+        while s < self.stories.len() {
+            // A split story is tried again (its halves may split further).
+            if self.stories[s].size() < 4 || !self.bisect(s) {
+                s += 1;
+            }
+        }
+    }
+
+    /// Try to split story `s` in two with 2-means; returns true if it was split.
+    fn bisect(&mut self, s: usize) -> bool {
+        let members = self.stories[s].members.clone();
+        let vecs: Vec<&TermVector> = members.iter().map(|&d| &self.docs[d]).collect();
+        let sum = &self.stories[s].sum;
+        // Seeds: each of the BISECT_SEEDS members least similar to the story, paired with the
+        // member least similar to it; the split with the lowest cross/within ratio wins.
+        let mut by_fit: Vec<usize> = (0..vecs.len()).collect();
+        by_fit.sort_by(|&i, &j| {
+            dot(vecs[i], sum)
+                .total_cmp(&dot(vecs[j], sum))
+                .then(i.cmp(&j))
+        });
+        let mut best: Option<(Vec<bool>, f64)> = None;
+        for &a0 in by_fit.iter().take(BISECT_SEEDS) {
+            let b0 = (0..vecs.len()).filter(|&j| j != a0).min_by(|&i, &j| {
+                dot(vecs[i], vecs[a0])
+                    .total_cmp(&dot(vecs[j], vecs[a0]))
+                    .then(i.cmp(&j))
+            });
+            let Some(b0) = b0 else { continue };
+            if let Some((side, ratio)) = two_means(&vecs, a0, b0) {
+                if best.as_ref().map_or(true, |b| ratio < b.1) {
+                    best = Some((side, ratio));
+                }
+            }
+        }
+        let Some((side, ratio)) = best else {
+            return false;
+        };
+        if ratio >= self.cfg.separation_ratio {
+            return false;
+        }
+        self.stories.push(Story::default());
+        let new = self.stories.len() - 1;
+        for (k, &d) in members.iter().enumerate() {
+            if side[k] {
+                let v = std::mem::take(&mut self.docs[d]);
+                self.move_doc(d, &v, s, new);
+                self.docs[d] = v;
+            }
+        }
+        true
+    }
+
+    fn spans_compatible(&self, a: usize, b: usize) -> bool {
+        let (x, y) = (&self.stories[a], &self.stories[b]);
+        match (self.cfg.window, x.first, x.last, y.first, y.last) {
+            (Some(w), Some(xf), Some(xl), Some(yf), Some(yl)) => yf <= xl + w && xf <= yl + w,
+            _ => true,
+        }
+    }
+
+    fn merge_all(&mut self) {
+        for _ in 0..MERGE_ROUNDS {
+            let mut merged = false;
+            for a in 0..self.stories.len() {
+                if self.stories[a].size() == 0 {
+                    continue;
+                }
+                let sum = self.stories[a].sum.clone();
+                let cands = self.candidates(&sum, None, Some(a));
+                let na = self.stories[a].size() as f64;
+                let best = cands
+                    .into_iter()
+                    .filter(|&b| self.spans_compatible(a, b))
+                    .map(|b| {
+                        let st = &self.stories[b];
+                        (b, dot(&sum, &st.sum) / (na * st.size() as f64))
+                    })
+                    .filter(|&(b, sim)| {
+                        sim >= self.cfg.merge_threshold && !self.separated(sim, a, b)
+                    })
+                    .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
+                if let Some((b, _)) = best {
+                    self.merge(a, b);
+                    merged = true;
+                }
+            }
+            if !merged {
+                break;
+            }
+        }
+    }
+
+    /// Merge story `b` into story `a` (the earlier-numbered one keeps the members).
+    fn merge(&mut self, a: usize, b: usize) {
+        let (keep, gone) = (a.min(b), a.max(b));
+        let gone_story = std::mem::take(&mut self.stories[gone]);
+        let k = &mut self.stories[keep];
+        k.sum = add_scaled(&k.sum, &gone_story.sum, 1.0);
+        prune(&mut k.sum, MAX_STORY_TERMS);
+        k.first = min_opt(k.first, gone_story.first);
+        k.last = max_opt(k.last, gone_story.last);
+        for &d in &gone_story.members {
+            self.story_of[d] = keep;
+        }
+        k.members.extend(gone_story.members.iter().copied());
+        k.members.sort_unstable();
+        for &d in &gone_story.members {
+            let v = std::mem::take(&mut self.docs[d]);
+            self.index(&v, keep);
+            self.docs[d] = v;
+        }
+    }
+
+    /// One round of reassignment; returns true if anything moved.
+    fn reassign(&mut self) -> bool {
+        let mut moved = false;
+        for d in 0..self.docs.len() {
+            let s = self.story_of[d];
+            let n = self.stories[s].size();
+            if n < 2 {
+                continue;
+            }
+            let v = std::mem::take(&mut self.docs[d]);
+            let t = self.times[d];
+            let own = (dot(&v, &self.stories[s].sum) - dot(&v, &v)) / (n - 1) as f64;
+            let best = self
+                .candidates(&v, t, Some(s))
+                .into_iter()
+                .map(|c| (c, self.similarity(&v, c, t)))
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            let target = match best {
+                Some((c, sim))
+                    if sim >= self.cfg.join_threshold && sim > own + self.cfg.move_margin =>
+                {
+                    Some(c)
+                }
+                _ if own < self.cfg.split_threshold => {
+                    self.stories.push(Story::default());
+                    Some(self.stories.len() - 1)
+                }
+                _ => None,
+            };
+            if let Some(c) = target {
+                self.move_doc(d, &v, s, c);
+                moved = true;
+            }
+            self.docs[d] = v;
+        }
+        moved
+    }
+
+    fn move_doc(&mut self, d: usize, v: &[(u64, f32)], from: usize, to: usize) {
+        let t = self.times[d];
+        let f = &mut self.stories[from];
+        f.add_vector(v, -1.0);
+        f.members.retain(|&m| m != d);
+        let members = f.members.clone();
+        f.first = None;
+        f.last = None;
+        for m in members {
+            let tm = self.times[m];
+            self.stories[from].extend_time(tm);
+        }
+        let st = &mut self.stories[to];
+        st.add_vector(v, 1.0);
+        st.members.push(d);
+        st.members.sort_unstable();
+        st.extend_time(t);
+        self.story_of[d] = to;
+        self.index(v, to);
+    }
+}
+
+/// 2-means (average link) of unit vectors from seeds `a0` and `b0`: the sides (true = the
+/// `b0` side) and the ratio of the cross link to the mean internal link, or `None` when a side
+/// has fewer than two members.
+fn two_means(vecs: &[&TermVector], a0: usize, b0: usize) -> Option<(Vec<bool>, f64)> {
+    let mut side: Vec<bool> = vecs
+        .iter()
+        .map(|v| dot(v, vecs[b0]) > dot(v, vecs[a0]))
+        .collect();
+    let mut sums = [TermVector::new(), TermVector::new()];
+    let mut n = [0f64; 2];
+    for _ in 0..8 {
+        sums = [TermVector::new(), TermVector::new()];
+        n = [0.0; 2];
+        for (v, &b) in vecs.iter().zip(&side) {
+            sums[b as usize] = add_scaled(&sums[b as usize], v, 1.0);
+            n[b as usize] += 1.0;
+        }
+        if n[0] < 2.0 || n[1] < 2.0 {
+            return None;
+        }
+        let new: Vec<bool> = vecs
+            .iter()
+            .map(|v| dot(v, &sums[1]) / n[1] > dot(v, &sums[0]) / n[0])
+            .collect();
+        if new == side {
+            break;
+        }
+        side = new;
+    }
+    let n0 = side.iter().filter(|&&b| !b).count() as f64;
+    if n0 != n[0] {
+        // the last iteration moved members: recount
+        sums = [TermVector::new(), TermVector::new()];
+        n = [0.0; 2];
+        for (v, &b) in vecs.iter().zip(&side) {
+            sums[b as usize] = add_scaled(&sums[b as usize], v, 1.0);
+            n[b as usize] += 1.0;
+        }
+    }
+    if n[0] < 2.0 || n[1] < 2.0 {
+        return None;
+    }
+    let within = |k: usize| (dot(&sums[k], &sums[k]) - n[k]) / (n[k] * (n[k] - 1.0));
+    let mean_within = (within(0) + within(1)) / 2.0;
+    if mean_within <= 0.0 {
+        return None;
+    }
+    let cross = dot(&sums[0], &sums[1]) / (n[0] * n[1]);
+    Some((side, cross / mean_within))
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+/// The processing order of articles: by publication time, undated articles taking the time
+/// of the nearest dated article before them in input order (see the [module docs](self)).
+/// Returns indices into `articles` and the effective time of each article (by input index).
+pub fn processing_order(articles: &[Article]) -> (Vec<usize>, Vec<Option<i64>>) {
+    let mut clock = None;
+    let times: Vec<Option<i64>> = articles
+        .iter()
+        .map(|a| {
+            if let Some(d) = a.published {
+                clock = Some(d.timestamp());
+            }
+            clock
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    // Stable: ties (and undated runs) keep input order; `None` sorts first.
+    order.sort_by_key(|&i| times[i]);
+    (order, times)
+}
+
+/// Cluster a whole corpus into stories: document frequencies over all of `articles`, the
+/// online pass in [`processing_order`], then the refinement if `cfg.refine`. Returns the
+/// 0-based story of every article (by input index), stories numbered in order of their first
+/// article in processing order.
+pub fn cluster_articles(articles: &[Article], cfg: &ClusterConfig) -> Vec<usize> {
+    let raws: Vec<RawTerms> = articles
+        .par_iter()
+        .map(|a| raw_terms(a.title.as_deref(), &a.text, &cfg.features))
+        .collect();
+    let mut df = DocFreq::new();
+    for r in &raws {
+        df.add(r);
+    }
+    let vectors: Vec<TermVector> = raws
+        .par_iter()
+        .map(|r| weigh(r, &df, &cfg.features))
+        .collect();
+    drop(raws);
+    let (order, times) = processing_order(articles);
+    let mut clusterer = StoryClusterer::with_doc_freq(cfg.clone(), df, true);
+    let mut vectors: Vec<Option<TermVector>> = vectors.into_iter().map(Some).collect();
+    for &i in &order {
+        let v = vectors[i].take().unwrap_or_default();
+        clusterer.push_vector(v, times[i]);
+    }
+    let by_order = clusterer.finish();
+    let mut out = vec![0; articles.len()];
+    for (pos, &i) in order.iter().enumerate() {
+        out[i] = by_order[pos];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Location;
+    use chrono::DateTime;
+
+    fn art(id: &str, title: &str, text: &str, published: Option<&str>) -> Article {
+        Article {
+            id: id.to_string(),
+            title: Some(title.to_string()),
+            text: text.to_string(),
+            published: published.map(|p| DateTime::parse_from_rfc3339(p).expect("date")),
+            source: None,
+            url: None,
+            lang: None,
+            seq: 0,
+            location: Location::file("test"),
+        }
+    }
+
+    /// Background articles so that document frequencies look like a corpus.
+    fn background() -> Vec<Article> {
+        [
+            ("City council approves budget for new schools", "The Harwick city council approved a budget of 12 million for three new schools on Monday after a long debate about taxes."),
+            ("Museum opens dinosaur hall", "The Grantley natural history museum opened a new hall with dinosaur skeletons, drawing large crowds of families."),
+            ("Local team wins regional cup", "The Orville Otters beat the Castor Hawks 3-1 to win the regional football cup in front of a packed stadium."),
+            ("Airline adds routes", "Skylark Air will add four routes from Bexley airport next spring, the company announced in a statement."),
+            ("Farmers market moves", "The weekly farmers market in Denholm will move to the old railway yard while the square is repaved."),
+            ("Library extends hours", "The Pellham public library will stay open until nine on weekdays after a donation from a local foundation."),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (t, x))| art(&format!("bg{i}"), t, x, Some("2026-01-01T00:00:00Z")))
+        .collect()
+    }
+
+    fn quake(id: &str, place: &str, who: &str, mag: &str, date: &str, variant: usize) -> Article {
+        let texts = [
+            format!("A magnitude {mag} earthquake struck near {place} on {date}, killing at least a dozen people and damaging hundreds of buildings, said {who}, the regional emergency chief. Rescue teams searched the rubble overnight."),
+            format!("At least twelve people died when a {mag} magnitude earthquake shook {place} on {date}. {who}, who leads the emergency service, said rescue teams were searching collapsed buildings through the night."),
+            format!("Rescuers in {place} dug through rubble after the {mag} earthquake of {date} that killed a dozen people, according to {who}. Hundreds of buildings were damaged."),
+        ];
+        art(
+            id,
+            &format!("Earthquake kills a dozen in {place}"),
+            &texts[variant % 3],
+            Some("2026-03-05T10:00:00Z"),
+        )
+    }
+
+    fn stories_of(articles: &[Article], cfg: &ClusterConfig) -> HashMap<String, usize> {
+        let s = cluster_articles(articles, cfg);
+        articles.iter().map(|a| a.id.clone()).zip(s).collect()
+    }
+
+    #[test]
+    fn distinct_incidents_of_one_kind_stay_apart() {
+        let mut articles = background();
+        for v in 0..3 {
+            articles.push(quake(
+                &format!("a{v}"),
+                "Valdoria",
+                "Marta Quince",
+                "6.1",
+                "March 3",
+                v,
+            ));
+            articles.push(quake(
+                &format!("b{v}"),
+                "Port Hessen",
+                "Oskar Lindgren",
+                "5.4",
+                "March 4",
+                v,
+            ));
+        }
+        let s = stories_of(&articles, &ClusterConfig::default());
+        for v in 1..3 {
+            assert_eq!(s[&format!("a{v}")], s["a0"], "{s:?}");
+            assert_eq!(s[&format!("b{v}")], s["b0"], "{s:?}");
+        }
+        assert_ne!(s["a0"], s["b0"], "{s:?}");
+        assert_ne!(s["a0"], s["bg0"]);
+    }
+
+    #[test]
+    fn rewrite_a_day_later_joins_and_window_closes_stories() {
+        let mut articles = background();
+        articles.push(art(
+            "orig",
+            "Alder Street Bridge closed for six weeks after cracks found",
+            "The Alder Street Bridge in Port Aldrin will stay closed for six weeks after engineers found cracks in two steel beams, said Mara Lindqvist, the transport authority's chief engineer. Repairs will cost 4.2 million dollars.",
+            Some("2026-11-02T09:30:00Z"),
+        ));
+        articles.push(art(
+            "rewrite",
+            "Cracked beams shut Port Aldrin's Alder Street Bridge",
+            "Engineers discovered cracks in two steel beams of the Alder Street Bridge, and Port Aldrin's transport authority closed it for six weeks. Chief engineer Mara Lindqvist put the repair bill at 4.2 million dollars.",
+            Some("2026-11-03T12:00:00Z"),
+        ));
+        let s = stories_of(&articles, &ClusterConfig::default());
+        assert_eq!(s["orig"], s["rewrite"]);
+
+        // The same rewrite three weeks later: the 7-day window has closed the story.
+        let last = articles.len() - 1;
+        articles[last].published =
+            Some(DateTime::parse_from_rfc3339("2026-11-24T12:00:00Z").expect("date"));
+        let s = stories_of(&articles, &ClusterConfig::default());
+        assert_ne!(s["orig"], s["rewrite"]);
+        // Without a window they fold together again.
+        let cfg = ClusterConfig {
+            window: None,
+            ..ClusterConfig::default()
+        };
+        let s = stories_of(&articles, &cfg);
+        assert_eq!(s["orig"], s["rewrite"]);
+    }
+
+    #[test]
+    fn undated_articles_follow_input_order() {
+        let mut articles = background();
+        for a in &mut articles {
+            a.published = None;
+        }
+        articles.insert(
+            1,
+            quake("q0", "Valdoria", "Marta Quince", "6.1", "March 3", 0),
+        );
+        articles.push(quake("q1", "Valdoria", "Marta Quince", "6.1", "March 3", 1));
+        let (order, times) = processing_order(&articles);
+        assert_eq!(order, (0..articles.len()).collect::<Vec<_>>());
+        // q0 is dated: the undated articles after it take its time, those before stay undated.
+        assert_eq!(times[0], None);
+        assert_eq!(times[2], times[1]);
+        let s = stories_of(&articles, &ClusterConfig::default());
+        assert_eq!(s["q0"], s["q1"]);
+        // stories are numbered by first article: the first article opens story 0
+        assert_eq!(s["bg0"], 0);
+        let distinct: std::collections::HashSet<_> = s.values().collect();
+        assert_eq!(distinct.len(), articles.len() - 1);
+    }
+
+    #[test]
+    fn streaming_clusterer_matches_online_decisions() {
+        let mut c = StoryClusterer::new(ClusterConfig {
+            refine: false,
+            ..ClusterConfig::default()
+        });
+        for a in background() {
+            c.push_article(&a);
+        }
+        let a = c.push_article(&quake(
+            "a0",
+            "Valdoria",
+            "Marta Quince",
+            "6.1",
+            "March 3",
+            0,
+        ));
+        let b = c.push_article(&quake(
+            "a1",
+            "Valdoria",
+            "Marta Quince",
+            "6.1",
+            "March 3",
+            1,
+        ));
+        assert_eq!(a, b);
+        assert_eq!(c.len(), 8);
+        let final_stories = c.finish();
+        assert_eq!(final_stories[6], final_stories[7]);
+        assert_eq!(final_stories[0], 0);
+    }
+
+    #[test]
+    fn empty_and_degenerate_inputs() {
+        assert!(cluster_articles(&[], &ClusterConfig::default()).is_empty());
+        let a = vec![art("x", "", ".", None), art("y", "", "...", None)];
+        assert_eq!(cluster_articles(&a, &ClusterConfig::default()), vec![0, 1]);
+    }
+
+    #[test]
+    fn windows_parse() {
+        assert_eq!(parse_window("7d"), Ok(Some(604_800)));
+        assert_eq!(parse_window("12h"), Ok(Some(43_200)));
+        assert_eq!(parse_window("2w"), Ok(Some(1_209_600)));
+        assert_eq!(parse_window("3"), Ok(Some(259_200)));
+        assert_eq!(parse_window("0"), Ok(None));
+        assert_eq!(parse_window("NONE"), Ok(None));
+        assert!(parse_window("").is_err());
+        assert!(parse_window("-1d").is_err());
+        assert!(parse_window("7 days").is_err());
+    }
+}

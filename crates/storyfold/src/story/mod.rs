@@ -2,5 +2,9 @@
 //!
 //! * [`cluster`]: online story clustering in publication order, with an optional batch
 //!   refinement pass.
+//! * [`features`]: TF-IDF term vectors (words, entities, numbers, dates) used by clustering.
+//! * [`entities`]: named entities, numbers and dates that tell one incident from another.
 
 pub mod cluster;
+pub mod entities;
+pub mod features;

@@ -1,0 +1,542 @@
+//! Event-distinguishing terms of an article: named entities (capitalized sequences), numbers
+//! and calendar dates, extracted from the raw text with light heuristics (no model, no
+//! gazetteer). Story clustering weighs these terms more than ordinary vocabulary, so that two
+//! reports of *different* incidents of the same kind (two earthquakes, two rehab admissions)
+//! stay apart.
+//!
+//! Rules, applied by [`extract`] sentence by sentence ([`crate::text::sentences`]):
+//!
+//! * **Words** are maximal runs of letters, digits and the joiners `.` `'` `’` `-` `&` between
+//!   two such characters (so `U.S.`, `O'Neil`, `Jean-Luc`, `AT&T` and `4.2` are one word).
+//!   Any other non-space character (comma, quote, bracket, dash, colon, ...) is a **break**:
+//!   entities never span it.
+//! * **Entities** are maximal sequences of capitalized words (first letter upper case), which
+//!   may contain the connectors `of`, `de`, `del`, `la`, `van`, `von`, `bin`, `al`, `da` between
+//!   two capitalized words. Leading stopwords (`The`, `A`, `In`, ...) and honorifics (`Mr`,
+//!   `Mrs`, `Ms`, `Dr`, ...) are dropped. Weekday and month names are never entity words (they
+//!   date the event; see dates below). A single-word entity in first position of a sentence is
+//!   dropped when the word is a stopword or also occurs in lower case in the same document
+//!   (`Another day ...`). Sentences written mostly in capitals (more than 70 % of at least 12
+//!   letters) yield no entities, because case carries no information there.
+//!   Each entity yields its full lower-cased form (`tara reid`) and, for multi-word entities,
+//!   each of its words (`tara`, `reid`), so `Reid` alone still matches `Tara Reid`.
+//! * **Numbers** are words made of digits (with `.` or `,` inside); commas are removed. Single
+//!   digits are skipped (too common to tell events apart).
+//! * **Dates** are a month name (or its usual abbreviation) next to a day number 1–31
+//!   (`March 3`, `3 March`), written `month-day` (`march-3`); a year 1900–2099 after the day is
+//!   a number of its own.
+
+use std::collections::HashSet;
+
+use crate::text::sentences;
+
+/// The event-distinguishing terms of a text (lower-cased; repeated terms are repeated).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventTerms {
+    /// Entity terms: full capitalized sequences and, for multi-word ones, their words.
+    pub entities: Vec<String>,
+    /// Numbers (digits, commas removed), single digits excluded.
+    pub numbers: Vec<String>,
+    /// Calendar dates as `month-day` (`march-3`).
+    pub dates: Vec<String>,
+}
+
+/// A word of a sentence and whether a break (punctuation) precedes it.
+struct Word<'a> {
+    text: &'a str,
+    after_break: bool,
+}
+
+const CONNECTORS: &[&str] = &["of", "de", "del", "la", "van", "von", "bin", "al", "da"];
+
+const HONORIFICS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sir", "mr.", "mrs.", "ms.", "dr.", "prof", "prof.", "gen", "gen.",
+    "sen", "sen.", "rep", "rep.", "gov", "gov.", "lt", "lt.", "col", "col.", "capt", "capt.",
+    "sgt", "sgt.", "st",
+];
+
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+const MONTHS: &[(&str, &str)] = &[
+    ("january", "january"),
+    ("jan", "january"),
+    ("jan.", "january"),
+    ("february", "february"),
+    ("feb", "february"),
+    ("feb.", "february"),
+    ("march", "march"),
+    ("mar.", "march"),
+    ("april", "april"),
+    ("apr", "april"),
+    ("apr.", "april"),
+    ("may", "may"),
+    ("june", "june"),
+    ("july", "july"),
+    ("august", "august"),
+    ("aug", "august"),
+    ("aug.", "august"),
+    ("september", "september"),
+    ("sept", "september"),
+    ("sept.", "september"),
+    ("sep.", "september"),
+    ("october", "october"),
+    ("oct", "october"),
+    ("oct.", "october"),
+    ("november", "november"),
+    ("nov", "november"),
+    ("nov.", "november"),
+    ("december", "december"),
+    ("dec", "december"),
+    ("dec.", "december"),
+];
+
+/// A small English stopword list (function words, pronouns, auxiliaries and sentence openers),
+/// shared with the term features of story clustering.
+pub const STOPWORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "even",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "meanwhile",
+    "more",
+    "most",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "said",
+    "same",
+    "says",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+    "according",
+    "another",
+    "after",
+    "already",
+    "although",
+    "since",
+    "still",
+    "many",
+    "much",
+    "may",
+    "might",
+    "must",
+    "new",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "first",
+    "last",
+    "year",
+    "years",
+    "told",
+    "say",
+    "like",
+    "get",
+    "got",
+    "make",
+    "made",
+    "well",
+    "back",
+    "way",
+    "going",
+    "around",
+    "s",
+    "t",
+    "re",
+    "ve",
+    "ll",
+    "d",
+    "m",
+];
+
+/// True for the words of [`STOPWORDS`] (`w` must be lower case).
+pub fn is_stopword(w: &str) -> bool {
+    STOPWORDS.contains(&w)
+}
+
+fn month_of(w: &str) -> Option<&'static str> {
+    MONTHS.iter().find(|(k, _)| *k == w).map(|(_, m)| *m)
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | '\'' | '’' | '-' | '&')
+}
+
+/// Split a sentence into words, marking those preceded by punctuation.
+fn words(s: &str) -> Vec<Word<'_>> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut out = Vec::new();
+    let mut pending_break = true; // the sentence start counts as a break
+    let mut i = 0;
+    while i < chars.len() {
+        let (off, c) = chars[i];
+        if c.is_alphanumeric() {
+            let start = off;
+            let mut j = i + 1;
+            while j < chars.len() {
+                let cj = chars[j].1;
+                if cj.is_alphanumeric() {
+                    j += 1;
+                } else if is_joiner(cj) && j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() {
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            // Keep a final `.` of an abbreviation such as `U.S.` (letter.letter.) in the word.
+            let mut end = if j < chars.len() { chars[j].0 } else { s.len() };
+            if j < chars.len() && chars[j].1 == '.' && s[start..end].contains('.') {
+                end += 1;
+                j += 1;
+            }
+            out.push(Word {
+                text: &s[start..end],
+                after_break: pending_break,
+            });
+            pending_break = false;
+            i = j;
+        } else {
+            if !c.is_whitespace() {
+                pending_break = true;
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+fn is_capitalized(w: &str) -> bool {
+    w.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+fn mostly_capitals(s: &str) -> bool {
+    let (mut letters, mut upper) = (0usize, 0usize);
+    for c in s.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        upper += usize::from(c.is_uppercase());
+    }
+    letters >= 12 && upper * 10 > letters * 7
+}
+
+fn number_term(w: &str) -> Option<String> {
+    if !w.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || !w
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return None;
+    }
+    let n: String = w
+        .trim_end_matches('.')
+        .chars()
+        .filter(|&c| c != ',')
+        .collect();
+    (n.len() >= 2).then_some(n)
+}
+
+fn day_number(w: &str) -> Option<u32> {
+    let d: u32 = w
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '.')
+        .parse()
+        .ok()?;
+    (1..=31).contains(&d).then_some(d)
+}
+
+/// Extract the entities, numbers and dates of `text` (see the [module docs](self)).
+///
+/// ```
+/// use storyfold::story::entities::extract;
+/// let t = extract("Tara Reid entered the Promises Treatment Center in Malibu on March 3, 2008.");
+/// assert!(t.entities.contains(&"tara reid".to_string()));
+/// assert!(t.entities.contains(&"promises treatment center".to_string()));
+/// assert!(t.entities.contains(&"malibu".to_string()));
+/// assert_eq!(t.dates, ["march-3"]);
+/// assert_eq!(t.numbers, ["2008"]);
+/// ```
+pub fn extract(text: &str) -> EventTerms {
+    let mut out = EventTerms::default();
+    let mut lower_words: HashSet<String> = HashSet::new();
+    for w in words(text) {
+        if w.text.chars().next().is_some_and(|c| c.is_lowercase()) {
+            lower_words.insert(w.text.to_string());
+        }
+    }
+    for span in sentences(text) {
+        let sentence = &text[span];
+        let ws = words(sentence);
+        let caps_ok = !mostly_capitals(sentence);
+        let lower: Vec<String> = ws.iter().map(|w| w.text.to_lowercase()).collect();
+        // numbers and dates
+        for (k, w) in lower.iter().enumerate() {
+            if let Some(n) = number_term(w) {
+                out.numbers.push(n);
+            }
+            if let Some(m) = month_of(w) {
+                let next = lower.get(k + 1).and_then(|x| day_number(x));
+                let prev = k
+                    .checked_sub(1)
+                    .and_then(|p| lower.get(p))
+                    .and_then(|x| day_number(x));
+                // `may` is a month only when capitalized.
+                if m == "may" && !is_capitalized(ws[k].text) {
+                    continue;
+                }
+                if let Some(d) = next.or(prev) {
+                    out.dates.push(format!("{m}-{d}"));
+                }
+            }
+        }
+        if !caps_ok {
+            continue;
+        }
+        let mut k = 0;
+        while k < ws.len() {
+            if !is_entity_word(&ws[k], &lower[k]) {
+                k += 1;
+                continue;
+            }
+            // extend the sequence
+            let start = k;
+            let mut end = k + 1;
+            loop {
+                if end < ws.len() && !ws[end].after_break && is_entity_word(&ws[end], &lower[end]) {
+                    end += 1;
+                } else if end + 1 < ws.len()
+                    && CONNECTORS.contains(&lower[end].as_str())
+                    && !ws[end].after_break
+                    && !ws[end + 1].after_break
+                    && is_entity_word(&ws[end + 1], &lower[end + 1])
+                {
+                    end += 2;
+                } else {
+                    break;
+                }
+            }
+            let mut s = start;
+            while s < end && (is_stopword(&lower[s]) || HONORIFICS.contains(&lower[s].as_str())) {
+                s += 1;
+            }
+            let parts: Vec<&str> = lower[s..end].iter().map(|x| x.as_str()).collect();
+            let drop_single = parts.len() == 1
+                && s == 0
+                && (is_stopword(parts[0]) || lower_words.contains(parts[0]));
+            if !parts.is_empty() && !drop_single {
+                let full = parts.join(" ");
+                if parts.len() > 1 {
+                    for p in &parts {
+                        if !CONNECTORS.contains(p) && !is_stopword(p) {
+                            out.entities.push(p.trim_end_matches('.').to_string());
+                        }
+                    }
+                }
+                out.entities.push(full);
+            }
+            k = end;
+        }
+    }
+    out
+}
+
+fn is_entity_word(w: &Word<'_>, lower: &str) -> bool {
+    is_capitalized(w.text)
+        && !WEEKDAYS.contains(&lower)
+        && month_of(lower).is_none()
+        && w.text.chars().any(|c| c.is_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities_skip_sentence_openers_and_breaks() {
+        let t = extract(
+            "Another day in Hollywood. Word comes from People magazine that Tara Reid, 33, \
+             entered rehab. The actress said another thing.",
+        );
+        assert!(t.entities.contains(&"hollywood".to_string()));
+        assert!(t.entities.contains(&"tara reid".to_string()));
+        assert!(t.entities.contains(&"reid".to_string()));
+        // `Another` also occurs in lower case; `The` is a stopword.
+        assert!(!t.entities.iter().any(|e| e.contains("another")));
+        assert!(!t
+            .entities
+            .iter()
+            .any(|e| e == "the" || e.starts_with("the ")));
+        // the comma breaks the sequence before `33`
+        assert_eq!(t.numbers, ["33"]);
+    }
+
+    #[test]
+    fn connectors_honorifics_and_abbreviations() {
+        let t = extract("Officials said Mr. John Smith of the Bank of America met U.S. envoys.");
+        assert!(t.entities.contains(&"john smith".to_string()));
+        assert!(t.entities.contains(&"bank of america".to_string()));
+        assert!(t.entities.contains(&"u.s.".to_string()));
+    }
+
+    #[test]
+    fn capitals_sentences_yield_no_entities_but_numbers() {
+        let t = extract("STORM WARNING ISSUED FOR THE WHOLE COAST WITH GUSTS OF 110 KM/H.");
+        assert!(t.entities.is_empty());
+        assert_eq!(t.numbers, ["110"]);
+    }
+
+    #[test]
+    fn dates_and_weekdays() {
+        let t = extract("It happened on Friday, 3 March, and again on Jan. 12 in Paris.");
+        assert_eq!(t.dates, ["march-3", "january-12"]);
+        assert_eq!(t.entities, ["paris"]);
+        assert!(extract("They may 5 times ask.").dates.is_empty());
+    }
+
+    #[test]
+    fn untrusted_input_does_not_panic() {
+        for s in [
+            "",
+            "...",
+            "A",
+            "É. ’ -",
+            "1,2,3.",
+            "Ünïcödé Wörds ’s",
+            "日本 東京",
+        ] {
+            let _ = extract(s);
+        }
+    }
+}

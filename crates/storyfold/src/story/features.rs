@@ -1,0 +1,313 @@
+//! Term vectors for story clustering: hashed, boosted term frequencies of an article
+//! ([`raw_terms`]), document frequencies ([`DocFreq`]) and TF-IDF unit vectors ([`weigh`]).
+//!
+//! Terms of an article (all lower-cased, each hashed with xxh3 together with its kind, so
+//! the kinds never collide):
+//!
+//! * **words**: tokens of [`crate::text::prepare`]d text (boilerplate stripped, normalized),
+//!   minus [`is_stopword`]s, one-letter tokens and numbers, with a light plural stemming
+//!   (`-ies` → `-y`, a final `-s` is dropped unless the word ends in `ss`, `us` or `is`, for
+//!   words of more than 3 letters);
+//! * **entities**, **numbers** and **dates** from [`super::entities::extract`].
+//!
+//! The term frequency of each term is the sum over occurrences of the occurrence's weight:
+//! 1 in the body, [`FeatureConfig::title_weight`] in the title. The vector weight of a term is
+//! `(1 + ln tf) · idf · boost`, where `boost` is [`FeatureConfig::entity_weight`],
+//! [`FeatureConfig::number_weight`] or [`FeatureConfig::date_weight`] for those kinds and 1
+//! for words, and `idf = ln((N + 1) / (df + 0.5))` (clamped at 0) over the `N` documents of
+//! a [`DocFreq`]. Only the [`FeatureConfig::max_terms`] heaviest terms are kept, and the
+//! vector is scaled to unit length.
+
+use std::collections::HashMap;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::entities::{extract, is_stopword};
+use crate::text::{for_each_token, prepare, strip_boilerplate};
+
+/// Weights of the term kinds (see the [module docs](self)).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeatureConfig {
+    /// Weight of one occurrence in the title (an occurrence in the body weighs 1).
+    pub title_weight: f32,
+    /// Boost of entity terms.
+    pub entity_weight: f32,
+    /// Boost of number terms.
+    pub number_weight: f32,
+    /// Boost of date terms.
+    pub date_weight: f32,
+    /// Largest number of terms kept in a document vector (the heaviest ones).
+    pub max_terms: usize,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            title_weight: 2.0,
+            entity_weight: 2.0,
+            number_weight: 1.0,
+            date_weight: 1.5,
+            max_terms: 150,
+        }
+    }
+}
+
+/// Kinds of terms; part of the hashed key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum TermKind {
+    /// An ordinary word.
+    Word = b'w',
+    /// An entity (capitalized sequence or one of its words).
+    Entity = b'e',
+    /// A number.
+    Number = b'n',
+    /// A calendar date.
+    Date = b'd',
+}
+
+/// The hashed key of a term of a kind.
+pub fn term_key(kind: TermKind, term: &str) -> u64 {
+    let mut buf = Vec::with_capacity(term.len() + 1);
+    buf.push(kind as u8);
+    buf.extend_from_slice(term.as_bytes());
+    // The kind lives in the top byte as well, so weights can be looked up by kind.
+    (xxh3_64(&buf) & 0x00ff_ffff_ffff_ffff) | ((kind as u64) << 56)
+}
+
+/// The kind of a hashed key made by [`term_key`].
+pub fn key_kind(key: u64) -> TermKind {
+    match (key >> 56) as u8 {
+        b'e' => TermKind::Entity,
+        b'n' => TermKind::Number,
+        b'd' => TermKind::Date,
+        _ => TermKind::Word,
+    }
+}
+
+/// Boosted term frequencies of one article, sorted by key (see the [module docs](self)).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawTerms {
+    /// `(key, frequency)`, sorted by key, keys unique.
+    pub terms: Vec<(u64, f32)>,
+}
+
+/// A TF-IDF unit vector: `(key, weight)` sorted by key.
+pub type TermVector = Vec<(u64, f32)>;
+
+fn stem(w: &str) -> &str {
+    if w.len() > 3 && w.is_ascii() {
+        if let Some(s) = w.strip_suffix("ies") {
+            // `-ies` → `-y` needs an allocation; `-ie` is close enough and stays a slice.
+            return &w[..s.len() + 2];
+        }
+        if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+            return &w[..w.len() - 1];
+        }
+    }
+    w
+}
+
+fn add_text(counts: &mut HashMap<u64, f32>, text: &str, weight: f32) {
+    let prepared = prepare(text);
+    for_each_token(&prepared, |t| {
+        if t.chars().count() < 2
+            || t.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || is_stopword(t)
+        {
+            return;
+        }
+        *counts.entry(term_key(TermKind::Word, stem(t))).or_default() += weight;
+    });
+    let ev = extract(&strip_boilerplate(text));
+    for e in &ev.entities {
+        *counts.entry(term_key(TermKind::Entity, e)).or_default() += weight;
+    }
+    for n in &ev.numbers {
+        *counts.entry(term_key(TermKind::Number, n)).or_default() += weight;
+    }
+    for d in &ev.dates {
+        *counts.entry(term_key(TermKind::Date, d)).or_default() += weight;
+    }
+}
+
+/// The boosted term frequencies of an article (title optional).
+pub fn raw_terms(title: Option<&str>, text: &str, cfg: &FeatureConfig) -> RawTerms {
+    let mut counts: HashMap<u64, f32> = HashMap::new();
+    if let Some(t) = title {
+        add_text(&mut counts, t, cfg.title_weight);
+    }
+    add_text(&mut counts, text, 1.0);
+    let mut terms: Vec<(u64, f32)> = counts.into_iter().collect();
+    terms.sort_unstable_by_key(|&(k, _)| k);
+    RawTerms { terms }
+}
+
+/// Document frequencies of term keys over a number of documents.
+#[derive(Clone, Debug, Default)]
+pub struct DocFreq {
+    df: HashMap<u64, u32>,
+    docs: u64,
+}
+
+impl DocFreq {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Count one document.
+    pub fn add(&mut self, raw: &RawTerms) {
+        self.docs += 1;
+        for &(k, _) in &raw.terms {
+            *self.df.entry(k).or_default() += 1;
+        }
+    }
+
+    /// Number of documents counted.
+    pub fn docs(&self) -> u64 {
+        self.docs
+    }
+
+    /// `ln((N + 1) / (df + 0.5))`, clamped at 0.
+    pub fn idf(&self, key: u64) -> f32 {
+        let df = self.df.get(&key).copied().unwrap_or(0) as f64;
+        ((self.docs as f64 + 1.0) / (df + 0.5)).ln().max(0.0) as f32
+    }
+}
+
+/// The TF-IDF unit vector of `raw` (see the [module docs](self)); empty when no term has a
+/// positive weight.
+pub fn weigh(raw: &RawTerms, df: &DocFreq, cfg: &FeatureConfig) -> TermVector {
+    let mut v: Vec<(u64, f32)> = raw
+        .terms
+        .iter()
+        .map(|&(k, tf)| {
+            let boost = match key_kind(k) {
+                TermKind::Word => 1.0,
+                TermKind::Entity => cfg.entity_weight,
+                TermKind::Number => cfg.number_weight,
+                TermKind::Date => cfg.date_weight,
+            };
+            (k, (1.0 + tf.max(1e-6).ln().max(0.0)) * df.idf(k) * boost)
+        })
+        .filter(|&(_, w)| w > 0.0 && w.is_finite())
+        .collect();
+    if v.len() > cfg.max_terms {
+        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(cfg.max_terms);
+        v.sort_unstable_by_key(|&(k, _)| k);
+    }
+    let norm = v
+        .iter()
+        .map(|&(_, w)| (w as f64) * (w as f64))
+        .sum::<f64>()
+        .sqrt();
+    if norm > 0.0 {
+        for e in &mut v {
+            e.1 = (e.1 as f64 / norm) as f32;
+        }
+    }
+    v
+}
+
+/// Dot product of two key-sorted sparse vectors.
+pub fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f64 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 as f64 * b[j].1 as f64;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// `a + scale · b` for key-sorted sparse vectors (entries that cancel out are dropped).
+pub fn add_scaled(a: &[(u64, f32)], b: &[(u64, f32)], scale: f32) -> TermVector {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let take_a = j >= b.len() || (i < a.len() && a[i].0 < b[j].0);
+        let take_b = i >= a.len() || (j < b.len() && b[j].0 < a[i].0);
+        if take_a {
+            out.push(a[i]);
+            i += 1;
+        } else if take_b {
+            out.push((b[j].0, scale * b[j].1));
+            j += 1;
+        } else {
+            let w = a[i].1 + scale * b[j].1;
+            if w.abs() > 1e-7 {
+                out.push((a[i].0, w));
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Euclidean norm of a sparse vector.
+pub fn norm(v: &[(u64, f32)]) -> f64 {
+    v.iter()
+        .map(|&(_, w)| (w as f64) * (w as f64))
+        .sum::<f64>()
+        .sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vec_of(title: Option<&str>, text: &str, df: &DocFreq) -> TermVector {
+        weigh(
+            &raw_terms(title, text, &FeatureConfig::default()),
+            df,
+            &FeatureConfig::default(),
+        )
+    }
+
+    #[test]
+    fn kinds_are_kept_apart_and_title_counts_more() {
+        let raw = raw_terms(Some("Fire"), "fire in Paris", &FeatureConfig::default());
+        let tf = |k: u64| raw.terms.iter().find(|t| t.0 == k).map(|t| t.1);
+        assert_eq!(tf(term_key(TermKind::Word, "fire")), Some(3.0));
+        assert_eq!(tf(term_key(TermKind::Entity, "paris")), Some(1.0));
+        assert_eq!(tf(term_key(TermKind::Word, "paris")), Some(1.0));
+        assert_eq!(
+            key_kind(term_key(TermKind::Entity, "paris")),
+            TermKind::Entity
+        );
+        assert_eq!(stem("earthquakes"), "earthquake");
+        assert_eq!(stem("bus"), "bus");
+        assert_eq!(stem("cities"), "citie");
+    }
+
+    #[test]
+    fn vectors_are_unit_and_similar_texts_score_higher() {
+        let mut df = DocFreq::new();
+        let texts = [
+            "An earthquake struck northern Chile on Tuesday.",
+            "A strong earthquake hit northern Chile, officials said.",
+            "The city council approved the budget for schools.",
+        ];
+        for t in texts {
+            df.add(&raw_terms(None, t, &FeatureConfig::default()));
+        }
+        let v: Vec<_> = texts.iter().map(|t| vec_of(None, t, &df)).collect();
+        for x in &v {
+            assert!((norm(x) - 1.0).abs() < 1e-5);
+        }
+        assert!(dot(&v[0], &v[1]) > 0.3);
+        assert!(dot(&v[0], &v[2]) < 0.05);
+        let s = add_scaled(&v[0], &v[1], 1.0);
+        assert!((dot(&s, &v[0]) - (1.0 + dot(&v[0], &v[1]))).abs() < 1e-5);
+        assert!(add_scaled(&v[0], &v[0], -1.0).is_empty());
+    }
+}
