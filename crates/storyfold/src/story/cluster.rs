@@ -4,7 +4,9 @@
 //!
 //! Every article becomes a TF-IDF unit vector over words, entities, numbers and dates
 //! ([`super::features`]; entities, numbers and dates come from [`super::entities`]). Entity
-//! terms are boosted ([`FeatureConfig::entity_weight`] = 2, dates 1.5), and an entity also
+//! terms are boosted ([`FeatureConfig::entity_weight`] = 2, numbers 2, dates 1.5, years
+//! 1900–2099 4: the year of an incident is the surest sign that two reports with the same
+//! actor and place are different incidents), and an entity also
 //! counts as the ordinary words it is made of, so a shared name weighs about three times a
 //! shared word of the same rarity: two reports of *different* incidents of one kind share the
 //! event vocabulary (`earthquake`, `rehab`) but not the names, places, figures and dates, and
@@ -459,35 +461,18 @@ impl StoryClusterer {
     fn bisect(&mut self, s: usize) -> bool {
         let members = self.stories[s].members.clone();
         let vecs: Vec<&TermVector> = members.iter().map(|&d| &self.docs[d]).collect();
-        let sum = &self.stories[s].sum;
-        // Seeds: each of the BISECT_SEEDS members least similar to the story, paired with the
-        // member least similar to it; the split with the lowest cross/within ratio wins.
-        let mut by_fit: Vec<usize> = (0..vecs.len()).collect();
-        by_fit.sort_by(|&i, &j| {
-            dot(vecs[i], sum)
-                .total_cmp(&dot(vecs[j], sum))
-                .then(i.cmp(&j))
-        });
-        let mut best: Option<(Vec<bool>, f64)> = None;
-        for &a0 in by_fit.iter().take(BISECT_SEEDS) {
-            let b0 = (0..vecs.len()).filter(|&j| j != a0).min_by(|&i, &j| {
-                dot(vecs[i], vecs[a0])
-                    .total_cmp(&dot(vecs[j], vecs[a0]))
-                    .then(i.cmp(&j))
-            });
-            let Some(b0) = b0 else { continue };
-            if let Some((side, ratio)) = two_means(&vecs, a0, b0) {
-                if best.as_ref().map_or(true, |b| ratio < b.1) {
-                    best = Some((side, ratio));
-                }
-            }
-        }
-        let Some((side, ratio)) = best else {
+        let Some((side, ratio)) = best_split(&vecs) else {
             return false;
         };
         if ratio >= self.cfg.separation_ratio {
             return false;
         }
+        self.split(s, &members, &side);
+        true
+    }
+
+    /// Move the members of story `s` on the `true` side of `side` to a new story.
+    fn split(&mut self, s: usize, members: &[usize], side: &[bool]) {
         self.stories.push(Story::default());
         let new = self.stories.len() - 1;
         for (k, &d) in members.iter().enumerate() {
@@ -497,7 +482,6 @@ impl StoryClusterer {
                 self.docs[d] = v;
             }
         }
-        true
     }
 
     fn spans_compatible(&self, a: usize, b: usize) -> bool {
@@ -621,6 +605,37 @@ impl StoryClusterer {
     }
 }
 
+/// The best 2-means cut of `vecs` (lowest cross / mean internal link): seeds are each of
+/// the [`BISECT_SEEDS`] vectors least similar to the sum, paired with the vector least
+/// similar to it.
+fn best_split(vecs: &[&TermVector]) -> Option<(Vec<bool>, f64)> {
+    let mut sum = TermVector::new();
+    for v in vecs {
+        sum = add_scaled(&sum, v, 1.0);
+    }
+    let mut by_fit: Vec<usize> = (0..vecs.len()).collect();
+    by_fit.sort_by(|&i, &j| {
+        dot(vecs[i], &sum)
+            .total_cmp(&dot(vecs[j], &sum))
+            .then(i.cmp(&j))
+    });
+    let mut best: Option<(Vec<bool>, f64)> = None;
+    for &a0 in by_fit.iter().take(BISECT_SEEDS) {
+        let b0 = (0..vecs.len()).filter(|&j| j != a0).min_by(|&i, &j| {
+            dot(vecs[i], vecs[a0])
+                .total_cmp(&dot(vecs[j], vecs[a0]))
+                .then(i.cmp(&j))
+        });
+        let Some(b0) = b0 else { continue };
+        if let Some((side, ratio)) = two_means(vecs, a0, b0) {
+            if best.as_ref().map_or(true, |b| ratio < b.1) {
+                best = Some((side, ratio));
+            }
+        }
+    }
+    best
+}
+
 /// 2-means (average link) of unit vectors from seeds `a0` and `b0`: the sides (true = the
 /// `b0` side) and the ratio of the cross link to the mean internal link, or `None` when a side
 /// has fewer than two members.
@@ -663,7 +678,11 @@ fn two_means(vecs: &[&TermVector], a0: usize, b0: usize) -> Option<(Vec<bool>, f
     if n[0] < 2.0 || n[1] < 2.0 {
         return None;
     }
-    let within = |k: usize| (dot(&sums[k], &sums[k]) - n[k]) / (n[k] * (n[k] - 1.0));
+    let mut selfdot = [0f64; 2];
+    for (v, &b) in vecs.iter().zip(&side) {
+        selfdot[b as usize] += dot(v, v);
+    }
+    let within = |k: usize| (dot(&sums[k], &sums[k]) - selfdot[k]) / (n[k] * (n[k] - 1.0));
     let mean_within = (within(0) + within(1)) / 2.0;
     if mean_within <= 0.0 {
         return None;
@@ -822,6 +841,35 @@ mod tests {
         }
         assert_ne!(s["a0"], s["b0"], "{s:?}");
         assert_ne!(s["a0"], s["bg0"]);
+    }
+
+    fn election(id: &str, year: &str, turnout: &str, seats: &str, variant: usize) -> Article {
+        let texts = [
+            format!("Turkmenistan held a parliamentary election in December {year}, and the Central Election Commission put turnout at {turnout} percent. President Gurbanguly Berdymukhamedov said the vote for {seats} seats showed the country was opening up, but Western observers were sceptical."),
+            format!("Voters in Turkmenistan chose a new parliament in the {year} election. Turnout reached {turnout} percent, the Central Election Commission said, with {seats} seats at stake. Western observers said little had changed under President Gurbanguly Berdymukhamedov."),
+            format!("The {year} parliamentary election in Turkmenistan drew a turnout of {turnout} percent for {seats} seats, according to the Central Election Commission. President Gurbanguly Berdymukhamedov praised the vote; Western observers doubted it was free."),
+        ];
+        let day = if year == "2008" { 14 } else { 15 };
+        let text = format!("Ashgabat, December {day}, {year}. {}", texts[variant % 3]);
+        art(id, "", &text, None)
+    }
+
+    #[test]
+    fn same_actor_and_kind_in_different_years_stay_apart() {
+        let mut articles = background();
+        for a in &mut articles {
+            a.published = None;
+        }
+        for v in 0..3 {
+            articles.push(election(&format!("a{v}"), "2008", "93.87", "288", v));
+            articles.push(election(&format!("b{v}"), "2013", "91.33", "283", v));
+        }
+        let s = stories_of(&articles, &ClusterConfig::default());
+        for v in 1..3 {
+            assert_eq!(s[&format!("a{v}")], s["a0"], "{s:?}");
+            assert_eq!(s[&format!("b{v}")], s["b0"], "{s:?}");
+        }
+        assert_ne!(s["a0"], s["b0"], "{s:?}");
     }
 
     #[test]
