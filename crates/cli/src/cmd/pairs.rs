@@ -66,10 +66,10 @@ pub struct Args {
     /// Rare terms (names, numbers, uncommon words) each article queries with.
     #[arg(long, default_value_t = RetrieveConfig::default().terms_per_doc)]
     pub terms_per_doc: usize,
-    /// Terms found in more articles than this are not indexed.
+    /// Terms found in more articles than this (or than 15% of them, at least 5) are not indexed.
     #[arg(long, default_value_t = RetrieveConfig::default().max_df)]
     pub max_df: usize,
-    /// Least share of an article's query-term weight a candidate must contain.
+    /// Least term score of a candidate: shared query-term weight / √(W(a)·W(b)), in [0, 1].
     #[arg(long, default_value_t = RetrieveConfig::default().min_term_score)]
     pub min_term_score: f64,
     /// Least number of query terms a candidate must share.
@@ -81,6 +81,13 @@ pub struct Args {
     /// Sentence keys found in more articles than this are ignored.
     #[arg(long, default_value_t = RetrieveConfig::default().sentence_max_df)]
     pub sentence_max_df: usize,
+    /// Also write every candidate with its retrieval evidence and verified relation here (JSONL).
+    #[arg(long, value_name = "PATH")]
+    pub candidates: Option<PathBuf>,
+    /// Only retrieve: write the candidates (to --candidates, or else to the output) without
+    /// aligning them.
+    #[arg(long)]
+    pub no_verify: bool,
     /// Print the summary as JSON on stderr.
     #[arg(long)]
     pub json: bool,
@@ -96,6 +103,21 @@ struct PairOut<'a> {
     containment_b_in_a: f64,
     score: f64,
     disagreements: usize,
+}
+
+/// One `--candidates` line.
+#[derive(Serialize)]
+struct CandidateOut<'a> {
+    a: &'a str,
+    b: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relation: Option<Relation>,
+    retrieval_score: f64,
+    term_score: f64,
+    shared_terms: usize,
+    shared_sentences: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
 }
 
 /// Verified pairs per relation.
@@ -171,10 +193,18 @@ fn config(args: &Args) -> Result<RetrieveConfig> {
     })
 }
 
-/// `a` is written first: the earlier published, or the earlier input when a date is missing
-/// or both dates are equal.
+/// `a` is written first: the earlier published, or the earlier input when a date is missing,
+/// when both times are equal, or when both fall on the same UTC day and one of them is exactly
+/// midnight (a bare `YYYY-MM-DD` date, which says nothing about the time of day).
 fn ordered<'d>(x: &'d Doc, y: &'d Doc) -> (&'d Doc, &'d Doc) {
+    const DAY: i64 = 86_400;
     let x_first = match (x.published, y.published) {
+        (Some(p), Some(q))
+            if p.div_euclid(DAY) == q.div_euclid(DAY)
+                && (p.rem_euclid(DAY) == 0 || q.rem_euclid(DAY) == 0) =>
+        {
+            x.seq < y.seq
+        }
         (Some(p), Some(q)) if p != q => p < q,
         _ => x.seq < y.seq,
     };
@@ -247,13 +277,20 @@ pub fn run(args: Args) -> Result<()> {
 
     let verify_start = Instant::now();
     let aligner = Aligner::new(Idf::builtin());
-    let verifying = bar(retrieval.candidates.len() as u64, "pairs: verifying");
+    let verifying = bar(
+        if args.no_verify {
+            0
+        } else {
+            retrieval.candidates.len() as u64
+        },
+        "pairs: verifying",
+    );
     let verified: Vec<_> = retrieval
         .candidates
         .par_iter()
         .map(|c| {
             let (a, b) = ordered(&docs[c.a], &docs[c.b]);
-            let alignment = aligner.align(&a.prepared, &b.prepared);
+            let alignment = (!args.no_verify).then(|| aligner.align(&a.prepared, &b.prepared));
             verifying.inc(1);
             (a, b, alignment)
         })
@@ -261,32 +298,59 @@ pub fn run(args: Args) -> Result<()> {
     verifying.finish_and_clear();
     let verify_seconds = verify_start.elapsed().as_secs_f64();
 
-    let mut by_relation = ByRelation::default();
-    let mut out = create_output(args.output.as_deref().unwrap_or("-".as_ref()))?;
-    let mut written = 0u64;
-    let mut keep: Vec<_> = verified
-        .iter()
-        .inspect(|(_, _, al)| by_relation.add(al.relation))
-        .filter(|(_, _, al)| al.relation >= min)
-        .collect();
-    keep.sort_by_key(|(a, b, _)| (a.seq, b.seq));
-    for (a, b, al) in keep {
-        write_json_line(
-            &mut out,
-            &PairOut {
-                a: &a.id,
-                b: &b.id,
-                relation: al.relation,
-                containment_a_in_b: round4(al.containment_a_in_b),
-                containment_b_in_a: round4(al.containment_b_in_a),
-                score: round4(al.score),
-                disagreements: al.disagreements.len(),
-            },
-        )?;
-        written += 1;
+    let candidates_path = match (&args.candidates, args.no_verify) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) => Some(args.output.clone().unwrap_or_else(|| "-".into())),
+        (None, false) => None,
+    };
+    if let Some(path) = &candidates_path {
+        let mut out = create_output(path)?;
+        for (c, (a, b, al)) in retrieval.candidates.iter().zip(&verified) {
+            write_json_line(
+                &mut out,
+                &CandidateOut {
+                    a: &a.id,
+                    b: &b.id,
+                    relation: al.as_ref().map(|al| al.relation),
+                    retrieval_score: round4(c.score),
+                    term_score: round4(c.term_score),
+                    shared_terms: c.shared_terms,
+                    shared_sentences: c.shared_sentences,
+                    score: al.as_ref().map(|al| round4(al.score)),
+                },
+            )?;
+        }
+        out.flush()?;
     }
-    out.flush()?;
-    drop(out);
+
+    let mut by_relation = ByRelation::default();
+    let mut written = 0u64;
+    if !args.no_verify {
+        let mut out = create_output(args.output.as_deref().unwrap_or("-".as_ref()))?;
+        let mut keep: Vec<_> = verified
+            .iter()
+            .filter_map(|(a, b, al)| Some((a, b, al.as_ref()?)))
+            .inspect(|(_, _, al)| by_relation.add(al.relation))
+            .filter(|(_, _, al)| al.relation >= min)
+            .collect();
+        keep.sort_by_key(|(a, b, _)| (a.seq, b.seq));
+        for (a, b, al) in keep {
+            write_json_line(
+                &mut out,
+                &PairOut {
+                    a: &a.id,
+                    b: &b.id,
+                    relation: al.relation,
+                    containment_a_in_b: round4(al.containment_a_in_b),
+                    containment_b_in_a: round4(al.containment_b_in_a),
+                    score: round4(al.score),
+                    disagreements: al.disagreements.len(),
+                },
+            )?;
+            written += 1;
+        }
+        out.flush()?;
+    }
 
     let seconds = start.elapsed().as_secs_f64();
     let summary = Summary {

@@ -1,0 +1,218 @@
+//! Integration tests of `storyfold pairs` on the bundled example corpus, asserting what the
+//! corpus was written to contain (see `examples/README.md`).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+}
+
+fn storyfold() -> Command {
+    Command::cargo_bin("storyfold").expect("binary built")
+}
+
+fn json_lines(bytes: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
+/// `id<TAB>label` file as a map.
+fn labels(name: &str) -> HashMap<String, String> {
+    std::fs::read_to_string(example(name))
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(id, label)| (id.to_string(), label.to_string()))
+        .collect()
+}
+
+/// Publication times (RFC 3339, or plain dates read as midnight UTC) of the example articles.
+fn published() -> HashMap<String, chrono::DateTime<chrono::Utc>> {
+    std::fs::read_to_string(example("news.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let p = v["published"].as_str().unwrap();
+            let t = chrono::DateTime::parse_from_rfc3339(p)
+                .map(|d| d.with_timezone(&chrono::Utc))
+                .unwrap_or_else(|_| {
+                    chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d")
+                        .unwrap()
+                        .and_hms_opt(0, 0, 0)
+                        .unwrap()
+                        .and_utc()
+                });
+            (v["id"].as_str().unwrap().to_string(), t)
+        })
+        .collect()
+}
+
+fn pairs(min_relation: &str) -> Vec<Value> {
+    let out = storyfold()
+        .args(["pairs", "--min-relation", min_relation])
+        .arg(example("news.jsonl"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("candidates"))
+        .get_output()
+        .stdout
+        .clone();
+    json_lines(&out)
+}
+
+fn id_pair(p: &Value) -> (String, String) {
+    (
+        p["a"].as_str().unwrap().to_string(),
+        p["b"].as_str().unwrap().to_string(),
+    )
+}
+
+const RANK: [&str; 5] = [
+    "unrelated",
+    "same_story",
+    "rewrite",
+    "near_duplicate",
+    "exact",
+];
+
+fn rank(relation: &str) -> usize {
+    RANK.iter()
+        .position(|r| *r == relation)
+        .unwrap_or_else(|| panic!("unknown relation {relation}"))
+}
+
+#[test]
+fn reports_the_written_rewrites_and_nothing_across_stories() {
+    let found = pairs("rewrite");
+    let stories = labels("expected_stories.tsv");
+    let dups = labels("expected_dedup.tsv");
+    let dates = published();
+    for p in &found {
+        let (a, b) = id_pair(p);
+        let relation = p["relation"].as_str().unwrap();
+        assert!(rank(relation) >= rank("rewrite"), "{p}");
+        // Every field of the documented format is present.
+        for f in ["containment_a_in_b", "containment_b_in_a", "score"] {
+            let x = p[f]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{f} missing in {p}"));
+            assert!((0.0..=1.0).contains(&x), "{p}");
+        }
+        assert!(p["disagreements"].as_u64().is_some(), "{p}");
+        // Rewrites and copies stay inside a story.
+        assert_eq!(stories[&a], stories[&b], "pair across stories: {p}");
+        // `a` is the earlier published (bare dates are only precise to the day).
+        assert!(
+            dates[&a].date_naive() <= dates[&b].date_naive(),
+            "a published after b: {p}"
+        );
+    }
+    let found_pairs: HashSet<(String, String)> = found.iter().map(id_pair).collect();
+    // Each paraphrased rewrite is paired with at least one article of the group it rewrites.
+    for (rewrite, group) in [
+        ("wire-004", "dup-bridge"),
+        ("wire-013", "dup-millbrook"),
+        ("wire-027", "dup-marathon"),
+        ("wire-043", "dup-nurses"),
+    ] {
+        let hit = found_pairs
+            .iter()
+            .any(|(a, b)| (a == rewrite && dups[b] == group) || (b == rewrite && dups[a] == group));
+        assert!(
+            hit,
+            "{rewrite} is not reported as a rewrite of {group}: {found:#?}"
+        );
+    }
+    // The same-story reports are not rewrites of their originals.
+    for report in ["wire-007", "wire-015", "wire-020", "wire-039"] {
+        assert!(
+            !found_pairs.iter().any(|(a, b)| a == report || b == report),
+            "{report} is an independent report, not a rewrite: {found:#?}"
+        );
+    }
+    // Articles sharing only a boilerplate paragraph are not related.
+    assert!(!found_pairs.contains(&("wire-017".into(), "wire-031".into())));
+}
+
+#[test]
+fn same_story_reports_with_disagreeing_facts() {
+    let found = pairs("same_story");
+    let dups = labels("expected_dedup.tsv");
+    for (report, group) in [
+        ("wire-007", "dup-water"),
+        ("wire-015", "dup-millbrook"),
+        ("wire-020", "dup-brightline"),
+        ("wire-039", "dup-storm"),
+    ] {
+        let hit = found.iter().find(|p| {
+            let (a, b) = id_pair(p);
+            (a == report && dups[&b] == group) || (b == report && dups[&a] == group)
+        });
+        let p = hit.unwrap_or_else(|| panic!("{report} is not paired with {group}"));
+        assert!(rank(p["relation"].as_str().unwrap()) >= rank("same_story"));
+        assert!(
+            p["disagreements"].as_u64().unwrap() >= 1,
+            "{report} disagrees with {group} on facts: {p}"
+        );
+    }
+}
+
+#[test]
+fn near_duplicate_floor_keeps_only_copies() {
+    let dups = labels("expected_dedup.tsv");
+    for p in pairs("near_duplicate") {
+        let (a, b) = id_pair(&p);
+        assert!(rank(p["relation"].as_str().unwrap()) >= rank("near_duplicate"));
+        assert_eq!(dups[&a], dups[&b], "not a near-duplicate pair: {p}");
+    }
+}
+
+#[test]
+fn output_file_and_json_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pairs.jsonl");
+    let out = storyfold()
+        .args(["pairs", "--json", "--output"])
+        .arg(&path)
+        .arg(example("news.jsonl"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(out.stdout.is_empty());
+    let summary: Value = serde_json::from_slice(&out.stderr).expect("JSON summary");
+    assert_eq!(summary["documents"], 45);
+    let written = json_lines(&std::fs::read(&path).unwrap()).len() as u64;
+    assert_eq!(summary["written"].as_u64(), Some(written));
+    let v = &summary["verified"];
+    let verified: u64 = RANK.iter().map(|r| v[r].as_u64().unwrap()).sum();
+    assert_eq!(summary["candidates"].as_u64(), Some(verified));
+    assert!(summary["candidates"].as_u64().unwrap() >= written);
+}
+
+#[test]
+fn rejects_bad_arguments() {
+    storyfold()
+        .args(["pairs", "--min-relation", "cousin"])
+        .arg(example("news.jsonl"))
+        .assert()
+        .failure();
+    storyfold()
+        .args(["pairs", "--window-days=-1"])
+        .arg(example("news.jsonl"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--window-days"));
+    storyfold().args(["pairs"]).assert().failure();
+}
