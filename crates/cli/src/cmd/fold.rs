@@ -1,17 +1,24 @@
-//! `storyfold fold`: fold articles into stories (preliminary: clustering only).
+//! `storyfold fold`: fold articles into stories, with origin, derivation and the story report.
 //!
-//! Reads the whole input, clusters it with [`storyfold::story::cluster::cluster_articles`]
-//! and writes one JSON object per story (built by [`story_json`]), `id<TAB>story` assignments
-//! and a readable summary on stdout (on stderr when the stories go to stdout).
+//! Reads the whole input, clusters it with [`storyfold::story::cluster::cluster_articles`],
+//! derives each story ([`storyfold::story::derive`]: families, origins, `derived_from`) and
+//! writes one JSON object per story ([`storyfold::story::report::StoryReport`], built by
+//! [`story_json`]; stories are built in parallel, in chunks, and written in order),
+//! `id<TAB>story` assignments and a readable summary on stdout (on stderr when the stories go
+//! to stdout).
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Result};
-use serde::Serialize;
+use rayon::prelude::*;
+use storyfold::align::alignment::Aligner;
+use storyfold::align::similarity::Idf;
 use storyfold::ingest::{Article, Reader};
 use storyfold::story::cluster::{cluster_articles, parse_window, ClusterConfig};
+use storyfold::story::derive::DeriveConfig;
+use storyfold::story::report::{self, StoryReport};
 
 use crate::common::{create_output, progress, write_json_line, InputArgs};
 
@@ -51,81 +58,46 @@ fn parse_window_arg(s: &str) -> Result<WindowArg, String> {
     parse_window(s).map(WindowArg)
 }
 
-/// A story as written to the output (field names are part of the documented format).
-#[derive(Serialize)]
-pub struct StoryOut<'a> {
-    /// 1-based story number, in order of first article (processing order).
-    pub story: usize,
-    /// Headline of the earliest member, or its first sentence.
-    pub title: String,
-    /// Number of members.
-    pub size: usize,
-    /// Earliest publication time of a member (RFC 3339), null when none is dated.
-    pub first_published: Option<String>,
-    /// Latest publication time of a member (RFC 3339), null when none is dated.
-    pub last_published: Option<String>,
-    /// Members in processing order.
-    pub members: Vec<MemberOut<'a>>,
+/// Stories built in parallel before being written (bounds the memory held by reports).
+const CHUNK: usize = 512;
+
+/// Build the report of one story from its members (article indices in processing order):
+/// title, span, members with relation, `derived_from`, family and similarity, shared sentences,
+/// additions and disagreements (see [`storyfold::story::report`]).
+pub fn story_json(
+    number: usize,
+    articles: &[Article],
+    members: &[usize],
+    aligner: &Aligner,
+) -> StoryReport {
+    report::build(number, articles, members, aligner, &DeriveConfig::default())
 }
 
-/// A member of a story.
-#[derive(Serialize)]
-pub struct MemberOut<'a> {
-    /// Article id.
-    pub id: &'a str,
-    /// Publisher, null when unknown.
-    pub source: Option<&'a str>,
-    /// Publication time (RFC 3339), null when unknown.
-    pub published: Option<String>,
+/// What the summary needs of one story.
+struct Brief {
+    story: usize,
+    size: usize,
+    title: String,
+    origin: String,
+    span: String,
+    relations: Vec<(&'static str, usize)>,
 }
 
-/// The headline of an article, or its first sentence (at most 200 characters).
-fn headline(a: &Article) -> String {
-    if let Some(t) = a.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        return t.to_string();
-    }
-    let text = a.text.trim();
-    let first = storyfold::text::sentences(text)
-        .first()
-        .map(|r| &text[r.clone()])
-        .unwrap_or(text);
-    let mut s: String = first.chars().take(200).collect();
-    if first.chars().count() > 200 {
-        s.push('…');
-    }
-    s
-}
-
-/// Build the JSON of one story from its members (article indices in processing order).
-/// Later stages (derivation, origin, disagreements) extend this one function.
-pub fn story_json<'a>(number: usize, articles: &'a [Article], members: &[usize]) -> StoryOut<'a> {
-    let dates = members.iter().filter_map(|&i| articles[i].published);
-    let first = dates.clone().min();
-    let last = dates.max();
-    // The earliest member: the first dated one in time, else the first in processing order.
-    let earliest = members
-        .iter()
-        .copied()
-        .filter(|&i| articles[i].published.is_some())
-        .min_by_key(|&i| articles[i].published)
-        .or_else(|| members.first().copied());
-    StoryOut {
-        story: number,
-        title: earliest.map(|i| headline(&articles[i])).unwrap_or_default(),
-        size: members.len(),
-        first_published: first.map(|d| d.to_rfc3339()),
-        last_published: last.map(|d| d.to_rfc3339()),
-        members: members
-            .iter()
-            .map(|&i| {
-                let a = &articles[i];
-                MemberOut {
-                    id: &a.id,
-                    source: a.source.as_deref(),
-                    published: a.published.map(|d| d.to_rfc3339()),
-                }
-            })
-            .collect(),
+impl Brief {
+    fn of(r: &StoryReport) -> Self {
+        let span = match (&r.first_published, &r.last_published) {
+            (Some(f), Some(l)) if f == l => format!(" [{f}]"),
+            (Some(f), Some(l)) => format!(" [{f} .. {l}]"),
+            _ => String::new(),
+        };
+        Brief {
+            story: r.story,
+            size: r.size,
+            title: r.title.clone(),
+            origin: r.origin.clone(),
+            span,
+            relations: r.relations.iter().map(|(k, v)| (*k, *v)).collect(),
+        }
     }
 }
 
@@ -167,11 +139,31 @@ pub fn run(args: Args) -> Result<()> {
     }
 
     let to_stdout = args.output.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    if let Some(path) = &args.output {
-        let mut out = create_output(path)?;
-        for (n, m) in members.iter().enumerate() {
-            write_json_line(&mut out, &story_json(n + 1, &articles, m))?;
+    let mut out = match &args.output {
+        Some(path) => Some(create_output(path)?),
+        None => None,
+    };
+    let aligner = Aligner::new(Idf::builtin());
+    let bar = progress("deriving stories");
+    let mut briefs = Vec::new();
+    for (c, chunk) in members.chunks(CHUNK).enumerate() {
+        let reports: Vec<StoryReport> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(k, m)| story_json(c * CHUNK + k + 1, &articles, m, &aligner))
+            .collect();
+        for r in &reports {
+            if let Some(out) = out.as_mut() {
+                write_json_line(out, r)?;
+            }
+            if r.size > 1 {
+                briefs.push(Brief::of(r));
+            }
         }
+        bar.set_position(((c + 1) * CHUNK).min(members.len()) as u64);
+    }
+    bar.finish_and_clear();
+    if let Some(mut out) = out {
         out.flush()?;
     }
     if let Some(path) = &args.assignments {
@@ -183,7 +175,7 @@ pub fn run(args: Args) -> Result<()> {
     }
 
     let seconds = start.elapsed().as_secs_f64();
-    let summary = summary(&articles, &members, args.top, read, seconds);
+    let summary = summary(&articles, &members, briefs, args.top, read, seconds);
     if to_stdout {
         eprint!("{summary}");
     } else {
@@ -195,10 +187,12 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// The readable summary: counts, then the largest stories.
+/// The readable summary: counts, then the largest stories with their origin and the number of
+/// members per relation.
 fn summary(
     articles: &[Article],
     members: &[Vec<usize>],
+    mut briefs: Vec<Brief>,
     top: usize,
     read: u64,
     seconds: f64,
@@ -215,26 +209,27 @@ fn summary(
         members.len() - multi,
         seconds
     );
-    let mut by_size: Vec<usize> = (0..members.len())
-        .filter(|&n| members[n].len() > 1)
-        .collect();
-    by_size.sort_by_key(|&n| (std::cmp::Reverse(members[n].len()), n));
-    for &n in by_size.iter().take(top) {
-        let st = story_json(n + 1, articles, &members[n]);
-        let span = match (&st.first_published, &st.last_published) {
-            (Some(f), Some(l)) if f == l => format!(" [{f}]"),
-            (Some(f), Some(l)) => format!(" [{f} .. {l}]"),
-            _ => String::new(),
-        };
+    briefs.sort_by_key(|b| (std::cmp::Reverse(b.size), b.story));
+    for b in briefs.iter().take(top) {
+        let counts: Vec<String> = b
+            .relations
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
         s.push_str(&format!(
-            "  story {:>5}  {:>4} articles{}  {}\n",
-            st.story, st.size, span, st.title
+            "  story {:>5}  {:>4} articles{}  {}\n               origin {}; {}\n",
+            b.story,
+            b.size,
+            b.span,
+            b.title,
+            b.origin,
+            counts.join(", ")
         ));
     }
-    if by_size.len() > top {
+    if briefs.len() > top {
         s.push_str(&format!(
             "  ... {} more stories with two or more articles\n",
-            by_size.len() - top
+            briefs.len() - top
         ));
     }
     s

@@ -4,7 +4,12 @@
 //!   refinement pass.
 //! * [`features`]: TF-IDF term vectors (words, entities, numbers, dates) used by clustering.
 //! * [`entities`]: named entities, numbers and dates that tell one incident from another.
+//! * [`derive`]: relations inside a story, families of derived versions, origins, `derived_from`.
+//! * [`report`]: the story report (title, span, members, shared sentences, additions,
+//!   disagreements).
 
 pub mod cluster;
+pub mod derive;
 pub mod entities;
 pub mod features;
+pub mod report;

@@ -1,0 +1,676 @@
+//! Derivation inside a story: how the members relate, families of derived versions, the origin
+//! of each family and the `derived_from` edges.
+//!
+//! [`derive`] takes the members of one story (their texts prepared as [`PreparedDoc`]s and their
+//! publication times) and works in five steps:
+//!
+//! 1. **Story order.** Members are ordered by publication time, undated members after the dated
+//!    ones, ties and undated members in input order. A bare date (`2026-11-04`, read as midnight
+//!    UTC) means "some time that day": it ranks after every precise time of that day (so a wire
+//!    story stamped 07:45 ranks before a copy dated only by the day). Each aligned pair is aligned with the later
+//!    member as B and the earlier one as A ([`Aligner::align`]).
+//! 2. **Pairs.** Stories of at most [`DeriveConfig::all_pairs_max`] (40) members align every
+//!    pair. Larger stories align each member only against the first member of the story and
+//!    against at most [`DeriveConfig::candidates`] (10) earlier members chosen by a cheap
+//!    similarity: the members' *signatures* are their [`SIGNATURE_TOKENS`] (48) distinct tokens
+//!    of highest IDF weight, and an earlier member scores the IDF weight of the signature tokens
+//!    it shares divided by the geometric mean of the two signature weights (an inverted index
+//!    over signatures, so the cost is linear in the story size times the candidates).
+//! 3. **Families.** Two members are linked when their alignment relation is `exact`,
+//!    `near_duplicate` or `rewrite`; families are the connected components of the links (a
+//!    member without links is a family of its own).
+//! 4. **Origin of each family.** Members of a family are ranked by: dated before undated, then
+//!    earliest `published`, then highest *mean containment of the other members in it* (for
+//!    every other member aligned with it, the share of that member's text found in it, averaged),
+//!    then input order. The first in this *family order* is the origin. Without dates the origin
+//!    is thus the version that contains the others best; between exact copies the first in input
+//!    order wins.
+//! 5. **`derived_from`.** Each non-origin member derives from the linked member ranked before it
+//!    in family order that is best by: stronger relation (`exact` > `near_duplicate` >
+//!    `rewrite`), then higher containment of the member in it (share of the member's text found
+//!    there), then higher alignment score, then earlier rank. A member without a linked member
+//!    ranked before it (a version that only later versions drew on) takes the best linked member
+//!    that does not derive from it, so the edges always form a tree rooted at the origin; should
+//!    none exist, it derives from the family origin.
+//!
+//! The **story origin** is the family origin ranked first by: dated before undated, earliest
+//! `published`, larger family, input order. Every member except the story origin has a
+//! *reference*: its `derived_from` member, else (origins of other families and members of
+//! single-member families) the story origin; [`Derivation::reference_alignment`] holds the
+//! alignment of the member (B) against its reference (A), from which the report takes what the
+//! member adds and the facts it disagrees on.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::align::alignment::{Aligner, Alignment, Relation};
+use crate::align::PreparedDoc;
+
+/// Stories up to this many members align every pair of members.
+pub const ALL_PAIRS_MAX: usize = 40;
+/// In larger stories, earlier members each member is aligned against (besides the first member).
+pub const CANDIDATES: usize = 10;
+/// Distinct highest-IDF tokens in a member's signature for candidate selection.
+pub const SIGNATURE_TOKENS: usize = 48;
+
+/// Settings of [`derive`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeriveConfig {
+    /// Stories with at most this many members align all pairs ([`ALL_PAIRS_MAX`]).
+    pub all_pairs_max: usize,
+    /// Candidates per member in larger stories ([`CANDIDATES`]).
+    pub candidates: usize,
+}
+
+impl Default for DeriveConfig {
+    fn default() -> Self {
+        DeriveConfig {
+            all_pairs_max: ALL_PAIRS_MAX,
+            candidates: CANDIDATES,
+        }
+    }
+}
+
+/// The role of a member in its story: origin of a family, or its relation to its reference.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The origin of a family of two or more versions, or the story origin.
+    Origin,
+    /// Same text as the member it derives from.
+    Exact,
+    /// Near-duplicate of the member it derives from.
+    NearDuplicate,
+    /// Rewrite of the member it derives from.
+    Rewrite,
+    /// An independent report of the story (no derived text).
+    SameStory,
+}
+
+impl Role {
+    /// The role of a member deriving from another with relation `r`.
+    pub fn from_relation(r: Relation) -> Self {
+        match r {
+            Relation::Exact => Role::Exact,
+            Relation::NearDuplicate => Role::NearDuplicate,
+            Relation::Rewrite => Role::Rewrite,
+            Relation::SameStory | Relation::Unrelated => Role::SameStory,
+        }
+    }
+
+    /// The snake_case name used in the output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Origin => "origin",
+            Role::Exact => "exact",
+            Role::NearDuplicate => "near_duplicate",
+            Role::Rewrite => "rewrite",
+            Role::SameStory => "same_story",
+        }
+    }
+}
+
+/// The alignment of member `b` against the earlier member `a` (indices into the members).
+#[derive(Clone, Debug)]
+pub struct Pair {
+    /// Earlier member (A of the alignment).
+    pub a: usize,
+    /// Later member (B of the alignment).
+    pub b: usize,
+    /// `Aligner::align(a, b)`.
+    pub alignment: Alignment,
+}
+
+/// A family of derived versions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Family {
+    /// Its origin.
+    pub origin: usize,
+    /// Its members in family order (origin first).
+    pub members: Vec<usize>,
+}
+
+/// The derivation structure of one story (all indices are positions in the input members).
+#[derive(Clone, Debug)]
+pub struct Derivation {
+    /// Members in story order (dated by time, then undated; ties in input order).
+    pub order: Vec<usize>,
+    /// Every alignment computed.
+    pub pairs: Vec<Pair>,
+    /// Family index of each member (into [`Derivation::families`]).
+    pub family: Vec<usize>,
+    /// Families, ordered by the story order of their origins.
+    pub families: Vec<Family>,
+    /// The member each member derives from (`None` for family origins and single-member families).
+    pub derived_from: Vec<Option<usize>>,
+    /// The role of each member.
+    pub role: Vec<Role>,
+    /// The story origin.
+    pub story_origin: usize,
+    /// The member each member is compared with: `derived_from`, else the story origin (`None`
+    /// for the story origin itself).
+    pub reference: Vec<Option<usize>>,
+    /// Alignment of each member (B) against its reference (A).
+    pub reference_alignment: Vec<Option<Alignment>>,
+}
+
+impl Derivation {
+    /// The computed alignment of two members, in whichever direction it was computed.
+    pub fn pair(&self, x: usize, y: usize) -> Option<&Pair> {
+        self.pairs
+            .iter()
+            .find(|p| (p.a == x && p.b == y) || (p.a == y && p.b == x))
+    }
+}
+
+/// Order key of a publication time: dated first, then by time; a bare date (read as midnight
+/// UTC) ranks at the end of its day, after every precise time of that day.
+pub fn time_key(t: Option<DateTime<FixedOffset>>) -> (bool, i64, bool) {
+    match t {
+        Some(d) => {
+            let bare = d.offset().local_minus_utc() == 0 && d.timestamp().rem_euclid(86_400) == 0;
+            (false, d.timestamp() + if bare { 86_399 } else { 0 }, bare)
+        }
+        None => (true, 0, false),
+    }
+}
+
+/// Share of `part`'s text found in `whole` according to an alignment between the two.
+fn containment_in(p: &Pair, part: usize) -> f64 {
+    if p.b == part {
+        p.alignment.containment_b_in_a
+    } else {
+        p.alignment.containment_a_in_b
+    }
+}
+
+fn is_link(r: Relation) -> bool {
+    r >= Relation::Rewrite
+}
+
+fn find(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    x
+}
+
+/// The pairs (earlier, later) of story-order ranks to align.
+fn pairs_to_align(
+    order: &[usize],
+    docs: &[PreparedDoc],
+    aligner: &Aligner,
+    cfg: &DeriveConfig,
+) -> Vec<(usize, usize)> {
+    let n = order.len();
+    let mut out = Vec::new();
+    if n <= cfg.all_pairs_max {
+        for j in 1..n {
+            for i in 0..j {
+                out.push((order[i], order[j]));
+            }
+        }
+        return out;
+    }
+    // Signatures: the distinct highest-IDF tokens of each member.
+    let idf = aligner.idf();
+    let signatures: Vec<Vec<(&str, f64)>> = order
+        .iter()
+        .map(|&m| {
+            let mut toks: Vec<&str> = docs[m]
+                .sentences
+                .iter()
+                .flat_map(|s| s.tokens.iter().map(String::as_str))
+                .collect();
+            toks.sort_unstable();
+            toks.dedup();
+            let mut w: Vec<(&str, f64)> = toks.into_iter().map(|t| (t, idf.weight(t))).collect();
+            w.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(y.0)));
+            w.truncate(SIGNATURE_TOKENS);
+            w
+        })
+        .collect();
+    let totals: Vec<f64> = signatures
+        .iter()
+        .map(|s| s.iter().map(|x| x.1).sum())
+        .collect();
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut score = vec![0.0f64; n];
+    for j in 0..n {
+        if j > 0 {
+            out.push((order[0], order[j]));
+        }
+        let mut touched = Vec::new();
+        for &(t, w) in &signatures[j] {
+            if let Some(list) = index.get(t) {
+                for &i in list {
+                    if score[i] == 0.0 {
+                        touched.push(i);
+                    }
+                    score[i] += w;
+                }
+            }
+        }
+        let mut cands: Vec<(usize, f64)> = touched
+            .iter()
+            .filter(|&&i| i != 0)
+            .map(|&i| {
+                let d = (totals[i] * totals[j]).sqrt();
+                (i, if d > 0.0 { score[i] / d } else { 0.0 })
+            })
+            .collect();
+        cands.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        for &(i, _) in cands.iter().take(cfg.candidates) {
+            out.push((order[i], order[j]));
+        }
+        for i in touched {
+            score[i] = 0.0;
+        }
+        for &(t, _) in &signatures[j] {
+            index.entry(t).or_default().push(j);
+        }
+    }
+    out
+}
+
+/// Derive the structure of one story: `docs[i]` is member `i`'s prepared text and
+/// `published[i]` its publication time (see the [module docs](self) for the method).
+/// Both slices must have the same length; extra entries of the longer one are ignored.
+pub fn derive(
+    docs: &[PreparedDoc],
+    published: &[Option<DateTime<FixedOffset>>],
+    aligner: &Aligner,
+    cfg: &DeriveConfig,
+) -> Derivation {
+    let n = docs.len().min(published.len());
+    let docs = &docs[..n];
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (time_key(published[i]), i));
+
+    // Alignments.
+    let pairs: Vec<Pair> = pairs_to_align(&order, docs, aligner, cfg)
+        .into_iter()
+        .map(|(a, b)| Pair {
+            a,
+            b,
+            alignment: aligner.align(&docs[a], &docs[b]),
+        })
+        .collect();
+    let mut by_member: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (k, p) in pairs.iter().enumerate() {
+        by_member[p.a].push(k);
+        by_member[p.b].push(k);
+    }
+    let other = |p: &Pair, x: usize| if p.a == x { p.b } else { p.a };
+
+    // Families: components of the links.
+    let mut uf: Vec<usize> = (0..n).collect();
+    for p in &pairs {
+        if is_link(p.alignment.relation) {
+            let (x, y) = (find(&mut uf, p.a), find(&mut uf, p.b));
+            if x != y {
+                uf[x.max(y)] = x.min(y);
+            }
+        }
+    }
+    let roots: Vec<usize> = (0..n).map(|i| find(&mut uf, i)).collect();
+
+    // Mean containment of the other family members in each member.
+    let mean_containment: Vec<f64> = (0..n)
+        .map(|x| {
+            let (mut sum, mut count) = (0.0, 0usize);
+            for &k in &by_member[x] {
+                let p = &pairs[k];
+                let y = other(p, x);
+                if roots[y] == roots[x] {
+                    sum += containment_in(p, y);
+                    count += 1;
+                }
+            }
+            if count > 0 {
+                sum / count as f64
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let family_cmp = |&x: &usize, &y: &usize| -> Ordering {
+        time_key(published[x])
+            .cmp(&time_key(published[y]))
+            .then(mean_containment[y].total_cmp(&mean_containment[x]))
+            .then(x.cmp(&y))
+    };
+
+    // Families in family order, listed by the story order of their origins.
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &m in &order {
+        groups.entry(roots[m]).or_default().push(m);
+    }
+    let mut families: Vec<Family> = groups
+        .into_values()
+        .map(|mut members| {
+            members.sort_by(family_cmp);
+            Family {
+                origin: members[0],
+                members,
+            }
+        })
+        .collect();
+    let story_rank: Vec<usize> = {
+        let mut r = vec![0; n];
+        for (k, &m) in order.iter().enumerate() {
+            r[m] = k;
+        }
+        r
+    };
+    families.sort_by_key(|f| story_rank[f.origin]);
+    let mut family = vec![0usize; n];
+    for (fi, f) in families.iter().enumerate() {
+        for &m in &f.members {
+            family[m] = fi;
+        }
+    }
+
+    // derived_from inside each family.
+    let mut derived_from: Vec<Option<usize>> = vec![None; n];
+    for f in &families {
+        let rank: HashMap<usize, usize> =
+            f.members.iter().enumerate().map(|(r, &m)| (m, r)).collect();
+        // Best linked member of `x` among those accepted by `ok`.
+        let best = |x: usize, ok: &dyn Fn(usize) -> bool| -> Option<usize> {
+            let mut best: Option<(usize, &Pair)> = None;
+            for &k in &by_member[x] {
+                let p = &pairs[k];
+                let y = other(p, x);
+                if !rank.contains_key(&y) || !is_link(p.alignment.relation) || !ok(y) {
+                    continue;
+                }
+                let better = match best {
+                    None => true,
+                    Some((by, bp)) => {
+                        let c = |q: &Pair| (containment_in(q, x) * 1e6).round();
+                        p.alignment
+                            .relation
+                            .cmp(&bp.alignment.relation)
+                            .then(c(p).total_cmp(&c(bp)))
+                            .then(p.alignment.score.total_cmp(&bp.alignment.score))
+                            .then(rank[&by].cmp(&rank[&y]))
+                            == Ordering::Greater
+                    }
+                };
+                if better {
+                    best = Some((y, p));
+                }
+            }
+            best.map(|b| b.0)
+        };
+        let mut deferred = Vec::new();
+        for (r, &x) in f.members.iter().enumerate().skip(1) {
+            match best(x, &|y| rank[&y] < r) {
+                Some(y) => derived_from[x] = Some(y),
+                None => deferred.push(x),
+            }
+        }
+        for x in deferred {
+            // Members deriving (directly or not) from x cannot be its source.
+            let descends_from_x = |y: usize| -> bool {
+                let mut cur = Some(y);
+                let mut steps = 0;
+                while let Some(c) = cur {
+                    if c == x {
+                        return true;
+                    }
+                    cur = derived_from[c];
+                    steps += 1;
+                    if steps > n {
+                        return true;
+                    }
+                }
+                false
+            };
+            let pick = best(x, &|y| y != f.origin && !descends_from_x(y))
+                .or_else(|| best(x, &|y| y == f.origin));
+            derived_from[x] = Some(pick.unwrap_or(f.origin));
+        }
+    }
+
+    // Story origin.
+    let story_origin = families
+        .iter()
+        .min_by(|f, g| {
+            time_key(published[f.origin])
+                .cmp(&time_key(published[g.origin]))
+                .then(g.members.len().cmp(&f.members.len()))
+                .then(f.origin.cmp(&g.origin))
+        })
+        .map_or(0, |f| f.origin);
+
+    // References and their alignments.
+    let mut reference = vec![None; n];
+    let mut reference_alignment = vec![None; n];
+    let mut role = vec![Role::SameStory; n];
+    for x in 0..n {
+        let r = if x == story_origin {
+            None
+        } else {
+            derived_from[x].or(Some(story_origin))
+        };
+        reference[x] = r;
+        if let Some(r) = r {
+            let al = match by_member[x]
+                .iter()
+                .map(|&k| &pairs[k])
+                .find(|p| p.a == r && p.b == x)
+            {
+                Some(p) => p.alignment.clone(),
+                None => aligner.align(&docs[r], &docs[x]),
+            };
+            if derived_from[x].is_some() {
+                role[x] = Role::from_relation(al.relation);
+            }
+            reference_alignment[x] = Some(al);
+        }
+        if x == story_origin
+            || (families[family[x]].origin == x && families[family[x]].members.len() > 1)
+        {
+            role[x] = Role::Origin;
+        }
+    }
+
+    Derivation {
+        order,
+        pairs,
+        family,
+        families,
+        derived_from,
+        role,
+        story_origin,
+        reference,
+        reference_alignment,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::similarity::Idf;
+
+    const ORIGINAL: &str = "The Kessler Dam on the Oru River will be drained for repairs starting on Monday, the regional water board said. \
+Engineers found a leak in the northern spillway during an inspection last week. \
+The board expects the work to cost 3.1 million dollars and to last about five months. \
+Farmers downstream will receive water from the Lindqvist reservoir while the dam is empty. \
+\"We have no reason to think the dam is unsafe,\" said board chair Ana Petrescu. \
+The dam was built in 1962 and last repaired in 1998. \
+Anglers have been asked to stay away from the spillway during the works. \
+A public meeting on the plans will be held in Oru town hall on Thursday evening.";
+
+    const REWRITE: &str = "The Kessler Dam on the Oru River will be emptied for repairs starting Monday, the regional water board said. \
+Engineers found a leak in the northern spillway during a routine inspection last week. \
+The board expects the work to cost 3.1 million dollars and to last roughly five months. \
+\"We have no reason to think the dam is unsafe,\" said board chair Ana Petrescu. \
+Local councillors said they would press the board for a faster timetable.";
+
+    const INDEPENDENT: &str =
+        "Opinion is divided in the town about the future of the lake behind the wall. \
+Several longtime residents told us they had never trusted the old concrete wall. \
+Tomas Brandt, a retired surveyor, recalled fishing below it as a boy in the sixties. \
+Younger families mostly worry about the smell of the mud once the lake is gone. \
+The mayor has promised to publish every document the water board sends her. \
+A petition calling for a new footpath across the top has gathered two hundred names.";
+
+    fn ts(s: &str) -> Option<DateTime<FixedOffset>> {
+        Some(DateTime::parse_from_rfc3339(s).expect("date"))
+    }
+
+    fn run(texts: &[&str], dates: &[Option<DateTime<FixedOffset>>]) -> Derivation {
+        let docs: Vec<PreparedDoc> = texts.iter().map(|t| PreparedDoc::new(t)).collect();
+        derive(
+            &docs,
+            dates,
+            &Aligner::new(Idf::builtin()),
+            &DeriveConfig::default(),
+        )
+    }
+
+    #[test]
+    fn wire_copy_rewrite_and_independent_report() {
+        // Input order differs from time order on purpose.
+        let texts = [REWRITE, INDEPENDENT, ORIGINAL, ORIGINAL];
+        let dates = [
+            ts("2026-03-03T10:00:00Z"),
+            ts("2026-03-02T15:00:00Z"),
+            ts("2026-03-02T08:00:00Z"),
+            ts("2026-03-02T09:00:00Z"),
+        ];
+        let d = run(&texts, &dates);
+        assert_eq!(d.order, vec![2, 3, 1, 0]);
+        assert_eq!(d.story_origin, 2);
+        assert_eq!(d.families.len(), 2, "{:?}", d.families);
+        assert_eq!(d.families[0].origin, 2);
+        assert_eq!(d.families[0].members, vec![2, 3, 0]);
+        assert_eq!(d.families[1].members, vec![1]);
+        assert_eq!(d.derived_from, vec![Some(2), None, None, Some(2)]);
+        assert_eq!(
+            d.role,
+            vec![Role::Rewrite, Role::SameStory, Role::Origin, Role::Exact]
+        );
+        assert_eq!(d.reference, vec![Some(2), Some(2), None, Some(2)]);
+        let rw = d.reference_alignment[0].as_ref().expect("aligned");
+        assert_eq!(rw.relation, Relation::Rewrite);
+        // The rewrite added one sentence (the councillors).
+        assert_eq!(rw.added, vec![4]);
+        assert!(d.reference_alignment[2].is_none());
+        // All six pairs of a small story are aligned.
+        assert_eq!(d.pairs.len(), 6);
+        assert!(d.pairs.iter().all(
+            |p| d.order.iter().position(|&m| m == p.a) < d.order.iter().position(|&m| m == p.b)
+        ));
+    }
+
+    #[test]
+    fn without_dates_the_containing_version_is_the_origin() {
+        // A cut-down copy first, then the rewrite, the independent report and the full original.
+        let cut: String = ORIGINAL.split(". ").take(6).collect::<Vec<_>>().join(". ") + ".";
+        let texts = [cut.as_str(), REWRITE, INDEPENDENT, ORIGINAL];
+        let d = run(&texts, &[None, None, None, None]);
+        assert_eq!(d.order, vec![0, 1, 2, 3]);
+        let fam = &d.families[d.family[3]];
+        assert_eq!(fam.origin, 3, "{:?}", d.families);
+        assert_eq!(d.story_origin, 3);
+        assert_eq!(d.role[3], Role::Origin);
+        assert_eq!(d.derived_from[0], Some(3));
+        assert_eq!(d.derived_from[1], Some(3));
+        assert_eq!(d.derived_from[2], None);
+        assert_eq!(d.role[2], Role::SameStory);
+        assert_eq!(d.reference[2], Some(3));
+    }
+
+    #[test]
+    fn exact_copies_without_dates_tie_break_on_input_order() {
+        let texts = [REWRITE, ORIGINAL, ORIGINAL];
+        let d = run(&texts, &[None, None, None]);
+        assert_eq!(d.families.len(), 1);
+        assert_eq!(d.families[0].origin, 1);
+        assert_eq!(d.derived_from, vec![Some(1), None, Some(1)]);
+        assert_eq!(d.role, vec![Role::Rewrite, Role::Origin, Role::Exact]);
+    }
+
+    #[test]
+    fn a_bare_date_ranks_after_precise_times_of_its_day() {
+        // The copy is dated only by the day (midnight UTC); the wire has a time that day.
+        let texts = [ORIGINAL, ORIGINAL, REWRITE];
+        let dates = [
+            ts("2026-03-02T00:00:00Z"),
+            ts("2026-03-02T07:45:00Z"),
+            ts("2026-03-01T00:00:00Z"),
+        ];
+        let d = run(&texts, &dates);
+        assert_eq!(d.order, vec![2, 1, 0]);
+        // The rewrite is dated the day before, so it is the origin of the family here.
+        assert_eq!(d.families[0].origin, 2);
+        assert_eq!(d.derived_from[0], Some(1));
+        assert_eq!(d.role[0], Role::Exact);
+    }
+
+    #[test]
+    fn dated_members_rank_before_undated_ones() {
+        let texts = [ORIGINAL, REWRITE];
+        let d = run(&texts, &[None, ts("2026-03-03T10:00:00Z")]);
+        assert_eq!(d.order, vec![1, 0]);
+        assert_eq!(d.story_origin, 1);
+        assert_eq!(d.derived_from, vec![Some(1), None]);
+    }
+
+    #[test]
+    fn large_stories_align_a_bounded_number_of_pairs() {
+        let cfg = DeriveConfig {
+            all_pairs_max: 3,
+            candidates: 2,
+        };
+        let texts = [ORIGINAL, ORIGINAL, REWRITE, INDEPENDENT, ORIGINAL, REWRITE];
+        let docs: Vec<PreparedDoc> = texts.iter().map(|t| PreparedDoc::new(t)).collect();
+        let d = derive(&docs, &[None; 6], &Aligner::new(Idf::builtin()), &cfg);
+        // Each member after the first: the first member plus at most two candidates.
+        assert!(d.pairs.len() <= 5 * 3, "{}", d.pairs.len());
+        assert!(d.pairs.len() < 15);
+        // Still one tree per family, rooted at the origin.
+        for (x, p) in d.derived_from.iter().enumerate() {
+            if let Some(p) = p {
+                assert_eq!(d.family[x], d.family[*p]);
+            }
+        }
+        // The origin is one of the three copies of the original (with bounded pairs their mean
+        // containments differ); the two copies of the rewrite derive from each other or from a
+        // copy of the original, and every chain of `derived_from` ends at the origin.
+        let origin = d.families[d.family[0]].origin;
+        assert!([0, 1, 4].contains(&origin), "{origin}");
+        assert_eq!(d.family[2], d.family[0]);
+        assert!(matches!(d.derived_from[2], Some(0 | 1 | 4 | 5)));
+        assert!(matches!(d.derived_from[5], Some(0 | 1 | 2 | 4)));
+        for start in [0, 1, 2, 4, 5] {
+            let (mut x, mut steps) = (start, 0);
+            while let Some(p) = d.derived_from[x] {
+                x = p;
+                steps += 1;
+                assert!(steps < 6, "cycle through {start}");
+            }
+            assert_eq!(x, origin);
+        }
+        assert_eq!(d.role[3], Role::SameStory);
+    }
+
+    #[test]
+    fn empty_and_single_member_stories() {
+        let d = run(&[], &[]);
+        assert!(d.families.is_empty());
+        let d = run(&[ORIGINAL], &[None]);
+        assert_eq!(d.story_origin, 0);
+        assert_eq!(d.role, vec![Role::Origin]);
+        assert!(d.pairs.is_empty());
+    }
+}
