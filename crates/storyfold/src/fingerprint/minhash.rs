@@ -25,7 +25,8 @@
 //!
 //! The inner loop walks a fixed-size chunk of permutations (`a` and `b` stored in
 //! contiguous `Vec<u64>`s) for every shingle, which the compiler auto-vectorizes; on
-//! x86-64 an AVX2 build of the same loop is selected at run time when the CPU has it.
+//! x86-64 a build of the loop for AVX-512 (native 64-bit multiplies, blocks of 32
+//! permutations) or AVX2 is selected at run time when the CPU has it.
 
 /// Signature value of a permutation slot that saw no shingle (`u32::MAX`).
 pub const EMPTY_SLOT: u32 = u32::MAX;
@@ -97,7 +98,13 @@ impl MinHasher {
         out.resize(self.a.len(), EMPTY_SLOT);
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+            {
+                // SAFETY: the running CPU supports AVX-512F and AVX-512DQ, the only
+                // features the function enables; it contains no other unsafe operation.
+                unsafe { sign_avx512(&self.a, &self.b, shingles, out) };
+            } else if std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: the running CPU supports AVX2, the only feature the function
                 // enables; it contains no other unsafe operation.
                 unsafe { sign_avx2(&self.a, &self.b, shingles, out) };
@@ -134,6 +141,47 @@ fn sign_chunks(a: &[u64], b: &[u64], shingles: &[u64], out: &mut [u32]) {
         }
         co.copy_from_slice(&mins);
     }
+}
+
+/// Permutations per block of the wide kernel ([`sign_wide`]).
+const WIDE: usize = 32;
+
+/// MinHash kernel for CPUs with native 64-bit vector multiplies (AVX-512DQ `vpmullq`):
+/// blocks of [`WIDE`] permutations with 64-bit running minima (so the minimum is a
+/// single `vpminuq`), the remainder in [`LANES`]-wide chunks. Same result as
+/// [`sign_chunks`].
+#[inline(always)]
+fn sign_wide(a: &[u64], b: &[u64], shingles: &[u64], out: &mut [u32]) {
+    let wide = a.len() / WIDE * WIDE;
+    let chunks = a[..wide]
+        .chunks_exact(WIDE)
+        .zip(b[..wide].chunks_exact(WIDE))
+        .zip(out[..wide].chunks_exact_mut(WIDE));
+    for ((ca, cb), co) in chunks {
+        let mut a = [0u64; WIDE];
+        let mut b = [0u64; WIDE];
+        a.copy_from_slice(ca);
+        b.copy_from_slice(cb);
+        let mut mins = [u64::from(EMPTY_SLOT); WIDE];
+        for &x in shingles {
+            for j in 0..WIDE {
+                let h = a[j].wrapping_mul(x).wrapping_add(b[j]) >> 32;
+                mins[j] = mins[j].min(h);
+            }
+        }
+        for (o, m) in co.iter_mut().zip(mins) {
+            // `m` came from a `>> 32`, so it fits in 32 bits.
+            *o = m as u32;
+        }
+    }
+    sign_chunks(&a[wide..], &b[wide..], shingles, &mut out[wide..]);
+}
+
+/// [`sign_wide`] compiled with AVX-512F/DQ enabled (selected at run time).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn sign_avx512(a: &[u64], b: &[u64], shingles: &[u64], out: &mut [u32]) {
+    sign_wide(a, b, shingles, out)
 }
 
 /// [`sign_chunks`] compiled with AVX2 enabled (selected at run time).
@@ -228,6 +276,20 @@ mod tests {
                 .min()
                 .unwrap();
             assert_eq!(v, expected);
+        }
+    }
+
+    #[test]
+    fn wide_kernel_matches_chunk_kernel() {
+        for &k in &[8usize, 40, 128, 200] {
+            let m = MinHasher::new(k, 3);
+            let shingles = distinct_values(11, 300);
+            let mut wide = vec![EMPTY_SLOT; m.a.len()];
+            let mut narrow = vec![EMPTY_SLOT; m.a.len()];
+            sign_wide(&m.a, &m.b, &shingles, &mut wide);
+            sign_chunks(&m.a, &m.b, &shingles, &mut narrow);
+            assert_eq!(wide, narrow, "k = {k}");
+            assert_eq!(&m.sign(&shingles)[..], &narrow[..k]);
         }
     }
 

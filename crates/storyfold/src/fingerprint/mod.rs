@@ -6,7 +6,7 @@
 //! 2. [`text::normalize_into`] normalizes the result and [`exact::exact_hash`] hashes it;
 //! 3. [`text::for_each_token`] tokenizes the normalized text; tokens are hashed and
 //!    grouped into word `ngram` shingles ([`shingle`]);
-//! 4. the sorted, deduplicated shingle set is signed with MinHash ([`minhash`]) and,
+//! 4. the deduplicated shingle set (sorted only when it is kept) is signed with MinHash ([`minhash`]) and,
 //!    optionally, SimHash ([`simhash`]); optional per-sentence hashes come from
 //!    [`sentence`].
 //!
@@ -100,6 +100,8 @@ pub struct Scratch {
     tokens: TokenHashes,
     shingles: Vec<u64>,
     sentence: String,
+    /// Open-addressing table of [`dedup_unsorted`].
+    table: Vec<u64>,
 }
 
 impl Scratch {
@@ -120,6 +122,9 @@ impl Scratch {
         }
         if self.sentence.capacity() > MAX_BYTES {
             self.sentence.shrink_to(MAX_BYTES);
+        }
+        if self.table.capacity() > MAX_BYTES / 8 {
+            self.table = Vec::new();
         }
     }
 }
@@ -179,6 +184,7 @@ impl Fingerprinter {
             tokens,
             shingles,
             sentence,
+            table,
         } = scratch;
         let stripped = text::strip_boilerplate(text);
         normalized.clear();
@@ -190,8 +196,13 @@ impl Fingerprinter {
 
         shingles.clear();
         tokens.shingles_into(self.config.ngram, shingles);
-        shingles.sort_unstable();
-        shingles.dedup();
+        if self.config.shingle_set {
+            shingles.sort_unstable();
+            shingles.dedup();
+        } else {
+            // MinHash and SimHash do not depend on order: deduplicating is enough.
+            dedup_unsorted(shingles, table);
+        }
 
         let minhash = self.minhasher.sign(shingles);
         let simhash = self.config.simhash.then(|| simhash::simhash(shingles));
@@ -214,9 +225,85 @@ impl Fingerprinter {
     }
 }
 
+/// Remove duplicate values from `values` in place (the first occurrence of each value is
+/// kept, in order) with an open-addressing hash table of at least twice the length, reusing
+/// `table` (its contents are overwritten). Faster than sorting for shingle hashes, whose
+/// high bits are uniformly distributed.
+fn dedup_unsorted(values: &mut Vec<u64>, table: &mut Vec<u64>) {
+    if values.len() < 2 {
+        return;
+    }
+    let bits = (values.len() * 2)
+        .next_power_of_two()
+        .trailing_zeros()
+        .max(4);
+    let size = 1usize << bits;
+    let mask = size - 1;
+    // 0 marks an empty slot; the value 0 itself is tracked separately.
+    table.clear();
+    table.resize(size, 0);
+    let mut seen_zero = false;
+    let mut w = 0;
+    for r in 0..values.len() {
+        let x = values[r];
+        let keep = if x == 0 {
+            !std::mem::replace(&mut seen_zero, true)
+        } else {
+            let mut i = (x >> (64 - bits)) as usize;
+            loop {
+                let slot = table[i];
+                if slot == 0 {
+                    table[i] = x;
+                    break true;
+                }
+                if slot == x {
+                    break false;
+                }
+                i = (i + 1) & mask;
+            }
+        };
+        if keep {
+            values[w] = x;
+            w += 1;
+        }
+    }
+    values.truncate(w);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dedup_unsorted_keeps_first_occurrences() {
+        let mut table = Vec::new();
+        let mut v = vec![5, 0, 5, u64::MAX, 0, 7, u64::MAX, 1 << 63, 7];
+        dedup_unsorted(&mut v, &mut table);
+        assert_eq!(v, vec![5, 0, u64::MAX, 7, 1 << 63]);
+        let mut big: Vec<u64> = (0..5000u64)
+            .map(|i| (i % 1234).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .collect();
+        dedup_unsorted(&mut big, &mut table);
+        assert_eq!(big.len(), 1234);
+        let mut sorted = big.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 1234);
+        let mut one = vec![3];
+        dedup_unsorted(&mut one, &mut table);
+        assert_eq!(one, vec![3]);
+    }
+
+    #[test]
+    fn signature_does_not_depend_on_keeping_the_shingle_set() {
+        let with = full();
+        let without = Fingerprinter::default();
+        let t = text_of(9, 400);
+        let (a, b) = (with.fingerprint(&t), without.fingerprint(&t));
+        assert_eq!(a.minhash, b.minhash);
+        assert_eq!(a.n_shingles, b.n_shingles);
+        assert_eq!(a.exact, b.exact);
+    }
 
     const WORDS: &[&str] = &[
         "government",

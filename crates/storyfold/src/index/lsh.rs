@@ -167,51 +167,25 @@ impl Hasher for PassThroughHasher {
     }
 }
 
-type BandTable = HashMap<u64, Bucket, BuildHasherDefault<PassThroughHasher>>;
+/// One band's table: band key → a document id, or (with [`OVERFLOW`] set) the index of the
+/// overflow list holding all ids of the bucket. 16 bytes per entry: most buckets hold one
+/// document, so they cost no allocation.
+type BandTable = HashMap<u64, u32, BuildHasherDefault<PassThroughHasher>>;
 
-/// Ids sharing one band key; a single id is stored inline (no allocation).
-#[derive(Clone, Debug)]
-enum Bucket {
-    One(u32),
-    Many(Vec<u32>),
-}
+/// Flag of a [`BandTable`] value that points into the overflow lists. Ids with this bit set
+/// are always stored in an overflow list, so every `u32` id works.
+const OVERFLOW: u32 = 1 << 31;
 
-impl Bucket {
-    fn push(&mut self, id: u32) {
-        match self {
-            Bucket::One(first) => *self = Bucket::Many(vec![*first, id]),
-            Bucket::Many(ids) => ids.push(id),
+/// Store `ids` as an overflow list (reusing a freed slot) and return the table value.
+fn new_list(overflow: &mut Vec<Vec<u32>>, free: &mut Vec<u32>, ids: Vec<u32>) -> u32 {
+    match free.pop() {
+        Some(i) => {
+            overflow[i as usize] = ids;
+            OVERFLOW | i
         }
-    }
-
-    /// Remove one occurrence of `id`; returns (removed, bucket now empty).
-    fn remove(&mut self, id: u32) -> (bool, bool) {
-        match self {
-            Bucket::One(x) => {
-                let hit = *x == id;
-                (hit, hit)
-            }
-            Bucket::Many(ids) => {
-                let Some(pos) = ids.iter().position(|&x| x == id) else {
-                    return (false, false);
-                };
-                ids.swap_remove(pos);
-                match ids.as_slice() {
-                    [] => (true, true),
-                    [only] => {
-                        *self = Bucket::One(*only);
-                        (true, false)
-                    }
-                    _ => (true, false),
-                }
-            }
-        }
-    }
-
-    fn extend_into(&self, out: &mut Vec<u32>) {
-        match self {
-            Bucket::One(x) => out.push(*x),
-            Bucket::Many(ids) => out.extend_from_slice(ids),
+        None => {
+            overflow.push(ids);
+            OVERFLOW | (overflow.len() - 1) as u32
         }
     }
 }
@@ -253,6 +227,10 @@ fn band_keys(params: LshParams, sig: &[u32]) -> impl Iterator<Item = u64> + '_ {
 pub struct LshIndex {
     params: LshParams,
     tables: Vec<BandTable>,
+    /// Ids of buckets holding more than one document (see [`BandTable`]).
+    overflow: Vec<Vec<u32>>,
+    /// Unused slots of `overflow`.
+    free: Vec<u32>,
     len: usize,
 }
 
@@ -270,6 +248,8 @@ impl LshIndex {
         Self {
             params,
             tables,
+            overflow: Vec::new(),
+            free: Vec::new(),
             len: 0,
         }
     }
@@ -281,26 +261,74 @@ impl LshIndex {
 
     /// Add document `id` with signature `sig`.
     pub fn insert(&mut self, id: u32, sig: &[u32]) {
-        for (table, key) in self.tables.iter_mut().zip(band_keys(self.params, sig)) {
-            table
-                .entry(key)
-                .and_modify(|b| b.push(id))
-                .or_insert(Bucket::One(id));
+        let Self {
+            params,
+            tables,
+            overflow,
+            free,
+            ..
+        } = self;
+        for (table, key) in tables.iter_mut().zip(band_keys(*params, sig)) {
+            match table.entry(key) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    if id & OVERFLOW == 0 {
+                        e.insert(id);
+                    } else {
+                        e.insert(new_list(overflow, free, vec![id]));
+                    }
+                }
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let v = *e.get();
+                    if v & OVERFLOW == 0 {
+                        *e.get_mut() = new_list(overflow, free, vec![v, id]);
+                    } else {
+                        overflow[(v & !OVERFLOW) as usize].push(id);
+                    }
+                }
+            }
         }
         self.len += 1;
     }
 
     /// Remove document `id` inserted with signature `sig`. Returns whether it was found.
     pub fn remove(&mut self, id: u32, sig: &[u32]) -> bool {
+        let Self {
+            params,
+            tables,
+            overflow,
+            free,
+            ..
+        } = self;
         let mut found = false;
-        for (table, key) in self.tables.iter_mut().zip(band_keys(self.params, sig)) {
-            if let Some(bucket) = table.get_mut(&key) {
-                let (removed, empty) = bucket.remove(id);
-                found |= removed;
-                if empty {
+        for (table, key) in tables.iter_mut().zip(band_keys(*params, sig)) {
+            let Some(v) = table.get(&key).copied() else {
+                continue;
+            };
+            if v & OVERFLOW == 0 {
+                if v == id {
+                    table.remove(&key);
+                    found = true;
+                }
+                continue;
+            }
+            let slot = (v & !OVERFLOW) as usize;
+            let ids = &mut overflow[slot];
+            let Some(pos) = ids.iter().position(|&x| x == id) else {
+                continue;
+            };
+            ids.swap_remove(pos);
+            found = true;
+            match ids.as_slice() {
+                [] => {
                     table.remove(&key);
                 }
+                [only] if only & OVERFLOW == 0 => {
+                    table.insert(key, *only);
+                }
+                _ => continue,
             }
+            overflow[slot] = Vec::new();
+            free.push(slot as u32);
         }
         if found {
             self.len = self.len.saturating_sub(1);
@@ -320,8 +348,12 @@ impl LshIndex {
     pub fn query_into(&self, sig: &[u32], out: &mut Vec<u32>) {
         out.clear();
         for (table, key) in self.tables.iter().zip(band_keys(self.params, sig)) {
-            if let Some(bucket) = table.get(&key) {
-                bucket.extend_into(out);
+            if let Some(&v) = table.get(&key) {
+                if v & OVERFLOW == 0 {
+                    out.push(v);
+                } else {
+                    out.extend_from_slice(&self.overflow[(v & !OVERFLOW) as usize]);
+                }
             }
         }
         out.sort_unstable();
@@ -450,6 +482,28 @@ mod tests {
         assert!(idx.remove(9, &b));
         assert!(idx.is_empty());
         assert!(idx.tables.iter().all(|t| t.is_empty()));
+    }
+
+    #[test]
+    fn ids_with_the_top_bit_and_shared_buckets() {
+        let params = LshParams { bands: 4, rows: 2 };
+        let mut idx = LshIndex::new(params);
+        let a = sig(1, 8);
+        let high = u32::MAX - 1;
+        idx.insert(high, &a);
+        assert_eq!(idx.query(&a), vec![high]);
+        idx.insert(3, &a);
+        idx.insert(OVERFLOW, &a);
+        assert_eq!(idx.query(&a), vec![3, OVERFLOW, high]);
+        assert!(idx.remove(OVERFLOW, &a));
+        assert!(idx.remove(high, &a));
+        // Back to a single inline id; its overflow slot is reused.
+        assert!(idx.tables.iter().all(|t| t.values().all(|&v| v == 3)));
+        idx.insert(7, &a);
+        assert_eq!(idx.overflow.iter().filter(|l| !l.is_empty()).count(), 4);
+        assert_eq!(idx.query(&a), vec![3, 7]);
+        assert!(idx.remove(3, &a) && idx.remove(7, &a));
+        assert!(idx.is_empty() && idx.tables.iter().all(|t| t.is_empty()));
     }
 
     #[test]
