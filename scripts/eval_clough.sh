@@ -7,7 +7,12 @@
 #
 # Usage: scripts/eval_clough.sh [DATA_DIR] [STORYFOLD_BINARY]
 set -euo pipefail
-DATA=${1:-/work/shared/data/clough-stevenson-plagiarism}
+cd "$(dirname "$0")/.."
+DATA=${1:-../shared/data/clough-stevenson-plagiarism}
+if [[ ! -d "$DATA" ]]; then
+  echo "eval_clough: $DATA not found, skipping" >&2
+  exit 0
+fi
 BIN=${2:-}
 if [[ -z "$BIN" ]]; then
   if [[ -x target/release/storyfold ]]; then BIN=target/release/storyfold; else BIN=target/debug/storyfold; fi

@@ -11,7 +11,7 @@ Usage: scripts/eval_same_story.py [DOCS_JSONL] [STORYFOLD_BINARY] [N_DOCS]
 """
 import collections, json, os, random, subprocess, sys
 
-docs_path = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/ecbplus/docs.jsonl"
+docs_path = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/ecbplus/docs.jsonl"
 binary = sys.argv[2] if len(sys.argv) > 2 else (
     "target/release/storyfold" if os.path.exists("target/release/storyfold") else "target/debug/storyfold")
 n_docs = int(sys.argv[3]) if len(sys.argv) > 3 else 250
