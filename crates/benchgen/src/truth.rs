@@ -202,7 +202,10 @@ mod tests {
                 .map(|(a, b, _)| (a, b))
                 .collect();
             let want = brute(&sets, t);
-            assert!(!want.is_empty(), "t = {t}");
+            // Random 80%-dense sets have Jaccard near 2/3: only the lower thresholds have pairs.
+            if t <= 0.7 {
+                assert!(!want.is_empty(), "t = {t}");
+            }
             assert_eq!(got, want, "t = {t}");
         }
     }
