@@ -37,15 +37,29 @@
 //! * `exact`: the normalized texts (sentences joined by a space) are equal;
 //! * `near_duplicate`: Jaccard of the word-5-gram shingle sets ([`crate::fingerprint`])
 //!   is at least [`NEAR_DUPLICATE_MIN`] (0.8);
-//! * `rewrite`: the larger containment is at least [`REWRITE_MIN`] (0.3);
+//! * `rewrite`: the larger containment is at least [`REWRITE_MIN`] (0.3), counting only
+//!   matches outside a shared *trailing block*: when B's last `k` sentences are matched
+//!   verbatim, in order, to A's last `k` sentences and no other sentence is matched, the pair
+//!   shares only an outlet footer (a "we are a nonprofit newsroom ... corrections" paragraph),
+//!   not derived content, and is not a rewrite. The reported containments still count the
+//!   footer. Leading blocks are not treated so: copies share the lead;
 //! * `same_story`: the IDF-weighted Dice overlap of key terms ([`facts::key_terms`]: names,
 //!   numbers, dates, money) is at least [`SAME_STORY_MIN`] (0.2), with at least
-//!   [`SAME_STORY_MIN_SHARED`] (3) shared key terms;
+//!   [`SAME_STORY_MIN_SHARED`] (3) shared key terms (key terms of a footer-only trailing
+//!   block, see `rewrite`, are left out: `key_term_overlap` is then of the rest);
 //! * `unrelated` otherwise.
 //!
 //! Disagreeing facts ([`facts::compare_sentences`]) are collected from every edited or
 //! paraphrase pair, in B's order; a pair of values already reported (same kind, same two
-//! values) is not repeated.
+//! values) is not repeated. A second pass, for `same_story` and `rewrite` pairs only, compares
+//! sentences that are *not* aligned to each other but are about the same thing: both carry a
+//! number, percentage, money amount or date, and the IDF-weighted Dice of the
+//! [`STEM_CHARS`]-character (5) stems of their content words outside those facts is at least
+//! [`SAME_TOPIC_MIN`] (0.2); such pairs are taken most-overlapping first, each sentence once.
+//! Of their disagreements only numbers, percentages and money are kept, and only when the
+//! words right after the two values share a stem (the same unit: `110 kilometers` /
+//! `90 kilometers`) and neither value agrees with a fact of the same kind anywhere in the
+//! other article.
 
 use std::collections::{HashMap, HashSet};
 
@@ -80,6 +94,11 @@ pub const REWRITE_MIN: f64 = 0.3;
 pub const SAME_STORY_MIN: f64 = 0.2;
 /// Shared key terms needed for `same_story`.
 pub const SAME_STORY_MIN_SHARED: usize = 3;
+/// Content overlap (IDF-weighted Dice of word stems outside the facts) at or above which two
+/// sentences not aligned to each other but sharing a fact kind are about the same thing.
+pub const SAME_TOPIC_MIN: f64 = 0.2;
+/// Characters of a word kept as its stem in the same-topic overlap.
+pub const STEM_CHARS: usize = 5;
 /// Largest sentence grid (|A| x |B|) aligned by dynamic programming; larger pairs are matched
 /// greedily (best pairs first) so untrusted input cannot exhaust memory.
 pub const MAX_GRID_CELLS: usize = 4_000_000;
@@ -372,7 +391,13 @@ impl Aligner {
         let score = share(soft_b, total_b).max(share(soft_a, total_a));
 
         let shingle_jaccard = shingle_similarity(a, b);
-        let (key_term_overlap, shared_key_terms) = self.key_term_overlap(a, b);
+        // A shared footer says nothing about the story: its key terms are left out too.
+        let footer = if footer_only(&chosen, na) {
+            trailing_block(&chosen, na)
+        } else {
+            0
+        };
+        let (key_term_overlap, shared_key_terms) = self.key_term_overlap(a, b, footer);
         let exact = na > 0
             && na == nb
             && a.sentences
@@ -384,7 +409,9 @@ impl Aligner {
             Relation::Exact
         } else if shingle_jaccard >= NEAR_DUPLICATE_MIN {
             Relation::NearDuplicate
-        } else if containment_b_in_a.max(containment_a_in_b) >= REWRITE_MIN {
+        } else if !footer_only(&chosen, na)
+            && containment_b_in_a.max(containment_a_in_b) >= REWRITE_MIN
+        {
             Relation::Rewrite
         } else if key_term_overlap >= SAME_STORY_MIN && shared_key_terms >= SAME_STORY_MIN_SHARED {
             Relation::SameStory
@@ -407,6 +434,14 @@ impl Aligner {
             }
         }
 
+        if matches!(relation, Relation::SameStory | Relation::Rewrite) {
+            for d in self.topic_disagreements(a, b, &chosen) {
+                if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
+                    disagreements.push(d);
+                }
+            }
+        }
+
         Alignment {
             matches,
             containment_b_in_a,
@@ -420,6 +455,95 @@ impl Aligner {
             key_term_overlap,
             shared_key_terms,
         }
+    }
+
+    /// Second fact pass (see the [module docs](self)): disagreeing quantities and dates of
+    /// sentence pairs that are not aligned to each other but are about the same thing.
+    fn topic_disagreements(
+        &self,
+        a: &PreparedDoc,
+        b: &PreparedDoc,
+        chosen: &[Option<Cand>],
+    ) -> Vec<Disagreement> {
+        let views_a: Vec<FactView> = a.sentences.iter().map(|s| self.fact_view(s)).collect();
+        let views_b: Vec<FactView> = b.sentences.iter().map(|s| self.fact_view(s)).collect();
+        let all = |d: &PreparedDoc| -> Vec<facts::Fact> {
+            d.sentences
+                .iter()
+                .flat_map(|s| facts::extract(&s.text))
+                .collect()
+        };
+        let (facts_a, facts_b) = (all(a), all(b));
+        // Pairs about the same thing, most overlapping first, each sentence used once.
+        let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+        for (bi, vb) in views_b.iter().enumerate() {
+            if vb.kinds == 0 {
+                continue;
+            }
+            let aligned = chosen[bi].map(|c| c.a);
+            for (ai, va) in views_a.iter().enumerate() {
+                if Some(ai) == aligned || va.kinds & vb.kinds == 0 {
+                    continue;
+                }
+                let o = stem_dice(&va.stems, &vb.stems);
+                if o >= SAME_TOPIC_MIN {
+                    pairs.push((o, ai, bi));
+                }
+            }
+        }
+        pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.2.cmp(&y.2)).then(x.1.cmp(&y.1)));
+        let mut used_a = vec![false; views_a.len()];
+        let mut used_b = vec![false; views_b.len()];
+        let mut out = Vec::new();
+        for (_, ai, bi) in pairs {
+            if used_a[ai] || used_b[bi] {
+                continue;
+            }
+            used_a[ai] = true;
+            used_b[bi] = true;
+            let (ta, tb) = (&a.sentences[ai].text, &b.sentences[bi].text);
+            let found = facts::compare_sentences(ai, ta, bi, tb)
+                .into_iter()
+                .filter(|d| {
+                    d.kind != facts::FactKind::Date
+                        && QUANTITY_KINDS.contains(&d.kind)
+                        && same_unit(ta, &d.a_value, tb, &d.b_value)
+                        && !agrees_anywhere(ta, &d.a_value, d.kind, &facts_b)
+                        && !agrees_anywhere(tb, &d.b_value, d.kind, &facts_a)
+                });
+            out.extend(found);
+        }
+        out
+    }
+
+    /// The quantity/date kinds of a sentence and the weighted stems of its content words
+    /// outside those facts.
+    fn fact_view(&self, s: &Sentence) -> FactView {
+        let mut kinds = 0u8;
+        let mut rest = s.text.clone();
+        for f in facts::extract(&s.text) {
+            let Some(k) = QUANTITY_KINDS.iter().position(|&k| k == f.kind) else {
+                continue;
+            };
+            kinds |= 1 << k;
+            if let Some(part) = rest.get_mut(f.span.clone()) {
+                // Blank the fact (spans are on char boundaries of the same text).
+                let blank = " ".repeat(part.len());
+                rest.replace_range(f.span.clone(), &blank);
+            }
+        }
+        let norm = crate::text::normalize(&rest);
+        let mut stems: HashMap<String, f64> = HashMap::new();
+        for t in crate::text::tokens(&norm) {
+            if is_stopword(t) || t.chars().any(|c| c.is_ascii_digit()) || facts::is_number_word(t) {
+                continue;
+            }
+            let stem: String = t.chars().take(STEM_CHARS).collect();
+            let w = self.idf.weight(t).max(0.0);
+            let e = stems.entry(stem).or_insert(0.0);
+            *e = e.max(w);
+        }
+        FactView { kinds, stems }
     }
 
     /// Scored candidate counterparts in A of every sentence of B (pairs that are no match
@@ -571,10 +695,20 @@ impl Aligner {
         }
     }
 
-    /// IDF-weighted Dice overlap of the key terms of two documents and the number shared.
-    fn key_term_overlap(&self, a: &PreparedDoc, b: &PreparedDoc) -> (f64, usize) {
-        let ka: HashSet<String> = facts::key_terms(&a.text).into_iter().collect();
-        let kb: HashSet<String> = facts::key_terms(&b.text).into_iter().collect();
+    /// IDF-weighted Dice overlap of the key terms of two documents and the number shared,
+    /// leaving out the last `footer` sentences of each (a shared footer).
+    fn key_term_overlap(&self, a: &PreparedDoc, b: &PreparedDoc, footer: usize) -> (f64, usize) {
+        let terms = |d: &PreparedDoc| -> HashSet<String> {
+            if footer == 0 {
+                return facts::key_terms(&d.text).into_iter().collect();
+            }
+            let keep = d.sentences.len().saturating_sub(footer);
+            d.sentences[..keep]
+                .iter()
+                .flat_map(|s| facts::key_terms(&s.text))
+                .collect()
+        };
+        let (ka, kb) = (terms(a), terms(b));
         let w = |t: &String| self.idf.weight(t).max(0.0);
         let wa: f64 = ka.iter().map(w).sum();
         let wb: f64 = kb.iter().map(w).sum();
@@ -587,6 +721,83 @@ impl Aligner {
         };
         (overlap, common.len())
     }
+}
+
+/// Fact kinds compared by the second (same-topic) fact pass.
+const QUANTITY_KINDS: [facts::FactKind; 4] = [
+    facts::FactKind::Number,
+    facts::FactKind::Percent,
+    facts::FactKind::Money,
+    facts::FactKind::Date,
+];
+
+/// What the second fact pass needs of a sentence.
+struct FactView {
+    /// Bit set of the [`QUANTITY_KINDS`] present.
+    kinds: u8,
+    /// IDF weight of each stem of the content words outside the facts.
+    stems: HashMap<String, f64>,
+}
+
+/// The first word after the fact written `value` in `text`, cut to its stem.
+fn unit_after(text: &str, value: &str) -> Option<String> {
+    let at = text.find(value)? + value.len();
+    let norm = crate::text::normalize(text.get(at..)?);
+    let first = crate::text::tokens(&norm).into_iter().next()?;
+    Some(first.chars().take(STEM_CHARS).collect())
+}
+
+/// Whether two facts count the same unit: the words right after them share a stem.
+fn same_unit(ta: &str, va: &str, tb: &str, vb: &str) -> bool {
+    match (unit_after(ta, va), unit_after(tb, vb)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Whether the fact written `value` in `text` agrees with some fact of the same kind in
+/// `others` (a fact of the other article).
+fn agrees_anywhere(text: &str, value: &str, kind: facts::FactKind, others: &[facts::Fact]) -> bool {
+    facts::extract(text)
+        .into_iter()
+        .filter(|f| f.kind == kind && f.text == value)
+        .any(|f| others.iter().any(|o| f.agrees(o)))
+}
+
+/// IDF-weighted Dice coefficient of two weighted stem sets.
+fn stem_dice(x: &HashMap<String, f64>, y: &HashMap<String, f64>) -> f64 {
+    let wx: f64 = x.values().sum();
+    let wy: f64 = y.values().sum();
+    let common: f64 = x
+        .iter()
+        .filter_map(|(k, w)| y.get(k).map(|v| w.min(*v)))
+        .sum();
+    if wx + wy > 0.0 {
+        2.0 * common / (wx + wy)
+    } else {
+        0.0
+    }
+}
+
+/// Number of sentences in a shared trailing block: the largest `k` such that B's last `k`
+/// sentences are matched verbatim, in order, to A's last `k` sentences (0 when there is none).
+fn trailing_block(chosen: &[Option<Cand>], na: usize) -> usize {
+    let nb = chosen.len();
+    let mut k = 0;
+    while k < nb.min(na) {
+        match chosen[nb - 1 - k] {
+            Some(c) if c.kind == MatchKind::Verbatim && c.a == na - 1 - k => k += 1,
+            _ => break,
+        }
+    }
+    k
+}
+
+/// Whether the only matched sentences form a shared trailing block ([`trailing_block`]): an
+/// outlet footer, not derived content.
+fn footer_only(chosen: &[Option<Cand>], na: usize) -> bool {
+    let k = trailing_block(chosen, na);
+    k > 0 && chosen[..chosen.len() - k].iter().all(Option::is_none)
 }
 
 /// Normalized text of a document: its sentences' normalized forms joined by a space.
@@ -832,6 +1043,79 @@ mod tests {
         assert!(al.matches.iter().all(|m| m.a.is_none()));
         assert_eq!(al.containment_b_in_a, 0.0);
         assert_eq!(al.score, 0.0);
+    }
+
+    const FOOTER: &str = "The Harbor Ledger is a nonprofit, reader-supported newsroom covering the coast since 1990. Our journalism is free because readers like you donate every month. Please consider becoming a member or making a one-time gift on our website. Corrections can be requested through the form below every article and appear on our corrections page.";
+
+    #[test]
+    fn shared_trailing_footer_is_not_a_rewrite() {
+        let a = PreparedDoc::new(&format!(
+            "The county library will stay open until nine on weekdays. The director said evening hours were the top request of patrons. A board member voted against the plan.\n\n{FOOTER}"
+        ));
+        let b = PreparedDoc::new(&format!(
+            "Students will spend less time on the bus when two rural routes merge. The manager said the longest ride would get much shorter. Parents had complained for years about early departures.\n\n{FOOTER}"
+        ));
+        let al = aligner().align(&a, &b);
+        assert_eq!(al.relation, Relation::Unrelated, "{al:#?}");
+        // The reported containment still counts the footer.
+        assert!(al.containment_b_in_a >= REWRITE_MIN, "{al:#?}");
+        // The same block at the start (a shared lead) is derived content.
+        let lead_a = PreparedDoc::new(&format!(
+            "{FOOTER} The county library will stay open until nine on weekdays."
+        ));
+        let lead_b = PreparedDoc::new(&format!(
+            "{FOOTER} Students will spend less time on the bus when two rural routes merge."
+        ));
+        assert!(aligner().align(&lead_a, &lead_b).relation >= Relation::Rewrite);
+        // A footer plus a shared body sentence is a rewrite.
+        let c = PreparedDoc::new(&format!(
+            "The county library will stay open until nine on weekdays. Parents had complained for years about early departures.\n\n{FOOTER}"
+        ));
+        assert!(aligner().align(&a, &c).relation >= Relation::Rewrite);
+    }
+
+    #[test]
+    fn independent_reports_disagree_on_figures_of_the_same_thing() {
+        // Two independent reports of one storm: few shared sentences, but both give the
+        // wind speed, with figures that cannot both be right.
+        let a = PreparedDoc::new(
+            "Forecaster Ines Varga issued a storm warning for the entire coast on Sunday.\n\
+             Forecasters expect gusts of up to 110 kilometers per hour along exposed headlands.\n\
+             Ferry crossings to the islands were cancelled until further notice.\n\
+             Schools in Port Aldrin will stay closed on Monday.",
+        );
+        let b = PreparedDoc::new(
+            "Residents were told to secure loose objects on Sunday, forecaster Ines Varga said.\n\
+             Meteorologists said gusts would reach around 90 kilometers per hour on the headlands.\n\
+             The harbor master ordered small boats to stay in port.\n\
+             Port Aldrin schools announced they would not open on Monday.",
+        );
+        let al = aligner().align(&a, &b);
+        assert!(al.relation >= Relation::SameStory, "{al:?}");
+        assert_eq!(al.disagreements.len(), 1, "{:?}", al.disagreements);
+        let d = &al.disagreements[0];
+        assert_eq!((d.a_sentence, d.b_sentence), (1, 1));
+        assert!(
+            d.a_value.contains("110") && d.b_value.contains("90"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn figures_about_different_things_are_not_compared() {
+        // Same story, but the figures describe different things (crew size, tonnage).
+        let a = PreparedDoc::new(
+            "The cargo ship Marlin ran aground off Kestrel Point on Sunday night.\n\
+             All 23 crew members were lifted off by a coast guard helicopter.\n\
+             The Marlin was carrying timber from Port Aldrin to the northern ports.",
+        );
+        let b = PreparedDoc::new(
+            "A timber freighter, the Marlin, struck rocks near Kestrel Point late on Sunday.\n\
+             The 4,000-tonne vessel was listing badly by morning, the coast guard said.\n\
+             Salvage crews from Port Aldrin are expected to reach the ship on Tuesday.",
+        );
+        let al = aligner().align(&a, &b);
+        assert!(al.disagreements.is_empty(), "{:?}", al.disagreements);
     }
 
     #[test]

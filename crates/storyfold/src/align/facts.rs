@@ -159,7 +159,14 @@ impl Fact {
                     _ => return true,
                 };
                 let eps = 1e-9 * (h1.abs().max(h2.abs()).max(1.0));
-                l1 <= h2 + eps && l2 <= h1 + eps
+                if h1 - l1 <= eps || h2 - l2 <= eps {
+                    // A point agrees with a range that contains it, edges included.
+                    l1 <= h2 + eps && l2 <= h1 + eps
+                } else {
+                    // Two ranges must overlap on more than a shared edge: "up to 110"
+                    // (99-110) and "around 90" (81-99) state different figures.
+                    l1 < h2 - eps && l2 < h1 - eps
+                }
             }
             (
                 Value::Date {
@@ -1553,6 +1560,22 @@ mod tests {
         }
         let d = disagree("Turnout was 85% on the day.", "Turnout was 58% on the day.");
         assert_eq!(d, vec![("85%".into(), "58%".into(), FactKind::Percent)]);
+    }
+
+    #[test]
+    fn hedged_ranges_must_overlap_beyond_an_edge() {
+        // "up to 110" is 99-110 and "around 90" is 81-99: they touch at 99 only.
+        let d = disagree(
+            "Gusts of up to 110 kilometers per hour are expected.",
+            "Gusts of around 90 kilometers per hour are expected.",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        // "about 100" (90-110) and "nearly 100" (90-100) overlap: the same figure.
+        let d = disagree(
+            "About 100 homes lost power.",
+            "Nearly 100 homes lost power.",
+        );
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]
