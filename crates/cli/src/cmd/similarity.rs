@@ -3,8 +3,12 @@
 //! * `--pairs FILE`: one JSON line per pair (`line`, `id1`, `id2`, `score`, `paraphrase`); the
 //!   file is MRPC's layout (header `Quality<TAB>#1 ID<TAB>#2 ID<TAB>#1 String<TAB>#2 String`) or
 //!   a plain two-column `s1<TAB>s2` TSV without header.
-//! * `--cv K` / `--fit` (with an MRPC-layout `--pairs`): cross-validated accuracy and F1, or the
-//!   Rust consts of the model fitted on the whole file.
+//! * `--cv K` (with an MRPC-layout `--pairs`): cross-validated accuracy and F1 of a classifier
+//!   (`--classifier logistic|gbt|hybrid`, default the shipped `logistic`) on feature groups
+//!   (`--variant lexical|kld|emb|all` or a comma list, default the shipped `lexical`; TF-KLD
+//!   weights are fitted inside the training folds, `emb` needs `--embeddings DIR`).
+//! * `--fit --model-out FILE`: fit the shipped model on the whole file, write it to FILE and print
+//!   the `PARAPHRASE_THRESHOLD` const.
 //! * `--sts FILE`: Pearson and Spearman correlation of the score with STS Benchmark gold scores.
 //! * `--build-idf OUT CORPUS...`: count document frequencies over corpora and write an IDF table.
 
@@ -14,11 +18,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
+use storyfold::align::similarity::features::{kld_features, FIRST_EMB, FIRST_KLD};
 use storyfold::align::similarity::fit::{
     best_threshold, cross_validate, fit_logistic, pearson, spearman, Confusion, CrossValidation,
 };
+use storyfold::align::similarity::gbt::{fit_gbt, Gbt, GbtParams};
+use storyfold::align::similarity::kld::{KLD_ALPHA, KLD_MIN_COUNT};
 use storyfold::align::similarity::{
-    self, features, tfidf_cosine, Idf, FEATURE_NAMES, NUM_FEATURES, PARAPHRASE_THRESHOLD,
+    self, features, features_with, tfidf_cosine, Embeddings, Idf, Kld, NUM_FEATURES,
+    PARAPHRASE_THRESHOLD,
 };
 use storyfold::align::Sentence;
 use storyfold::ingest::Reader;
@@ -58,6 +66,30 @@ pub struct Args {
     /// With --build-idf: smallest document frequency kept.
     #[arg(long, default_value_t = 3)]
     pub idf_min_df: u64,
+    /// With --fit: where to write the fitted model (the shipped one is
+    /// `crates/storyfold/data/paraphrase_model.tsv`).
+    #[arg(long, value_name = "FILE")]
+    pub model_out: Option<PathBuf>,
+    /// With --cv and the `emb` variant: a model2vec folder (`model.safetensors`, `tokenizer.json`).
+    #[arg(long, value_name = "DIR")]
+    pub embeddings: Option<PathBuf>,
+    /// With --cv: feature groups used (`lexical`, `kld`, `emb`, `all` = lexical+kld+emb, or a
+    /// comma list such as `lexical,emb`); the shipped model uses `lexical`.
+    #[arg(long, default_value = "lexical")]
+    pub variant: String,
+    /// With --cv / --fit: `logistic` (regression on the features; the shipped model), `gbt`
+    /// (boosted trees) or `hybrid` (boosted trees starting from the logistic regression).
+    #[arg(long, default_value = "logistic")]
+    pub classifier: String,
+    /// With --classifier gbt: boosting rounds.
+    #[arg(long, default_value_t = 200)]
+    pub gbt_rounds: usize,
+    /// With --classifier gbt: largest tree depth.
+    #[arg(long, default_value_t = 3)]
+    pub gbt_depth: usize,
+    /// With --classifier gbt: learning rate.
+    #[arg(long, default_value_t = 0.05)]
+    pub gbt_rate: f64,
     /// Corpora for --build-idf (the usual input options apply); --skip-invalid also applies to --pairs and --sts.
     #[command(flatten)]
     pub input: InputArgs,
@@ -292,10 +324,26 @@ pub fn run(args: Args) -> Result<()> {
                         pairs.len()
                     );
                 }
-                run_cv(path, &pairs, k, args.l2, &idf);
+                let mask = variant_mask(&args.variant)?;
+                let classifier = Classifier::from_args(&args)?;
+                let emb = match &args.embeddings {
+                    Some(dir) => Some(Embeddings::load(dir)?),
+                    None if mask[FIRST_EMB..].iter().any(|&m| m) => {
+                        bail!("the emb variant needs --embeddings DIR")
+                    }
+                    None => None,
+                };
+                run_cv(path, &pairs, k, &classifier, &idf, &mask, emb.as_ref());
             }
             if args.fit {
-                run_fit(path, &pairs, args.l2, &idf);
+                if args.variant != "lexical" {
+                    bail!("--fit fits the shipped model, which uses the lexical features only (--variant lexical)");
+                }
+                let Some(out) = &args.model_out else {
+                    bail!("--fit needs --model-out FILE");
+                };
+                let classifier = Classifier::from_args(&args)?;
+                run_fit(path, &pairs, &classifier, &idf, out)?;
             }
         } else {
             score_pairs(&pairs, &idf)?;
@@ -378,15 +426,158 @@ fn describe(name: &str, cv: &CrossValidation) -> String {
     )
 }
 
-fn run_cv(path: &Path, pairs: &[Pair], k: usize, l2: f64, idf: &Idf) {
-    let xs = all_features(pairs, idf);
+/// Inner folds of the TF-KLD cross-fitting.
+const KLD_INNER_FOLDS: usize = 5;
+
+/// Fill the TF-KLD columns of `xs`: pairs outside `train` get features from weights fitted on all
+/// of `train`; each pair of `train` gets features from weights fitted on the other inner folds
+/// of `train` (cross-fitting, so that the classifier sees TF-KLD features of unseen labels, as at
+/// prediction time).
+fn kld_columns(pairs: &[Pair], ys: &[bool], train: &[usize], xs: &mut [[f64; NUM_FEATURES]]) {
+    let alpha: f64 = std::env::var("XA")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(KLD_ALPHA);
+    let minc: u32 = std::env::var("XM")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(KLD_MIN_COUNT);
+    let fit = |idx: &mut dyn Iterator<Item = usize>| {
+        Kld::fit(idx.map(|i| (&pairs[i].a, &pairs[i].b, ys[i])), alpha, minc)
+    };
+    let all = fit(&mut train.iter().copied());
+    let mut in_train = vec![usize::MAX; pairs.len()];
+    for (pos, &i) in train.iter().enumerate() {
+        in_train[i] = pos % KLD_INNER_FOLDS;
+    }
+    let inner: Vec<Kld> = (0..KLD_INNER_FOLDS)
+        .into_par_iter()
+        .map(|f| fit(&mut train.iter().copied().filter(|&i| in_train[i] != f)))
+        .collect();
+    xs.par_iter_mut().enumerate().for_each(|(i, x)| {
+        let kld = inner.get(in_train[i]).unwrap_or(&all);
+        x[FIRST_KLD..FIRST_EMB].copy_from_slice(&kld_features(&pairs[i].a, &pairs[i].b, kld));
+    });
+}
+
+/// Which features a `--variant` keeps.
+fn variant_mask(variant: &str) -> Result<[bool; NUM_FEATURES]> {
+    let mut mask = [false; NUM_FEATURES];
+    for part in variant.split(',') {
+        let range = match part.trim() {
+            "all" => 0..NUM_FEATURES,
+            "lexical" => 0..FIRST_KLD,
+            "kld" => FIRST_KLD..FIRST_EMB,
+            "emb" => FIRST_EMB..NUM_FEATURES,
+            other => bail!("unknown --variant part {other:?} (lexical, kld, emb, all)"),
+        };
+        mask[range].iter_mut().for_each(|m| *m = true);
+    }
+    Ok(mask)
+}
+
+/// A fitted model as a scoring function.
+type Scorer = Box<dyn Fn(&[f64; NUM_FEATURES]) -> f64 + Send + Sync>;
+
+/// The classifier chosen by the arguments.
+enum Classifier {
+    Logistic(f64),
+    Gbt(GbtParams),
+    /// Boosted trees starting from the logistic model (L2 penalty).
+    Hybrid(GbtParams, f64),
+}
+
+impl Classifier {
+    fn from_args(args: &Args) -> Result<Self> {
+        match args.classifier.as_str() {
+            "logistic" => Ok(Classifier::Logistic(args.l2)),
+            "gbt" if args.gbt_rounds == 0 || args.gbt_depth == 0 => {
+                bail!("--gbt-rounds and --gbt-depth must be at least 1")
+            }
+            "gbt" if !(args.gbt_rate > 0.0 && args.gbt_rate <= 1.0) => {
+                bail!("--gbt-rate must be in (0, 1]")
+            }
+            "gbt" | "hybrid" => {
+                let p = GbtParams {
+                    rounds: args.gbt_rounds,
+                    depth: args.gbt_depth,
+                    learning_rate: args.gbt_rate,
+                    ..GbtParams::default()
+                };
+                Ok(if args.classifier == "gbt" {
+                    Classifier::Gbt(p)
+                } else {
+                    Classifier::Hybrid(p, args.l2)
+                })
+            }
+            other => bail!("unknown --classifier {other:?} (logistic, gbt or hybrid)"),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Classifier::Logistic(l2) => format!("logistic regression (L2 {l2})"),
+            Classifier::Gbt(p) => format!(
+                "boosted trees ({} rounds, depth {}, learning rate {})",
+                p.rounds, p.depth, p.learning_rate
+            ),
+            Classifier::Hybrid(p, l2) => format!(
+                "logistic regression (L2 {l2}) + boosted trees ({} rounds, depth {}, learning rate {})",
+                p.rounds, p.depth, p.learning_rate
+            ),
+        }
+    }
+
+    fn fit(&self, xs: &[[f64; NUM_FEATURES]], ys: &[bool]) -> Scorer {
+        match self {
+            Classifier::Logistic(l2) => {
+                let m = fit_logistic(xs, ys, *l2);
+                Box::new(move |x| m.predict(x))
+            }
+            Classifier::Gbt(p) => {
+                let m = fit_gbt(xs, ys, p, None);
+                Box::new(move |x| m.predict(x))
+            }
+            Classifier::Hybrid(p, l2) => {
+                let m = fit_gbt(xs, ys, p, Some(fit_logistic(xs, ys, *l2)));
+                Box::new(move |x| m.predict(x))
+            }
+        }
+    }
+}
+
+fn run_cv(
+    path: &Path,
+    pairs: &[Pair],
+    k: usize,
+    classifier: &Classifier,
+    idf: &Idf,
+    mask: &[bool; NUM_FEATURES],
+    emb: Option<&Embeddings>,
+) {
+    let base: Vec<[f64; NUM_FEATURES]> = pairs
+        .par_iter()
+        .map(|p| features_with(&p.a, &p.b, idf, None, emb))
+        .collect();
     let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
+    let use_kld = mask[FIRST_KLD..FIRST_EMB].iter().any(|&m| m);
     let model_cv = cross_validate(pairs.len(), &ys, k, |train| {
+        let mut xs = base.clone();
+        if use_kld {
+            // TF-KLD weights from the training folds only.
+            kld_columns(pairs, &ys, train, &mut xs);
+        }
+        for x in &mut xs {
+            for (v, &m) in x.iter_mut().zip(mask) {
+                if !m {
+                    *v = 0.0;
+                }
+            }
+        }
         let tx: Vec<_> = train.iter().map(|&i| xs[i]).collect();
         let ty: Vec<_> = train.iter().map(|&i| ys[i]).collect();
-        let m = fit_logistic(&tx, &ty, l2);
-        let xs = &xs;
-        move |i: usize| m.predict(&xs[i])
+        let m = classifier.fit(&tx, &ty);
+        move |i: usize| m(&xs[i])
     });
     let cos: Vec<f64> = pairs
         .par_iter()
@@ -408,45 +599,62 @@ fn run_cv(path: &Path, pairs: &[Pair], k: usize, l2: f64, idf: &Idf) {
     println!("{}", describe("model", &model_cv));
     println!("{}", describe("baseline", &base_cv));
     println!(
-        "model = logistic regression (L2 {l2}) on {NUM_FEATURES} lexical features; \
-         baseline = TF-IDF cosine with a threshold"
+        "model = {} on {} of the {NUM_FEATURES} features; \
+         baseline = TF-IDF cosine with a threshold",
+        classifier.describe(),
+        mask.iter().filter(|&&m| m).count()
     );
 }
 
-fn run_fit(path: &Path, pairs: &[Pair], l2: f64, idf: &Idf) {
+fn run_fit(
+    path: &Path,
+    pairs: &[Pair],
+    classifier: &Classifier,
+    idf: &Idf,
+    out: &Path,
+) -> Result<()> {
     let xs = all_features(pairs, idf);
     let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
-    let m = fit_logistic(&xs, &ys, l2);
+    let m = match classifier {
+        Classifier::Logistic(l2) => Gbt {
+            linear: Some(fit_logistic(&xs, &ys, *l2)),
+            ..Gbt::default()
+        },
+        Classifier::Gbt(p) => fit_gbt(&xs, &ys, p, None),
+        Classifier::Hybrid(p, l2) => fit_gbt(&xs, &ys, p, Some(fit_logistic(&xs, &ys, *l2))),
+    };
     let probs: Vec<f64> = xs.iter().map(|x| m.predict(x)).collect();
     let t = best_threshold(&probs, &ys);
     let mut c = Confusion::default();
     for (p, &y) in probs.iter().zip(&ys) {
         c.add(*p >= t, y);
     }
+    let mut w = create_output(out)?;
+    w.write_all(m.to_text().as_bytes())?;
+    w.flush()?;
     eprintln!(
-        "fitted on all {} pairs of {} (L2 {l2}): in-sample accuracy {:.4}, F1 {:.4} at threshold {:.4}",
+        "fitted {} on all {} pairs of {}: in-sample accuracy {:.4}, F1 {:.4} at threshold {:.4}; model written to {}",
+        classifier.describe(),
         pairs.len(),
         path.display(),
         c.accuracy(),
         c.f1(),
-        t
+        t,
+        out.display()
     );
     println!(
-        "// Generated by `storyfold similarity --pairs {} --fit --l2 {l2}`.",
-        path.display()
+        "// Generated by `storyfold similarity --pairs {} --fit --classifier {} --model-out {}`.",
+        path.display(),
+        match classifier {
+            Classifier::Logistic(_) => "logistic",
+            Classifier::Gbt(_) => "gbt",
+            Classifier::Hybrid(..) => "hybrid",
+        },
+        out.display()
     );
     println!("/// Score at or above which two sentences are paraphrases.");
     println!("pub const PARAPHRASE_THRESHOLD: f64 = {:.4};", t);
-    println!();
-    println!("/// Intercept of the paraphrase model.");
-    println!("pub const MODEL_BIAS: f64 = {:.6};", m.bias);
-    println!();
-    println!("/// Weights of the paraphrase model, in [`FEATURE_NAMES`] order.");
-    println!("pub const MODEL_WEIGHTS: [f64; NUM_FEATURES] = [");
-    for (w, name) in m.weights.iter().zip(FEATURE_NAMES) {
-        println!("    {w:.6}, // {name}");
-    }
-    println!("];");
+    Ok(())
 }
 
 fn run_sts(path: &Path, pairs: &[StsPair], genre: &str, idf: &Idf) {

@@ -21,6 +21,20 @@
 //! | 13 | `stem_idf_dice` | IDF-weighted Dice of the sets of 5-character token prefixes (a crude stemmer: `reported`/`reporting` share `repor`) |
 //! | 14 | `unmatched_idf` | `ln(1 + W(A∪B) − W(A∩B)) / 5`: the IDF mass of tokens only one side has |
 //! | 15 | `idf_jaccard_sq` | `idf_jaccard²` |
+//! | 16 | `kld_jaccard` | `K(A∩B) / K(A∪B)` with TF-KLD weights `k(t)` ([`Kld`]) instead of IDF |
+//! | 17 | `kld_recall_min` | `K(A∩B) / max(K(A), K(B))` |
+//! | 18 | `kld_unmatched` | `ln(1 + K(A∪B) − K(A∩B)) / 5` |
+//! | 19 | `emb_cosine` | cosine of the two sentence embeddings (mean of static WordPiece vectors, [`Embeddings`]) |
+//! | 20 | `emb_align_mean` | soft alignment: mean over the distinct pieces of one side of the best cosine with the other side's pieces, averaged over both directions |
+//! | 21 | `emb_align_min` | the smaller of the two directions |
+//! | 22 | `emb_align_weighted` | as 20, pieces weighted by the norm of their vector (a frequency weight in model2vec) |
+//! | 23 | `emb_new_mass` | largest share (over the two sides) of norm mass in pieces whose best cosine is below 0.5 |
+//! | 24 | `emb_new_count` | largest number (over the two sides) of such pieces, / 10 |
+//! | 25 | `emb_unmatched_best` | mean best cosine of the pieces the other side lacks verbatim, averaged over both directions |
+//!
+//! [`features`] (used by the shipped score) computes the lexical features 0–15 and leaves the
+//! others 0; [`features_with`] adds features 16–18 when given a [`Kld`] table and 19–25 when
+//! given [`Embeddings`] (experiments of `storyfold similarity --cv`).
 //!
 //! Work buffers are thread-local and reused, so computing the features does not allocate once a
 //! thread has seen a pair of the same size.
@@ -29,11 +43,18 @@ use std::cell::RefCell;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::Idf;
+use super::embed::{cosine, soft_alignment, Embeddings};
+use super::{Idf, Kld};
 use crate::align::Sentence;
 
 /// Number of features.
-pub const NUM_FEATURES: usize = 16;
+pub const NUM_FEATURES: usize = 26;
+/// Number of lexical features (the first ones).
+pub const NUM_LEXICAL: usize = 16;
+/// Index of the first TF-KLD feature.
+pub const FIRST_KLD: usize = 16;
+/// Index of the first embedding feature.
+pub const FIRST_EMB: usize = 19;
 
 /// Feature names, in order (see the [module docs](self)).
 pub const FEATURE_NAMES: [&str; NUM_FEATURES] = [
@@ -53,6 +74,16 @@ pub const FEATURE_NAMES: [&str; NUM_FEATURES] = [
     "stem_idf_dice",
     "unmatched_idf",
     "idf_jaccard_sq",
+    "kld_jaccard",
+    "kld_recall_min",
+    "kld_unmatched",
+    "emb_cosine",
+    "emb_align_mean",
+    "emb_align_min",
+    "emb_align_weighted",
+    "emb_new_mass",
+    "emb_new_count",
+    "emb_unmatched_best",
 ];
 
 /// Longest token sequence used by the LCS (longer sentences are cut; bounds the quadratic cost).
@@ -252,13 +283,88 @@ fn lcs(a: &[u64], b: &[u64], row: &mut Vec<u32>) -> usize {
     row[b.len()] as usize
 }
 
-/// The features of a sentence pair (see the [module docs](self) for the definitions).
+/// The lexical features of a sentence pair, the others 0 (see the [module docs](self) for the
+/// definitions).
 pub fn features(a: &Sentence, b: &Sentence, idf: &Idf) -> [f64; NUM_FEATURES] {
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+    features_with(a, b, idf, None, None)
+}
+
+/// The features of a sentence pair, with the TF-KLD and embedding features when given a table
+/// and a model.
+pub fn features_with(
+    a: &Sentence,
+    b: &Sentence,
+    idf: &Idf,
+    kld: Option<&Kld>,
+    emb: Option<&Embeddings>,
+) -> [f64; NUM_FEATURES] {
+    let mut f = SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => compute(&mut scratch, a, b, idf),
         // Only reachable through re-entrance, which `compute` never does; stay correct anyway.
         Err(_) => compute(&mut Scratch::default(), a, b, idf),
-    })
+    });
+    if let Some(kld) = kld {
+        f[FIRST_KLD..FIRST_EMB].copy_from_slice(&kld_features(a, b, kld));
+    }
+    if let Some(e) = emb {
+        let x = embedding_features(a, b, e);
+        f[FIRST_EMB..].copy_from_slice(&x);
+    }
+    f
+}
+
+/// Features 16–18 (TF-KLD weighted overlap).
+pub fn kld_features(a: &Sentence, b: &Sentence, kld: &Kld) -> [f64; 3] {
+    fn distinct(s: &Sentence) -> Vec<&str> {
+        let mut v: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+    let (ta, tb) = (distinct(a), distinct(b));
+    let ka: f64 = ta.iter().map(|t| kld.weight(t)).sum();
+    let kb: f64 = tb.iter().map(|t| kld.weight(t)).sum();
+    let (mut i, mut j, mut ki) = (0, 0, 0.0);
+    while i < ta.len() && j < tb.len() {
+        match ta[i].cmp(tb[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                ki += kld.weight(ta[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let ku = ka + kb - ki;
+    [
+        ratio(ki, ku),
+        ratio(ki, ka.max(kb)),
+        (1.0 + (ku - ki).max(0.0)).ln() / 5.0,
+    ]
+}
+
+/// Number of embedding features.
+pub const NUM_EMB: usize = NUM_FEATURES - FIRST_EMB;
+
+/// Features 19–25 (static embeddings).
+pub fn embedding_features(a: &Sentence, b: &Sentence, e: &Embeddings) -> [f64; NUM_EMB] {
+    let (ia, ib) = (e.tokenize(&a.text), e.tokenize(&b.text));
+    if ia.is_empty() || ib.is_empty() {
+        return [0.0; NUM_EMB];
+    }
+    let c = cosine(&e.mean(&ia), &e.mean(&ib));
+    let (ab, ba) = soft_alignment(e, &ia, &ib);
+    let fin = |x: f64| if x.is_finite() { x } else { 0.0 };
+    [
+        fin(c),
+        fin((ab.mean_best + ba.mean_best) / 2.0),
+        fin(ab.mean_best.min(ba.mean_best)),
+        fin((ab.weighted_best + ba.weighted_best) / 2.0),
+        fin(ab.new_mass.max(ba.new_mass)),
+        ab.new_count.max(ba.new_count) as f64 / 10.0,
+        fin((ab.unmatched_best + ba.unmatched_best) / 2.0),
+    ]
 }
 
 fn compute(s: &mut Scratch, a: &Sentence, b: &Sentence, idf: &Idf) -> [f64; NUM_FEATURES] {

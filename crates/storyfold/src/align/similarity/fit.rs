@@ -14,10 +14,14 @@ pub struct Logistic {
 }
 
 impl Logistic {
+    /// The model's log-odds for a feature vector.
+    pub fn margin(&self, x: &[f64; NUM_FEATURES]) -> f64 {
+        self.bias + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>()
+    }
+
     /// The model's probability for a feature vector.
     pub fn predict(&self, x: &[f64; NUM_FEATURES]) -> f64 {
-        let z = self.bias + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>();
-        sigmoid(z)
+        sigmoid(self.margin(x))
     }
 }
 
