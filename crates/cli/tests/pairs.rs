@@ -96,7 +96,6 @@ fn rank(relation: &str) -> usize {
 fn related_pairs_stay_inside_their_story() {
     let found = pairs("rewrite");
     let stories = labels("expected_stories.tsv");
-    let dups = labels("expected_dedup.tsv");
     let dates = published();
     for p in &found {
         let (a, b) = id_pair(p);

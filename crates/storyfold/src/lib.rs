@@ -21,6 +21,6 @@ pub mod dedup;
 pub mod eval;
 pub mod fingerprint;
 pub mod index;
-pub mod story;
 pub mod ingest;
+pub mod story;
 pub mod text;
