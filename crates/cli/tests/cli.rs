@@ -1,33 +1,15 @@
 //! Integration tests of the `storyfold` binary on the bundled example corpus and on
 //! malformed inputs.
 
+mod common;
+
+use common::{example, json_lines, storyfold};
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn example(name: &str) -> PathBuf {
-    repo().join("examples").join(name)
-}
-
-fn storyfold() -> Command {
-    Command::cargo_bin("storyfold").expect("binary built")
-}
-
-fn json_lines(bytes: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
-        .collect()
-}
 
 /// Partition (as a set of sorted id sets, singletons dropped) from groups JSONL.
 fn groups_partition(groups: &[Value]) -> BTreeSet<Vec<String>> {

@@ -1,22 +1,16 @@
 //! Integration tests of `storyfold compare` on hand-written article pairs and on the example
 //! corpus: the side-by-side text view, colour control and the JSON output.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use common::{repo, storyfold};
+use std::path::PathBuf;
+
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn pair(name: &str) -> PathBuf {
     repo().join("crates/storyfold/tests/data/align").join(name)
-}
-
-fn storyfold() -> Command {
-    Command::cargo_bin("storyfold").expect("binary built")
 }
 
 fn json_of(args: &[&str]) -> Value {

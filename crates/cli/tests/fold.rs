@@ -1,20 +1,11 @@
 //! Integration tests of `storyfold fold` on the bundled example corpus.
 
+mod common;
+
+use common::{example, storyfold};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples")
-        .join(name)
-}
-
-fn storyfold() -> Command {
-    Command::cargo_bin("storyfold").expect("binary built")
-}
 
 /// The partition of a `id<TAB>label` file, as a set of sorted id sets.
 fn partition(tsv: &str) -> BTreeSet<Vec<String>> {

@@ -1,30 +1,13 @@
 //! Integration tests of `storyfold pairs` on the bundled example corpus, asserting what the
 //! corpus was written to contain (see `examples/README.md`).
 
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use common::{example, json_lines, storyfold};
+use std::collections::{HashMap, HashSet};
+
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples")
-        .join(name)
-}
-
-fn storyfold() -> Command {
-    Command::cargo_bin("storyfold").expect("binary built")
-}
-
-fn json_lines(bytes: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
-        .collect()
-}
 
 /// `id<TAB>label` file as a map.
 fn labels(name: &str) -> HashMap<String, String> {

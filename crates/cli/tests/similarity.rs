@@ -1,23 +1,12 @@
 //! Integration tests of `storyfold similarity` on small hand-written TSV files, and (when the
 //! shared evaluation data is present) on MRPC and STS.
 
+mod common;
+
+use common::{json_lines, storyfold};
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-use serde_json::Value;
-
-fn storyfold() -> Command {
-    Command::cargo_bin("storyfold").expect("binary built")
-}
-
-fn json_lines(bytes: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
-        .collect()
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);

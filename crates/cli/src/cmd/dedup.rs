@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 use storyfold::dedup::{vs_exact, DedupConfig, Deduper, Relation, SampleDoc, VsExactReport};
-use storyfold::fingerprint::{FingerprintConfig, Fingerprinter};
+use storyfold::fingerprint::{Fingerprint, FingerprintConfig, Fingerprinter};
 use storyfold::index::lsh::LshParams;
 use storyfold::ingest::{self, Article, Input, KeepTarget, Reader, SkipReport};
 
@@ -217,6 +217,33 @@ fn fingerprint_text(article: &Article, with_title: bool) -> std::borrow::Cow<'_,
     }
 }
 
+/// Read the inputs (at most `limit` articles), fingerprint them in parallel chunk by chunk and
+/// hand every article with its fingerprint to `each`, in input order. Returns the number of
+/// records read and the skip report.
+fn fingerprint_inputs(
+    inputs: Vec<Input>,
+    opts: ingest::ReadOptions,
+    limit: Option<usize>,
+    fingerprinter: &Fingerprinter,
+    with_title: bool,
+    mut each: impl FnMut(Article, Fingerprint),
+) -> Result<(u64, SkipReport)> {
+    let (rx, reader) = read_chunks(inputs, opts, limit);
+    for chunk in rx {
+        let chunk = chunk?;
+        let fps: Vec<Fingerprint> = chunk
+            .par_iter()
+            .map(|a| fingerprinter.fingerprint(&fingerprint_text(a, with_title)))
+            .collect();
+        for (article, fp) in chunk.into_iter().zip(fps) {
+            each(article, fp);
+        }
+    }
+    reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("the reader thread failed"))
+}
+
 /// Spool stdin to a temporary file so `--keep` can read it a second time.
 fn spool_stdin(inputs: &mut [Input]) -> Result<Option<tempfile::NamedTempFile>> {
     if !inputs.iter().any(|i| matches!(i, Input::Stdin)) {
@@ -263,22 +290,18 @@ pub fn run(args: Args) -> Result<()> {
     let fingerprinter = Fingerprinter::new(config.fingerprint.clone());
     let mut dedup = Deduper::new(config.clone());
     let bar = progress("dedup");
-    let (rx, reader) = read_chunks(inputs.clone(), opts.clone(), None);
-    for chunk in rx {
-        let chunk = chunk?;
-        let fps: Vec<_> = chunk
-            .par_iter()
-            .map(|a| fingerprinter.fingerprint(&fingerprint_text(a, args.title)))
-            .collect();
-        for (article, fp) in chunk.into_iter().zip(fps) {
+    let (read, skipped) = fingerprint_inputs(
+        inputs.clone(),
+        opts.clone(),
+        None,
+        &fingerprinter,
+        args.title,
+        |article, fp| {
             let published = article.published.map(|d| d.timestamp());
             dedup.add(article.id, article.seq, published, fp);
-        }
-        bar.set_position(dedup.len() as u64);
-    }
-    let (read, skipped) = reader
-        .join()
-        .map_err(|_| anyhow::anyhow!("the reader thread failed"))?;
+            bar.set_position(dedup.len() as u64);
+        },
+    )?;
     bar.finish_and_clear();
 
     let groups = dedup.groups();
@@ -391,24 +414,22 @@ fn run_vs_exact(
     n: usize,
 ) -> Result<()> {
     let fingerprinter = Fingerprinter::new(config.fingerprint.clone());
-    let (rx, reader) = read_chunks(inputs, opts, Some(n));
     let mut sample = Vec::new();
-    for chunk in rx {
-        let chunk = chunk?;
-        let fps: Vec<_> = chunk
-            .par_iter()
-            .map(|a| fingerprinter.fingerprint(&fingerprint_text(a, args.title)))
-            .collect();
-        sample.extend(chunk.into_iter().zip(fps).map(|(a, fp)| SampleDoc {
-            published: a.published.map(|d| d.timestamp()),
-            id: a.id,
-            seq: a.seq,
-            fingerprint: fp,
-        }));
-    }
-    let _ = reader
-        .join()
-        .map_err(|_| anyhow::anyhow!("the reader thread failed"))?;
+    fingerprint_inputs(
+        inputs,
+        opts,
+        Some(n),
+        &fingerprinter,
+        args.title,
+        |a, fp| {
+            sample.push(SampleDoc {
+                published: a.published.map(|d| d.timestamp()),
+                id: a.id,
+                seq: a.seq,
+                fingerprint: fp,
+            })
+        },
+    )?;
     let report = vs_exact(sample, config);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
