@@ -13,6 +13,7 @@
 
 use std::sync::Arc;
 
+use super::next_bounded;
 use super::records::{BoundedRecords, Split};
 use super::{
     decode_utf8, fill_auto_id, stream_error, ErrorKind, Fields, IngestError, Location, Raw,
@@ -170,30 +171,12 @@ impl Source for CsvSource {
         }
         let (cols, header) = self.header.as_ref()?;
         loop {
-            let rec = match self.rows.next_record() {
-                Ok(Some(rec)) => rec,
-                Ok(None) => return None,
-                Err(e) => {
-                    return Some(Step::Fatal(stream_error(
-                        &self.file,
-                        self.gz,
-                        self.rows.lines(),
-                        &e,
-                    )))
-                }
-            };
-            let location = Location::at_line(self.file.clone(), rec.line);
-            if rec.too_large(opts.max_bytes) {
-                let kind = ErrorKind::TooLarge {
-                    bytes: rec.len,
-                    max: opts.max_bytes,
+            let (location, rec) =
+                match next_bounded(&mut self.rows, &self.file, self.gz, opts.max_bytes) {
+                    Ok(Some(next)) => next,
+                    Ok(None) => return None,
+                    Err(step) => return Some(*step),
                 };
-                return Some(Step::Record {
-                    location,
-                    fields: Err(kind),
-                    raw: Raw::None,
-                });
-            }
             if is_blank(&rec.bytes) {
                 continue;
             }

@@ -7,10 +7,11 @@
 
 use serde_json::{Map, Value};
 
+use super::next_bounded;
 use super::records::{BoundedRecords, Split};
 use super::{
-    decode_utf8, fill_auto_id, stream_error, ErrorKind, Fields, Location, Raw, ReadOptions,
-    SkipReport, Source, Step, Stream,
+    decode_utf8, fill_auto_id, ErrorKind, Fields, Raw, ReadOptions, SkipReport, Source, Step,
+    Stream,
 };
 
 /// Reads JSONL records from a stream.
@@ -36,30 +37,12 @@ impl JsonlSource {
 impl Source for JsonlSource {
     fn next_step(&mut self, opts: &ReadOptions, report: &mut SkipReport) -> Option<Step> {
         loop {
-            let rec = match self.lines.next_record() {
-                Ok(Some(rec)) => rec,
-                Ok(None) => return None,
-                Err(e) => {
-                    return Some(Step::Fatal(stream_error(
-                        &self.file,
-                        self.gz,
-                        self.lines.lines(),
-                        &e,
-                    )))
-                }
-            };
-            let location = Location::at_line(self.file.clone(), rec.line);
-            if rec.too_large(opts.max_bytes) {
-                let kind = ErrorKind::TooLarge {
-                    bytes: rec.len,
-                    max: opts.max_bytes,
+            let (location, rec) =
+                match next_bounded(&mut self.lines, &self.file, self.gz, opts.max_bytes) {
+                    Ok(Some(next)) => next,
+                    Ok(None) => return None,
+                    Err(step) => return Some(*step),
                 };
-                return Some(Step::Record {
-                    location,
-                    fields: Err(kind),
-                    raw: Raw::None,
-                });
-            }
             let mut bytes = rec.bytes;
             if rec.line == 1 && bytes.starts_with(b"\xEF\xBB\xBF") {
                 bytes.drain(..3);

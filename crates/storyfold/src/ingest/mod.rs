@@ -559,6 +559,41 @@ pub(crate) fn io_kind(e: &io::Error) -> ErrorKind {
     ErrorKind::Io(e.to_string())
 }
 
+/// The next record of a line-based source with its location. `Err` carries the step to
+/// return instead: a read failure that ends the source, or a record over `max_bytes` (which
+/// was discarded without being held in memory). `Ok(None)` at the end.
+pub(crate) fn next_bounded<R: BufRead>(
+    records: &mut records::BoundedRecords<R>,
+    file: &str,
+    gz: bool,
+    max_bytes: usize,
+) -> Result<Option<(Location, records::RawRecord)>, Box<Step>> {
+    let rec = match records.next_record() {
+        Ok(Some(rec)) => rec,
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            return Err(Box::new(Step::Fatal(stream_error(
+                file,
+                gz,
+                records.lines(),
+                &e,
+            ))))
+        }
+    };
+    let location = Location::at_line(file, rec.line);
+    if rec.too_large(max_bytes) {
+        return Err(Box::new(Step::Record {
+            location,
+            fields: Err(ErrorKind::TooLarge {
+                bytes: rec.len,
+                max: max_bytes,
+            }),
+            raw: Raw::None,
+        }));
+    }
+    Ok(Some((location, rec)))
+}
+
 /// The error for a failed read in the middle of a stream: gzip damage when the stream is
 /// compressed, a plain I/O error otherwise. `last_line` is the last complete line.
 pub(crate) fn stream_error(file: &str, gz: bool, last_line: u64, e: &io::Error) -> IngestError {
