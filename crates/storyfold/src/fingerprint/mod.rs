@@ -80,7 +80,8 @@ pub struct Fingerprint {
     pub shingles: Option<Vec<u64>>,
     /// Number of tokens in the normalized text.
     pub n_tokens: usize,
-    /// Number of distinct shingles (size of the shingle set).
+    /// Number of shingles in the text, repeats included (a text of `t ≥ n` tokens has
+    /// `t − n + 1`; the size of the shingle *set* is `shingles.len()` when it is kept).
     pub n_shingles: usize,
 }
 
@@ -196,11 +197,14 @@ impl Fingerprinter {
 
         shingles.clear();
         tokens.shingles_into(self.config.ngram, shingles);
+        let n_shingles = shingles.len();
+        // MinHash is a minimum, so repeated shingles do not change it: the set is only built
+        // when it is kept or SimHash (a sum) needs it.
         if self.config.shingle_set {
             shingles.sort_unstable();
             shingles.dedup();
-        } else {
-            // MinHash and SimHash do not depend on order: deduplicating is enough.
+        } else if self.config.simhash {
+            // SimHash does not depend on order: deduplicating is enough.
             dedup_unsorted(shingles, table);
         }
 
@@ -220,7 +224,7 @@ impl Fingerprinter {
             sentences,
             shingles: shingle_set,
             n_tokens: tokens.len(),
-            n_shingles: shingles.len(),
+            n_shingles,
         }
     }
 }
@@ -492,7 +496,8 @@ mod tests {
         assert!(s.windows(2).all(|w| w[0] < w[1]));
         // Distinct 5-grams of a repeating 3-cycle: starting at a, b or c.
         assert_eq!(s.len(), 3);
-        assert_eq!(fp.n_shingles, 3);
+        // 12 tokens give 8 shingle positions.
+        assert_eq!(fp.n_shingles, 8);
         assert_eq!(fp.n_tokens, 12);
     }
 
@@ -513,6 +518,7 @@ mod tests {
             ..FingerprintConfig::default()
         });
         let fp = f.fingerprint("x y z x");
-        assert_eq!(fp.n_shingles, 3);
+        assert_eq!(fp.n_shingles, 4);
+        assert_eq!(fp.shingles.unwrap().len(), 3);
     }
 }
