@@ -146,36 +146,30 @@ fn ascii_words<'a>(s: &'a str, f: &mut impl FnMut(&'a str)) {
             continue;
         }
         let start = i;
-        let mut has_alnum = false;
         loop {
-            // b[i] is a letter, digit or underscore here.
-            has_alnum |= class(b[i]) != Class::Underscore;
-            i += 1;
-            if i >= n {
-                break;
+            // A run of letters, digits and underscores (the common case: one tight loop).
+            while i < n && class(b[i]) != Class::Other {
+                i += 1;
             }
-            match class(b[i]) {
-                Class::Other => {
-                    // WB6/WB7 and WB11/WB12: a middle character between two letters / digits.
-                    if i + 1 < n {
-                        let (prev, mid, next) = (class(b[i - 1]), b[i], class(b[i + 1]));
-                        let joins = (prev == Class::Letter
-                            && next == Class::Letter
-                            && matches!(mid, b':' | b'.' | b'\''))
-                            || (prev == Class::Digit
-                                && next == Class::Digit
-                                && matches!(mid, b',' | b';' | b'.' | b'\''));
-                        if joins {
-                            i += 1;
-                            continue;
-                        }
-                    }
-                    break;
+            // WB6/WB7 and WB11/WB12: a middle character between two letters / digits.
+            if i + 1 < n {
+                let (prev, mid, next) = (class(b[i - 1]), b[i], class(b[i + 1]));
+                let joins = (prev == Class::Letter
+                    && next == Class::Letter
+                    && matches!(mid, b':' | b'.' | b'\''))
+                    || (prev == Class::Digit
+                        && next == Class::Digit
+                        && matches!(mid, b',' | b';' | b'.' | b'\''));
+                if joins {
+                    i += 1;
+                    continue;
                 }
-                _ => continue,
             }
+            break;
         }
-        if has_alnum {
+        let word = &b[start..i];
+        // Words made of underscores (and middle characters) only are not tokens.
+        if class(word[0]) != Class::Underscore || word.iter().any(|c| c.is_ascii_alphanumeric()) {
             f(&s[start..i]);
         }
     }
