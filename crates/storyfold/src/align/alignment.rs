@@ -314,7 +314,7 @@ impl Aligner {
                         continue;
                     }
                     let cont = self.weighted_containment(&b.sentences[bi], &a.sentences[c.a]);
-                    if cont >= SPLIT_CONTAINMENT_MIN && best.map_or(true, |(_, s)| cont > s) {
+                    if cont >= SPLIT_CONTAINMENT_MIN && best.is_none_or(|(_, s)| cont > s) {
                         best = Some((c.a, cont));
                     }
                 }

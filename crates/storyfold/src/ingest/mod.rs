@@ -635,7 +635,7 @@ pub(crate) fn decode_utf8<'a>(
 /// Fill in an automatic id (`<stem>:<line>`) when the record has none (or a blank one)
 /// and `auto_id` is on.
 pub(crate) fn fill_auto_id(fields: &mut Fields, opts: &ReadOptions, stem: &str, line: u64) {
-    let blank = fields.id.as_deref().map_or(true, |id| id.trim().is_empty());
+    let blank = fields.id.as_deref().is_none_or(|id| id.trim().is_empty());
     if blank && opts.auto_id {
         fields.id = Some(format!("{stem}:{line}"));
     }

@@ -628,7 +628,7 @@ fn best_split(vecs: &[&TermVector]) -> Option<(Vec<bool>, f64)> {
         });
         let Some(b0) = b0 else { continue };
         if let Some((side, ratio)) = two_means(vecs, a0, b0) {
-            if best.as_ref().map_or(true, |b| ratio < b.1) {
+            if best.as_ref().is_none_or(|b| ratio < b.1) {
                 best = Some((side, ratio));
             }
         }
