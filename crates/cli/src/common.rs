@@ -9,12 +9,19 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use storyfold::ingest::{Format, Input, ReadOptions};
 
-/// Options for reading articles, shared by every subcommand that reads a corpus.
+/// Input files and the options for reading them, shared by every subcommand that reads a corpus.
 #[derive(clap::Args, Clone, Debug)]
 pub struct InputArgs {
     /// Input files: JSONL (optionally .gz), CSV, or directories of .txt files; `-` reads JSONL from stdin.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How records are read and validated (every subcommand that reads articles).
+#[derive(clap::Args, Clone, Debug)]
+pub struct ReadArgs {
     /// Input format, instead of guessing from the file extension.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
@@ -52,20 +59,7 @@ pub enum FormatArg {
 impl InputArgs {
     /// Reader options from the flags.
     pub fn read_options(&self) -> ReadOptions {
-        ReadOptions {
-            id_field: self.id_field.clone(),
-            text_field: self.text_field.clone(),
-            auto_id: self.auto_id,
-            skip_invalid: self.skip_invalid,
-            max_bytes: self.max_bytes,
-            lossy_utf8: self.lossy_utf8,
-            lenient_dates: self.lenient_dates,
-            format: self.format.map(|f| match f {
-                FormatArg::Jsonl => Format::Jsonl,
-                FormatArg::Csv => Format::Csv,
-                FormatArg::Txt => Format::TxtDir,
-            }),
-        }
+        self.read.read_options()
     }
 
     /// The inputs as engine inputs.
@@ -80,6 +74,26 @@ impl InputArgs {
                 }
             })
             .collect()
+    }
+}
+
+impl ReadArgs {
+    /// Reader options from the flags.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            auto_id: self.auto_id,
+            skip_invalid: self.skip_invalid,
+            max_bytes: self.max_bytes,
+            lossy_utf8: self.lossy_utf8,
+            lenient_dates: self.lenient_dates,
+            format: self.format.map(|f| match f {
+                FormatArg::Jsonl => Format::Jsonl,
+                FormatArg::Csv => Format::Csv,
+                FormatArg::Txt => Format::TxtDir,
+            }),
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use storyfold::align::similarity::Idf;
 use storyfold::align::PreparedDoc;
 use storyfold::ingest::{self, Article, Format, Input, ReadOptions, Reader};
 
-use crate::common::{round4, write_json_line, FormatArg};
+use crate::common::{round4, write_json_line, ReadArgs};
 
 /// When to colour the terminal view.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,24 +38,8 @@ pub struct Args {
     /// Read A and B by id from this corpus (JSONL, CSV or a directory of .txt files; repeatable).
     #[arg(long, value_name = "FILE")]
     pub corpus: Vec<PathBuf>,
-    /// Input format, instead of guessing from the file extension.
-    #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
-    /// Field holding the article id (default `id`).
-    #[arg(long)]
-    pub id_field: Option<String>,
-    /// Field holding the article text (default `text`, then `body`, `content`).
-    #[arg(long)]
-    pub text_field: Option<String>,
-    /// Make up ids (`<file>:<line>`) for records without one.
-    #[arg(long)]
-    pub auto_id: bool,
-    /// Skip invalid records of the corpus instead of stopping at the first.
-    #[arg(long)]
-    pub skip_invalid: bool,
-    /// Replace invalid UTF-8 with U+FFFD instead of rejecting the input.
-    #[arg(long)]
-    pub lossy_utf8: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Print the full alignment as one JSON object instead of the side-by-side view.
     #[arg(long)]
     pub json: bool,
@@ -65,24 +49,6 @@ pub struct Args {
     /// Width of the side-by-side view (default: $COLUMNS, else 120).
     #[arg(long)]
     pub width: Option<usize>,
-}
-
-impl Args {
-    fn read_options(&self) -> ReadOptions {
-        ReadOptions {
-            id_field: self.id_field.clone(),
-            text_field: self.text_field.clone(),
-            auto_id: self.auto_id,
-            skip_invalid: self.skip_invalid,
-            lossy_utf8: self.lossy_utf8,
-            format: self.format.map(|f| match f {
-                FormatArg::Jsonl => Format::Jsonl,
-                FormatArg::Csv => Format::Csv,
-                FormatArg::Txt => Format::TxtDir,
-            }),
-            ..ReadOptions::default()
-        }
-    }
 }
 
 /// Read the only article of a file: a `.txt` file is read as a one-file `.txt` directory
@@ -201,7 +167,7 @@ fn doc_out<'a>(article: &'a Article, doc: &'a PreparedDoc) -> DocOut<'a> {
 
 /// Run `storyfold compare`.
 pub fn run(args: Args) -> Result<()> {
-    let opts = args.read_options();
+    let opts = args.read.read_options();
     let [a, b] = if args.corpus.is_empty() {
         [
             read_single(Path::new(&args.items[0]), &opts)?,

@@ -310,7 +310,7 @@ pub fn run(args: Args) -> Result<()> {
         bail!("--l2 must be a non-negative number");
     }
     let idf = load_idf(&args)?;
-    let skip = args.input.skip_invalid;
+    let skip = args.input.read.skip_invalid;
     if let Some(path) = &args.pairs {
         let (pairs, mrpc, skipped) = read_pairs(path, skip)?;
         if args.cv.is_some() || args.fit {
