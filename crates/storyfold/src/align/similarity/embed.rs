@@ -121,24 +121,18 @@ impl Embeddings {
         let data = &safetensors[8 + header_len..];
         let t = &header["embeddings"];
         let dtype = t["dtype"].as_str().unwrap_or("");
-        let shape: Vec<usize> = t["shape"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_u64())
-                    .map(|x| x as usize)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let offsets: Vec<usize> = t["data_offsets"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_u64())
-                    .map(|x| x as usize)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let usizes = |v: &serde_json::Value| -> Vec<usize> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_u64())
+                        .map(|x| x as usize)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let shape = usizes(&t["shape"]);
+        let offsets = usizes(&t["data_offsets"]);
         let ([rows, dim], [start, end]) = (shape.as_slice(), offsets.as_slice()) else {
             return Err(format_err("tensor `embeddings` with a 2-d shape not found"));
         };
