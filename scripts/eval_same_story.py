@@ -53,6 +53,11 @@ for kind in ("same_cluster", "twin_cluster", "other_topic"):
           f"{sum(j['shared_key_terms'] for j in js) / len(js):>6.2f} "
           f"{sum(j['containment_b_in_a'] for j in js) / len(js):>6.3f}  " +
           ", ".join(f"{r} {rel[r]}" for r in order if rel[r]))
+for kind in ("same_cluster", "twin_cluster", "other_topic"):
+    prov = [j for k, j in results if k == kind and j["relation"] == "rewrite"
+            and max(j["containment_b_in_a"], j["containment_a_in_b"]) < 0.3]
+    print(f"{kind}: rewrites by fact provenance alone (containment < 0.3): {len(prov)}"
+          + "".join(f"\n    {j['a']['id']} {j['b']['id']}" for j in prov))
 pos = [j["key_term_overlap"] for k, j in results if k == "same_cluster"]
 for neg_kind in ("twin_cluster", "other_topic"):
     neg = [j["key_term_overlap"] for k, j in results if k == neg_kind]

@@ -250,9 +250,8 @@ fn fold_summary_names_origins_and_relation_counts() {
 }
 
 #[test]
-#[ignore = "needs the alignment engine to recognise the example's paraphrased rewrites and the facts of its independent reports"]
-fn fold_derives_the_example_rewrites_and_reports_disagreements() {
-    let (stories, m) = example_stories();
+fn fold_derives_the_example_rewrites() {
+    let (_, m) = example_stories();
     for (rewrite, original) in [
         ("wire-004", "wire-001"),
         ("wire-013", "wire-011"),
@@ -262,7 +261,23 @@ fn fold_derives_the_example_rewrites_and_reports_disagreements() {
         let x = &m[rewrite].1;
         assert_eq!(x["relation"], "rewrite", "{rewrite}");
         assert_eq!(x["derived_from"], original, "{rewrite}");
+        let sim = x["similarity"].as_f64().expect("similarity");
+        assert!(
+            sim > 0.2,
+            "{rewrite}: a rewrite by provenance scores its content overlap: {x}"
+        );
     }
+    for report in ["wire-007", "wire-015", "wire-020", "wire-039"] {
+        let x = &m[report].1;
+        assert_eq!(x["relation"], "same_story", "{report}");
+        assert!(x["derived_from"].is_null(), "{report}");
+    }
+}
+
+#[test]
+#[ignore = "disagreements between sentences that share no wording are not found yet (\"85 percent\" / \"more than half\", \"about 400\" / \"nearly 600\", \"about 60\" / \"nearly 80\")"]
+fn fold_reports_every_disagreement_of_the_example_reports() {
+    let (stories, m) = example_stories();
     for (report, values) in [
         ("wire-007", ("85 percent", "more than half")),
         ("wire-015", ("about 60", "nearly 80")),

@@ -145,8 +145,7 @@ fn same_story_reports_with_disagreeing_facts() {
 /// every independent report (the figures sit in sentences with little wording in common, such
 /// as "more than half of the 41 speakers" against "85 percent of the people who spoke").
 #[test]
-#[ignore = "heavily reworded rewrites and lexically unrelated fact sentences are not detected yet"]
-fn written_rewrites_and_every_report_disagreement_are_found() {
+fn written_rewrites_are_found_by_fact_provenance() {
     let found = pairs("rewrite");
     let dups = labels("expected_dedup.tsv");
     let found_pairs: HashSet<(String, String)> = found.iter().map(id_pair).collect();
@@ -165,6 +164,19 @@ fn written_rewrites_and_every_report_disagreement_are_found() {
             "{rewrite} is not reported as a rewrite of {group}: {found:#?}"
         );
     }
+    // The independent reports bring facts of their own: never rewrites.
+    for report in ["wire-007", "wire-015", "wire-020", "wire-039"] {
+        assert!(
+            !found_pairs.iter().any(|(a, b)| a == report || b == report),
+            "{report} is an independent report, not a rewrite: {found:#?}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "disagreements between sentences that share no wording (\"more than half of the 41 speakers\" / \"85 percent of the people who spoke\", \"about 400 jobs\" / \"nearly 600 positions\") are not found yet"]
+fn every_report_disagreement_is_found() {
+    let dups = labels("expected_dedup.tsv");
     let reports = pairs("same_story");
     for (report, group) in [
         ("wire-007", "dup-water"),

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use storyfold::align::alignment::{Aligner, Alignment, MatchKind, Relation};
+use storyfold::align::alignment::{Aligner, Alignment, FactSupport, MatchKind, Relation};
 use storyfold::align::facts::{Disagreement, FactKind};
 use storyfold::align::similarity::Idf;
 use storyfold::align::PreparedDoc;
@@ -151,6 +151,10 @@ struct CompareOut<'a> {
     shingle_jaccard: f64,
     key_term_overlap: f64,
     shared_key_terms: usize,
+    facts_b_in_a: FactSupport,
+    facts_a_in_b: FactSupport,
+    content_b_in_a: f64,
+    content_a_in_b: f64,
     matches: Vec<MatchOut>,
     added: &'a [usize],
     dropped: &'a [usize],
@@ -199,6 +203,10 @@ pub fn run(args: Args) -> Result<()> {
             shingle_jaccard: round4(al.shingle_jaccard),
             key_term_overlap: round4(al.key_term_overlap),
             shared_key_terms: al.shared_key_terms,
+            facts_b_in_a: al.facts_b_in_a,
+            facts_a_in_b: al.facts_a_in_b,
+            content_b_in_a: round4(al.content_b_in_a),
+            content_a_in_b: round4(al.content_a_in_b),
             matches: al
                 .matches
                 .iter()

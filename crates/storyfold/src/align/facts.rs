@@ -644,6 +644,9 @@ impl<'a> Parser<'a> {
                 let w = self.word(i)?;
                 if w == "a" && self.word(i + 1) == Some("dozen") {
                     (12.0, 0, i + 2)
+                } else if w == "a" && self.word(i + 1) == Some("decade") {
+                    // "more than a decade" = "over ten (years)".
+                    (10.0, 0, i + 2)
                 } else if let Some(v) = number_word(w) {
                     (v, 0, i + 1)
                 } else {
@@ -1576,6 +1579,20 @@ mod tests {
             "Nearly 100 homes lost power.",
         );
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn a_decade_is_ten() {
+        assert!(disagree(
+            "He became the first local winner in more than a decade.",
+            "He became the first local winner in over ten years."
+        )
+        .is_empty());
+        let f = extract("It has been a decade.");
+        assert!(f.iter().any(|f| matches!(
+            f.value,
+            Value::Quantity { lo, hi, .. } if lo == 10.0 && hi == 10.0
+        )));
     }
 
     #[test]
