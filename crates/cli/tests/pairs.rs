@@ -243,3 +243,70 @@ fn rejects_bad_arguments() {
         .stderr(predicate::str::contains("--window-days"));
     storyfold().args(["pairs"]).assert().failure();
 }
+
+#[test]
+fn an_outlets_template_block_does_not_make_rewrites() {
+    // Six unrelated stories of one outlet, each opening with the same promotional block (a
+    // leading block: the trailing-footer rule does not apply), and a copy of one of them by
+    // another outlet.
+    let block = "Our newsroom depends on readers like you to keep local reporting alive. \
+                 Become a member of the Harbor Ledger circle today and receive our weekend edition. \
+                 Members also get early access to the annual Harbor Ledger lecture series downtown. \
+                 Questions about membership can be sent to our reader services desk any weekday.";
+    let topics = [
+        "The city library will extend its opening hours on Saturdays starting next month, the head librarian announced.",
+        "A new bicycle lane along Dock Street was opened by the transport committee on Friday afternoon.",
+        "Volunteers planted three hundred oak saplings in Riverside Park over the weekend despite the rain.",
+        "The regional orchestra named violinist Petra Halloway as its new concertmaster after a long search.",
+        "Two schools in the eastern district will merge next autumn because of falling enrolment figures.",
+        "The harbour authority approved a plan to dredge the northern channel for larger cargo vessels.",
+    ];
+    let mut lines = Vec::new();
+    for (i, t) in topics.iter().enumerate() {
+        lines.push(serde_json::json!({
+            "id": format!("ledger-{i}"), "source": "Harbor Ledger", "text": format!("{block}\n{t}")
+        }));
+    }
+    // The outlet runs story 2 again, lightly edited: a near-duplicate of the whole text.
+    let again = topics[2].replace("despite the rain", "despite heavy rain");
+    lines.push(serde_json::json!({
+        "id": "ledger-2-again", "source": "Harbor Ledger", "text": format!("{block}\n{again}")
+    }));
+    lines.push(serde_json::json!({
+        "id": "copy-5", "source": "Coast Courier",
+        "text": format!("{}\nThe work is expected to take most of the summer.", topics[5])
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.jsonl");
+    let body: Vec<String> = lines.iter().map(|v| v.to_string()).collect();
+    std::fs::write(&path, body.join("\n") + "\n").unwrap();
+    let out = storyfold()
+        .args(["pairs", "--min-relation", "rewrite"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "28 outlet template sentences stripped",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    let found: Vec<(String, String, String)> = json_lines(&out)
+        .iter()
+        .map(|p| {
+            let (a, b) = id_pair(p);
+            (a, b, p["relation"].as_str().unwrap().to_string())
+        })
+        .collect();
+    // The shared block is not evidence: only the repeated story (judged on the whole texts)
+    // and the cross-outlet copy are related.
+    let owned = |a: &str, b: &str, r: &str| (a.to_string(), b.to_string(), r.to_string());
+    assert_eq!(
+        found,
+        vec![
+            owned("ledger-2", "ledger-2-again", "near_duplicate"),
+            owned("ledger-5", "copy-5", "rewrite")
+        ],
+        "{found:?}"
+    );
+}

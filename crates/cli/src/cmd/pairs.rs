@@ -16,6 +16,7 @@ use serde::Serialize;
 use storyfold::align::alignment::{Aligner, Relation};
 use storyfold::align::retrieve::{retrieve, DocFeatures, RetrieveConfig, RetrieveStats};
 use storyfold::align::similarity::Idf;
+use storyfold::align::templates::{TemplateCounter, TEMPLATE_MIN_DOCS};
 use storyfold::align::PreparedDoc;
 use storyfold::ingest::Reader;
 
@@ -147,6 +148,9 @@ struct Summary {
     read: u64,
     documents: usize,
     skipped: u64,
+    /// Outlet template sentences found (per source) and sentences stripped as such.
+    templates: usize,
+    template_sentences_stripped: usize,
     candidates: usize,
     verified: ByRelation,
     written: u64,
@@ -162,7 +166,17 @@ struct Doc {
     id: String,
     seq: u64,
     published: Option<i64>,
+    source: Option<String>,
     prepared: PreparedDoc,
+    /// The article without its outlet's templates, when it has some.
+    view: Option<PreparedDoc>,
+}
+
+impl Doc {
+    /// What is indexed and aligned: the article without its outlet's templates.
+    fn view(&self) -> &PreparedDoc {
+        self.view.as_ref().unwrap_or(&self.prepared)
+    }
 }
 
 fn config(args: &Args) -> Result<RetrieveConfig> {
@@ -251,6 +265,8 @@ pub fn run(args: Args) -> Result<()> {
                 published: a.published.map(|d| d.timestamp()),
                 seq: a.seq,
                 id: a.id,
+                source: a.source,
+                view: None,
             })
             .collect();
         docs.extend(done);
@@ -267,9 +283,29 @@ pub fn run(args: Args) -> Result<()> {
     let read = reader.read_count();
     let skipped = reader.skipped().clone();
 
+    // Outlet templates (sentences a source repeats across its articles) are not evidence.
+    let templates = docs
+        .par_iter()
+        .fold(TemplateCounter::new, |mut c, d| {
+            c.add(d.source.as_deref(), &d.prepared);
+            c
+        })
+        .reduce(TemplateCounter::new, |mut x, y| {
+            x.merge(y);
+            x
+        })
+        .finish(TEMPLATE_MIN_DOCS);
+    docs.par_iter_mut().for_each(|d| {
+        d.view = templates.stripped(d.source.as_deref(), &d.prepared);
+    });
+    let stripped: usize = docs
+        .iter()
+        .filter_map(|d| Some(d.prepared.sentences.len() - d.view.as_ref()?.sentences.len()))
+        .sum();
+
     let features: Vec<DocFeatures> = docs
         .par_iter()
-        .map(|d| DocFeatures::new(&d.prepared, d.published, &cfg))
+        .map(|d| DocFeatures::new(d.view(), d.published, &cfg))
         .collect();
     let retrieval = retrieve(&features, &cfg);
     drop(features);
@@ -290,7 +326,14 @@ pub fn run(args: Args) -> Result<()> {
         .par_iter()
         .map(|c| {
             let (a, b) = ordered(&docs[c.a], &docs[c.b]);
-            let alignment = (!args.no_verify).then(|| aligner.align(&a.prepared, &b.prepared));
+            let alignment = (!args.no_verify).then(|| {
+                let al = aligner.align(a.view(), b.view());
+                if a.view.is_some() || b.view.is_some() {
+                    al.with_whole_texts(&a.prepared, &b.prepared)
+                } else {
+                    al
+                }
+            });
             verifying.inc(1);
             (a, b, alignment)
         })
@@ -357,6 +400,8 @@ pub fn run(args: Args) -> Result<()> {
         read,
         documents: docs.len(),
         skipped: read.saturating_sub(docs.len() as u64),
+        templates: templates.len(),
+        template_sentences_stripped: stripped,
         candidates: retrieval.candidates.len(),
         verified: by_relation,
         written,
@@ -371,12 +416,13 @@ pub fn run(args: Args) -> Result<()> {
     } else {
         let v = &summary.verified;
         eprintln!(
-            "read {} records: {} documents, {} skipped; {} candidates verified: {} exact, \
-             {} near_duplicate, {} rewrite, {} same_story, {} unrelated; {} pairs written; \
+            "read {} records: {} documents, {} skipped; {} outlet template sentences stripped; \
+             {} candidates verified: {} exact, {} near_duplicate, {} rewrite, {} same_story, {} unrelated; {} pairs written; \
              {:.2} s (retrieval {:.2} s, verification {:.2} s; {:.0} docs/s)",
             summary.read,
             summary.documents,
             summary.skipped,
+            summary.template_sentences_stripped,
             summary.candidates,
             v.exact,
             v.near_duplicate,

@@ -74,7 +74,7 @@
 //! `90 kilometers`) and neither value agrees with a fact of the same kind anywhere in the
 //! other article.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::facts::{self, Disagreement};
 use super::similarity::{self, Idf};
@@ -469,7 +469,7 @@ impl Aligner {
         let containment_a_in_b = share(cov_a, total_a);
         let score = share(soft_b, total_b).max(share(soft_a, total_a));
 
-        let shingle_jaccard = shingle_similarity(a, b);
+        let (copy, shingle_jaccard) = copy_relation(a, b);
         // A shared footer says nothing about the story: its key terms are left out too.
         let footer = if footer_only(&chosen, na) {
             trailing_block(&chosen, na)
@@ -486,23 +486,15 @@ impl Aligner {
         let facts_a_in_b = fact_support(body_a, body_b);
         let content_b_in_a = content_containment(body_b, body_a);
         let content_a_in_b = content_containment(body_a, body_b);
-        let exact = na > 0
-            && na == nb
-            && a.sentences
-                .iter()
-                .zip(&b.sentences)
-                .all(|(x, y)| x.norm == y.norm);
-        let exact = exact || (joined_norm(a) == joined_norm(b) && na > 0);
+        let exact = copy == Some(Relation::Exact);
         let same_story =
             key_term_overlap >= SAME_STORY_MIN && shared_key_terms >= SAME_STORY_MIN_SHARED;
         // A paraphrased rewrite states (almost) only facts of the other article; it is
         // confirmed below when no fact disagrees.
         let provenance = facts_b_in_a.derived(content_b_in_a, content_a_in_b)
             || facts_a_in_b.derived(content_a_in_b, content_b_in_a);
-        let mut relation = if exact {
-            Relation::Exact
-        } else if shingle_jaccard >= NEAR_DUPLICATE_MIN {
-            Relation::NearDuplicate
+        let mut relation = if let Some(copy) = copy {
+            copy
         } else if (!footer_only(&chosen, na)
             && containment_b_in_a.max(containment_a_in_b) >= REWRITE_MIN)
             || provenance
@@ -648,7 +640,7 @@ impl Aligner {
             }
         }
         let norm = crate::text::normalize(&rest);
-        let mut stems: HashMap<String, f64> = HashMap::new();
+        let mut stems: BTreeMap<String, f64> = BTreeMap::new();
         for t in crate::text::tokens(&norm) {
             if is_stopword(t) || t.chars().any(|c| c.is_ascii_digit()) || facts::is_number_word(t) {
                 continue;
@@ -817,7 +809,8 @@ impl Aligner {
     /// IDF-weighted Dice overlap of the key terms of two documents and the number shared,
     /// leaving out the last `footer` sentences of each (a shared footer).
     fn key_term_overlap(&self, a: &PreparedDoc, b: &PreparedDoc, footer: usize) -> (f64, usize) {
-        let terms = |d: &PreparedDoc| -> HashSet<String> {
+        // Ordered sets: sums in a fixed order give the same bits on every run.
+        let terms = |d: &PreparedDoc| -> BTreeSet<String> {
             if footer == 0 {
                 return facts::key_terms(&d.text).into_iter().collect();
             }
@@ -854,8 +847,9 @@ const QUANTITY_KINDS: [facts::FactKind; 4] = [
 struct FactView {
     /// Bit set of the [`QUANTITY_KINDS`] present.
     kinds: u8,
-    /// IDF weight of each stem of the content words outside the facts.
-    stems: HashMap<String, f64>,
+    /// IDF weight of each stem of the content words outside the facts (ordered, so that sums
+    /// over it are the same on every run).
+    stems: BTreeMap<String, f64>,
     /// Every fact of the sentence.
     facts: Vec<facts::Fact>,
 }
@@ -913,8 +907,9 @@ fn fact_support(x: &[FactView], y: &[FactView]) -> FactSupport {
 /// IDF-weighted share of the content-word stems of the sentences `x` that occur in the
 /// sentences `y` (each stem counted once, with its largest weight).
 fn content_containment(x: &[FactView], y: &[FactView]) -> f64 {
-    fn union(v: &[FactView]) -> HashMap<&str, f64> {
-        let mut m: HashMap<&str, f64> = HashMap::new();
+    // Ordered maps: sums in a fixed order give the same bits on every run.
+    fn union(v: &[FactView]) -> BTreeMap<&str, f64> {
+        let mut m: BTreeMap<&str, f64> = BTreeMap::new();
         for (k, w) in v.iter().flat_map(|f| &f.stems) {
             let e = m.entry(k.as_str()).or_insert(0.0);
             *e = e.max(*w);
@@ -936,7 +931,7 @@ fn content_containment(x: &[FactView], y: &[FactView]) -> f64 {
 }
 
 /// IDF-weighted Dice coefficient of two weighted stem sets.
-fn stem_dice(x: &HashMap<String, f64>, y: &HashMap<String, f64>) -> f64 {
+fn stem_dice(x: &BTreeMap<String, f64>, y: &BTreeMap<String, f64>) -> f64 {
     let wx: f64 = x.values().sum();
     let wy: f64 = y.values().sum();
     let common: f64 = x
@@ -969,6 +964,49 @@ fn trailing_block(chosen: &[Option<Cand>], na: usize) -> usize {
 fn footer_only(chosen: &[Option<Cand>], na: usize) -> bool {
     let k = trailing_block(chosen, na);
     k > 0 && chosen[..chosen.len() - k].iter().all(Option::is_none)
+}
+
+/// Whether two documents are copies: `exact` (same normalized sentences, or the same text once
+/// joined) or `near_duplicate` (shingle Jaccard at least [`NEAR_DUPLICATE_MIN`]), with the
+/// shingle Jaccard.
+pub fn copy_relation(a: &PreparedDoc, b: &PreparedDoc) -> (Option<Relation>, f64) {
+    let (na, nb) = (a.sentences.len(), b.sentences.len());
+    let exact = na > 0
+        && ((na == nb
+            && a.sentences
+                .iter()
+                .zip(&b.sentences)
+                .all(|(x, y)| x.norm == y.norm))
+            || joined_norm(a) == joined_norm(b));
+    let jaccard = shingle_similarity(a, b);
+    let copy = if exact {
+        Some(Relation::Exact)
+    } else if jaccard >= NEAR_DUPLICATE_MIN {
+        Some(Relation::NearDuplicate)
+    } else {
+        None
+    };
+    (copy, jaccard)
+}
+
+impl Alignment {
+    /// Judge copying on the whole texts when the alignment was made on parts of them (outlet
+    /// templates left out, [`super::templates`]): two copies of one article that both carry
+    /// their outlet's templates are still `exact` or `near_duplicate`, and `shingle_jaccard`
+    /// is that of the whole texts.
+    pub fn with_whole_texts(mut self, a: &PreparedDoc, b: &PreparedDoc) -> Self {
+        let (copy, jaccard) = copy_relation(a, b);
+        self.shingle_jaccard = jaccard;
+        if let Some(copy) = copy {
+            if copy > self.relation {
+                self.relation = copy;
+            }
+            if copy == Relation::Exact {
+                self.score = 1.0;
+            }
+        }
+        self
+    }
 }
 
 /// Normalized text of a document: its sentences' normalized forms joined by a space.

@@ -8,11 +8,14 @@
 //! * [`facts`]: numbers, percentages, dates, money amounts and names that differ between
 //!   aligned sentences.
 //! * [`retrieve`]: corpus-scale candidate retrieval for rewrites that MinHash misses.
+//! * [`templates`]: sentences an outlet repeats across its articles, learnt from the corpus and
+//!   stripped before alignment.
 
 pub mod alignment;
 pub mod facts;
 pub mod retrieve;
 pub mod sentence;
 pub mod similarity;
+pub mod templates;
 
 pub use sentence::{PreparedDoc, Sentence};
