@@ -5,6 +5,9 @@
 # the relation labels given, and the ROC AUC of reused (cut/light/heavy) vs non-reused answers
 # for several measures, plus the best accuracy of a containment threshold.
 #
+# "B in A" is the sentence containment (reworded sentences count), "5-gram B in A" the share of the
+# answer's word 5-grams found in the source (verbatim reuse only).
+#
 # Usage: scripts/eval_clough.sh [DATA_DIR] [STORYFOLD_BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,16 +41,16 @@ def auc(pos, neg):
     return wins / (len(pos) * len(neg))
 
 levels = ["cut", "light", "heavy", "non"]
-print(f"{'level':<6} {'n':>3} {'B in A':>7} {'A in B':>7} {'score':>6} {'shingleJ':>8}  relations")
+print(f"{'level':<6} {'n':>3} {'B in A':>7} {'A in B':>7} {'score':>6} {'shingleJ':>8} {'5-gram B in A':>13}  relations")
 for lv in levels:
     js = [j for c, j in results if c == lv]
     mean = lambda k: sum(j[k] for j in js) / len(js)
     rel = collections.Counter(j["relation"] for j in js)
     print(f"{lv:<6} {len(js):>3} {mean('containment_b_in_a'):>7.3f} {mean('containment_a_in_b'):>7.3f} "
-          f"{mean('score'):>6.3f} {mean('shingle_jaccard'):>8.3f}  " +
+          f"{mean('score'):>6.3f} {mean('shingle_jaccard'):>8.3f} {mean('shingle_b_in_a'):>13.3f}  " +
           ", ".join(f"{k} {v}" for k, v in sorted(rel.items())))
 print()
-for key in ["containment_b_in_a", "score", "shingle_jaccard"]:
+for key in ["containment_b_in_a", "score", "shingle_jaccard", "shingle_b_in_a"]:
     pos = [j[key] for c, j in results if c != "non"]
     neg = [j[key] for c, j in results if c == "non"]
     print(f"AUC reused (cut/light/heavy) vs non, by {key}: {auc(pos, neg):.3f}")

@@ -79,7 +79,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use super::facts::{self, Disagreement};
 use super::similarity::{self, Idf};
 use super::{PreparedDoc, Sentence};
-use crate::fingerprint::{exact_jaccard, shingle_hashes};
+use crate::fingerprint::{intersection_len, shingle_hashes};
 
 /// Token edit similarity at or above which a pair is `edited`.
 pub const EDITED_MIN: f64 = 0.8;
@@ -203,6 +203,11 @@ pub struct Alignment {
     pub disagreements: Vec<Disagreement>,
     /// Jaccard of the word-5-gram shingle sets of the two texts.
     pub shingle_jaccard: f64,
+    /// Share of B's word-5-gram shingles found in A: verbatim reuse, where the containments
+    /// above count reworded sentences too.
+    pub shingle_b_in_a: f64,
+    /// Share of A's word-5-gram shingles found in B.
+    pub shingle_a_in_b: f64,
     /// IDF-weighted Dice overlap of the key terms (names, numbers, dates) of the two texts.
     pub key_term_overlap: f64,
     /// Number of key terms the two texts share.
@@ -469,7 +474,8 @@ impl Aligner {
         let containment_a_in_b = share(cov_a, total_a);
         let score = share(soft_b, total_b).max(share(soft_a, total_a));
 
-        let (copy, shingle_jaccard) = copy_relation(a, b);
+        let (copy, shingles) = copy_relation(a, b);
+        let shingle_jaccard = shingles.jaccard;
         // A shared footer says nothing about the story: its key terms are left out too.
         let footer = if footer_only(&chosen, na) {
             trailing_block(&chosen, na)
@@ -558,6 +564,8 @@ impl Aligner {
             score,
             disagreements,
             shingle_jaccard,
+            shingle_b_in_a: shingles.b_in_a,
+            shingle_a_in_b: shingles.a_in_b,
             key_term_overlap,
             shared_key_terms,
             facts_b_in_a,
@@ -968,8 +976,8 @@ fn footer_only(chosen: &[Option<Cand>], na: usize) -> bool {
 
 /// Whether two documents are copies: `exact` (same normalized sentences, or the same text once
 /// joined) or `near_duplicate` (shingle Jaccard at least [`NEAR_DUPLICATE_MIN`]), with the
-/// shingle Jaccard.
-pub fn copy_relation(a: &PreparedDoc, b: &PreparedDoc) -> (Option<Relation>, f64) {
+/// shingle overlap.
+pub fn copy_relation(a: &PreparedDoc, b: &PreparedDoc) -> (Option<Relation>, ShingleOverlap) {
     let (na, nb) = (a.sentences.len(), b.sentences.len());
     let exact = na > 0
         && ((na == nb
@@ -978,7 +986,8 @@ pub fn copy_relation(a: &PreparedDoc, b: &PreparedDoc) -> (Option<Relation>, f64
                 .zip(&b.sentences)
                 .all(|(x, y)| x.norm == y.norm))
             || joined_norm(a) == joined_norm(b));
-    let jaccard = shingle_similarity(a, b);
+    let overlap = shingle_overlap(a, b);
+    let jaccard = overlap.jaccard;
     let copy = if exact {
         Some(Relation::Exact)
     } else if jaccard >= NEAR_DUPLICATE_MIN {
@@ -986,7 +995,7 @@ pub fn copy_relation(a: &PreparedDoc, b: &PreparedDoc) -> (Option<Relation>, f64
     } else {
         None
     };
-    (copy, jaccard)
+    (copy, overlap)
 }
 
 impl Alignment {
@@ -995,8 +1004,10 @@ impl Alignment {
     /// their outlet's templates are still `exact` or `near_duplicate`, and `shingle_jaccard`
     /// is that of the whole texts.
     pub fn with_whole_texts(mut self, a: &PreparedDoc, b: &PreparedDoc) -> Self {
-        let (copy, jaccard) = copy_relation(a, b);
-        self.shingle_jaccard = jaccard;
+        let (copy, overlap) = copy_relation(a, b);
+        self.shingle_jaccard = overlap.jaccard;
+        self.shingle_b_in_a = overlap.b_in_a;
+        self.shingle_a_in_b = overlap.a_in_b;
         if let Some(copy) = copy {
             if copy > self.relation {
                 self.relation = copy;
@@ -1021,8 +1032,20 @@ fn joined_norm(d: &PreparedDoc) -> String {
     s
 }
 
-/// Jaccard of the word-5-gram shingle sets of two documents.
-pub fn shingle_similarity(a: &PreparedDoc, b: &PreparedDoc) -> f64 {
+/// Overlap of the word-5-gram shingle sets of two documents (verbatim reuse).
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct ShingleOverlap {
+    /// Jaccard of the two sets.
+    pub jaccard: f64,
+    /// Share of B's shingles found in A.
+    pub b_in_a: f64,
+    /// Share of A's shingles found in B.
+    pub a_in_b: f64,
+}
+
+/// Jaccard and containments of the word-5-gram shingle sets of two documents (two documents
+/// without any shingle have Jaccard 1 when they have sentences, as short identical texts).
+pub fn shingle_overlap(a: &PreparedDoc, b: &PreparedDoc) -> ShingleOverlap {
     let set = |d: &PreparedDoc| {
         let mut v = shingle_hashes(
             d.sentences
@@ -1036,13 +1059,20 @@ pub fn shingle_similarity(a: &PreparedDoc, b: &PreparedDoc) -> f64 {
     };
     let (sa, sb) = (set(a), set(b));
     if sa.is_empty() || sb.is_empty() {
-        return if sa.is_empty() && sb.is_empty() && !a.sentences.is_empty() {
-            1.0
-        } else {
-            0.0
+        let both = sa.is_empty() && sb.is_empty() && !a.sentences.is_empty();
+        let j = if both { 1.0 } else { 0.0 };
+        return ShingleOverlap {
+            jaccard: j,
+            b_in_a: j,
+            a_in_b: j,
         };
     }
-    exact_jaccard(&sa, &sb)
+    let common = intersection_len(&sa, &sb) as f64;
+    ShingleOverlap {
+        jaccard: common / ((sa.len() + sb.len()) as f64 - common),
+        b_in_a: common / sb.len() as f64,
+        a_in_b: common / sa.len() as f64,
+    }
 }
 
 /// Token-level edit similarity: `1 - levenshtein(x, y) / max(|x|, |y|)` (1 for two empty

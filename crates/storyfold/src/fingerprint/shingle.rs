@@ -97,6 +97,13 @@ pub fn exact_jaccard(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
+    let common = intersection_len(a, b);
+    let union = a.len() + b.len() - common;
+    common as f64 / union as f64
+}
+
+/// Number of values two sorted, deduplicated slices have in common.
+pub fn intersection_len(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut common) = (0usize, 0usize, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -109,8 +116,7 @@ pub fn exact_jaccard(a: &[u64], b: &[u64]) -> f64 {
             }
         }
     }
-    let union = a.len() + b.len() - common;
-    common as f64 / union as f64
+    common
 }
 
 #[cfg(test)]
