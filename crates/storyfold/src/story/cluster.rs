@@ -77,6 +77,8 @@ use crate::ingest::Article;
 const QUERY_TERMS: usize = 30;
 /// Postings read per term (the most recent ones).
 const MAX_POSTINGS: usize = 2000;
+/// Candidate stories scored per query (those sharing the most query-term weight).
+const MAX_CANDIDATES: usize = 64;
 /// Terms kept in a story's sum vector.
 const MAX_STORY_TERMS: usize = 400;
 /// Rounds of merging in the refinement.
@@ -210,9 +212,19 @@ fn prune(v: &mut TermVector, keep: usize) {
 
 /// The `n` heaviest keys of a vector.
 fn top_keys(v: &[(u64, f32)], n: usize) -> Vec<u64> {
+    top_terms(v, n).into_iter().map(|(k, _)| k).collect()
+}
+
+/// The `n` heaviest entries of a vector, heaviest first (ties by key).
+fn top_terms(v: &[(u64, f32)], n: usize) -> Vec<(u64, f32)> {
     let mut sorted: Vec<(u64, f32)> = v.to_vec();
-    sorted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    sorted.into_iter().take(n).map(|(k, _)| k).collect()
+    let cmp = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if sorted.len() > n && n > 0 {
+        sorted.select_nth_unstable_by(n - 1, cmp);
+        sorted.truncate(n);
+    }
+    sorted.sort_unstable_by(cmp);
+    sorted
 }
 
 /// Online story clusterer: [`push`](StoryClusterer::push) articles in publication order, then
@@ -233,6 +245,8 @@ pub struct StoryClusterer {
     clock: Option<i64>,
     /// Scratch: the last query that saw each story.
     seen: Vec<u32>,
+    /// Scratch: summed query-term weight of each story seen by the current query.
+    hits: Vec<f32>,
     query: u32,
 }
 
@@ -255,6 +269,7 @@ impl StoryClusterer {
             postings: HashMap::new(),
             clock: None,
             seen: Vec::new(),
+            hits: Vec::new(),
             query: 0,
         }
     }
@@ -343,7 +358,8 @@ impl StoryClusterer {
         }
     }
 
-    /// Non-empty open stories sharing a heavy term with `v`, except `exclude`.
+    /// Non-empty open stories sharing a heavy term with `v`, except `exclude`: at most
+    /// [`MAX_CANDIDATES`], those with the largest summed weight (in `v`) of the shared terms.
     fn candidates(
         &mut self,
         v: &[(u64, f32)],
@@ -353,22 +369,34 @@ impl StoryClusterer {
         self.query += 1;
         if self.seen.len() < self.stories.len() {
             self.seen.resize(self.stories.len(), 0);
+            self.hits.resize(self.stories.len(), 0.0);
         }
         let mut out = Vec::new();
-        for k in top_keys(v, QUERY_TERMS) {
+        for (k, w) in top_terms(v, QUERY_TERMS) {
             let Some(list) = self.postings.get(&k) else {
                 continue;
             };
             for &s in list.iter().rev().take(MAX_POSTINGS) {
                 let s = s as usize;
-                if self.seen[s] == self.query || Some(s) == exclude {
+                if self.seen[s] == self.query {
+                    self.hits[s] += w;
                     continue;
                 }
                 self.seen[s] = self.query;
-                if self.stories[s].size() > 0 && self.open(s, t) {
+                // Closed, empty or excluded stories are marked seen with no weight.
+                self.hits[s] = f32::NEG_INFINITY;
+                if Some(s) != exclude && self.stories[s].size() > 0 && self.open(s, t) {
+                    self.hits[s] = w;
                     out.push(s);
                 }
             }
+        }
+        if out.len() > MAX_CANDIDATES {
+            let hits = &self.hits;
+            out.select_nth_unstable_by(MAX_CANDIDATES - 1, |&a, &b| {
+                hits[b].total_cmp(&hits[a]).then(a.cmp(&b))
+            });
+            out.truncate(MAX_CANDIDATES);
         }
         out
     }
@@ -709,17 +737,27 @@ fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 /// of the nearest dated article before them in input order (see the [module docs](self)).
 /// Returns indices into `articles` and the effective time of each article (by input index).
 pub fn processing_order(articles: &[Article]) -> (Vec<usize>, Vec<Option<i64>>) {
-    let mut clock = None;
-    let times: Vec<Option<i64>> = articles
+    let published: Vec<Option<i64>> = articles
         .iter()
-        .map(|a| {
-            if let Some(d) = a.published {
-                clock = Some(d.timestamp());
+        .map(|a| a.published.map(|d| d.timestamp()))
+        .collect();
+    processing_order_of(&published)
+}
+
+/// [`processing_order`] of articles given by their publication times (seconds), in input
+/// order.
+pub fn processing_order_of(published: &[Option<i64>]) -> (Vec<usize>, Vec<Option<i64>>) {
+    let mut clock = None;
+    let times: Vec<Option<i64>> = published
+        .iter()
+        .map(|&p| {
+            if p.is_some() {
+                clock = p;
             }
             clock
         })
         .collect();
-    let mut order: Vec<usize> = (0..articles.len()).collect();
+    let mut order: Vec<usize> = (0..published.len()).collect();
     // Stable: ties (and undated runs) keep input order; `None` sorts first.
     order.sort_by_key(|&i| times[i]);
     (order, times)
@@ -743,15 +781,36 @@ pub fn cluster_articles(articles: &[Article], cfg: &ClusterConfig) -> Vec<usize>
         .map(|r| weigh(r, &df, &cfg.features))
         .collect();
     drop(raws);
-    let (order, times) = processing_order(articles);
-    let mut clusterer = StoryClusterer::with_doc_freq(cfg.clone(), df, true);
+    let published: Vec<Option<i64>> = articles
+        .iter()
+        .map(|a| a.published.map(|d| d.timestamp()))
+        .collect();
+    cluster_vectors(vectors, &published, cfg)
+}
+
+/// Cluster articles given by their TF-IDF vectors ([`weigh`]ed with the document frequencies
+/// of the whole input) and publication times (seconds), both in input order: the online
+/// pass in [`processing_order_of`], then the refinement if `cfg.refine`. Returns what
+/// [`cluster_articles`] returns.
+pub fn cluster_vectors(
+    vectors: Vec<TermVector>,
+    published: &[Option<i64>],
+    cfg: &ClusterConfig,
+) -> Vec<usize> {
+    let (order, times) = processing_order_of(published);
+    // Vectors are weighed already: the clusterer's own frequencies are never used.
+    let mut clusterer = StoryClusterer::with_doc_freq(cfg.clone(), DocFreq::new(), true);
     let mut vectors: Vec<Option<TermVector>> = vectors.into_iter().map(Some).collect();
     for &i in &order {
-        let v = vectors[i].take().unwrap_or_default();
+        let v = vectors
+            .get_mut(i)
+            .and_then(Option::take)
+            .unwrap_or_default();
         clusterer.push_vector(v, times[i]);
     }
+    drop(vectors);
     let by_order = clusterer.finish();
-    let mut out = vec![0; articles.len()];
+    let mut out = vec![0; order.len()];
     for (pos, &i) in order.iter().enumerate() {
         out[i] = by_order[pos];
     }
