@@ -28,10 +28,15 @@
 //!
 //! 1. **Candidates**: the stories listed in an inverted index under the article's 30
 //!    heaviest terms (each member indexes its story under its own 30 heaviest terms; only the
-//!    last 2,000 postings of a term are read). Stories whose window has closed are skipped: a
-//!    story is **closed** to an article published more than [`ClusterConfig::window`] after
-//!    the story's last article (never closed without a window, or when either time is
-//!    unknown).
+//!    last [`MAX_POSTINGS`] (256) postings of a term are read). Stories whose window has closed
+//!    are skipped: a story is **closed** to an article published more than
+//!    [`ClusterConfig::window`] after the story's last article (never closed without a window,
+//!    or when either time is unknown). Of the rest, at most [`MAX_CANDIDATES`] (16) are
+//!    scored: those sharing the largest summed weight (in the article's vector) of those 30
+//!    terms. So the work per article is bounded (30 × 256 postings, 16 sparse dot products)
+//!    and does not grow with the corpus; on a million undated articles the recency bound on
+//!    postings acts as a soft window for common terms, while rare names and figures keep short
+//!    lists that reach back to the start.
 //! 2. **Decision**: the article joins the candidate with the highest `sim` if that is at least
 //!    [`ClusterConfig::join_threshold`] (0.2); otherwise it opens a new story.
 //!
@@ -46,13 +51,16 @@
 //!    their time spans are within one window of each other, and they are not **separated**:
 //!    two stories of two or more articles each are separated when `cross` is below
 //!    [`ClusterConfig::separation_ratio`] (0.5) times the mean of their internal average links
-//!    (`(|ΣS|² − |S|) / (|S| (|S| − 1))`, the mean cosine between two members). Repeated until
-//!    nothing merges (at most 5 rounds); candidates come from the inverted index.
+//!    (`(|ΣS|² − |S|) / (|S| (|S| − 1))`, the mean cosine between two members). Candidates
+//!    come from the inverted index, bounded as in the online pass. The first round looks at
+//!    every story, each later one (at most 5 in all) only at the stories that took in another
+//!    in the round before; it stops when nothing merges.
 //! 2. **Reassign and split**: each member of a story of two or more is compared with the rest
 //!    of its story (`v · (ΣS − v) / (|S| − 1)`) and with the other candidate stories open at its
 //!    time; it moves to another story that beats its own by [`ClusterConfig::move_margin`]
 //!    (0.02) and passes the join threshold, or leaves as a singleton when its own similarity is
-//!    below [`ClusterConfig::split_threshold`] (0.15). At most two rounds.
+//!    below [`ClusterConfig::split_threshold`] (0.15). At most two rounds; the second looks
+//!    only at members of stories that gained or lost a member in the first.
 //! 3. **Bisect**: every story of four or more articles is cut in two by 2-means (average link;
 //!    seeds: each of the 5 members least similar to the story, paired with the member least
 //!    similar to it; at most 8 iterations); the cut with the lowest `cross / mean internal link`
@@ -69,16 +77,17 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::features::{
-    add_scaled, dot, raw_terms, weigh, DocFreq, FeatureConfig, RawTerms, TermVector,
+    add_scaled, dot, raw_terms, weigh, DocFreq, FeatureConfig, KeyProbe, RawTerms, TermVector,
 };
 use crate::ingest::Article;
 
 /// Terms of an article used to look up candidate stories (and to index its story).
 const QUERY_TERMS: usize = 30;
-/// Postings read per term (the most recent ones).
-const MAX_POSTINGS: usize = 2000;
-/// Candidate stories scored per query (those sharing the most query-term weight).
-const MAX_CANDIDATES: usize = 64;
+/// Postings read per term (the most recent ones): bounds the work per query.
+pub const MAX_POSTINGS: usize = 256;
+/// Candidate stories scored per query (those sharing the most query-term weight): bounds the
+/// work per query.
+pub const MAX_CANDIDATES: usize = 16;
 /// Terms kept in a story's sum vector.
 const MAX_STORY_TERMS: usize = 400;
 /// Rounds of merging in the refinement.
@@ -247,6 +256,8 @@ pub struct StoryClusterer {
     seen: Vec<u32>,
     /// Scratch: summed query-term weight of each story seen by the current query.
     hits: Vec<f32>,
+    /// Scratch: the vector being compared with candidate stories.
+    probe: KeyProbe,
     query: u32,
 }
 
@@ -270,6 +281,7 @@ impl StoryClusterer {
             clock: None,
             seen: Vec::new(),
             hits: Vec::new(),
+            probe: KeyProbe::new(),
             query: 0,
         }
     }
@@ -316,10 +328,11 @@ impl StoryClusterer {
         }
         let t = published.or(self.clock);
         let doc = self.docs.len();
+        self.probe.load(&v);
         let best = self
             .candidates(&v, t, None)
             .into_iter()
-            .map(|s| (s, self.similarity(&v, s, t)))
+            .map(|s| (s, self.similarity(s, t)))
             .filter(|&(_, sim)| sim >= self.cfg.join_threshold)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         let story = match best {
@@ -418,10 +431,10 @@ impl StoryClusterer {
         }
     }
 
-    /// Average link of `v` with story `s`, minus the time penalty.
-    fn similarity(&self, v: &[(u64, f32)], s: usize, t: Option<i64>) -> f64 {
+    /// Average link of the vector loaded in the probe with story `s`, minus the time penalty.
+    fn similarity(&self, s: usize, t: Option<i64>) -> f64 {
         let st = &self.stories[s];
-        dot(v, &st.sum) / st.size().max(1) as f64 - self.time_penalty(s, t)
+        self.probe.dot(&st.sum) / st.size().max(1) as f64 - self.time_penalty(s, t)
     }
 
     /// Run the refinement (if configured) and return the story of every pushed document, in
@@ -445,17 +458,9 @@ impl StoryClusterer {
 
     fn refine(&mut self) {
         self.merge_all();
-        for _ in 0..REASSIGN_ROUNDS {
-            if !self.reassign() {
-                break;
-            }
-        }
+        self.reassign_rounds();
         self.bisect_all();
-        for _ in 0..REASSIGN_ROUNDS {
-            if !self.reassign() {
-                break;
-            }
-        }
+        self.reassign_rounds();
         self.merge_all();
     }
 
@@ -520,33 +525,38 @@ impl StoryClusterer {
         }
     }
 
+    /// Merge rounds: the first looks at every story, each later one only at the stories that
+    /// took in another in the round before.
     fn merge_all(&mut self) {
+        let mut todo: Vec<usize> = (0..self.stories.len()).collect();
         for _ in 0..MERGE_ROUNDS {
-            let mut merged = false;
-            for a in 0..self.stories.len() {
+            let mut changed = vec![false; self.stories.len()];
+            for a in todo {
                 if self.stories[a].size() == 0 {
                     continue;
                 }
                 let sum = self.stories[a].sum.clone();
                 let cands = self.candidates(&sum, None, Some(a));
+                self.probe.load(&sum);
                 let na = self.stories[a].size() as f64;
                 let best = cands
                     .into_iter()
                     .filter(|&b| self.spans_compatible(a, b))
                     .map(|b| {
                         let st = &self.stories[b];
-                        (b, dot(&sum, &st.sum) / (na * st.size() as f64))
+                        (b, self.probe.dot(&st.sum) / (na * st.size() as f64))
                     })
                     .filter(|&(b, sim)| {
                         sim >= self.cfg.merge_threshold && !self.separated(sim, a, b)
                     })
                     .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
                 if let Some((b, _)) = best {
+                    changed[a.min(b)] = true;
                     self.merge(a, b);
-                    merged = true;
                 }
             }
-            if !merged {
+            todo = (0..changed.len()).filter(|&s| changed[s]).collect();
+            if todo.is_empty() {
                 break;
             }
         }
@@ -573,10 +583,27 @@ impl StoryClusterer {
         }
     }
 
-    /// One round of reassignment; returns true if anything moved.
-    fn reassign(&mut self) -> bool {
-        let mut moved = false;
-        for d in 0..self.docs.len() {
+    /// Reassignment rounds: the first looks at every member of a story of two or more, each
+    /// later one only at the members of stories that gained or lost a member in the round
+    /// before.
+    fn reassign_rounds(&mut self) {
+        let mut todo: Vec<usize> = (0..self.docs.len()).collect();
+        for _ in 0..REASSIGN_ROUNDS {
+            let mut changed = vec![false; self.stories.len()];
+            self.reassign(&todo, &mut changed);
+            todo = (0..self.docs.len())
+                .filter(|&d| changed.get(self.story_of[d]).copied().unwrap_or(true))
+                .collect();
+            if todo.is_empty() {
+                break;
+            }
+        }
+    }
+
+    /// One round of reassignment of the documents `todo`; marks in `changed` the stories that
+    /// gained or lost a member.
+    fn reassign(&mut self, todo: &[usize], changed: &mut Vec<bool>) {
+        for &d in todo {
             let s = self.story_of[d];
             let n = self.stories[s].size();
             if n < 2 {
@@ -585,10 +612,11 @@ impl StoryClusterer {
             let v = std::mem::take(&mut self.docs[d]);
             let t = self.times[d];
             let own = (dot(&v, &self.stories[s].sum) - dot(&v, &v)) / (n - 1) as f64;
+            self.probe.load(&v);
             let best = self
                 .candidates(&v, t, Some(s))
                 .into_iter()
-                .map(|c| (c, self.similarity(&v, c, t)))
+                .map(|c| (c, self.similarity(c, t)))
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
             let target = match best {
                 Some((c, sim))
@@ -604,11 +632,14 @@ impl StoryClusterer {
             };
             if let Some(c) = target {
                 self.move_doc(d, &v, s, c);
-                moved = true;
+                if changed.len() < self.stories.len() {
+                    changed.resize(self.stories.len(), false);
+                }
+                changed[s] = true;
+                changed[c] = true;
             }
             self.docs[d] = v;
         }
-        moved
     }
 
     fn move_doc(&mut self, d: usize, v: &[(u64, f32)], from: usize, to: usize) {
@@ -1018,6 +1049,26 @@ mod tests {
         let final_stories = c.finish();
         assert_eq!(final_stories[6], final_stories[7]);
         assert_eq!(final_stories[0], 0);
+    }
+
+    #[test]
+    fn candidate_stories_per_query_are_bounded() {
+        // Many stories sharing one term (and each a rare one of its own): a query on the
+        // shared term scores at most MAX_CANDIDATES of them, preferring the most shared weight.
+        let mut c = StoryClusterer::with_doc_freq(ClusterConfig::default(), DocFreq::new(), true);
+        for i in 0..(MAX_CANDIDATES as u64 * 3) {
+            // Orthogonal except for key 1: every article opens its own story.
+            let v = vec![(1, 0.1), (1000 + i, (1.0f32 - 0.01).sqrt())];
+            c.push_vector(v, None);
+        }
+        assert_eq!(c.stories.len(), MAX_CANDIDATES * 3);
+        let query = vec![(1, 0.5), (1005, 0.5)];
+        let cands = c.candidates(&query, None, None);
+        assert_eq!(cands.len(), MAX_CANDIDATES);
+        // Story 5 shares both query terms: it is kept.
+        assert!(cands.contains(&5));
+        let cands = c.candidates(&query, None, Some(5));
+        assert!(!cands.contains(&5) && cands.len() == MAX_CANDIDATES);
     }
 
     #[test]

@@ -80,11 +80,20 @@ pub enum TermKind {
 
 /// The hashed key of a term of a kind.
 pub fn term_key(kind: TermKind, term: &str) -> u64 {
-    let mut buf = Vec::with_capacity(term.len() + 1);
-    buf.push(kind as u8);
-    buf.extend_from_slice(term.as_bytes());
+    // Hash the kind byte followed by the term; short terms go through a stack buffer.
+    let mut stack = [0u8; 64];
+    let h = if term.len() < stack.len() {
+        stack[0] = kind as u8;
+        stack[1..=term.len()].copy_from_slice(term.as_bytes());
+        xxh3_64(&stack[..=term.len()])
+    } else {
+        let mut buf = Vec::with_capacity(term.len() + 1);
+        buf.push(kind as u8);
+        buf.extend_from_slice(term.as_bytes());
+        xxh3_64(&buf)
+    };
     // The kind lives in the top byte as well, so weights can be looked up by kind.
-    (xxh3_64(&buf) & 0x00ff_ffff_ffff_ffff) | ((kind as u64) << 56)
+    (h & 0x00ff_ffff_ffff_ffff) | ((kind as u64) << 56)
 }
 
 /// The kind of a hashed key made by [`term_key`].
@@ -121,7 +130,7 @@ fn stem(w: &str) -> &str {
     w
 }
 
-fn add_text(counts: &mut HashMap<u64, f32>, text: &str, weight: f32) {
+fn add_text(counts: &mut HashMap<u64, f32, KeyBuildHasher>, text: &str, weight: f32) {
     let prepared = prepare(text);
     for_each_token(&prepared, |t| {
         if t.chars().count() < 2
@@ -158,7 +167,7 @@ fn is_year(n: &str) -> bool {
 
 /// The boosted term frequencies of an article (title optional).
 pub fn raw_terms(title: Option<&str>, text: &str, cfg: &FeatureConfig) -> RawTerms {
-    let mut counts: HashMap<u64, f32> = HashMap::new();
+    let mut counts: HashMap<u64, f32, KeyBuildHasher> = HashMap::default();
     if let Some(t) = title {
         add_text(&mut counts, t, cfg.title_weight);
     }
@@ -339,7 +348,7 @@ impl TermTable {
         let mut id = 0u64;
         let mut terms: Vec<(u64, f32, u32)> = Vec::new();
         while pos < buf.len() {
-            id += get_varint(buf, &mut pos);
+            id = id.saturating_add(get_varint(buf, &mut pos));
             let tf = if whole {
                 get_varint(buf, &mut pos) as f32
             } else {
@@ -421,6 +430,80 @@ pub fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f64 {
     s
 }
 
+/// One sparse vector loaded into an open-addressing table, to take its dot product with many
+/// others: [`KeyProbe::dot`] walks the other vector once and looks each key up, instead of
+/// merging two sorted lists. Matching keys are met in the same (increasing) order as in
+/// [`dot`], so the result is the same to the last bit.
+#[derive(Clone, Debug, Default)]
+pub struct KeyProbe {
+    /// `(key, weight)`; key 0 marks an empty slot ([`term_key`] never makes 0).
+    slots: Vec<(u64, f32)>,
+    mask: usize,
+    /// Whether the loaded vector holds a key 0 (then looked up by a scan).
+    zero: Option<f32>,
+}
+
+impl KeyProbe {
+    /// An empty probe.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Load `v` (key-sorted, keys unique), replacing what was loaded.
+    pub fn load(&mut self, v: &[(u64, f32)]) {
+        let cap = (v.len() * 2).next_power_of_two().max(16);
+        if self.slots.len() != cap {
+            self.slots = vec![(0, 0.0); cap];
+        } else {
+            self.slots.fill((0, 0.0));
+        }
+        self.mask = cap - 1;
+        self.zero = None;
+        for &(k, w) in v {
+            if k == 0 {
+                self.zero = Some(w);
+                continue;
+            }
+            let mut i = (k as usize) & self.mask;
+            while self.slots[i].0 != 0 {
+                i = (i + 1) & self.mask;
+            }
+            self.slots[i] = (k, w);
+        }
+    }
+
+    fn get(&self, k: u64) -> Option<f32> {
+        if k == 0 {
+            return self.zero;
+        }
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mut i = (k as usize) & self.mask;
+        loop {
+            let (sk, w) = self.slots[i];
+            if sk == k {
+                return Some(w);
+            }
+            if sk == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// `dot(loaded, other)` (same value as [`dot`]).
+    pub fn dot(&self, other: &[(u64, f32)]) -> f64 {
+        let mut s = 0.0f64;
+        for &(k, w) in other {
+            if let Some(x) = self.get(k) {
+                s += x as f64 * w as f64;
+            }
+        }
+        s
+    }
+}
+
 /// `a + scale · b` for key-sorted sparse vectors (entries that cancel out are dropped).
 pub fn add_scaled(a: &[(u64, f32)], b: &[(u64, f32)], scale: f32) -> TermVector {
     let mut out = Vec::with_capacity(a.len() + b.len());
@@ -495,6 +578,55 @@ mod tests {
     }
 
     #[test]
+    fn compact_terms_weigh_exactly_as_raw_terms() {
+        let texts = [
+            (
+                Some("Quake in Chile"),
+                "An earthquake struck northern Chile on March 3, 2014, killing 6.",
+            ),
+            (
+                None,
+                "A strong earthquake hit northern Chile, officials said. Chile! Chile!",
+            ),
+            (
+                Some("Budget"),
+                "The city council approved the budget of 12,500 dollars for schools.",
+            ),
+            (None, ""),
+        ];
+        let cfg = FeatureConfig::default();
+        let raws: Vec<RawTerms> = texts.iter().map(|(t, x)| raw_terms(*t, x, &cfg)).collect();
+        let mut df = DocFreq::new();
+        let mut table = TermTable::new();
+        let compact: Vec<CompactTerms> = raws
+            .iter()
+            .map(|r| {
+                df.add(r);
+                table.add(r)
+            })
+            .collect();
+        assert_eq!(table.docs(), 4);
+        for (r, c) in raws.iter().zip(&compact) {
+            assert_eq!(table.weigh(c, &cfg), weigh(r, &df, &cfg));
+            assert!(c.bytes() <= 1 + r.terms.len() * 8);
+        }
+        // Fractional frequencies (a title weight of 1.5) are kept exactly too.
+        let cfg = FeatureConfig {
+            title_weight: 1.5,
+            ..FeatureConfig::default()
+        };
+        let r = raw_terms(Some("Chile quake"), "Chile earthquake today.", &cfg);
+        let mut df = DocFreq::new();
+        df.add(&r);
+        let mut table = TermTable::new();
+        let c = table.add(&r);
+        assert_eq!(table.weigh(&c, &cfg), weigh(&r, &df, &cfg));
+        // A damaged encoding gives a shorter vector, not a panic.
+        let cut = CompactTerms(c.0[..c.0.len() / 2].to_vec());
+        let _ = table.weigh(&cut, &cfg);
+    }
+
+    #[test]
     fn vectors_are_unit_and_similar_texts_score_higher() {
         let mut df = DocFreq::new();
         let texts = [
@@ -511,6 +643,13 @@ mod tests {
         }
         assert!(dot(&v[0], &v[1]) > 0.3);
         assert!(dot(&v[0], &v[2]) < 0.05);
+        let mut probe = KeyProbe::new();
+        for x in &v {
+            probe.load(x);
+            for y in &v {
+                assert_eq!(probe.dot(y).to_bits(), dot(x, y).to_bits());
+            }
+        }
         let s = add_scaled(&v[0], &v[1], 1.0);
         assert!((dot(&s, &v[0]) - (1.0 + dot(&v[0], &v[1]))).abs() < 1e-5);
         assert!(add_scaled(&v[0], &v[0], -1.0).is_empty());
