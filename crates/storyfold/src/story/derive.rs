@@ -726,9 +726,14 @@ A petition calling for a new footpath across the top has gathered two hundred na
                 "{text}"
             );
         }
-        // Anything else goes to the aligner.
+        // Anything else goes to the aligner (whose key-term overlap sums over a hash set, so
+        // its last bits may differ from run to run: compare the rest).
         let (a, b) = (PreparedDoc::new(ORIGINAL), PreparedDoc::new(REWRITE));
-        assert_eq!(align_pair(&aligner, &a, &b), aligner.align(&a, &b));
+        let (x, y) = (align_pair(&aligner, &a, &b), aligner.align(&a, &b));
+        assert_eq!(
+            (x.relation, &x.matches, x.score),
+            (y.relation, &y.matches, y.score)
+        );
     }
 
     #[test]
