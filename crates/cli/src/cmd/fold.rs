@@ -1,24 +1,36 @@
 //! `storyfold fold`: fold articles into stories, with origin, derivation and the story report.
 //!
-//! Reads the whole input, clusters it with [`storyfold::story::cluster::cluster_articles`],
-//! derives each story ([`storyfold::story::derive`]: families, origins, `derived_from`) and
-//! writes one JSON object per story ([`storyfold::story::report::StoryReport`], built by
-//! [`story_json`]; stories are built in parallel, in chunks, and written in order),
-//! `id<TAB>story` assignments and a readable summary on stdout (on stderr when the stories go
-//! to stdout).
+//! Three passes, so that memory holds compact features rather than texts:
+//!
+//! 1. **Read.** A reader thread parses the inputs and appends every text to a temporary
+//!    [`Spool`] file; the main thread computes, chunk by chunk and in parallel, each article's
+//!    raw terms (kept compactly in a [`TermTable`], which also counts document frequencies)
+//!    and headline. What stays in memory per article: id, source, time, headline, the spool
+//!    span and the compact terms.
+//! 2. **Cluster.** Once the frequencies are complete, the compact terms become TF-IDF vectors
+//!    and [`cluster_vectors`] folds them into stories.
+//! 3. **Report.** Stories are built in parallel, in chunks of [`CHUNK`], and written in order:
+//!    a single-article story from its metadata ([`report::singleton`]), a larger one from its
+//!    members' texts read back from the spool ([`report::build`]: derivation, shared sentences,
+//!    additions, disagreements). Then `id<TAB>story` assignments and a readable summary on
+//!    stdout (on stderr when the stories go to stdout).
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use storyfold::align::alignment::Aligner;
 use storyfold::align::similarity::Idf;
-use storyfold::ingest::{Article, Reader};
-use storyfold::story::cluster::{cluster_articles, parse_window, ClusterConfig};
+use storyfold::ingest::{Article, Location, Reader};
+use storyfold::story::cluster::{cluster_vectors, parse_window, ClusterConfig};
 use storyfold::story::derive::DeriveConfig;
-use storyfold::story::report::{self, StoryReport};
+use storyfold::story::features::{raw_terms, CompactTerms, TermTable, TermVector};
+use storyfold::story::report::{self, headline_of, StoryReport};
+use storyfold::story::spool::{Span, Spool, SpoolReader};
 
 use crate::common::{create_output, progress, write_json_line, InputArgs};
 
@@ -48,6 +60,13 @@ pub struct Args {
     /// Stories listed in the summary (largest first).
     #[arg(long, default_value_t = 20)]
     pub top: usize,
+    /// Directory for the temporary file holding the article texts (default: the system's
+    /// temporary directory, `TMPDIR`); it needs about the size of the texts.
+    #[arg(long)]
+    pub spool_dir: Option<PathBuf>,
+    /// Print the time of each pass on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// A parsed `--window`: seconds, or `None` for no window.
@@ -60,17 +79,78 @@ fn parse_window_arg(s: &str) -> Result<WindowArg, String> {
 
 /// Stories built in parallel before being written (bounds the memory held by reports).
 const CHUNK: usize = 512;
+/// Articles read before their features are computed in parallel.
+const READ_CHUNK: usize = 1024;
 
-/// Build the report of one story from its members (article indices in processing order):
-/// title, span, members with relation, `derived_from`, family and similarity, shared sentences,
-/// additions and disagreements (see [`storyfold::story::report`]).
-pub fn story_json(
+/// What stays in memory of an article between reading and reporting.
+struct Meta {
+    id: String,
+    source: Option<String>,
+    published: Option<DateTime<FixedOffset>>,
+    headline: String,
+    span: Span,
+}
+
+impl Meta {
+    /// The article with its text read back from the spool. Its title is the headline, which is
+    /// all the report uses a title for ([`report::headline`] of it is the headline again).
+    fn article(&self, spool: &SpoolReader) -> Result<Article> {
+        Ok(Article {
+            id: self.id.clone(),
+            title: Some(self.headline.clone()),
+            text: spool
+                .read(self.span)
+                .context("cannot read the spooled text back")?,
+            published: self.published,
+            source: self.source.clone(),
+            url: None,
+            lang: None,
+            seq: 0,
+            location: Location::file("spool"),
+        })
+    }
+
+    /// The article without its text (for a single-article story).
+    fn bare(&self) -> Article {
+        Article {
+            id: self.id.clone(),
+            title: None,
+            text: String::new(),
+            published: self.published,
+            source: self.source.clone(),
+            url: None,
+            lang: None,
+            seq: 0,
+            location: Location::file("spool"),
+        }
+    }
+}
+
+/// Build the report of one story from its members (indices into `metas`, in processing
+/// order), reading their texts back from the spool.
+fn story_report(
     number: usize,
-    articles: &[Article],
+    metas: &[Meta],
     members: &[usize],
+    spool: &SpoolReader,
     aligner: &Aligner,
-) -> StoryReport {
-    report::build(number, articles, members, aligner, &DeriveConfig::default())
+) -> Result<StoryReport> {
+    if let [only] = members {
+        let m = &metas[*only];
+        return Ok(report::singleton(number, &m.bare(), &m.headline));
+    }
+    let articles: Vec<Article> = members
+        .iter()
+        .map(|&i| metas[i].article(spool))
+        .collect::<Result<_>>()?;
+    let local: Vec<usize> = (0..articles.len()).collect();
+    Ok(report::build(
+        number,
+        &articles,
+        &local,
+        aligner,
+        &DeriveConfig::default(),
+    ))
 }
 
 /// What the summary needs of one story.
@@ -109,20 +189,6 @@ pub fn run(args: Args) -> Result<()> {
     if !(0.0..=1.0).contains(&args.join_threshold) || !(0.0..=1.0).contains(&args.merge_threshold) {
         bail!("--join-threshold and --merge-threshold must be in [0, 1]");
     }
-    let start = Instant::now();
-    let bar = progress("reading");
-    let mut reader = Reader::open(args.input.engine_inputs(), args.input.read_options());
-    let mut articles = Vec::new();
-    for item in reader.by_ref() {
-        articles.push(item?);
-        if articles.len() % 1024 == 0 {
-            bar.set_position(articles.len() as u64);
-        }
-    }
-    bar.finish_and_clear();
-    let read = reader.read_count();
-    let skipped = reader.skipped().clone();
-
     let cfg = ClusterConfig {
         window: args.window.0,
         join_threshold: args.join_threshold,
@@ -130,14 +196,105 @@ pub fn run(args: Args) -> Result<()> {
         refine: !args.no_refine,
         ..ClusterConfig::default()
     };
-    let story_of = cluster_articles(&articles, &cfg);
-    let (order, _) = storyfold::story::cluster::processing_order(&articles);
+    let start = Instant::now();
+    let mut lap = Instant::now();
+    let mut timing = |what: &str| {
+        if args.timings {
+            eprintln!("fold: {what} in {:.2} s", lap.elapsed().as_secs_f64());
+        }
+        lap = Instant::now();
+    };
+
+    // 1. Read: spool the texts (reader thread), compact terms and headlines (main thread).
+    let spool = Spool::new(args.spool_dir.as_deref()).context("cannot create the spool file")?;
+    let (tx, rx) = sync_channel::<Result<Vec<(Article, Span)>>>(4);
+    let mut reader = Reader::open(args.input.engine_inputs(), args.input.read_options());
+    let reading = std::thread::spawn(move || {
+        let mut spool = spool;
+        let mut chunk = Vec::with_capacity(READ_CHUNK);
+        for item in reader.by_ref() {
+            let spooled = item.map_err(anyhow::Error::from).and_then(|a| {
+                let span = spool.push(&a.text).context("cannot write the spool file")?;
+                Ok((a, span))
+            });
+            match spooled {
+                Ok(x) => chunk.push(x),
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return None;
+                }
+            }
+            if chunk.len() == READ_CHUNK && tx.send(Ok(std::mem::take(&mut chunk))).is_err() {
+                return None;
+            }
+        }
+        if !chunk.is_empty() {
+            let _ = tx.send(Ok(chunk));
+        }
+        Some((spool, reader.read_count(), reader.skipped().clone()))
+    });
+    let bar = progress("reading");
+    let mut table = TermTable::new();
+    let mut metas: Vec<Meta> = Vec::new();
+    let mut compact: Vec<CompactTerms> = Vec::new();
+    for chunk in rx {
+        let chunk = chunk?;
+        let features: Vec<_> = chunk
+            .par_iter()
+            .map(|(a, _)| {
+                (
+                    raw_terms(a.title.as_deref(), &a.text, &cfg.features),
+                    headline_of(a.title.as_deref(), &a.text),
+                )
+            })
+            .collect();
+        for ((a, span), (raw, headline)) in chunk.into_iter().zip(features) {
+            compact.push(table.add(&raw));
+            metas.push(Meta {
+                id: a.id,
+                source: a.source,
+                published: a.published,
+                headline,
+                span,
+            });
+        }
+        bar.set_position(metas.len() as u64);
+    }
+    bar.finish_and_clear();
+    let Some((spool, read, skipped)) = reading
+        .join()
+        .map_err(|_| anyhow::anyhow!("the reader thread panicked"))?
+    else {
+        bail!("reading stopped early");
+    };
+    let spool = spool.finish().context("cannot flush the spool file")?;
+    timing(&format!(
+        "read {} articles ({} terms)",
+        metas.len(),
+        table.terms()
+    ));
+
+    // 2. Cluster.
+    let vectors: Vec<TermVector> = compact
+        .into_par_iter()
+        .map(|c| table.weigh(&c, &cfg.features))
+        .collect();
+    drop(table);
+    let published: Vec<Option<i64>> = metas
+        .iter()
+        .map(|m| m.published.map(|d| d.timestamp()))
+        .collect();
+    timing("weighed");
+    let story_of = cluster_vectors(vectors, &published, &cfg);
+    let (order, _) = storyfold::story::cluster::processing_order_of(&published);
     let n_stories = story_of.iter().map(|&s| s + 1).max().unwrap_or(0);
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_stories];
     for &i in &order {
         members[story_of[i]].push(i);
     }
+    timing(&format!("clustered into {n_stories} stories"));
 
+    // 3. Report.
     let to_stdout = args.output.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let mut out = match &args.output {
         Some(path) => Some(create_output(path)?),
@@ -150,8 +307,8 @@ pub fn run(args: Args) -> Result<()> {
         let reports: Vec<StoryReport> = chunk
             .par_iter()
             .enumerate()
-            .map(|(k, m)| story_json(c * CHUNK + k + 1, &articles, m, &aligner))
-            .collect();
+            .map(|(k, m)| story_report(c * CHUNK + k + 1, &metas, m, &spool, &aligner))
+            .collect::<Result<_>>()?;
         for r in &reports {
             if let Some(out) = out.as_mut() {
                 write_json_line(out, r)?;
@@ -168,14 +325,15 @@ pub fn run(args: Args) -> Result<()> {
     }
     if let Some(path) = &args.assignments {
         let mut out = create_output(path)?;
-        for (a, &s) in articles.iter().zip(&story_of) {
-            writeln!(out, "{}\t{}", a.id, s + 1)?;
+        for (m, &s) in metas.iter().zip(&story_of) {
+            writeln!(out, "{}\t{}", m.id, s + 1)?;
         }
         out.flush()?;
     }
+    timing("reported");
 
     let seconds = start.elapsed().as_secs_f64();
-    let summary = summary(&articles, &members, briefs, args.top, read, seconds);
+    let summary = summary(metas.len(), &members, briefs, args.top, read, seconds);
     if to_stdout {
         eprint!("{summary}");
     } else {
@@ -190,7 +348,7 @@ pub fn run(args: Args) -> Result<()> {
 /// The readable summary: counts, then the largest stories with their origin and the number of
 /// members per relation.
 fn summary(
-    articles: &[Article],
+    articles: usize,
     members: &[Vec<usize>],
     mut briefs: Vec<Brief>,
     top: usize,
@@ -201,7 +359,7 @@ fn summary(
     let in_multi: usize = members.iter().filter(|m| m.len() > 1).map(Vec::len).sum();
     let mut s = format!(
         "{} articles ({} records read) in {} stories: {} with two or more articles ({} articles), {} singletons; {:.2} s\n",
-        articles.len(),
+        articles,
         read,
         members.len(),
         multi,

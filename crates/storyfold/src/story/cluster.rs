@@ -28,10 +28,15 @@
 //!
 //! 1. **Candidates**: the stories listed in an inverted index under the article's 30
 //!    heaviest terms (each member indexes its story under its own 30 heaviest terms; only the
-//!    last 2,000 postings of a term are read). Stories whose window has closed are skipped: a
-//!    story is **closed** to an article published more than [`ClusterConfig::window`] after
-//!    the story's last article (never closed without a window, or when either time is
-//!    unknown).
+//!    last [`MAX_POSTINGS`] (256) postings of a term are read). Stories whose window has closed
+//!    are skipped: a story is **closed** to an article published more than
+//!    [`ClusterConfig::window`] after the story's last article (never closed without a window,
+//!    or when either time is unknown). Of the rest, at most [`MAX_CANDIDATES`] (16) are
+//!    scored: those sharing the largest summed weight (in the article's vector) of those 30
+//!    terms. So the work per article is bounded (30 × 256 postings, 16 sparse dot products)
+//!    and does not grow with the corpus; on a million undated articles the recency bound on
+//!    postings acts as a soft window for common terms, while rare names and figures keep short
+//!    lists that reach back to the start.
 //! 2. **Decision**: the article joins the candidate with the highest `sim` if that is at least
 //!    [`ClusterConfig::join_threshold`] (0.2); otherwise it opens a new story.
 //!
@@ -46,13 +51,16 @@
 //!    their time spans are within one window of each other, and they are not **separated**:
 //!    two stories of two or more articles each are separated when `cross` is below
 //!    [`ClusterConfig::separation_ratio`] (0.5) times the mean of their internal average links
-//!    (`(|ΣS|² − |S|) / (|S| (|S| − 1))`, the mean cosine between two members). Repeated until
-//!    nothing merges (at most 5 rounds); candidates come from the inverted index.
+//!    (`(|ΣS|² − |S|) / (|S| (|S| − 1))`, the mean cosine between two members). Candidates
+//!    come from the inverted index, bounded as in the online pass. The first round looks at
+//!    every story, each later one (at most 5 in all) only at the stories that took in another
+//!    in the round before; it stops when nothing merges.
 //! 2. **Reassign and split**: each member of a story of two or more is compared with the rest
 //!    of its story (`v · (ΣS − v) / (|S| − 1)`) and with the other candidate stories open at its
 //!    time; it moves to another story that beats its own by [`ClusterConfig::move_margin`]
 //!    (0.02) and passes the join threshold, or leaves as a singleton when its own similarity is
-//!    below [`ClusterConfig::split_threshold`] (0.15). At most two rounds.
+//!    below [`ClusterConfig::split_threshold`] (0.15). At most two rounds; the second looks
+//!    only at members of stories that gained or lost a member in the first.
 //! 3. **Bisect**: every story of four or more articles is cut in two by 2-means (average link;
 //!    seeds: each of the 5 members least similar to the story, paired with the member least
 //!    similar to it; at most 8 iterations); the cut with the lowest `cross / mean internal link`
@@ -69,14 +77,17 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::features::{
-    add_scaled, dot, raw_terms, weigh, DocFreq, FeatureConfig, RawTerms, TermVector,
+    add_scaled, dot, raw_terms, weigh, DocFreq, FeatureConfig, KeyProbe, RawTerms, TermVector,
 };
 use crate::ingest::Article;
 
 /// Terms of an article used to look up candidate stories (and to index its story).
 const QUERY_TERMS: usize = 30;
-/// Postings read per term (the most recent ones).
-const MAX_POSTINGS: usize = 2000;
+/// Postings read per term (the most recent ones): bounds the work per query.
+pub const MAX_POSTINGS: usize = 256;
+/// Candidate stories scored per query (those sharing the most query-term weight): bounds the
+/// work per query.
+pub const MAX_CANDIDATES: usize = 16;
 /// Terms kept in a story's sum vector.
 const MAX_STORY_TERMS: usize = 400;
 /// Rounds of merging in the refinement.
@@ -210,9 +221,19 @@ fn prune(v: &mut TermVector, keep: usize) {
 
 /// The `n` heaviest keys of a vector.
 fn top_keys(v: &[(u64, f32)], n: usize) -> Vec<u64> {
+    top_terms(v, n).into_iter().map(|(k, _)| k).collect()
+}
+
+/// The `n` heaviest entries of a vector, heaviest first (ties by key).
+fn top_terms(v: &[(u64, f32)], n: usize) -> Vec<(u64, f32)> {
     let mut sorted: Vec<(u64, f32)> = v.to_vec();
-    sorted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    sorted.into_iter().take(n).map(|(k, _)| k).collect()
+    let cmp = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if sorted.len() > n && n > 0 {
+        sorted.select_nth_unstable_by(n - 1, cmp);
+        sorted.truncate(n);
+    }
+    sorted.sort_unstable_by(cmp);
+    sorted
 }
 
 /// Online story clusterer: [`push`](StoryClusterer::push) articles in publication order, then
@@ -233,6 +254,10 @@ pub struct StoryClusterer {
     clock: Option<i64>,
     /// Scratch: the last query that saw each story.
     seen: Vec<u32>,
+    /// Scratch: summed query-term weight of each story seen by the current query.
+    hits: Vec<f32>,
+    /// Scratch: the vector being compared with candidate stories.
+    probe: KeyProbe,
     query: u32,
 }
 
@@ -255,6 +280,8 @@ impl StoryClusterer {
             postings: HashMap::new(),
             clock: None,
             seen: Vec::new(),
+            hits: Vec::new(),
+            probe: KeyProbe::new(),
             query: 0,
         }
     }
@@ -301,10 +328,11 @@ impl StoryClusterer {
         }
         let t = published.or(self.clock);
         let doc = self.docs.len();
+        self.probe.load(&v);
         let best = self
             .candidates(&v, t, None)
             .into_iter()
-            .map(|s| (s, self.similarity(&v, s, t)))
+            .map(|s| (s, self.similarity(s, t)))
             .filter(|&(_, sim)| sim >= self.cfg.join_threshold)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         let story = match best {
@@ -343,7 +371,8 @@ impl StoryClusterer {
         }
     }
 
-    /// Non-empty open stories sharing a heavy term with `v`, except `exclude`.
+    /// Non-empty open stories sharing a heavy term with `v`, except `exclude`: at most
+    /// [`MAX_CANDIDATES`], those with the largest summed weight (in `v`) of the shared terms.
     fn candidates(
         &mut self,
         v: &[(u64, f32)],
@@ -353,22 +382,34 @@ impl StoryClusterer {
         self.query += 1;
         if self.seen.len() < self.stories.len() {
             self.seen.resize(self.stories.len(), 0);
+            self.hits.resize(self.stories.len(), 0.0);
         }
         let mut out = Vec::new();
-        for k in top_keys(v, QUERY_TERMS) {
+        for (k, w) in top_terms(v, QUERY_TERMS) {
             let Some(list) = self.postings.get(&k) else {
                 continue;
             };
             for &s in list.iter().rev().take(MAX_POSTINGS) {
                 let s = s as usize;
-                if self.seen[s] == self.query || Some(s) == exclude {
+                if self.seen[s] == self.query {
+                    self.hits[s] += w;
                     continue;
                 }
                 self.seen[s] = self.query;
-                if self.stories[s].size() > 0 && self.open(s, t) {
+                // Closed, empty or excluded stories are marked seen with no weight.
+                self.hits[s] = f32::NEG_INFINITY;
+                if Some(s) != exclude && self.stories[s].size() > 0 && self.open(s, t) {
+                    self.hits[s] = w;
                     out.push(s);
                 }
             }
+        }
+        if out.len() > MAX_CANDIDATES {
+            let hits = &self.hits;
+            out.select_nth_unstable_by(MAX_CANDIDATES - 1, |&a, &b| {
+                hits[b].total_cmp(&hits[a]).then(a.cmp(&b))
+            });
+            out.truncate(MAX_CANDIDATES);
         }
         out
     }
@@ -390,10 +431,10 @@ impl StoryClusterer {
         }
     }
 
-    /// Average link of `v` with story `s`, minus the time penalty.
-    fn similarity(&self, v: &[(u64, f32)], s: usize, t: Option<i64>) -> f64 {
+    /// Average link of the vector loaded in the probe with story `s`, minus the time penalty.
+    fn similarity(&self, s: usize, t: Option<i64>) -> f64 {
         let st = &self.stories[s];
-        dot(v, &st.sum) / st.size().max(1) as f64 - self.time_penalty(s, t)
+        self.probe.dot(&st.sum) / st.size().max(1) as f64 - self.time_penalty(s, t)
     }
 
     /// Run the refinement (if configured) and return the story of every pushed document, in
@@ -417,17 +458,9 @@ impl StoryClusterer {
 
     fn refine(&mut self) {
         self.merge_all();
-        for _ in 0..REASSIGN_ROUNDS {
-            if !self.reassign() {
-                break;
-            }
-        }
+        self.reassign_rounds();
         self.bisect_all();
-        for _ in 0..REASSIGN_ROUNDS {
-            if !self.reassign() {
-                break;
-            }
-        }
+        self.reassign_rounds();
         self.merge_all();
     }
 
@@ -492,33 +525,38 @@ impl StoryClusterer {
         }
     }
 
+    /// Merge rounds: the first looks at every story, each later one only at the stories that
+    /// took in another in the round before.
     fn merge_all(&mut self) {
+        let mut todo: Vec<usize> = (0..self.stories.len()).collect();
         for _ in 0..MERGE_ROUNDS {
-            let mut merged = false;
-            for a in 0..self.stories.len() {
+            let mut changed = vec![false; self.stories.len()];
+            for a in todo {
                 if self.stories[a].size() == 0 {
                     continue;
                 }
                 let sum = self.stories[a].sum.clone();
                 let cands = self.candidates(&sum, None, Some(a));
+                self.probe.load(&sum);
                 let na = self.stories[a].size() as f64;
                 let best = cands
                     .into_iter()
                     .filter(|&b| self.spans_compatible(a, b))
                     .map(|b| {
                         let st = &self.stories[b];
-                        (b, dot(&sum, &st.sum) / (na * st.size() as f64))
+                        (b, self.probe.dot(&st.sum) / (na * st.size() as f64))
                     })
                     .filter(|&(b, sim)| {
                         sim >= self.cfg.merge_threshold && !self.separated(sim, a, b)
                     })
                     .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
                 if let Some((b, _)) = best {
+                    changed[a.min(b)] = true;
                     self.merge(a, b);
-                    merged = true;
                 }
             }
-            if !merged {
+            todo = (0..changed.len()).filter(|&s| changed[s]).collect();
+            if todo.is_empty() {
                 break;
             }
         }
@@ -545,10 +583,27 @@ impl StoryClusterer {
         }
     }
 
-    /// One round of reassignment; returns true if anything moved.
-    fn reassign(&mut self) -> bool {
-        let mut moved = false;
-        for d in 0..self.docs.len() {
+    /// Reassignment rounds: the first looks at every member of a story of two or more, each
+    /// later one only at the members of stories that gained or lost a member in the round
+    /// before.
+    fn reassign_rounds(&mut self) {
+        let mut todo: Vec<usize> = (0..self.docs.len()).collect();
+        for _ in 0..REASSIGN_ROUNDS {
+            let mut changed = vec![false; self.stories.len()];
+            self.reassign(&todo, &mut changed);
+            todo = (0..self.docs.len())
+                .filter(|&d| changed.get(self.story_of[d]).copied().unwrap_or(true))
+                .collect();
+            if todo.is_empty() {
+                break;
+            }
+        }
+    }
+
+    /// One round of reassignment of the documents `todo`; marks in `changed` the stories that
+    /// gained or lost a member.
+    fn reassign(&mut self, todo: &[usize], changed: &mut Vec<bool>) {
+        for &d in todo {
             let s = self.story_of[d];
             let n = self.stories[s].size();
             if n < 2 {
@@ -557,10 +612,11 @@ impl StoryClusterer {
             let v = std::mem::take(&mut self.docs[d]);
             let t = self.times[d];
             let own = (dot(&v, &self.stories[s].sum) - dot(&v, &v)) / (n - 1) as f64;
+            self.probe.load(&v);
             let best = self
                 .candidates(&v, t, Some(s))
                 .into_iter()
-                .map(|c| (c, self.similarity(&v, c, t)))
+                .map(|c| (c, self.similarity(c, t)))
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
             let target = match best {
                 Some((c, sim))
@@ -576,11 +632,14 @@ impl StoryClusterer {
             };
             if let Some(c) = target {
                 self.move_doc(d, &v, s, c);
-                moved = true;
+                if changed.len() < self.stories.len() {
+                    changed.resize(self.stories.len(), false);
+                }
+                changed[s] = true;
+                changed[c] = true;
             }
             self.docs[d] = v;
         }
-        moved
     }
 
     fn move_doc(&mut self, d: usize, v: &[(u64, f32)], from: usize, to: usize) {
@@ -709,17 +768,27 @@ fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 /// of the nearest dated article before them in input order (see the [module docs](self)).
 /// Returns indices into `articles` and the effective time of each article (by input index).
 pub fn processing_order(articles: &[Article]) -> (Vec<usize>, Vec<Option<i64>>) {
-    let mut clock = None;
-    let times: Vec<Option<i64>> = articles
+    let published: Vec<Option<i64>> = articles
         .iter()
-        .map(|a| {
-            if let Some(d) = a.published {
-                clock = Some(d.timestamp());
+        .map(|a| a.published.map(|d| d.timestamp()))
+        .collect();
+    processing_order_of(&published)
+}
+
+/// [`processing_order`] of articles given by their publication times (seconds), in input
+/// order.
+pub fn processing_order_of(published: &[Option<i64>]) -> (Vec<usize>, Vec<Option<i64>>) {
+    let mut clock = None;
+    let times: Vec<Option<i64>> = published
+        .iter()
+        .map(|&p| {
+            if p.is_some() {
+                clock = p;
             }
             clock
         })
         .collect();
-    let mut order: Vec<usize> = (0..articles.len()).collect();
+    let mut order: Vec<usize> = (0..published.len()).collect();
     // Stable: ties (and undated runs) keep input order; `None` sorts first.
     order.sort_by_key(|&i| times[i]);
     (order, times)
@@ -743,15 +812,36 @@ pub fn cluster_articles(articles: &[Article], cfg: &ClusterConfig) -> Vec<usize>
         .map(|r| weigh(r, &df, &cfg.features))
         .collect();
     drop(raws);
-    let (order, times) = processing_order(articles);
-    let mut clusterer = StoryClusterer::with_doc_freq(cfg.clone(), df, true);
+    let published: Vec<Option<i64>> = articles
+        .iter()
+        .map(|a| a.published.map(|d| d.timestamp()))
+        .collect();
+    cluster_vectors(vectors, &published, cfg)
+}
+
+/// Cluster articles given by their TF-IDF vectors ([`weigh`]ed with the document frequencies
+/// of the whole input) and publication times (seconds), both in input order: the online
+/// pass in [`processing_order_of`], then the refinement if `cfg.refine`. Returns what
+/// [`cluster_articles`] returns.
+pub fn cluster_vectors(
+    vectors: Vec<TermVector>,
+    published: &[Option<i64>],
+    cfg: &ClusterConfig,
+) -> Vec<usize> {
+    let (order, times) = processing_order_of(published);
+    // Vectors are weighed already: the clusterer's own frequencies are never used.
+    let mut clusterer = StoryClusterer::with_doc_freq(cfg.clone(), DocFreq::new(), true);
     let mut vectors: Vec<Option<TermVector>> = vectors.into_iter().map(Some).collect();
     for &i in &order {
-        let v = vectors[i].take().unwrap_or_default();
+        let v = vectors
+            .get_mut(i)
+            .and_then(Option::take)
+            .unwrap_or_default();
         clusterer.push_vector(v, times[i]);
     }
+    drop(vectors);
     let by_order = clusterer.finish();
-    let mut out = vec![0; articles.len()];
+    let mut out = vec![0; order.len()];
     for (pos, &i) in order.iter().enumerate() {
         out[i] = by_order[pos];
     }
@@ -959,6 +1049,26 @@ mod tests {
         let final_stories = c.finish();
         assert_eq!(final_stories[6], final_stories[7]);
         assert_eq!(final_stories[0], 0);
+    }
+
+    #[test]
+    fn candidate_stories_per_query_are_bounded() {
+        // Many stories sharing one term (and each a rare one of its own): a query on the
+        // shared term scores at most MAX_CANDIDATES of them, preferring the most shared weight.
+        let mut c = StoryClusterer::with_doc_freq(ClusterConfig::default(), DocFreq::new(), true);
+        for i in 0..(MAX_CANDIDATES as u64 * 3) {
+            // Orthogonal except for key 1: every article opens its own story.
+            let v = vec![(1, 0.1), (1000 + i, (1.0f32 - 0.01).sqrt())];
+            c.push_vector(v, None);
+        }
+        assert_eq!(c.stories.len(), MAX_CANDIDATES * 3);
+        let query = vec![(1, 0.5), (1005, 0.5)];
+        let cands = c.candidates(&query, None, None);
+        assert_eq!(cands.len(), MAX_CANDIDATES);
+        // Story 5 shares both query terms: it is kept.
+        assert!(cands.contains(&5));
+        let cands = c.candidates(&query, None, Some(5));
+        assert!(!cands.contains(&5) && cands.len() == MAX_CANDIDATES);
     }
 
     #[test]

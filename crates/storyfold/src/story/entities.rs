@@ -26,7 +26,11 @@
 //!   (`March 3`, `3 March`), written `month-day` (`march-3`); a year 1900–2099 after the day is
 //!   a number of its own.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use crate::text::sentences;
 
@@ -286,7 +290,12 @@ pub const STOPWORDS: &[&str] = &[
 
 /// True for the words of [`STOPWORDS`] (`w` must be lower case).
 pub fn is_stopword(w: &str) -> bool {
-    STOPWORDS.contains(&w)
+    static SET: OnceLock<HashSet<&'static str, Xxh3DefaultBuilder>> = OnceLock::new();
+    // No stopword is longer than 10 bytes: longer words skip the lookup.
+    w.len() <= 10
+        && SET
+            .get_or_init(|| STOPWORDS.iter().copied().collect())
+            .contains(w)
 }
 
 fn month_of(w: &str) -> Option<&'static str> {
@@ -299,43 +308,46 @@ fn is_joiner(c: char) -> bool {
 
 /// Split a sentence into words, marking those preceded by punctuation.
 fn words(s: &str) -> Vec<Word<'_>> {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut out = Vec::new();
     let mut pending_break = true; // the sentence start counts as a break
-    let mut i = 0;
-    while i < chars.len() {
-        let (off, c) = chars[i];
-        if c.is_alphanumeric() {
-            let start = off;
-            let mut j = i + 1;
-            while j < chars.len() {
-                let cj = chars[j].1;
-                if cj.is_alphanumeric() {
-                    j += 1;
-                } else if is_joiner(cj) && j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() {
-                    j += 2;
-                } else {
-                    break;
-                }
-            }
-            // Keep a final `.` of an abbreviation such as `U.S.` (letter.letter.) in the word.
-            let mut end = if j < chars.len() { chars[j].0 } else { s.len() };
-            if j < chars.len() && chars[j].1 == '.' && s[start..end].contains('.') {
-                end += 1;
-                j += 1;
-            }
-            out.push(Word {
-                text: &s[start..end],
-                after_break: pending_break,
-            });
-            pending_break = false;
-            i = j;
-        } else {
+    let mut it = s.char_indices().peekable();
+    while let Some((start, c)) = it.next() {
+        if !c.is_alphanumeric() {
             if !c.is_whitespace() {
                 pending_break = true;
             }
-            i += 1;
+            continue;
         }
+        // Extend over letters and digits, and over a joiner followed by one.
+        let mut end = start + c.len_utf8();
+        loop {
+            let mut ahead = it.clone();
+            match ahead.next() {
+                Some((i, cj)) if cj.is_alphanumeric() => {
+                    end = i + cj.len_utf8();
+                    it.next();
+                }
+                Some((_, cj)) if is_joiner(cj) => match ahead.next() {
+                    Some((i, ck)) if ck.is_alphanumeric() => {
+                        end = i + ck.len_utf8();
+                        it.next();
+                        it.next();
+                    }
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        // Keep a final `.` of an abbreviation such as `U.S.` (letter.letter.) in the word.
+        if it.peek().is_some_and(|&(_, c)| c == '.') && s[start..end].contains('.') {
+            end += 1;
+            it.next();
+        }
+        out.push(Word {
+            text: &s[start..end],
+            after_break: pending_break,
+        });
+        pending_break = false;
     }
     out
 }
@@ -390,17 +402,17 @@ fn day_number(w: &str) -> Option<u32> {
 /// ```
 pub fn extract(text: &str) -> EventTerms {
     let mut out = EventTerms::default();
-    let mut lower_words: HashSet<String> = HashSet::new();
+    let mut lower_words: HashSet<&str, Xxh3DefaultBuilder> = HashSet::default();
     for w in words(text) {
         if w.text.chars().next().is_some_and(|c| c.is_lowercase()) {
-            lower_words.insert(w.text.to_string());
+            lower_words.insert(w.text);
         }
     }
     for span in sentences(text) {
         let sentence = &text[span];
         let ws = words(sentence);
         let caps_ok = !mostly_capitals(sentence);
-        let lower: Vec<String> = ws.iter().map(|w| w.text.to_lowercase()).collect();
+        let lower: Vec<Cow<'_, str>> = ws.iter().map(|w| lowercase(w.text)).collect();
         // numbers and dates
         for (k, w) in lower.iter().enumerate() {
             if let Some(n) = number_term(w) {
@@ -437,7 +449,7 @@ pub fn extract(text: &str) -> EventTerms {
                 if end < ws.len() && !ws[end].after_break && is_entity_word(&ws[end], &lower[end]) {
                     end += 1;
                 } else if end + 1 < ws.len()
-                    && CONNECTORS.contains(&lower[end].as_str())
+                    && CONNECTORS.contains(&lower[end].as_ref())
                     && !ws[end].after_break
                     && !ws[end + 1].after_break
                     && is_entity_word(&ws[end + 1], &lower[end + 1])
@@ -448,10 +460,10 @@ pub fn extract(text: &str) -> EventTerms {
                 }
             }
             let mut s = start;
-            while s < end && (is_stopword(&lower[s]) || HONORIFICS.contains(&lower[s].as_str())) {
+            while s < end && (is_stopword(&lower[s]) || HONORIFICS.contains(&lower[s].as_ref())) {
                 s += 1;
             }
-            let parts: Vec<&str> = lower[s..end].iter().map(|x| x.as_str()).collect();
+            let parts: Vec<&str> = lower[s..end].iter().map(|x| x.as_ref()).collect();
             let drop_single = parts.len() == 1
                 && s == 0
                 && (is_stopword(parts[0]) || lower_words.contains(parts[0]));
@@ -470,6 +482,15 @@ pub fn extract(text: &str) -> EventTerms {
         }
     }
     out
+}
+
+/// `w.to_lowercase()`, borrowed when that changes nothing (ASCII without capitals).
+fn lowercase(w: &str) -> Cow<'_, str> {
+    if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(w)
+    } else {
+        Cow::Owned(w.to_lowercase())
+    }
 }
 
 fn is_entity_word(w: &Word<'_>, lower: &str) -> bool {

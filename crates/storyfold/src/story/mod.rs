@@ -7,9 +7,12 @@
 //! * [`derive`]: relations inside a story, families of derived versions, origins, `derived_from`.
 //! * [`report`]: the story report (title, span, members, shared sentences, additions,
 //!   disagreements).
+//! * [`spool`]: article texts kept in a temporary file and read back by offset, so that
+//!   folding a large corpus holds only compact features in memory.
 
 pub mod cluster;
 pub mod derive;
 pub mod entities;
 pub mod features;
 pub mod report;
+pub mod spool;

@@ -127,10 +127,22 @@ fn round4(x: f64) -> f64 {
 /// The headline of an article, or its first sentence (at most [`MAX_TITLE_CHARS`] characters,
 /// then `…`).
 pub fn headline(a: &Article) -> String {
-    if let Some(t) = a.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    headline_of(a.title.as_deref(), &a.text)
+}
+
+/// [`headline`] of a title and a text. Only the first line of the text is segmented: a
+/// sentence never spans a line break ([`crate::text::sentences`]), so its first sentence lies
+/// in its first line.
+pub fn headline_of(title: Option<&str>, text: &str) -> String {
+    if let Some(t) = title.map(str::trim).filter(|t| !t.is_empty()) {
         return t.to_string();
     }
-    let text = a.text.trim();
+    let text = text.trim();
+    let line_end = text
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'))
+        .map_or(text.len(), |(i, c)| i + c.len_utf8());
+    let text = &text[..line_end];
     let first = crate::text::sentences(text)
         .first()
         .and_then(|r| text.get(r.clone()))
@@ -170,6 +182,36 @@ pub fn build(
     let published: Vec<_> = arts.iter().map(|a| a.published).collect();
     let d = derive(&docs, &published, aligner, cfg);
     report_from(number, &arts, &docs, &d)
+}
+
+/// The report of a single-article story: what [`build`] gives for one member, without
+/// reading its text (`headline` is [`headline_of`] the article's title and text).
+pub fn singleton(number: usize, a: &Article, headline: &str) -> StoryReport {
+    let published = a.published.map(|t| t.to_rfc3339());
+    StoryReport {
+        story: number,
+        title: headline.to_string(),
+        size: 1,
+        origin: a.id.clone(),
+        first_published: published.clone(),
+        last_published: published.clone(),
+        families: 1,
+        relations: BTreeMap::from([(Role::Origin.name(), 1)]),
+        members: vec![MemberReport {
+            id: a.id.clone(),
+            source: a.source.clone(),
+            published,
+            relation: Role::Origin,
+            derived_from: None,
+            family: 1,
+            similarity: None,
+            containment: None,
+            added: 0,
+            adds: Vec::new(),
+        }],
+        shared_sentences: Vec::new(),
+        disagreements: Vec::new(),
+    }
 }
 
 /// The report of a story from its members, their prepared texts and their derivation.
@@ -548,6 +590,50 @@ A petition calling for a new footpath across the top has gathered two hundred na
         );
         assert_eq!(r.size, 0);
         assert!(r.members.is_empty());
+    }
+
+    #[test]
+    fn singleton_reports_match_the_general_build() {
+        let aligner = Aligner::new(Idf::builtin());
+        for a in corpus(true).into_iter().chain(corpus(false)) {
+            let built = build(
+                5,
+                std::slice::from_ref(&a),
+                &[0],
+                &aligner,
+                &DeriveConfig::default(),
+            );
+            assert_eq!(singleton(5, &a, &headline(&a)), built);
+        }
+    }
+
+    #[test]
+    fn headline_reads_the_first_line_only_as_the_whole_text_would() {
+        let full = |text: &str| {
+            let text = text.trim();
+            let first = crate::text::sentences(text)
+                .first()
+                .and_then(|r| text.get(r.clone()))
+                .unwrap_or(text);
+            let mut s: String = first.chars().take(MAX_TITLE_CHARS).collect();
+            if first.chars().count() > MAX_TITLE_CHARS {
+                s.push('…');
+            }
+            s
+        };
+        for text in [
+            "  The U.S. said no.\nMr. Smith left.",
+            "No break at all. Second sentence here",
+            "A line without a stop\r\nnext line.",
+            "Ends with Mr.\nSmith on the next line.",
+            "Quote: \"Yes.\"\u{2029}Next paragraph.",
+            "\n\n  Leading blank lines. Then text.",
+            "é\u{85}next",
+            "",
+            ".",
+        ] {
+            assert_eq!(headline_of(None, text), full(text), "{text:?}");
+        }
     }
 
     #[test]
