@@ -293,7 +293,17 @@ impl Aligner {
     }
 
     /// Align B against A (see the [module docs](self) for the method and thresholds).
+    ///
+    /// Two texts whose sentences are the same one by one (exact copies, the commonest pair in
+    /// a story) are aligned directly, as the general method would: every sentence verbatim to
+    /// its counterpart, containments and score 1, relation `exact`; the whole text is then one
+    /// shared trailing block, so key terms, facts and content overlap are of nothing.
     pub fn align(&self, a: &PreparedDoc, b: &PreparedDoc) -> Alignment {
+        exact_copy(a, b).unwrap_or_else(|| self.align_sentences(a, b))
+    }
+
+    /// The general method of [`Aligner::align`].
+    fn align_sentences(&self, a: &PreparedDoc, b: &PreparedDoc) -> Alignment {
         let na = a.sentences.len();
         let nb = b.sentences.len();
         let cands = self.candidates(a, b);
@@ -1032,6 +1042,48 @@ fn joined_norm(d: &PreparedDoc) -> String {
     s
 }
 
+/// The alignment of two texts whose sentences are the same one by one, built directly (see
+/// [`Aligner::align`]); `None` for any other pair.
+fn exact_copy(a: &PreparedDoc, b: &PreparedDoc) -> Option<Alignment> {
+    let same = !a.sentences.is_empty()
+        && a.sentences.len() == b.sentences.len()
+        && a.sentences
+            .iter()
+            .zip(&b.sentences)
+            .all(|(x, y)| x.norm == y.norm);
+    if !same {
+        return None;
+    }
+    let shingles = shingle_overlap(a, b);
+    Some(Alignment {
+        matches: (0..b.sentences.len())
+            .map(|i| SentenceMatch {
+                b: i,
+                a: Some(i),
+                kind: MatchKind::Verbatim,
+                score: 1.0,
+                moved: false,
+            })
+            .collect(),
+        containment_b_in_a: 1.0,
+        containment_a_in_b: 1.0,
+        added: Vec::new(),
+        dropped: Vec::new(),
+        relation: Relation::Exact,
+        score: 1.0,
+        disagreements: Vec::new(),
+        shingle_jaccard: shingles.jaccard,
+        shingle_b_in_a: shingles.b_in_a,
+        shingle_a_in_b: shingles.a_in_b,
+        key_term_overlap: 0.0,
+        shared_key_terms: 0,
+        facts_b_in_a: FactSupport::default(),
+        facts_a_in_b: FactSupport::default(),
+        content_b_in_a: 0.0,
+        content_a_in_b: 0.0,
+    })
+}
+
 /// Overlap of the word-5-gram shingle sets of two documents (verbatim reuse).
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct ShingleOverlap {
@@ -1446,5 +1498,28 @@ mod tests {
         assert_eq!(s.supported, 3);
         assert_eq!((s.names, s.figures), (2, 1));
         assert!(!s.derived(1.0, 1.0), "one sentence is too short to derive");
+    }
+
+    #[test]
+    fn exact_copies_are_aligned_directly_as_the_general_method_would() {
+        let base = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/align/base.txt"
+        ))
+        .unwrap();
+        for text in [
+            base.as_str(),
+            FERRY_SOURCE,
+            "One line.",
+            "Same. Same. Same.",
+        ] {
+            let a = PreparedDoc::new(text);
+            // Different case, quotes and spaces: the same normalized sentences.
+            let b = PreparedDoc::new(&text.to_uppercase().replace(' ', "  "));
+            let direct = super::exact_copy(&a, &b).expect("an exact copy");
+            assert_eq!(direct, aligner().align_sentences(&a, &b), "{text}");
+        }
+        let (a, b) = (doc("base.txt"), doc("figure.txt"));
+        assert!(super::exact_copy(&a, &b).is_none());
     }
 }

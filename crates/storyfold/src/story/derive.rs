@@ -45,9 +45,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::align::alignment::{
-    shingle_similarity, Aligner, Alignment, MatchKind, Relation, SentenceMatch,
-};
+use crate::align::alignment::{Aligner, Alignment, Relation};
 use crate::align::PreparedDoc;
 
 /// Stories up to this many members align every pair of members.
@@ -280,45 +278,6 @@ fn pairs_to_align(
     out
 }
 
-/// The alignment of B against A: [`Aligner::align`], except for two texts whose sentences
-/// are the same one by one (same number, same normalized text: exact copies), whose
-/// alignment is built directly, as the aligner would give it (every sentence verbatim to its
-/// counterpart, containment and score 1, relation `exact`, nothing added, dropped or
-/// disagreeing; the key-term overlap is 0, as the aligner gives for a pair whose matches are
-/// all one shared trailing block).
-pub fn align_pair(aligner: &Aligner, a: &PreparedDoc, b: &PreparedDoc) -> Alignment {
-    let same = !a.sentences.is_empty()
-        && a.sentences.len() == b.sentences.len()
-        && a.sentences
-            .iter()
-            .zip(&b.sentences)
-            .all(|(x, y)| x.norm == y.norm);
-    if !same {
-        return aligner.align(a, b);
-    }
-    Alignment {
-        matches: (0..b.sentences.len())
-            .map(|i| SentenceMatch {
-                b: i,
-                a: Some(i),
-                kind: MatchKind::Verbatim,
-                score: 1.0,
-                moved: false,
-            })
-            .collect(),
-        containment_b_in_a: 1.0,
-        containment_a_in_b: 1.0,
-        added: Vec::new(),
-        dropped: Vec::new(),
-        relation: Relation::Exact,
-        score: 1.0,
-        disagreements: Vec::new(),
-        shingle_jaccard: shingle_similarity(a, b),
-        key_term_overlap: 0.0,
-        shared_key_terms: 0,
-    }
-}
-
 /// Derive the structure of one story: `docs[i]` is member `i`'s prepared text and
 /// `published[i]` its publication time (see the [module docs](self) for the method).
 /// Both slices must have the same length; extra entries of the longer one are ignored.
@@ -339,7 +298,7 @@ pub fn derive(
         .map(|(a, b)| Pair {
             a,
             b,
-            alignment: align_pair(aligner, &docs[a], &docs[b]),
+            alignment: aligner.align(&docs[a], &docs[b]),
         })
         .collect();
     let mut by_member: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -509,7 +468,7 @@ pub fn derive(
                 .find(|p| p.a == r && p.b == x)
             {
                 Some(p) => p.alignment.clone(),
-                None => align_pair(aligner, &docs[r], &docs[x]),
+                None => aligner.align(&docs[r], &docs[x]),
             };
             if derived_from[x].is_some() {
                 role[x] = Role::from_relation(al.relation);
@@ -703,37 +662,6 @@ A petition calling for a new footpath across the top has gathered two hundred na
             assert_eq!(x, origin);
         }
         assert_eq!(d.role[3], Role::SameStory);
-    }
-
-    #[test]
-    fn exact_copies_are_aligned_as_the_aligner_would() {
-        let aligner = Aligner::new(Idf::builtin());
-        let cut: String = ORIGINAL.split(". ").take(6).collect::<Vec<_>>().join(". ") + ".";
-        for text in [
-            ORIGINAL,
-            REWRITE,
-            INDEPENDENT,
-            cut.as_str(),
-            "One line.",
-            "Same. Same. Same.",
-        ] {
-            let a = PreparedDoc::new(text);
-            // Different case, quotes and spaces: the same normalized sentences.
-            let b = PreparedDoc::new(&text.to_uppercase().replace(' ', "  "));
-            assert_eq!(
-                align_pair(&aligner, &a, &b),
-                aligner.align(&a, &b),
-                "{text}"
-            );
-        }
-        // Anything else goes to the aligner (whose key-term overlap sums over a hash set, so
-        // its last bits may differ from run to run: compare the rest).
-        let (a, b) = (PreparedDoc::new(ORIGINAL), PreparedDoc::new(REWRITE));
-        let (x, y) = (align_pair(&aligner, &a, &b), aligner.align(&a, &b));
-        assert_eq!(
-            (x.relation, &x.matches, x.score),
-            (y.relation, &y.matches, y.score)
-        );
     }
 
     #[test]
