@@ -267,6 +267,40 @@ fn classify(line: &str) -> Option<BoilerplateMatch> {
     found
 }
 
+/// Length of the longest whole-line ([`BoilerplateMatch::Line`]) pattern, in bytes.
+const MAX_LINE_PATTERN_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < BOILERPLATE_PATTERNS.len() {
+        let p = &BOILERPLATE_PATTERNS[i];
+        if matches!(p.kind, BoilerplateMatch::Line) && p.text.len() > max {
+            max = p.text.len();
+        }
+        i += 1;
+    }
+    max
+};
+
+/// `classify(line) == Some(BoilerplateMatch::Line)`, with a cheap exact pre-check for the
+/// common case of an ordinary line of text.
+///
+/// Whole-line patterns are lowercase ASCII letters and spaces (a test checks it). Every ASCII
+/// letter or digit of `line` survives normalization as one character that is not decoration:
+/// as itself (lowercased), as part of a composed non-ASCII letter (`e` + U+0301 → `é`), or
+/// inside a `©` that replaced `(c)`. The last two make a match impossible, so a line that
+/// matches has at most [`MAX_LINE_PATTERN_LEN`] ASCII letters and digits; lines with more are
+/// rejected without being normalized.
+fn is_lone_boilerplate(line: &str) -> bool {
+    let mut alnum = 0usize;
+    for &b in line.as_bytes() {
+        alnum += usize::from(b.is_ascii_alphanumeric());
+        if alnum > MAX_LINE_PATTERN_LEN {
+            return false;
+        }
+    }
+    classify(line) == Some(BoilerplateMatch::Line)
+}
+
 /// Is `line` a boilerplate line, by any pattern kind (see the [module docs](self))?
 pub fn is_boilerplate_line(line: &str) -> bool {
     classify(line).is_some()
@@ -340,7 +374,7 @@ pub fn strip_boilerplate(s: &str) -> Cow<'_, str> {
         .filter(|&i| {
             let (a, b, _) = lines[i];
             // Whole-line patterns are short: skip the normalization for long lines.
-            b - a <= MIDDLE_LINE_MAX_BYTES && classify(&s[a..b]) == Some(BoilerplateMatch::Line)
+            b - a <= MIDDLE_LINE_MAX_BYTES && is_lone_boilerplate(&s[a..b])
         })
         .collect();
     if middle.is_empty() {
@@ -360,6 +394,42 @@ pub fn strip_boilerplate(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_patterns_are_lowercase_ascii_words() {
+        // `is_lone_boilerplate` relies on it.
+        for p in BOILERPLATE_PATTERNS {
+            if p.kind == BoilerplateMatch::Line {
+                assert!(
+                    p.text.bytes().all(|b| b.is_ascii_lowercase() || b == b' '),
+                    "{p:?}"
+                );
+            }
+        }
+        assert_eq!(
+            MAX_LINE_PATTERN_LEN,
+            "article continues below advertisement".len()
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lone_boilerplate_pre_check_is_exact(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Advertisement", "ADVERTISEMENT", "story continues below advertisement",
+                "Read more", "share", "(c)", "(C)", "©", " ", "  ", "\t", "*", "•", "—", ">>",
+                "“", "”", "e\u{301}", "\u{301}", "Ａｄ", "ﬁ", "ß", "x", "1", "the council voted",
+                "Continue reading below", "abcdefghijklmnopqrstuvwxyz0123456789",
+            ]), 0..8),
+        ) {
+            let line: String = parts.concat();
+            proptest::prop_assert_eq!(
+                is_lone_boilerplate(&line),
+                classify(&line) == Some(BoilerplateMatch::Line),
+                "line {:?}", line
+            );
+        }
+    }
 
     #[test]
     fn nothing_removed_is_borrowed_unchanged() {
