@@ -173,7 +173,7 @@ fn read_chunks(
     opts: ingest::ReadOptions,
     limit: Option<usize>,
 ) -> (ChunkReceiver, ReaderHandle) {
-    const CHUNK: usize = 2048;
+    const CHUNK: usize = 256;
     let (tx, rx) = mpsc::sync_channel(2);
     let handle = std::thread::spawn(move || {
         let mut reader = Reader::open(inputs, opts);
@@ -220,25 +220,48 @@ fn fingerprint_text(article: &Article, with_title: bool) -> std::borrow::Cow<'_,
 /// Read the inputs (at most `limit` articles), fingerprint them in parallel chunk by chunk and
 /// hand every article with its fingerprint to `each`, in input order. Returns the number of
 /// records read and the skip report.
+///
+/// Three stages overlap: the reader thread parses chunk k+2 while the rayon pool fingerprints
+/// chunk k+1 and, in the same `rayon::join`, `each` consumes chunk k, so no core waits for the
+/// sequential index updates.
 fn fingerprint_inputs(
     inputs: Vec<Input>,
     opts: ingest::ReadOptions,
     limit: Option<usize>,
     fingerprinter: &Fingerprinter,
     with_title: bool,
-    mut each: impl FnMut(Article, Fingerprint),
+    mut each: impl FnMut(Article, Fingerprint) + Send,
 ) -> Result<(u64, SkipReport)> {
     let (rx, reader) = read_chunks(inputs, opts, limit);
-    for chunk in rx {
-        let chunk = chunk?;
-        let fps: Vec<Fingerprint> = chunk
-            .par_iter()
-            .map(|a| fingerprinter.fingerprint(&fingerprint_text(a, with_title)))
-            .collect();
-        for (article, fp) in chunk.into_iter().zip(fps) {
-            each(article, fp);
+    let mut pending: Option<(Vec<Article>, Vec<Fingerprint>)> = None;
+    let mut consume = |done: Option<(Vec<Article>, Vec<Fingerprint>)>| {
+        if let Some((articles, fps)) = done {
+            for (article, fp) in articles.into_iter().zip(fps) {
+                each(article, fp);
+            }
         }
+    };
+    for chunk in rx {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(err) => {
+                consume(pending.take());
+                return Err(err.into());
+            }
+        };
+        let done = pending.take();
+        let (fps, ()) = rayon::join(
+            || {
+                chunk
+                    .par_iter()
+                    .map(|a| fingerprinter.fingerprint(&fingerprint_text(a, with_title)))
+                    .collect::<Vec<Fingerprint>>()
+            },
+            || consume(done),
+        );
+        pending = Some((chunk, fps));
     }
+    consume(pending.take());
     reader
         .join()
         .map_err(|_| anyhow::anyhow!("the reader thread failed"))
