@@ -135,42 +135,104 @@ fn class(b: u8) -> Class {
 /// Bytes per block of [`WordBits`].
 const WORD_BLOCK: usize = 64;
 
-/// Bit `k`: `block[k]` is a word character (ASCII letter, digit or `_`). `block` has at most
-/// [`WORD_BLOCK`] bytes; missing bytes count as non-word characters.
+/// Per-byte class bitmaps of a block of at most [`WORD_BLOCK`] bytes (bit `k` is `block[k]`;
+/// missing bytes are in no class).
+#[derive(Clone, Copy, Default)]
+struct BlockMasks {
+    /// ASCII letters.
+    letter: u64,
+    /// ASCII digits.
+    digit: u64,
+    /// `_`.
+    under: u64,
+    /// Characters that join two letters (WB6/WB7): `:` `.` `'`.
+    mid_letter: u64,
+    /// Characters that join two digits (WB11/WB12): `,` `;` `.` `'`.
+    mid_digit: u64,
+}
+
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn word_mask(block: &[u8]) -> u64 {
+fn block_masks(block: &[u8]) -> BlockMasks {
     use std::arch::x86_64::*;
     let mut bytes = [0u8; WORD_BLOCK];
     bytes[..block.len()].copy_from_slice(block);
-    let mut mask = 0u64;
+    let mut m = BlockMasks::default();
     for k in 0..WORD_BLOCK / 16 {
         // SAFETY: SSE2 is part of the x86-64 baseline; the load reads 16 bytes of a local
         // array (unaligned load allowed).
-        let bits = unsafe {
+        let (letter, digit, under, mid_letter, mid_digit) = unsafe {
             let v = _mm_loadu_si128(bytes.as_ptr().add(16 * k).cast());
+            let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
             // Letters: (c | 0x20) - 'a' < 26 (unsigned); digits: c - '0' < 10.
             let letter = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x61));
             let letter = _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(25)), letter);
             let digit = _mm_sub_epi8(v, _mm_set1_epi8(0x30));
             let digit = _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit);
-            let under = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8));
-            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), under)) as u16
+            let both = _mm_or_si128(eq(b'.'), eq(b'\''));
+            let mid_letter = _mm_or_si128(both, eq(b':'));
+            let mid_digit = _mm_or_si128(both, _mm_or_si128(eq(b','), eq(b';')));
+            (
+                _mm_movemask_epi8(letter) as u16,
+                _mm_movemask_epi8(digit) as u16,
+                _mm_movemask_epi8(eq(b'_')) as u16,
+                _mm_movemask_epi8(mid_letter) as u16,
+                _mm_movemask_epi8(mid_digit) as u16,
+            )
         };
-        mask |= u64::from(bits) << (16 * k);
+        let shift = 16 * k;
+        m.letter |= u64::from(letter) << shift;
+        m.digit |= u64::from(digit) << shift;
+        m.under |= u64::from(under) << shift;
+        m.mid_letter |= u64::from(mid_letter) << shift;
+        m.mid_digit |= u64::from(mid_digit) << shift;
     }
-    mask
+    m
 }
 
-/// Portable version of the x86-64 [`word_mask`].
+/// Portable version of the x86-64 [`block_masks`].
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn word_mask(block: &[u8]) -> u64 {
-    let mut mask = 0u64;
+fn block_masks(block: &[u8]) -> BlockMasks {
+    let mut m = BlockMasks::default();
     for (k, &c) in block.iter().enumerate().take(WORD_BLOCK) {
-        mask |= u64::from(class(c) != Class::Other) << k;
+        let bit = 1u64 << k;
+        match class(c) {
+            Class::Letter => m.letter |= bit,
+            Class::Digit => m.digit |= bit,
+            Class::Underscore => m.under |= bit,
+            Class::Other => {}
+        }
+        if matches!(c, b':' | b'.' | b'\'') {
+            m.mid_letter |= bit;
+        }
+        if matches!(c, b',' | b';' | b'.' | b'\'') {
+            m.mid_digit |= bit;
+        }
     }
-    mask
+    m
+}
+
+/// Bit `k`: byte `k` of the block starting at `start` belongs to a word: a letter, digit or
+/// `_`, or a middle character between two letters / two digits (WB6/WB7, WB11/WB12). Runs of
+/// set bits are exactly the words of [`ascii_words`].
+#[inline(always)]
+fn word_mask(bytes: &[u8], start: usize) -> u64 {
+    let end = (start + WORD_BLOCK).min(bytes.len());
+    let m = block_masks(&bytes[start..end]);
+    // The classes of the bytes just before and after the block, for the middle characters
+    // at its edges.
+    let before = start
+        .checked_sub(1)
+        .map_or(Class::Other, |i| class(bytes[i]));
+    let after = bytes.get(end).map_or(Class::Other, |&c| class(c));
+    let letter_prev = (m.letter << 1) | u64::from(before == Class::Letter);
+    let letter_next = (m.letter >> 1) | (u64::from(after == Class::Letter) << 63);
+    let digit_prev = (m.digit << 1) | u64::from(before == Class::Digit);
+    let digit_next = (m.digit >> 1) | (u64::from(after == Class::Digit) << 63);
+    let joins =
+        (m.mid_letter & letter_prev & letter_next) | (m.mid_digit & digit_prev & digit_next);
+    m.letter | m.digit | m.under | joins
 }
 
 /// Word-character bitmap of a byte string, computed one [`WORD_BLOCK`] at a time as the scan
@@ -193,9 +255,7 @@ impl<'a> WordBits<'a> {
     #[inline(always)]
     fn bits(&mut self, block: usize) -> u64 {
         if block != self.block {
-            let start = block * WORD_BLOCK;
-            let end = (start + WORD_BLOCK).min(self.bytes.len());
-            self.mask = word_mask(&self.bytes[start..end]);
+            self.mask = word_mask(self.bytes, block * WORD_BLOCK);
             self.block = block;
         }
         self.mask
@@ -223,9 +283,9 @@ impl<'a> WordBits<'a> {
 }
 
 /// The UAX #29 word rules restricted to ASCII (WB5–WB13b); emits words that contain a letter or
-/// a digit. Runs of word characters (letters, digits, `_`) are found with a SIMD bitmap
-/// ([`WordBits`]); only the byte after each run is looked at one by one, for a middle character
-/// that joins it to the next run.
+/// a digit. Words are the runs of set bits of a SIMD bitmap ([`WordBits`], [`word_mask`]) that
+/// already includes the middle characters joining two letters or two digits, so finding a word
+/// takes two bit scans and no per-byte branch.
 fn ascii_words<'a>(s: &'a str, f: &mut impl FnMut(&'a str)) {
     let b = s.as_bytes();
     let n = b.len();
@@ -236,25 +296,7 @@ fn ascii_words<'a>(s: &'a str, f: &mut impl FnMut(&'a str)) {
         if start >= n {
             return;
         }
-        let mut end = bits.next(start, false);
-        // WB6/WB7 and WB11/WB12: a middle character between two letters / digits.
-        while end + 1 < n {
-            let mid = b[end];
-            if !matches!(mid, b':' | b'.' | b'\'' | b',' | b';') {
-                break;
-            }
-            let (prev, next) = (class(b[end - 1]), class(b[end + 1]));
-            let joins = (prev == Class::Letter
-                && next == Class::Letter
-                && matches!(mid, b':' | b'.' | b'\''))
-                || (prev == Class::Digit
-                    && next == Class::Digit
-                    && matches!(mid, b',' | b';' | b'.' | b'\''));
-            if !joins {
-                break;
-            }
-            end = bits.next(end + 1, false);
-        }
+        let end = bits.next(start, false);
         let word = &b[start..end];
         // Words made of underscores (and middle characters) only are not tokens.
         if class(word[0]) != Class::Underscore || word.iter().any(|c| c.is_ascii_alphanumeric()) {
