@@ -17,11 +17,13 @@
 //! Tokenization does not change case or fold anything: run [`normalize`](super::normalize())
 //! first.
 //!
-//! **ASCII fast path**: ASCII text is split by a byte loop implementing exactly the UAX #29
-//! rules above for ASCII (letters/digits/underscore runs; `:` `.` `'` between two letters;
-//! `.` `,` `;` `'` between two digits). Mixed text is cut at ASCII whitespace (which UAX #29
-//! never joins across) and only the non-ASCII pieces go through the Unicode segmenter. A property
-//! test checks the fast path against the plain Unicode path.
+//! **ASCII fast path**: ASCII text is split with the UAX #29 rules above restricted to ASCII
+//! (letters/digits/underscore runs; `:` `.` `'` between two letters; `.` `,` `;` `'` between two
+//! digits), computed 64 bytes at a time as an SSE2 bitmap whose runs of set bits are the words.
+//! In mixed text, the whitespace-delimited pieces that hold a non-ASCII character go through
+//! the Unicode segmenter (UAX #29 never joins across ASCII whitespace) and the ASCII stretches
+//! between them through the fast path. Property tests check the fast path against the plain
+//! Unicode path, on texts long enough to cross the 64-byte blocks.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -235,8 +237,8 @@ fn word_mask(bytes: &[u8], start: usize) -> u64 {
     m.letter | m.digit | m.under | joins
 }
 
-/// Word-character bitmap of a byte string, computed one [`WORD_BLOCK`] at a time as the scan
-/// moves forward (the last block is cached).
+/// Word bitmap ([`word_mask`]) of a byte string, computed one [`WORD_BLOCK`] at a time as the
+/// scan moves forward (the last block is cached).
 struct WordBits<'a> {
     bytes: &'a [u8],
     block: usize,
