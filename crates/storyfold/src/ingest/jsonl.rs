@@ -5,7 +5,8 @@
 //! and [`ReadOptions::text_field`] replace the id and text names (no aliases then).
 //! Extra fields are ignored, `null` counts as missing, blank lines are skipped.
 
-use serde_json::{Map, Value};
+use serde::de;
+use serde_json::Value;
 
 use super::next_bounded;
 use super::records::{BoundedRecords, Split};
@@ -64,38 +65,211 @@ impl Source for JsonlSource {
 }
 
 /// Parse one JSONL line into raw fields.
+///
+/// The object is read straight into one slot per key name that a field can come from (the
+/// configured id and text names, their aliases, `title`, `published`, `date`, `source`, `url`,
+/// `lang`); other keys are parsed and dropped without building a map. A key given twice keeps
+/// its last value, as a JSON map would. Errors are serde_json's, as when parsing a `Value`.
 pub(crate) fn parse_line(
     bytes: &[u8],
     opts: &ReadOptions,
     report: &mut SkipReport,
 ) -> Result<Fields, ErrorKind> {
     let text = decode_utf8(bytes, opts, report)?;
-    let value: Value =
-        serde_json::from_str(&text).map_err(|e| ErrorKind::InvalidJson(e.to_string()))?;
-    let Value::Object(obj) = value else {
+    let mut slots = Slots::new(opts);
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let top = de::DeserializeSeed::deserialize(TopSeed(&mut slots), &mut de)
+        .and_then(|top| de.end().map(|()| top))
+        .map_err(|e| ErrorKind::InvalidJson(e.to_string()))?;
+    if let Top::Not(found) = top {
         return Err(ErrorKind::InvalidJson(format!(
-            "expected a JSON object, found {}",
-            type_name(&value)
+            "expected a JSON object, found {found}"
         )));
-    };
-    fields_from_object(obj, opts)
+    }
+    fields_from_slots(slots, opts)
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+/// Most distinct key names a field can be read from: id, three text names, title, published,
+/// date, source, url, lang.
+const MAX_KEYS: usize = 10;
+
+/// The values of the keys fields are read from, by key name.
+struct Slots<'n> {
+    names: [&'n str; MAX_KEYS],
+    len: usize,
+    values: [Option<Value>; MAX_KEYS],
+}
+
+impl<'n> Slots<'n> {
+    fn new(opts: &'n ReadOptions) -> Self {
+        let mut slots = Slots {
+            names: [""; MAX_KEYS],
+            len: 0,
+            values: Default::default(),
+        };
+        slots.add(opts.id_field.as_deref().unwrap_or("id"));
+        match opts.text_field.as_deref() {
+            Some(name) => slots.add(name),
+            None => {
+                for name in ["text", "body", "content"] {
+                    slots.add(name);
+                }
+            }
+        }
+        for name in ["title", "published", "date", "source", "url", "lang"] {
+            slots.add(name);
+        }
+        slots
+    }
+
+    fn add(&mut self, name: &'n str) {
+        if self.index(name).is_none() {
+            self.names[self.len] = name;
+            self.len += 1;
+        }
+    }
+
+    fn index(&self, key: &str) -> Option<usize> {
+        self.names[..self.len].iter().position(|n| *n == key)
+    }
+
+    /// Remove and return the value of `name` (as removing it from a map would).
+    fn take(&mut self, name: &str) -> Option<Value> {
+        self.index(name).and_then(|i| self.values[i].take())
+    }
+}
+
+/// What the top level of a line was.
+enum Top {
+    Object,
+    /// Not an object: the kind of value found, for the error message.
+    Not(&'static str),
+}
+
+/// Reads the top-level value, filling the slots when it is an object.
+struct TopSeed<'s, 'n>(&'s mut Slots<'n>);
+
+impl<'de> de::DeserializeSeed<'de> for TopSeed<'_, '_> {
+    type Value = Top;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Top, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for TopSeed<'_, '_> {
+    type Value = Top;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Top, E> {
+        Ok(Top::Not("a boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Top, E> {
+        Ok(Top::Not("a number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Top, E> {
+        Ok(Top::Not("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Top, E> {
+        Ok(Top::Not("a number"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Top, E> {
+        Ok(Top::Not("a string"))
+    }
+    fn visit_unit<E>(self) -> Result<Top, E> {
+        Ok(Top::Not("null"))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Top::Not("an array"))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+        while let Some(slot) = map.next_key_seed(KeySeed(self.0))? {
+            match slot {
+                Some(i) => self.0.values[i] = Some(map.next_value::<Value>()?),
+                None => {
+                    map.next_value::<Skip>()?;
+                }
+            }
+        }
+        Ok(Top::Object)
+    }
+}
+
+/// Reads an object key as the index of its slot (`None`: a key no field is read from).
+struct KeySeed<'s, 'n>(&'s Slots<'n>);
+
+impl<'de> de::DeserializeSeed<'de> for KeySeed<'_, '_> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for KeySeed<'_, '_> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_str<E>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.index(key))
+    }
+}
+
+/// Any JSON value, parsed in full (numbers included, so errors are those of a `Value`) and
+/// dropped.
+struct Skip;
+
+impl<'de> de::Deserialize<'de> for Skip {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
+        d.deserialize_any(Skip)
+    }
+}
+
+impl<'de> de::Visitor<'de> for Skip {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_unit<E>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        while map.next_key::<Skip>()?.is_some() {
+            map.next_value::<Skip>()?;
+        }
+        Ok(Skip)
     }
 }
 
 /// Remove and return the first of `names` present with a non-null value.
-fn take_first(obj: &mut Map<String, Value>, names: &[&str]) -> Option<(String, Value)> {
+fn take_first(slots: &mut Slots, names: &[&str]) -> Option<(String, Value)> {
     for name in names {
-        match obj.remove(*name) {
+        match slots.take(name) {
             None | Some(Value::Null) => continue,
             Some(v) => return Some((name.to_string(), v)),
         }
@@ -104,8 +278,8 @@ fn take_first(obj: &mut Map<String, Value>, names: &[&str]) -> Option<(String, V
 }
 
 /// An optional string field (first of `names` present); other types are errors.
-fn string_field(obj: &mut Map<String, Value>, names: &[&str]) -> Result<Option<String>, ErrorKind> {
-    match take_first(obj, names) {
+fn string_field(slots: &mut Slots, names: &[&str]) -> Result<Option<String>, ErrorKind> {
+    match take_first(slots, names) {
         None => Ok(None),
         Some((_, Value::String(s))) => Ok(Some(s)),
         Some((field, _)) => Err(ErrorKind::WrongType {
@@ -115,13 +289,10 @@ fn string_field(obj: &mut Map<String, Value>, names: &[&str]) -> Result<Option<S
     }
 }
 
-/// Extract the article fields from a JSON object.
-fn fields_from_object(
-    mut obj: Map<String, Value>,
-    opts: &ReadOptions,
-) -> Result<Fields, ErrorKind> {
+/// Extract the article fields from the slots of an object.
+fn fields_from_slots(mut slots: Slots, opts: &ReadOptions) -> Result<Fields, ErrorKind> {
     let id_name = opts.id_field.as_deref().unwrap_or("id");
-    let id = match take_first(&mut obj, &[id_name]) {
+    let id = match take_first(&mut slots, &[id_name]) {
         None => None,
         Some((_, Value::String(s))) => Some(s),
         Some((_, Value::Number(n))) => Some(n.to_string()),
@@ -133,16 +304,197 @@ fn fields_from_object(
         }
     };
     let text = match opts.text_field.as_deref() {
-        Some(name) => string_field(&mut obj, &[name])?,
-        None => string_field(&mut obj, &["text", "body", "content"])?,
+        Some(name) => string_field(&mut slots, &[name])?,
+        None => string_field(&mut slots, &["text", "body", "content"])?,
     };
     Ok(Fields {
         id,
         text,
-        title: string_field(&mut obj, &["title"])?,
-        published: string_field(&mut obj, &["published", "date"])?,
-        source: string_field(&mut obj, &["source"])?,
-        url: string_field(&mut obj, &["url"])?,
-        lang: string_field(&mut obj, &["lang"])?,
+        title: string_field(&mut slots, &["title"])?,
+        published: string_field(&mut slots, &["published", "date"])?,
+        source: string_field(&mut slots, &["source"])?,
+        url: string_field(&mut slots, &["url"])?,
+        lang: string_field(&mut slots, &["lang"])?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Map;
+
+    /// The `Value`-based parser the slot parser replaced: the reference it must agree with.
+    fn reference(bytes: &[u8], opts: &ReadOptions) -> Result<Fields, ErrorKind> {
+        let mut report = SkipReport::default();
+        let text = decode_utf8(bytes, opts, &mut report)?;
+        let value: Value =
+            serde_json::from_str(&text).map_err(|e| ErrorKind::InvalidJson(e.to_string()))?;
+        let Value::Object(obj) = value else {
+            return Err(ErrorKind::InvalidJson(format!(
+                "expected a JSON object, found {}",
+                type_name(&value)
+            )));
+        };
+        fields_from_object(obj, opts)
+    }
+
+    fn type_name(v: &Value) -> &'static str {
+        match v {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    fn take_first_map(obj: &mut Map<String, Value>, names: &[&str]) -> Option<(String, Value)> {
+        for name in names {
+            match obj.remove(*name) {
+                None | Some(Value::Null) => continue,
+                Some(v) => return Some((name.to_string(), v)),
+            }
+        }
+        None
+    }
+
+    fn string_field_map(
+        obj: &mut Map<String, Value>,
+        names: &[&str],
+    ) -> Result<Option<String>, ErrorKind> {
+        match take_first_map(obj, names) {
+            None => Ok(None),
+            Some((_, Value::String(s))) => Ok(Some(s)),
+            Some((field, _)) => Err(ErrorKind::WrongType {
+                field,
+                expected: "string",
+            }),
+        }
+    }
+
+    fn fields_from_object(
+        mut obj: Map<String, Value>,
+        opts: &ReadOptions,
+    ) -> Result<Fields, ErrorKind> {
+        let id_name = opts.id_field.as_deref().unwrap_or("id");
+        let id = match take_first_map(&mut obj, &[id_name]) {
+            None => None,
+            Some((_, Value::String(s))) => Some(s),
+            Some((_, Value::Number(n))) => Some(n.to_string()),
+            Some((field, _)) => {
+                return Err(ErrorKind::WrongType {
+                    field,
+                    expected: "string or number",
+                })
+            }
+        };
+        let text = match opts.text_field.as_deref() {
+            Some(name) => string_field_map(&mut obj, &[name])?,
+            None => string_field_map(&mut obj, &["text", "body", "content"])?,
+        };
+        Ok(Fields {
+            id,
+            text,
+            title: string_field_map(&mut obj, &["title"])?,
+            published: string_field_map(&mut obj, &["published", "date"])?,
+            source: string_field_map(&mut obj, &["source"])?,
+            url: string_field_map(&mut obj, &["url"])?,
+            lang: string_field_map(&mut obj, &["lang"])?,
+        })
+    }
+
+    fn json_value() -> impl Strategy<Value = String> {
+        let leaf = prop::sample::select(vec![
+            "null",
+            "true",
+            "false",
+            "0",
+            "-7",
+            "18446744073709551615",
+            "18446744073709551616",
+            "3.5",
+            "-1e400",
+            "1e400",
+            "\"x\"",
+            "\"a\\nb\\u00e9\\\"\"",
+            "\"\\ud800\"",
+            "\"caf\u{e9} \u{2019}\"",
+            "\"\"",
+            "\"2021-07-17\"",
+        ])
+        .prop_map(String::from);
+        leaf.prop_recursive(3, 12, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec(("[a-z]{1,3}", inner), 0..3).prop_map(|v| {
+                    let items: Vec<String> =
+                        v.into_iter().map(|(k, x)| format!("\"{k}\":{x}")).collect();
+                    format!("{{{}}}", items.join(","))
+                }),
+            ]
+        })
+    }
+
+    fn json_line() -> impl Strategy<Value = String> {
+        let key = prop::sample::select(vec![
+            "id",
+            "text",
+            "body",
+            "content",
+            "title",
+            "published",
+            "date",
+            "source",
+            "url",
+            "lang",
+            "extra",
+            "doc_id",
+            "t\\u0065xt",
+            "",
+        ]);
+        let object = prop::collection::vec((key, json_value()), 0..8).prop_map(|v| {
+            let items: Vec<String> = v
+                .into_iter()
+                .map(|(k, x)| format!("\"{k}\": {x}"))
+                .collect();
+            format!("{{{}}}", items.join(", "))
+        });
+        (
+            prop_oneof![4 => object, 1 => json_value()],
+            prop::sample::select(vec!["", " ", "}", "x", ",", "\"", "\u{0}"]),
+            0usize..4,
+        )
+            .prop_map(|(s, tail, cut)| {
+                // Sometimes damaged: a trailing character, or cut short.
+                let mut s = s + tail;
+                if cut == 3 && !s.is_empty() {
+                    let mut at = s.len() / 2;
+                    while !s.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    s.truncate(at);
+                }
+                s
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn slot_parser_matches_value_parser(line in json_line(), override_names in 0usize..3) {
+            let mut opts = ReadOptions::default();
+            if override_names == 1 {
+                opts.id_field = Some("doc_id".into());
+                opts.text_field = Some("title".into());
+            } else if override_names == 2 {
+                opts.id_field = Some("text".into());
+                opts.text_field = Some("extra".into());
+            }
+            let mut report = SkipReport::default();
+            let got = parse_line(line.as_bytes(), &opts, &mut report);
+            prop_assert_eq!(got, reference(line.as_bytes(), &opts), "line {}", line);
+        }
+    }
 }

@@ -98,7 +98,7 @@ impl<R: BufRead> BoundedRecords<R> {
             }
             started = true;
             let (take, found_end, inner_newlines) = match self.split {
-                Split::Lines => match buf.iter().position(|&b| b == b'\n') {
+                Split::Lines => match memchr::memchr(b'\n', buf) {
                     Some(i) => (i, true, 0),
                     None => (buf.len(), false, 0),
                 },

@@ -267,6 +267,40 @@ fn classify(line: &str) -> Option<BoilerplateMatch> {
     found
 }
 
+/// Length of the longest whole-line ([`BoilerplateMatch::Line`]) pattern, in bytes.
+const MAX_LINE_PATTERN_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < BOILERPLATE_PATTERNS.len() {
+        let p = &BOILERPLATE_PATTERNS[i];
+        if matches!(p.kind, BoilerplateMatch::Line) && p.text.len() > max {
+            max = p.text.len();
+        }
+        i += 1;
+    }
+    max
+};
+
+/// `classify(line) == Some(BoilerplateMatch::Line)`, with a cheap exact pre-check for the
+/// common case of an ordinary line of text.
+///
+/// Whole-line patterns are lowercase ASCII letters and spaces (a test checks it). Every ASCII
+/// letter or digit of `line` survives normalization as one character that is not decoration:
+/// as itself (lowercased), as part of a composed non-ASCII letter (`e` + U+0301 → `é`), or
+/// inside a `©` that replaced `(c)`. The last two make a match impossible, so a line that
+/// matches has at most [`MAX_LINE_PATTERN_LEN`] ASCII letters and digits; lines with more are
+/// rejected without being normalized.
+fn is_lone_boilerplate(line: &str) -> bool {
+    let mut alnum = 0usize;
+    for &b in line.as_bytes() {
+        alnum += usize::from(b.is_ascii_alphanumeric());
+        if alnum > MAX_LINE_PATTERN_LEN {
+            return false;
+        }
+    }
+    classify(line) == Some(BoilerplateMatch::Line)
+}
+
 /// Is `line` a boilerplate line, by any pattern kind (see the [module docs](self))?
 pub fn is_boilerplate_line(line: &str) -> bool {
     classify(line).is_some()
@@ -282,84 +316,239 @@ pub fn is_boilerplate_line(line: &str) -> bool {
 /// assert_eq!(strip_boilerplate(s), "The council voted.\nRead more about it online, officials said.");
 /// ```
 pub fn strip_boilerplate(s: &str) -> Cow<'_, str> {
-    // (start, content end without line terminator, end including terminator)
-    let mut lines: Vec<(usize, usize, usize)> = Vec::new();
+    // Lines are the pieces of `s.split_inclusive('\n')`, found with memchr without collecting
+    // them: the leading block is scanned forward, the trailing block backward, then the
+    // middle forward.
+    let bytes = s.as_bytes();
+    // Leading block: blank or boilerplate lines before the first kept line.
     let mut pos = 0;
-    for piece in s.split_inclusive('\n') {
-        let full_end = pos + piece.len();
-        let content = piece.strip_suffix('\n').unwrap_or(piece);
-        let content = content.strip_suffix('\r').unwrap_or(content);
-        lines.push((pos, pos + content.len(), full_end));
+    let mut removed_leading = false;
+    let first = loop {
+        if pos == bytes.len() {
+            return if removed_leading {
+                Cow::Borrowed("")
+            } else {
+                Cow::Borrowed(s)
+            };
+        }
+        let line = line_at(bytes, pos);
+        let content = &s[line.0..line.1];
+        if content.trim().is_empty() {
+        } else if classify(content).is_some() {
+            removed_leading = true;
+        } else {
+            break line;
+        }
+        pos = line.2;
+    };
+    // Trailing block, down to (not including) the first kept line.
+    let mut end_pos = bytes.len();
+    let mut removed_trailing = false;
+    let mut last = first;
+    while end_pos > first.2 {
+        let line = line_before(bytes, end_pos);
+        if s[line.0..line.1].trim().is_empty() {
+        } else if classify(&s[line.0..line.1]).is_some() {
+            removed_trailing = true;
+        } else {
+            last = line;
+            break;
+        }
+        end_pos = line.0;
+    }
+    let start = if removed_leading { first.0 } else { 0 };
+    let end = if removed_trailing { last.1 } else { s.len() };
+    // Middle: lone boilerplate lines strictly between the first and last kept lines.
+    let mut out: Option<String> = None;
+    let mut cursor = start;
+    let mut pos = first.2;
+    while pos < last.0 {
+        let (a, b, full_end) = line_at(bytes, pos);
+        // Whole-line patterns are short: skip the normalization for long lines.
+        if b - a <= MIDDLE_LINE_MAX_BYTES && is_lone_boilerplate(&s[a..b]) {
+            let o = out.get_or_insert_with(|| String::with_capacity(end - start));
+            o.push_str(&s[cursor..a]);
+            cursor = full_end;
+        }
         pos = full_end;
     }
-    let is_blank = |l: &(usize, usize, usize)| s[l.0..l.1].trim().is_empty();
+    match out {
+        None => Cow::Borrowed(&s[start..end]),
+        Some(mut o) => {
+            o.push_str(&s[cursor..end]);
+            Cow::Owned(o)
+        }
+    }
+}
 
-    // Leading block: blank or boilerplate lines before the first kept line.
-    let mut first = 0;
-    let mut removed_leading = false;
-    while first < lines.len() {
-        let l = lines[first];
-        if is_blank(&l) {
-            first += 1;
-        } else if classify(&s[l.0..l.1]).is_some() {
-            removed_leading = true;
-            first += 1;
-        } else {
-            break;
+/// The line (piece of `split_inclusive('\n')`) starting at `pos < bytes.len()`: its start, the
+/// end of its content (without `\n` and a `\r` before it) and its end (after the `\n`).
+#[inline]
+fn line_at(bytes: &[u8], pos: usize) -> (usize, usize, usize) {
+    match memchr::memchr(b'\n', &bytes[pos..]) {
+        Some(i) => {
+            let nl = pos + i;
+            let content_end = if nl > pos && bytes[nl - 1] == b'\r' {
+                nl - 1
+            } else {
+                nl
+            };
+            (pos, content_end, nl + 1)
+        }
+        None => {
+            let end = bytes.len();
+            let content_end = if end > pos && bytes[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            };
+            (pos, content_end, end)
         }
     }
-    if first == lines.len() {
-        return if removed_leading {
-            Cow::Borrowed("")
-        } else {
-            Cow::Borrowed(s)
-        };
-    }
-    // Trailing block.
-    let mut last = lines.len();
-    let mut removed_trailing = false;
-    while last > first {
-        let l = lines[last - 1];
-        if is_blank(&l) {
-            last -= 1;
-        } else if classify(&s[l.0..l.1]).is_some() {
-            removed_trailing = true;
-            last -= 1;
-        } else {
-            break;
-        }
-    }
-    let start = if removed_leading { lines[first].0 } else { 0 };
-    let end = if removed_trailing {
-        lines[last - 1].1
-    } else {
-        s.len()
-    };
-    // Middle: lone boilerplate lines strictly between the first and last kept lines.
-    let middle: Vec<usize> = (first + 1..last.saturating_sub(1))
-        .filter(|&i| {
-            let (a, b, _) = lines[i];
-            // Whole-line patterns are short: skip the normalization for long lines.
-            b - a <= MIDDLE_LINE_MAX_BYTES && classify(&s[a..b]) == Some(BoilerplateMatch::Line)
-        })
-        .collect();
-    if middle.is_empty() {
-        return Cow::Borrowed(&s[start..end]);
-    }
-    let mut out = String::with_capacity(end - start);
-    let mut cursor = start;
-    for i in middle {
-        let (a, _, full_end) = lines[i];
-        out.push_str(&s[cursor..a]);
-        cursor = full_end;
-    }
-    out.push_str(&s[cursor..end]);
-    Cow::Owned(out)
+}
+
+/// The line that ends (after its `\n`, or at the end of the text) at `end > 0`.
+#[inline]
+fn line_before(bytes: &[u8], end: usize) -> (usize, usize, usize) {
+    let start = memchr::memrchr(b'\n', &bytes[..end - 1]).map_or(0, |p| p + 1);
+    line_at(bytes, start)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The straightforward implementation (all lines collected first) the memchr scan must match.
+    fn reference_strip(s: &str) -> Cow<'_, str> {
+        // (start, content end without line terminator, end including terminator)
+        let mut lines: Vec<(usize, usize, usize)> = Vec::new();
+        let mut pos = 0;
+        for piece in s.split_inclusive('\n') {
+            let full_end = pos + piece.len();
+            let content = piece.strip_suffix('\n').unwrap_or(piece);
+            let content = content.strip_suffix('\r').unwrap_or(content);
+            lines.push((pos, pos + content.len(), full_end));
+            pos = full_end;
+        }
+        let is_blank = |l: &(usize, usize, usize)| s[l.0..l.1].trim().is_empty();
+
+        // Leading block: blank or boilerplate lines before the first kept line.
+        let mut first = 0;
+        let mut removed_leading = false;
+        while first < lines.len() {
+            let l = lines[first];
+            if is_blank(&l) {
+                first += 1;
+            } else if classify(&s[l.0..l.1]).is_some() {
+                removed_leading = true;
+                first += 1;
+            } else {
+                break;
+            }
+        }
+        if first == lines.len() {
+            return if removed_leading {
+                Cow::Borrowed("")
+            } else {
+                Cow::Borrowed(s)
+            };
+        }
+        // Trailing block.
+        let mut last = lines.len();
+        let mut removed_trailing = false;
+        while last > first {
+            let l = lines[last - 1];
+            if is_blank(&l) {
+                last -= 1;
+            } else if classify(&s[l.0..l.1]).is_some() {
+                removed_trailing = true;
+                last -= 1;
+            } else {
+                break;
+            }
+        }
+        let start = if removed_leading { lines[first].0 } else { 0 };
+        let end = if removed_trailing {
+            lines[last - 1].1
+        } else {
+            s.len()
+        };
+        // Middle: lone boilerplate lines strictly between the first and last kept lines.
+        let middle: Vec<usize> = (first + 1..last.saturating_sub(1))
+            .filter(|&i| {
+                let (a, b, _) = lines[i];
+                // Whole-line patterns are short: skip the normalization for long lines.
+                b - a <= MIDDLE_LINE_MAX_BYTES && classify(&s[a..b]) == Some(BoilerplateMatch::Line)
+            })
+            .collect();
+        if middle.is_empty() {
+            return Cow::Borrowed(&s[start..end]);
+        }
+        let mut out = String::with_capacity(end - start);
+        let mut cursor = start;
+        for i in middle {
+            let (a, _, full_end) = lines[i];
+            out.push_str(&s[cursor..a]);
+            cursor = full_end;
+        }
+        out.push_str(&s[cursor..end]);
+        Cow::Owned(out)
+    }
+
+    #[test]
+    fn line_patterns_are_lowercase_ascii_words() {
+        // `is_lone_boilerplate` relies on it.
+        for p in BOILERPLATE_PATTERNS {
+            if p.kind == BoilerplateMatch::Line {
+                assert!(
+                    p.text.bytes().all(|b| b.is_ascii_lowercase() || b == b' '),
+                    "{p:?}"
+                );
+            }
+        }
+        assert_eq!(
+            MAX_LINE_PATTERN_LEN,
+            "article continues below advertisement".len()
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strip_matches_reference(
+            lines in proptest::collection::vec(proptest::sample::select(vec![
+                "", " ", "\r", "Advertisement", "  * Advertisement *", "Read more", "Read more: the plan",
+                "Share this article", "© 2021 Example News", "Reporting by Jane Doe",
+                "The council voted on Tuesday.", "“We’re going,” she said.", "x", "Related",
+                "Source link\r", "All rights reserved", "Click here to subscribe",
+            ]), 0..12),
+            newline_end in proptest::bool::ANY,
+            crlf in proptest::bool::ANY,
+        ) {
+            let sep = if crlf { "\r\n" } else { "\n" };
+            let mut text = lines.join(sep);
+            if newline_end {
+                text.push_str(sep);
+            }
+            proptest::prop_assert_eq!(strip_boilerplate(&text), reference_strip(&text));
+        }
+
+        #[test]
+        fn lone_boilerplate_pre_check_is_exact(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "Advertisement", "ADVERTISEMENT", "story continues below advertisement",
+                "Read more", "share", "(c)", "(C)", "©", " ", "  ", "\t", "*", "•", "—", ">>",
+                "“", "”", "e\u{301}", "\u{301}", "Ａｄ", "ﬁ", "ß", "x", "1", "the council voted",
+                "Continue reading below", "abcdefghijklmnopqrstuvwxyz0123456789",
+            ]), 0..8),
+        ) {
+            let line: String = parts.concat();
+            proptest::prop_assert_eq!(
+                is_lone_boilerplate(&line),
+                classify(&line) == Some(BoilerplateMatch::Line),
+                "line {:?}", line
+            );
+        }
+    }
 
     #[test]
     fn nothing_removed_is_borrowed_unchanged() {

@@ -175,8 +175,9 @@ impl Emitter {
         // length, so the string stays valid UTF-8.
         let buf = unsafe { out.as_mut_vec() };
         // The output never exceeds the input (a space is only written in place of at least
-        // one whitespace byte); 2 spare bytes take the tentative writes below.
-        buf.resize(old + bytes.len() + 2, 0);
+        // one whitespace byte); spare bytes take the tentative writes below (whole blocks are
+        // stored even when fewer bytes are kept).
+        buf.resize(old + bytes.len() + BLOCK + 2, 0);
         let dst = &mut buf[old..];
         let mut w = 0usize;
         let mut pending = self.pending_space;
@@ -189,7 +190,8 @@ impl Emitter {
             if let Some(block) = bytes.get(i..i + BLOCK) {
                 let (plain, space) = block_masks(block);
                 if (!plain & !space) & FULL == 0 && space & (space >> 1) == 0 {
-                    let mut lower = [0u8; BLOCK];
+                    // Twice the block, so a block-sized store can start at `from`.
+                    let mut lower = [0u8; 2 * BLOCK];
                     for (d, &c) in lower.iter_mut().zip(block) {
                         *d = c + (u8::from(c.wrapping_sub(b'A') < 26) << 5);
                     }
@@ -201,7 +203,9 @@ impl Emitter {
                     dst[w] = b' ';
                     w += usize::from(!first_space && pending);
                     let to = BLOCK - usize::from(last_space);
-                    dst[w..w + to - from].copy_from_slice(&lower[from..to]);
+                    // A fixed-size store (no length-dependent copy); the bytes past `to`
+                    // are overwritten later or cut off by the final truncation.
+                    dst[w..w + BLOCK].copy_from_slice(&lower[from..from + BLOCK]);
                     w += to - from;
                     // No two adjacent spaces: the block has a printable character.
                     pending = last_space;
@@ -266,10 +270,7 @@ fn normalize_unicode_into(s: &str, out: &mut String) {
     let mut may_need_nfc = false;
     let mut i = 0;
     while i < len {
-        let j = i + bytes[i..]
-            .iter()
-            .position(|&b| !b.is_ascii())
-            .unwrap_or(len - i);
+        let j = i + super::first_non_ascii(&bytes[i..]).unwrap_or(len - i);
         if j == len {
             em.ascii_run(&s[i..], out);
             break;
