@@ -77,6 +77,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::facts::{self, Disagreement};
+use super::sentence::QUANTITY_KINDS;
 use super::similarity::{self, Idf};
 use super::{PreparedDoc, Sentence};
 use crate::fingerprint::{intersection_len, shingle_hashes};
@@ -642,36 +643,19 @@ impl Aligner {
 
     /// The quantity/date kinds of a sentence and the weighted stems of its content words
     /// outside those facts.
-    fn fact_view(&self, s: &Sentence) -> FactView {
-        let mut kinds = 0u8;
-        let mut rest = s.text.clone();
-        let facts = facts::extract(&s.text);
-        for f in &facts {
-            let Some(k) = QUANTITY_KINDS.iter().position(|&k| k == f.kind) else {
-                continue;
-            };
-            kinds |= 1 << k;
-            if let Some(part) = rest.get_mut(f.span.clone()) {
-                // Blank the fact (spans are on char boundaries of the same text).
-                let blank = " ".repeat(part.len());
-                rest.replace_range(f.span.clone(), &blank);
-            }
-        }
-        let norm = crate::text::normalize(&rest);
+    fn fact_view<'s>(&self, s: &'s Sentence) -> FactView<'s> {
+        let sf = s.facts();
         let mut stems: BTreeMap<String, f64> = BTreeMap::new();
-        for t in crate::text::tokens(&norm) {
-            if is_stopword(t) || t.chars().any(|c| c.is_ascii_digit()) || facts::is_number_word(t) {
-                continue;
-            }
+        for t in &sf.content {
             let stem: String = t.chars().take(STEM_CHARS).collect();
             let w = self.idf.weight(t).max(0.0);
             let e = stems.entry(stem).or_insert(0.0);
             *e = e.max(w);
         }
         FactView {
-            kinds,
+            kinds: sf.kinds,
             stems,
-            facts,
+            facts: &sf.facts,
         }
     }
 
@@ -829,13 +813,10 @@ impl Aligner {
     fn key_term_overlap(&self, a: &PreparedDoc, b: &PreparedDoc, footer: usize) -> (f64, usize) {
         // Ordered sets: sums in a fixed order give the same bits on every run.
         let terms = |d: &PreparedDoc| -> BTreeSet<String> {
-            if footer == 0 {
-                return facts::key_terms(&d.text).into_iter().collect();
-            }
             let keep = d.sentences.len().saturating_sub(footer);
             d.sentences[..keep]
                 .iter()
-                .flat_map(|s| facts::key_terms(&s.text))
+                .flat_map(|s| facts::key_terms_of(&s.facts().facts))
                 .collect()
         };
         let (ka, kb) = (terms(a), terms(b));
@@ -853,23 +834,15 @@ impl Aligner {
     }
 }
 
-/// Fact kinds compared by the second (same-topic) fact pass.
-const QUANTITY_KINDS: [facts::FactKind; 4] = [
-    facts::FactKind::Number,
-    facts::FactKind::Percent,
-    facts::FactKind::Money,
-    facts::FactKind::Date,
-];
-
-/// What the second fact pass needs of a sentence.
-struct FactView {
+/// What the fact passes need of a sentence.
+struct FactView<'s> {
     /// Bit set of the [`QUANTITY_KINDS`] present.
     kinds: u8,
     /// IDF weight of each stem of the content words outside the facts (ordered, so that sums
     /// over it are the same on every run).
     stems: BTreeMap<String, f64>,
     /// Every fact of the sentence.
-    facts: Vec<facts::Fact>,
+    facts: &'s [facts::Fact],
 }
 
 /// The first word after the fact written `value` in `text`, cut to its stem.
@@ -905,12 +878,12 @@ fn fact_support(x: &[FactView], y: &[FactView]) -> FactSupport {
         sentences: x.len(),
         ..FactSupport::default()
     };
-    for f in x.iter().flat_map(|v| &v.facts) {
+    for f in x.iter().flat_map(|v| v.facts) {
         if !seen.insert((f.kind as u8, format!("{:?}", f.value))) {
             continue;
         }
         out.facts += 1;
-        if y.iter().flat_map(|v| &v.facts).any(|o| f.agrees(o)) {
+        if y.iter().flat_map(|v| v.facts).any(|o| f.agrees(o)) {
             out.supported += 1;
             if f.kind == facts::FactKind::Name {
                 out.names += 1;
@@ -926,7 +899,7 @@ fn fact_support(x: &[FactView], y: &[FactView]) -> FactSupport {
 /// sentences `y` (each stem counted once, with its largest weight).
 fn content_containment(x: &[FactView], y: &[FactView]) -> f64 {
     // Ordered maps: sums in a fixed order give the same bits on every run.
-    fn union(v: &[FactView]) -> BTreeMap<&str, f64> {
+    fn union<'v>(v: &'v [FactView]) -> BTreeMap<&'v str, f64> {
         let mut m: BTreeMap<&str, f64> = BTreeMap::new();
         for (k, w) in v.iter().flat_map(|f| &f.stems) {
             let e = m.entry(k.as_str()).or_insert(0.0);

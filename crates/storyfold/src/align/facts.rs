@@ -1256,8 +1256,13 @@ const COMMON_STARTERS: &[&str] = &[
 /// Key terms of a text for same-story detection: the words of names, and canonical forms of
 /// numbers (at least 10), percentages, money amounts and dates.
 pub fn key_terms(s: &str) -> Vec<String> {
+    key_terms_of(&extract(s))
+}
+
+/// [`key_terms`] of already extracted facts.
+pub fn key_terms_of(facts: &[Fact]) -> Vec<String> {
     let mut out = Vec::new();
-    for f in extract(s) {
+    for f in facts {
         match &f.value {
             Value::Name(words) => {
                 for w in words {

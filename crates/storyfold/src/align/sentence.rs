@@ -4,10 +4,80 @@
 //! ([`crate::text::sentences`]); each [`Sentence`] keeps its original text (for display and for
 //! case-sensitive evidence such as capitalized names), its normalized text
 //! ([`crate::text::normalize`]) and the tokens of the normalized text ([`crate::text::tokens`]).
+//! What the fact passes of the aligner need of a sentence ([`SentenceFacts`]) is computed the
+//! first time it is asked for and kept: a member of a story is aligned with many others.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
+use super::alignment::is_stopword;
+use super::facts::{self, Fact, FactKind};
 use crate::text;
+
+/// Fact kinds the aligner's second fact pass compares (numbers, percentages, money, dates);
+/// [`SentenceFacts::kinds`] is a bit set over this list.
+pub const QUANTITY_KINDS: [FactKind; 4] = [
+    FactKind::Number,
+    FactKind::Percent,
+    FactKind::Money,
+    FactKind::Date,
+];
+
+/// The facts of a sentence and its content words outside the quantities.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SentenceFacts {
+    /// Every fact of the sentence ([`facts::extract`]).
+    pub facts: Vec<Fact>,
+    /// Bit set of the [`QUANTITY_KINDS`] present.
+    pub kinds: u8,
+    /// Normalized tokens of the sentence with its quantities blanked out, without stopwords,
+    /// digits and number words.
+    pub content: Vec<String>,
+}
+
+impl SentenceFacts {
+    fn of(text: &str) -> Self {
+        let facts = facts::extract(text);
+        let mut kinds = 0u8;
+        let mut rest = text.to_string();
+        for f in &facts {
+            let Some(k) = QUANTITY_KINDS.iter().position(|&k| k == f.kind) else {
+                continue;
+            };
+            kinds |= 1 << k;
+            if let Some(part) = rest.get_mut(f.span.clone()) {
+                // Blank the fact (spans are on char boundaries of the same text).
+                let blank = " ".repeat(part.len());
+                rest.replace_range(f.span.clone(), &blank);
+            }
+        }
+        let norm = text::normalize(&rest);
+        let content = text::tokens(&norm)
+            .into_iter()
+            .filter(|t| {
+                !is_stopword(t)
+                    && !t.chars().any(|c| c.is_ascii_digit())
+                    && !facts::is_number_word(t)
+            })
+            .map(str::to_owned)
+            .collect();
+        SentenceFacts {
+            facts,
+            kinds,
+            content,
+        }
+    }
+}
+
+/// A value computed once and kept; not part of equality (it is derived from the rest).
+#[derive(Clone, Debug, Default)]
+struct Cached<T>(OnceLock<T>);
+
+impl<T> PartialEq for Cached<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
 
 /// One sentence of an article, ready for comparison.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +90,8 @@ pub struct Sentence {
     pub norm: String,
     /// Tokens of the normalized form.
     pub tokens: Vec<String>,
+    /// [`Sentence::facts`], once computed.
+    analysis: Cached<SentenceFacts>,
 }
 
 impl Sentence {
@@ -37,7 +109,16 @@ impl Sentence {
             text,
             norm,
             tokens,
+            analysis: Cached::default(),
         }
+    }
+
+    /// The facts of the sentence and its content words outside the quantities (computed on
+    /// first use, then kept).
+    pub fn facts(&self) -> &SentenceFacts {
+        self.analysis
+            .0
+            .get_or_init(|| SentenceFacts::of(&self.text))
     }
 
     /// Whether the sentence has no tokens (punctuation only).
