@@ -57,6 +57,10 @@ pub struct Args {
     /// Skip the batch refinement pass (merge, reassign and split): a purely online clustering.
     #[arg(long)]
     pub no_refine: bool,
+    /// Run the refinement only on inputs of at most this many articles (it is sequential and
+    /// re-queries every story and member).
+    #[arg(long, default_value_t = ClusterConfig::default().refine_max)]
+    pub refine_max: usize,
     /// Stories listed in the summary (largest first).
     #[arg(long, default_value_t = 20)]
     pub top: usize,
@@ -194,6 +198,7 @@ pub fn run(args: Args) -> Result<()> {
         join_threshold: args.join_threshold,
         merge_threshold: args.merge_threshold,
         refine: !args.no_refine,
+        refine_max: args.refine_max,
         ..ClusterConfig::default()
     };
     let start = Instant::now();
