@@ -100,17 +100,11 @@ impl Meta {
     /// all the report uses a title for ([`report::headline`] of it is the headline again).
     fn article(&self, spool: &SpoolReader) -> Result<Article> {
         Ok(Article {
-            id: self.id.clone(),
             title: Some(self.headline.clone()),
             text: spool
                 .read(self.span)
                 .context("cannot read the spooled text back")?,
-            published: self.published,
-            source: self.source.clone(),
-            url: None,
-            lang: None,
-            seq: 0,
-            location: Location::file("spool"),
+            ..self.bare()
         })
     }
 
