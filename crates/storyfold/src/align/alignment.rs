@@ -1462,9 +1462,11 @@ mod tests {
 
     #[test]
     fn fact_support_counts_distinct_values() {
-        let view = |t: &str| aligner().fact_view(&PreparedDoc::new(t).sentences[0]);
-        let x = [view("Google's founders met Larry Page in 1998 at Google.")];
-        let y = [view("Larry Page started Google in 1998.")];
+        let al = aligner();
+        let dx = PreparedDoc::new("Google's founders met Larry Page in 1998 at Google.");
+        let dy = PreparedDoc::new("Larry Page started Google in 1998.");
+        let x = [al.fact_view(&dx.sentences[0])];
+        let y = [al.fact_view(&dy.sentences[0])];
         let s = fact_support(&x, &y);
         // "Google's" and "Google" are one fact; Larry Page, 1998 the others.
         assert_eq!(s.facts, 3, "{s:?}");
