@@ -595,10 +595,6 @@ impl Aligner {
         views_b: &[FactView],
         chosen: &[Option<Cand>],
     ) -> Vec<Disagreement> {
-        let all = |views: &[FactView]| -> Vec<facts::Fact> {
-            views.iter().flat_map(|v| v.facts.iter().cloned()).collect()
-        };
-        let (facts_a, facts_b) = (all(views_a), all(views_b));
         // Pairs about the same thing, most overlapping first, each sentence used once.
         let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
         for (bi, vb) in views_b.iter().enumerate() {
@@ -633,8 +629,8 @@ impl Aligner {
                     d.kind != facts::FactKind::Date
                         && QUANTITY_KINDS.contains(&d.kind)
                         && same_unit(ta, &d.a_value, tb, &d.b_value)
-                        && !agrees_anywhere(ta, &d.a_value, d.kind, &facts_b)
-                        && !agrees_anywhere(tb, &d.b_value, d.kind, &facts_a)
+                        && !agrees_anywhere(views_a[ai].facts, &d.a_value, d.kind, views_b)
+                        && !agrees_anywhere(views_b[bi].facts, &d.b_value, d.kind, views_a)
                 });
             out.extend(found);
         }
@@ -861,13 +857,17 @@ fn same_unit(ta: &str, va: &str, tb: &str, vb: &str) -> bool {
     }
 }
 
-/// Whether the fact written `value` in `text` agrees with some fact of the same kind in
-/// `others` (a fact of the other article).
-fn agrees_anywhere(text: &str, value: &str, kind: facts::FactKind, others: &[facts::Fact]) -> bool {
-    facts::extract(text)
-        .into_iter()
+/// Whether the fact written `value` among `own` (the facts of its sentence) agrees with some
+/// fact of the same kind in the sentences `others` (the other article).
+fn agrees_anywhere(
+    own: &[facts::Fact],
+    value: &str,
+    kind: facts::FactKind,
+    others: &[FactView],
+) -> bool {
+    own.iter()
         .filter(|f| f.kind == kind && f.text == value)
-        .any(|f| others.iter().any(|o| f.agrees(o)))
+        .any(|f| others.iter().flat_map(|v| v.facts).any(|o| f.agrees(o)))
 }
 
 /// Fact provenance of the sentences `x` against the sentences `y` ([`FactSupport`]); facts

@@ -201,20 +201,33 @@ pub fn exact_jaccard(a: &[u64], b: &[u64]) -> f64 {
 }
 
 /// Number of values two sorted, deduplicated slices have in common.
-pub fn intersection_len(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut common) = (0usize, 0usize, 0usize);
+pub fn intersection_len<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let mut n = 0;
+    for_each_common(a, b, |x| x, |y| y, |_, _| n += 1);
+    n
+}
+
+/// Call `on` with every pair of entries of `a` and `b` whose keys are equal; both slices are
+/// sorted by their keys, which are distinct within a slice (one merge pass).
+pub fn for_each_common<'s, A, B, K: Ord>(
+    a: &'s [A],
+    b: &'s [B],
+    key_a: impl Fn(&'s A) -> K,
+    key_b: impl Fn(&'s B) -> K,
+    mut on: impl FnMut(&'s A, &'s B),
+) {
+    let (mut i, mut j) = (0usize, 0usize);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
+        match key_a(&a[i]).cmp(&key_b(&b[j])) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                common += 1;
+                on(&a[i], &b[j]);
                 i += 1;
                 j += 1;
             }
         }
     }
-    common
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::embed::{cosine, soft_alignment, Embeddings};
 use super::{Idf, Kld};
 use crate::align::Sentence;
+use crate::fingerprint::{for_each_common, intersection_len};
 
 /// Number of features.
 pub const NUM_FEATURES: usize = 26;
@@ -202,38 +203,11 @@ impl Side {
     }
 }
 
-/// Size of the intersection of two sorted, distinct slices.
-fn inter<T: Ord>(a: &[T], b: &[T]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
-
 /// Weight of the intersection of two sorted, distinct weighted slices (the smaller weight of the
 /// two sides; equal for tokens).
 fn inter_weight(a: &[(u64, f64)], b: &[(u64, f64)]) -> f64 {
-    let (mut i, mut j, mut w) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                w += a[i].1.min(b[j].1);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let mut w = 0.0;
+    for_each_common(a, b, |x| x.0, |y| y.0, |x, y| w += x.1.min(y.1));
     w
 }
 
@@ -245,12 +219,12 @@ fn dice<T: Ord>(a: &[T], b: &[T]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 0.0;
     }
-    2.0 * inter(a, b) as f64 / (a.len() + b.len()) as f64
+    2.0 * intersection_len(a, b) as f64 / (a.len() + b.len()) as f64
 }
 
 /// `1 − Jaccard`, 0 when both are empty.
 fn jaccard_distance(a: &[u64], b: &[u64]) -> f64 {
-    let i = inter(a, b);
+    let i = intersection_len(a, b);
     let u = a.len() + b.len() - i;
     if u == 0 {
         0.0
@@ -395,7 +369,7 @@ fn compute(s: &mut Scratch, a: &Sentence, b: &Sentence, idf: &Idf) -> [f64; NUM_
     let longer = la.max(lb).min(MAX_LCS_TOKENS);
     f[7] = ratio(lcs(&sa.seq, &sb.seq, row) as f64, longer as f64);
     f[8] = ratio(la.min(lb) as f64, la.max(lb) as f64);
-    let nums_i = inter(&sa.numbers, &sb.numbers);
+    let nums_i = intersection_len(&sa.numbers, &sb.numbers);
     f[9] = if sa.numbers.is_empty() && sb.numbers.is_empty() {
         0.0
     } else {
@@ -415,19 +389,10 @@ fn compute(s: &mut Scratch, a: &Sentence, b: &Sentence, idf: &Idf) -> [f64; NUM_
     f
 }
 
+/// Number of keys two sorted, distinct weighted slices share.
 fn inter_weight_count(a: &[(u64, f64)], b: &[(u64, f64)]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let mut n = 0;
+    for_each_common(a, b, |x| x.0, |y| y.0, |_, _| n += 1);
     n
 }
 
