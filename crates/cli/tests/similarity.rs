@@ -8,6 +8,13 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
+/// `storyfold similarity FLAGS --pairs FILE`.
+fn similarity(flags: &[&str], pairs: &Path) -> assert_cmd::Command {
+    let mut cmd = storyfold();
+    cmd.arg("similarity").args(flags).arg("--pairs").arg(pairs);
+    cmd
+}
+
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
@@ -23,9 +30,7 @@ const MRPC: &[u8] = b"\xEF\xBB\xBFQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\r\
 fn mrpc_layout_with_bom_crlf_and_quotes() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "mrpc.txt", MRPC);
-    let out = storyfold()
-        .args(["similarity", "--pairs"])
-        .arg(&file)
+    let out = similarity(&[], &file)
         .assert()
         .success()
         .stderr(predicate::str::contains("3 pairs: accuracy 1.0000"))
@@ -57,9 +62,7 @@ fn two_column_layout_has_null_ids() {
           \n\
           The minister resigned on Friday.\tThe minister resigned on Sunday after 12 years.\n",
     );
-    let out = storyfold()
-        .args(["similarity", "--pairs"])
-        .arg(&file)
+    let out = similarity(&[], &file)
         .assert()
         .success()
         .stderr(predicate::str::contains("accuracy").not())
@@ -82,9 +85,7 @@ fn unparseable_line_is_an_error_naming_the_line() {
         "bad.tsv",
         b"a b c\ta b c\nno tab on this line\nx y\tx z\n",
     );
-    storyfold()
-        .args(["similarity", "--pairs"])
-        .arg(&file)
+    similarity(&[], &file)
         .assert()
         .failure()
         .stderr(predicate::str::contains("bad.tsv:2:"))
@@ -95,9 +96,7 @@ fn unparseable_line_is_an_error_naming_the_line() {
         "bad_mrpc.txt",
         b"Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n1\t1\t2\ta\tb\nyes\t3\t4\tc\td\n",
     );
-    storyfold()
-        .args(["similarity", "--pairs"])
-        .arg(&mrpc)
+    similarity(&[], &mrpc)
         .assert()
         .failure()
         .stderr(predicate::str::contains(
@@ -113,9 +112,7 @@ fn skip_invalid_skips_counts_and_reports() {
         "bad.tsv",
         b"a b c\ta b c\nno tab on this line\nx y\tx z\ttoo\tmany\n\xFF\xFE\tbad utf8\nd e\td e\n",
     );
-    let out = storyfold()
-        .args(["similarity", "--skip-invalid", "--pairs"])
-        .arg(&file)
+    let out = similarity(&["--skip-invalid"], &file)
         .assert()
         .success()
         .stderr(predicate::str::contains("skipped 3 invalid pair line(s)"))
@@ -135,9 +132,7 @@ fn skip_invalid_skips_counts_and_reports() {
 fn cv_and_fit_need_the_quality_column() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "pairs.tsv", b"a\tb\nc\td\n");
-    storyfold()
-        .args(["similarity", "--cv", "2", "--pairs"])
-        .arg(&file)
+    similarity(&["--cv", "2"], &file)
         .assert()
         .failure()
         .stderr(predicate::str::contains("Quality column"));
@@ -190,16 +185,12 @@ fn fit_writes_the_model_and_prints_the_threshold() {
     );
     assert_eq!(text.lines().filter(|&l| l == "tree").count(), 7);
     // The model file is required, and the shipped model uses trees on the lexical features.
-    storyfold()
-        .args(["similarity", "--fit", "--pairs"])
-        .arg(&file)
+    similarity(&["--fit"], &file)
         .assert()
         .failure()
         .stderr(predicate::str::contains("--model-out"));
     // The shipped kind: the logistic regression alone.
-    storyfold()
-        .args(["similarity", "--fit", "--pairs"])
-        .arg(&file)
+    similarity(&["--fit"], &file)
         .arg("--model-out")
         .arg(&model)
         .assert()
@@ -211,9 +202,7 @@ fn fit_writes_the_model_and_prints_the_threshold() {
         1
     );
     assert!(!text.lines().any(|l| l == "tree"));
-    storyfold()
-        .args(["similarity", "--fit", "--variant", "all", "--pairs"])
-        .arg(&file)
+    similarity(&["--fit", "--variant", "all"], &file)
         .arg("--model-out")
         .arg(&model)
         .assert()
@@ -231,9 +220,7 @@ fn fit_writes_the_model_and_prints_the_threshold() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("--embeddings"));
-    let cv = storyfold()
-        .args(["similarity", "--cv", "4", "--pairs"])
-        .arg(&file)
+    let cv = similarity(&["--cv", "4"], &file)
         .assert()
         .success()
         .get_output()
@@ -303,9 +290,7 @@ fn mrpc_cross_validation_beats_the_baseline() {
         eprintln!("skipped: {} not found", file.display());
         return;
     }
-    let out = storyfold()
-        .args(["similarity", "--cv", "10", "--pairs"])
-        .arg(&file)
+    let out = similarity(&["--cv", "10"], &file)
         .assert()
         .success()
         .get_output()
