@@ -190,32 +190,7 @@ impl Fact {
                 }
                 same(y1, y2) && same(m1, m2) && same(d1, d2) && same(w1, w2)
             }
-            (Value::Name(a), Value::Name(b)) => {
-                let sa: HashSet<&String> = a.iter().collect();
-                let sb: HashSet<&String> = b.iter().collect();
-                if sa.is_empty() || sb.is_empty() {
-                    return false;
-                }
-                if sa.is_subset(&sb) || sb.is_subset(&sa) {
-                    return true;
-                }
-                // An acronym of the other name's differing words: "UN" = "United Nations".
-                let rest_a: Vec<&String> = a.iter().filter(|w| !sb.contains(w)).collect();
-                let rest_b: Vec<&String> = b.iter().filter(|w| !sa.contains(w)).collect();
-                let initials = |ws: &[&String]| -> String {
-                    ws.iter().filter_map(|w| w.chars().next()).collect()
-                };
-                if let ([x], [y]) = (&rest_a[..], &rest_b[..]) {
-                    // Forms of one word: "Democrats" / "Democratic" / "Dems".
-                    let common = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
-                    let shorter = x.chars().count().min(y.chars().count());
-                    if common >= 5 || (common == shorter && common >= 3) {
-                        return true;
-                    }
-                }
-                (rest_a.len() == 1 && rest_b.len() > 1 && *rest_a[0] == initials(&rest_b))
-                    || (rest_b.len() == 1 && rest_a.len() > 1 && *rest_b[0] == initials(&rest_a))
-            }
+            (Value::Name(a), Value::Name(b)) => names_agree(a, b),
             _ => false,
         }
     }
@@ -245,6 +220,43 @@ impl Fact {
             _ => self.kind == other.kind,
         }
     }
+}
+
+/// Whether two names (lowercased words) agree: one's words are a subset of the other's, or
+/// the words they do not share are forms of one word (`Democrats` / `Democratic`) or an
+/// acronym of the other's (`UN` / `United Nations`). Names have a handful of words, so the
+/// sets are the slices themselves (no allocation on this hot path).
+fn names_agree(a: &[String], b: &[String]) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let in_b = |w: &String| b.contains(w);
+    let in_a = |w: &String| a.contains(w);
+    if a.iter().all(in_b) || b.iter().all(in_a) {
+        return true;
+    }
+    let rest_a = a.iter().filter(|w| !in_b(w));
+    let rest_b = b.iter().filter(|w| !in_a(w));
+    let (na, nb) = (rest_a.clone().count(), rest_b.clone().count());
+    let (first_a, first_b) = (rest_a.clone().next(), rest_b.clone().next());
+    if let (1, 1, Some(x), Some(y)) = (na, nb, first_a, first_b) {
+        // Forms of one word: "Democrats" / "Democratic" / "Dems".
+        let common = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
+        let shorter = x.chars().count().min(y.chars().count());
+        if common >= 5 || (common == shorter && common >= 3) {
+            return true;
+        }
+    }
+    // An acronym of the other name's differing words: "UN" = "United Nations".
+    fn is_initials<'w>(word: &str, words: impl Iterator<Item = &'w String>) -> bool {
+        let mut chars = word.chars();
+        words
+            .filter_map(|w| w.chars().next())
+            .all(|c| chars.next() == Some(c))
+            && chars.next().is_none()
+    }
+    (na == 1 && nb > 1 && first_a.is_some_and(|x| is_initials(x, rest_b.clone())))
+        || (nb == 1 && na > 1 && first_b.is_some_and(|y| is_initials(y, rest_a.clone())))
 }
 
 // ---------------------------------------------------------------------------------------------

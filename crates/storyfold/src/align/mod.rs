@@ -3,6 +3,7 @@
 //! * [`sentence`]: sentences prepared once for comparison (original text, normalized text, tokens).
 //! * [`similarity`]: a calibrated lexical similarity score for two sentences and the paraphrase
 //!   decision.
+//! * [`analysis`]: what the aligner computes once per document before comparing it.
 //! * [`alignment`]: sentence-by-sentence alignment of two articles, containment both ways and
 //!   the relation label of the pair.
 //! * [`facts`]: numbers, percentages, dates, money amounts and names that differ between
@@ -12,6 +13,7 @@
 //!   stripped before alignment.
 
 pub mod alignment;
+pub mod analysis;
 pub mod facts;
 pub mod retrieve;
 pub mod sentence;

@@ -45,7 +45,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::align::alignment::{Aligner, Alignment, Relation};
+use crate::align::alignment::{Aligner, Alignment, DocAnalysis, Relation};
 use crate::align::PreparedDoc;
 
 /// Stories up to this many members align every pair of members.
@@ -292,13 +292,16 @@ pub fn derive(
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| (time_key(published[i]), i));
 
-    // Alignments.
+    // Alignments (each member analyzed once).
+    let analyses: Vec<DocAnalysis> = docs.iter().map(|d| aligner.analyze(d)).collect();
+    let align =
+        |a: usize, b: usize| aligner.align_analyzed(&docs[a], &analyses[a], &docs[b], &analyses[b]);
     let pairs: Vec<Pair> = pairs_to_align(&order, docs, aligner, cfg)
         .into_iter()
         .map(|(a, b)| Pair {
             a,
             b,
-            alignment: aligner.align(&docs[a], &docs[b]),
+            alignment: align(a, b),
         })
         .collect();
     let mut by_member: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -468,7 +471,7 @@ pub fn derive(
                 .find(|p| p.a == r && p.b == x)
             {
                 Some(p) => p.alignment.clone(),
-                None => aligner.align(&docs[r], &docs[x]),
+                None => align(r, x),
             };
             if derived_from[x].is_some() {
                 role[x] = Role::from_relation(al.relation);

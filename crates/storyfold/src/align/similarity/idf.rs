@@ -15,9 +15,10 @@
 //! decreasing `df` (ties by token). Tokens absent from the table have `df = 0`, i.e. the largest
 //! weight, which is where pruned rare tokens belong anyway.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::text;
 
@@ -26,8 +27,9 @@ use crate::text;
 pub struct Idf {
     /// Number of documents counted.
     pub documents: u64,
-    /// Document frequency per token.
-    pub df: HashMap<String, u64>,
+    /// Document frequency per token (a fast hash: weights are looked up for every token the
+    /// aligner compares).
+    pub df: FxHashMap<String, u64>,
 }
 
 /// The embedded TSV of the built-in table.
@@ -86,7 +88,7 @@ impl Idf {
 
     /// Keep only the `keep` most frequent tokens with a document frequency of at least `min_df`.
     pub fn prune(&mut self, keep: usize, min_df: u64) {
-        let kept: HashMap<String, u64> = self
+        let kept: FxHashMap<String, u64> = self
             .sorted()
             .into_iter()
             .filter(|&(_, n)| n >= min_df)
@@ -119,7 +121,7 @@ impl Idf {
                 })?,
             None => 0,
         };
-        let mut df = HashMap::new();
+        let mut df = FxHashMap::default();
         for (i, line) in lines {
             if line.is_empty() {
                 continue;

@@ -1,0 +1,113 @@
+//! Cost of the derivation pass of `storyfold fold`, story by story, on one thread.
+//!
+//! ```sh
+//! storyfold fold CORPUS.jsonl --assignments ASSIGN.tsv -o /dev/null
+//! cargo run --release -p storyfold --example derive_cost -- CORPUS.jsonl ASSIGN.tsv [MAX_STORIES]
+//! ```
+//!
+//! Reads the articles and the `id<TAB>story` assignments, then for the stories of two or more
+//! articles (at most `MAX_STORIES`, default 2,000) prepares the members' texts and derives the
+//! story, timing each step in thread CPU time, and prints the cost per member and the number of
+//! alignments per member.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use storyfold::align::alignment::Aligner;
+use storyfold::align::similarity::Idf;
+use storyfold::align::PreparedDoc;
+use storyfold::ingest::{Input, ReadOptions, Reader};
+use storyfold::story::derive::{derive, DeriveConfig};
+
+fn cpu() -> Duration {
+    let mut ts = libc_timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec we pass.
+    unsafe { clock_gettime(3, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+#[repr(C)]
+struct libc_timespec {
+    tv_sec: i64,
+    tv_nsec: i64,
+}
+
+extern "C" {
+    fn clock_gettime(clk: i32, ts: *mut libc_timespec) -> i32;
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: derive_cost CORPUS.jsonl ASSIGN.tsv [MAX_STORIES]");
+        std::process::exit(2);
+    }
+    let max: usize = args
+        .get(3)
+        .map_or(2000, |s| s.parse().expect("MAX_STORIES"));
+    let assign: HashMap<String, usize> = std::fs::read_to_string(&args[2])
+        .expect("assignments")
+        .lines()
+        .filter_map(|l| {
+            let (id, s) = l.split_once('\t')?;
+            Some((id.to_string(), s.parse().ok()?))
+        })
+        .collect();
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    for s in assign.values() {
+        *sizes.entry(*s).or_default() += 1;
+    }
+    let mut stories: HashMap<usize, Vec<storyfold::ingest::Article>> = HashMap::new();
+    for a in Reader::open(vec![Input::from_arg(&args[1])], ReadOptions::default()).flatten() {
+        if let Some(&s) = assign.get(&a.id) {
+            if sizes[&s] > 1 {
+                stories.entry(s).or_default().push(a);
+            }
+        }
+    }
+    let mut keys: Vec<usize> = stories.keys().copied().collect();
+    keys.sort_unstable();
+    keys.truncate(max);
+    let aligner = Aligner::new(Idf::builtin());
+    let cfg = DeriveConfig::default();
+    let (mut prep, mut der, mut members, mut pairs) = (Duration::ZERO, Duration::ZERO, 0, 0);
+    // DUMP=FILE writes every alignment computed, to compare two builds.
+    let mut dump = std::env::var_os("DUMP")
+        .map(|p| std::io::BufWriter::new(std::fs::File::create(p).expect("DUMP file")));
+    for k in &keys {
+        let arts = &stories[k];
+        let t0 = cpu();
+        let docs: Vec<PreparedDoc> = arts.iter().map(|a| PreparedDoc::new(&a.text)).collect();
+        let t1 = cpu();
+        let published: Vec<_> = arts.iter().map(|a| a.published).collect();
+        let d = derive(&docs, &published, &aligner, &cfg);
+        let t2 = cpu();
+        prep += t1 - t0;
+        der += t2 - t1;
+        members += arts.len();
+        if let Some(out) = dump.as_mut() {
+            use std::io::Write;
+            for p in &d.pairs {
+                let json = serde_json::to_string(&p.alignment).expect("json");
+                writeln!(out, "{}\t{}\t{}\t{json}", k, arts[p.a].id, arts[p.b].id).expect("write");
+            }
+            let roles: Vec<&str> = d.role.iter().map(|r| r.name()).collect();
+            writeln!(out, "{k}\troles\t{roles:?}\t{:?}", d.derived_from).expect("write");
+        }
+        pairs += d.pairs.len();
+    }
+    let per = |d: Duration| d.as_secs_f64() * 1e3 / members.max(1) as f64;
+    println!(
+        "{} stories, {} members, {} alignments ({:.2} per member); CPU per member: prepare {:.3} ms, derive {:.3} ms ({:.3} ms per alignment)",
+        keys.len(),
+        members,
+        pairs,
+        pairs as f64 / members.max(1) as f64,
+        per(prep),
+        per(der),
+        der.as_secs_f64() * 1e3 / pairs.max(1) as f64
+    );
+}

@@ -1,0 +1,438 @@
+//! What the aligner computes once per document, before comparing it with any other.
+//!
+//! A member of a story is aligned with several others, and a document of `storyfold pairs` with
+//! every candidate it is paired with. [`DocAnalysis`] ([`super::alignment::Aligner::analyze`])
+//! holds what [`super::alignment::Aligner::align_analyzed`] would otherwise recompute for every
+//! pair: the distinct tokens of each sentence (hashed, with their stopword flag) and an inverted
+//! index of them, each sentence's [`FactView`] (quantity kinds and IDF-weighted content stems),
+//! the document's key terms, content stems and distinct facts (indexed for agreement lookups),
+//! its word-5-gram shingle set and a hash of its normalized text. The results are exactly those
+//! of computing everything per pair: sums run over the same items in the same (string) order.
+
+use rustc_hash::FxHashMap;
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::alignment::{is_stopword, SHINGLE_NGRAM, STEM_CHARS};
+use super::facts::{self, Fact, FactKind, Value};
+use super::similarity::Idf;
+use super::{PreparedDoc, Sentence};
+use crate::fingerprint::shingle_hashes;
+
+/// Items with weights, sorted by item (each once), and the sum of the weights in that order.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WeightedSet {
+    pub(crate) items: Vec<(String, f64)>,
+    pub(crate) total: f64,
+}
+
+impl WeightedSet {
+    /// From items in any order: each item once, with the largest of its weights.
+    pub(crate) fn max_of(mut items: Vec<(String, f64)>) -> Self {
+        items.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
+        items.dedup_by(|later, kept| later.0 == kept.0);
+        let total = items.iter().map(|x| x.1).sum();
+        WeightedSet { items, total }
+    }
+
+    /// The union of several sets, each item with its largest weight.
+    pub(crate) fn union<'s>(sets: impl Iterator<Item = &'s WeightedSet>) -> Self {
+        Self::max_of(sets.flat_map(|s| s.items.iter().cloned()).collect())
+    }
+
+    /// Calls `f(weight in self, weight in other)` for every item of both, in item order.
+    pub(crate) fn for_each_common(&self, other: &WeightedSet, mut f: impl FnMut(f64, f64)) {
+        let (x, y) = (&self.items, &other.items);
+        let (mut i, mut j) = (0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    f(x[i].1, y[j].1);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+    }
+}
+
+/// What the fact passes need of a sentence.
+#[derive(Clone, Debug)]
+pub(crate) struct FactView<'s> {
+    /// Bit set of the [`super::sentence::QUANTITY_KINDS`] present.
+    pub(crate) kinds: u8,
+    /// IDF weight of each stem of the content words outside the facts.
+    pub(crate) stems: WeightedSet,
+    /// Every fact of the sentence.
+    pub(crate) facts: &'s [Fact],
+}
+
+impl<'s> FactView<'s> {
+    /// The view of one sentence.
+    pub(crate) fn of(s: &'s Sentence, idf: &Idf) -> Self {
+        let sf = s.facts();
+        let stems = sf
+            .content
+            .iter()
+            .map(|t| {
+                let stem: String = t.chars().take(STEM_CHARS).collect();
+                (stem, idf.weight(t).max(0.0))
+            })
+            .collect();
+        FactView {
+            kinds: sf.kinds,
+            stems: WeightedSet::max_of(stems),
+            facts: &sf.facts,
+        }
+    }
+}
+
+/// IDF-weighted Dice coefficient of two weighted stem sets.
+pub(crate) fn stem_dice(x: &WeightedSet, y: &WeightedSet) -> f64 {
+    let mut common = 0.0;
+    x.for_each_common(y, |wx, wy| common += wx.min(wy));
+    if x.total + y.total > 0.0 {
+        2.0 * common / (x.total + y.total)
+    } else {
+        0.0
+    }
+}
+
+/// IDF-weighted share of the stems of `x` (a union) found in `y`.
+pub(crate) fn stem_containment(x: &WeightedSet, y: &WeightedSet) -> f64 {
+    let mut found = 0.0;
+    x.for_each_common(y, |wx, _| found += wx);
+    if x.total > 0.0 {
+        found / x.total
+    } else {
+        0.0
+    }
+}
+
+/// A fact's normalized value as a hashable key (two facts with equal keys agree with exactly
+/// the same facts: [`Fact::agrees`] looks at the kind and the value only).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum ValueKey<'f> {
+    Quantity(u64, u64, Option<u64>, Option<&'static str>),
+    Date(Option<i32>, Option<u32>, Option<u32>, Option<u32>),
+    Name(&'f [String]),
+}
+
+fn key_of(f: &Fact) -> (u8, ValueKey<'_>) {
+    let v = match &f.value {
+        Value::Quantity {
+            lo,
+            hi,
+            of,
+            currency,
+        } => ValueKey::Quantity(lo.to_bits(), hi.to_bits(), of.map(f64::to_bits), *currency),
+        Value::Date {
+            year,
+            month,
+            day,
+            weekday,
+        } => ValueKey::Date(*year, *month, *day, *weekday),
+        Value::Name(words) => ValueKey::Name(words),
+    };
+    (f.kind as u8, v)
+}
+
+/// The distinct facts of some sentences, indexed to find the facts agreeing with a given one.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FactSet<'f> {
+    /// Distinct facts (by kind and value), first occurrences in order.
+    pub(crate) distinct: Vec<&'f Fact>,
+    /// Indices into `distinct` of the facts of each kind other than names.
+    by_kind: [Vec<u32>; 4],
+    /// Names by each of their words.
+    name_words: FxHashMap<&'f str, Vec<u32>>,
+    /// One-word names by their first three characters.
+    name_prefix: FxHashMap<&'f str, Vec<u32>>,
+    /// Names of several words by their initials.
+    name_initials: FxHashMap<String, Vec<u32>>,
+}
+
+/// Index of a non-name kind in [`FactSet::by_kind`].
+fn kind_slot(k: FactKind) -> Option<usize> {
+    match k {
+        FactKind::Number => Some(0),
+        FactKind::Percent => Some(1),
+        FactKind::Money => Some(2),
+        FactKind::Date => Some(3),
+        FactKind::Name => None,
+    }
+}
+
+/// The first three characters of a word, when it has three.
+fn prefix3(w: &str) -> Option<&str> {
+    let mut it = w.char_indices();
+    let end = it.nth(3).map_or(w.len(), |(i, _)| i);
+    (w.chars().count() >= 3).then(|| &w[..end])
+}
+
+fn initials<'w>(words: impl Iterator<Item = &'w String>) -> String {
+    words.filter_map(|w| w.chars().next()).collect()
+}
+
+impl<'f> FactSet<'f> {
+    /// The distinct facts of `views`.
+    pub(crate) fn of(views: &[FactView<'f>]) -> Self {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut set = FactSet::default();
+        for f in views.iter().flat_map(|v| v.facts) {
+            if !seen.insert(key_of(f)) {
+                continue;
+            }
+            let id = set.distinct.len() as u32;
+            set.distinct.push(f);
+            match (&f.value, kind_slot(f.kind)) {
+                (Value::Name(words), _) => {
+                    for w in words {
+                        set.name_words.entry(w.as_str()).or_default().push(id);
+                    }
+                    if let [w] = &words[..] {
+                        if let Some(p) = prefix3(w) {
+                            set.name_prefix.entry(p).or_default().push(id);
+                        }
+                    } else if words.len() > 1 {
+                        set.name_initials
+                            .entry(initials(words.iter()))
+                            .or_default()
+                            .push(id);
+                    }
+                }
+                (_, Some(slot)) => set.by_kind[slot].push(id),
+                (_, None) => {}
+            }
+        }
+        set
+    }
+
+    /// Whether some fact of the set agrees with `f` ([`Fact::agrees`]).
+    pub(crate) fn supports(&self, f: &Fact) -> bool {
+        let agrees = |id: &u32| f.agrees(self.distinct[*id as usize]);
+        match (&f.value, kind_slot(f.kind)) {
+            (Value::Name(words), _) => {
+                // Two names can only agree when they share a word, or are two one-word forms
+                // (a common prefix of three characters at least), or one is a single word
+                // spelling the other's initials (see `facts::names_agree`).
+                let mut cands: Vec<u32> = Vec::new();
+                for w in words {
+                    if let Some(ids) = self.name_words.get(w.as_str()) {
+                        cands.extend(ids);
+                    }
+                }
+                if let [w] = &words[..] {
+                    if let Some(ids) = prefix3(w).and_then(|p| self.name_prefix.get(p)) {
+                        cands.extend(ids);
+                    }
+                    if let Some(ids) = self.name_initials.get(w.as_str()) {
+                        cands.extend(ids);
+                    }
+                } else if words.len() > 1 {
+                    if let Some(ids) = self.name_words.get(initials(words.iter()).as_str()) {
+                        cands.extend(ids);
+                    }
+                }
+                cands.sort_unstable();
+                cands.dedup();
+                cands.iter().any(agrees)
+            }
+            (_, Some(slot)) => self.by_kind[slot].iter().any(agrees),
+            (_, None) => false,
+        }
+    }
+}
+
+/// The distinct tokens of a sentence, for candidate retrieval.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SentenceTokens {
+    /// Hash of each distinct token and whether it is a content word (not a stopword).
+    pub(crate) tokens: Vec<(u64, bool)>,
+    /// Number of distinct content tokens.
+    pub(crate) content: usize,
+}
+
+impl SentenceTokens {
+    fn of(s: &Sentence) -> Self {
+        let mut tokens: Vec<(u64, bool)> = s
+            .tokens
+            .iter()
+            .map(|t| (xxh3_64(t.as_bytes()), !is_stopword(t)))
+            .collect();
+        tokens.sort_unstable();
+        tokens.dedup_by_key(|t| t.0);
+        let content = tokens.iter().filter(|t| t.1).count();
+        SentenceTokens { tokens, content }
+    }
+}
+
+/// The key terms ([`facts::key_terms_of`]) of some sentences with their IDF weights.
+pub(crate) fn key_terms(sentences: &[Sentence], idf: &Idf) -> WeightedSet {
+    let items = sentences
+        .iter()
+        .flat_map(|s| facts::key_terms_of(&s.facts().facts))
+        .map(|t| {
+            let w = idf.weight(&t).max(0.0);
+            (t, w)
+        })
+        .collect();
+    WeightedSet::max_of(items)
+}
+
+/// What [`super::alignment::Aligner::align_analyzed`] needs of one document, computed once
+/// (see the [module docs](self)).
+#[derive(Clone, Debug)]
+pub struct DocAnalysis<'d> {
+    pub(crate) views: Vec<FactView<'d>>,
+    pub(crate) tokens: Vec<SentenceTokens>,
+    /// Sentences containing each token hash, in order.
+    pub(crate) postings: FxHashMap<u64, Vec<u32>>,
+    /// Key terms of the whole document.
+    pub(crate) key_terms: WeightedSet,
+    /// Union of the sentences' content stems.
+    pub(crate) stems: WeightedSet,
+    /// Distinct facts of the whole document.
+    pub(crate) facts: FactSet<'d>,
+    /// Distinct word-5-gram shingle hashes, sorted.
+    pub(crate) shingles: Vec<u64>,
+    /// Hash of the normalized sentences joined by a space.
+    pub(crate) joined: u64,
+}
+
+impl<'d> DocAnalysis<'d> {
+    /// Analyze `doc` with the token weights of `idf`.
+    pub(crate) fn new(doc: &'d PreparedDoc, idf: &Idf) -> Self {
+        let views: Vec<FactView> = doc.sentences.iter().map(|s| FactView::of(s, idf)).collect();
+        let tokens: Vec<SentenceTokens> = doc.sentences.iter().map(SentenceTokens::of).collect();
+        let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        for (i, s) in tokens.iter().enumerate() {
+            for &(h, _) in &s.tokens {
+                postings.entry(h).or_default().push(i as u32);
+            }
+        }
+        let mut shingles = shingle_hashes(
+            doc.sentences
+                .iter()
+                .flat_map(|s| s.tokens.iter().map(String::as_str)),
+            SHINGLE_NGRAM,
+        );
+        shingles.sort_unstable();
+        shingles.dedup();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (i, s) in doc.sentences.iter().enumerate() {
+            if i > 0 {
+                h.update(b" ");
+            }
+            h.update(s.norm.as_bytes());
+        }
+        DocAnalysis {
+            key_terms: key_terms(&doc.sentences, idf),
+            stems: WeightedSet::union(views.iter().map(|v| &v.stems)),
+            facts: FactSet::of(&views),
+            views,
+            tokens,
+            postings,
+            shingles,
+            joined: h.digest(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "un",
+        "united",
+        "nations",
+        "democrats",
+        "democratic",
+        "dems",
+        "dem",
+        "new",
+        "york",
+        "ny",
+        "nyc",
+        "city",
+        "a",
+        "ab",
+        "abc",
+        "abcde",
+        "abcdef",
+        "",
+    ];
+
+    fn name(words: &[usize]) -> Fact {
+        Fact {
+            kind: FactKind::Name,
+            span: 0..0,
+            text: String::new(),
+            value: Value::Name(words.iter().map(|&i| WORDS[i].to_string()).collect()),
+        }
+    }
+
+    fn quantity(lo: u8, width: u8, kind: FactKind) -> Fact {
+        Fact {
+            kind,
+            span: 0..0,
+            text: String::new(),
+            value: Value::Quantity {
+                lo: lo as f64,
+                hi: (lo + width) as f64,
+                of: None,
+                currency: None,
+            },
+        }
+    }
+
+    fn set_of(facts: &[Fact]) -> FactSet<'_> {
+        let view = FactView {
+            kinds: 0,
+            stems: WeightedSet::default(),
+            facts,
+        };
+        FactSet::of(std::slice::from_ref(&view))
+    }
+
+    proptest! {
+        /// The indexed lookup finds an agreeing fact exactly when a scan of every fact does.
+        #[test]
+        fn supports_matches_a_full_scan(
+            names in prop::collection::vec(prop::collection::vec(0..WORDS.len(), 0..4), 0..12),
+            queries in prop::collection::vec(prop::collection::vec(0..WORDS.len(), 0..4), 1..12),
+            numbers in prop::collection::vec((0u8..20, 0u8..3), 0..6),
+        ) {
+            let mut facts: Vec<Fact> = names.iter().map(|n| name(n)).collect();
+            facts.extend(numbers.iter().map(|&(lo, w)| quantity(lo, w, FactKind::Number)));
+            let set = set_of(&facts);
+            let mut qs: Vec<Fact> = queries.iter().map(|q| name(q)).collect();
+            qs.extend((0..20).map(|lo| quantity(lo, 0, FactKind::Number)));
+            qs.push(quantity(3, 1, FactKind::Percent));
+            for q in &qs {
+                let scan = facts.iter().any(|o| q.agrees(o));
+                prop_assert_eq!(set.supports(q), scan, "{:?}", q.value);
+            }
+        }
+    }
+
+    #[test]
+    fn weighted_sets_keep_the_largest_weight_in_item_order() {
+        let s = WeightedSet::max_of(vec![
+            ("b".into(), 1.0),
+            ("a".into(), 2.0),
+            ("b".into(), 3.0),
+        ]);
+        assert_eq!(
+            s.items,
+            vec![("a".to_string(), 2.0), ("b".to_string(), 3.0)]
+        );
+        assert_eq!(s.total, 5.0);
+        let t = WeightedSet::max_of(vec![("b".into(), 1.0), ("c".into(), 1.0)]);
+        assert!((stem_dice(&s, &t) - 2.0 * 1.0 / 7.0).abs() < 1e-12);
+        assert!((stem_containment(&t, &s) - 0.5).abs() < 1e-12);
+    }
+}
