@@ -72,8 +72,29 @@ fn main() {
     keys.sort_unstable();
     keys.truncate(max);
     let aligner = Aligner::new(Idf::builtin());
-    let cfg = DeriveConfig::default();
+    // ALL_PAIRS_MAX and CANDIDATES override the derivation settings.
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse().ok());
+    let cfg = DeriveConfig {
+        all_pairs_max: env("ALL_PAIRS_MAX").unwrap_or(DeriveConfig::default().all_pairs_max),
+        candidates: env("CANDIDATES").unwrap_or(DeriveConfig::default().candidates),
+    };
+    // TRUTH=benchgen truth file (id, kind, source, ...): how many generated variants whose
+    // source is in their story derive from it.
+    let truth: HashMap<String, String> = std::env::var_os("TRUTH")
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .expect("TRUTH file")
+                .lines()
+                .filter_map(|l| {
+                    let f: Vec<&str> = l.split('\t').collect();
+                    (f.get(1) == Some(&"variant")).then(|| (f[0].to_string(), f[2].to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let (mut variants, mut found) = (0usize, 0usize);
     let (mut prep, mut der, mut members, mut pairs) = (Duration::ZERO, Duration::ZERO, 0, 0);
+    let mut analyze = Duration::ZERO;
     // DUMP=FILE writes every alignment computed, to compare two builds.
     let mut dump = std::env::var_os("DUMP")
         .map(|p| std::io::BufWriter::new(std::fs::File::create(p).expect("DUMP file")));
@@ -82,12 +103,28 @@ fn main() {
         let t0 = cpu();
         let docs: Vec<PreparedDoc> = arts.iter().map(|a| PreparedDoc::new(&a.text)).collect();
         let t1 = cpu();
+        let analyses: Vec<_> = docs.iter().map(|d| aligner.analyze(d)).collect();
+        drop(analyses);
+        let t1b = cpu();
+        analyze += t1b - t1;
+        let t1 = t1b;
         let published: Vec<_> = arts.iter().map(|a| a.published).collect();
         let d = derive(&docs, &published, &aligner, &cfg);
         let t2 = cpu();
         prep += t1 - t0;
         der += t2 - t1;
         members += arts.len();
+        for (x, a) in arts.iter().enumerate() {
+            let Some(src) = truth.get(&a.id) else {
+                continue;
+            };
+            if arts.iter().any(|o| &o.id == src) {
+                variants += 1;
+                if d.derived_from[x].is_some_and(|y| &arts[y].id == src) {
+                    found += 1;
+                }
+            }
+        }
         if let Some(out) = dump.as_mut() {
             use std::io::Write;
             for p in &d.pairs {
@@ -101,13 +138,17 @@ fn main() {
     }
     let per = |d: Duration| d.as_secs_f64() * 1e3 / members.max(1) as f64;
     println!(
-        "{} stories, {} members, {} alignments ({:.2} per member); CPU per member: prepare {:.3} ms, derive {:.3} ms ({:.3} ms per alignment)",
+        "{} stories, {} members, {} alignments ({:.2} per member); CPU per member: prepare {:.3} ms, analyze {:.3} ms, derive {:.3} ms ({:.3} ms per alignment)",
         keys.len(),
         members,
         pairs,
         pairs as f64 / members.max(1) as f64,
         per(prep),
+        per(analyze),
         per(der),
         der.as_secs_f64() * 1e3 / pairs.max(1) as f64
     );
+    if variants > 0 {
+        println!("{found} of {variants} generated variants derive from their source");
+    }
 }

@@ -77,7 +77,7 @@
 use std::collections::HashSet;
 
 pub use super::analysis::DocAnalysis;
-use super::analysis::{self, stem_containment, stem_dice, FactSet, FactView, WeightedSet};
+use super::analysis::{self, stem_containment, stem_dice, FactSet, FactView, Stems, WeightedSet};
 use super::facts::{self, Disagreement};
 use super::sentence::QUANTITY_KINDS;
 use super::similarity::{self, Idf};
@@ -551,10 +551,9 @@ impl Aligner {
                 stem_containment(&aa.stems, &ab.stems),
             )
         } else {
-            let union = |v: &[FactView]| WeightedSet::union(v.iter().map(|x| &x.stems));
-            let (ua, ub) = (
-                union(&views_a[..na - footer]),
-                union(&views_b[..nb - footer]),
+            let (ua, ub): (Stems, Stems) = (
+                WeightedSet::union(views_a[..na - footer].iter().map(|x| &x.stems)),
+                WeightedSet::union(views_b[..nb - footer].iter().map(|x| &x.stems)),
             );
             (stem_containment(&ub, &ua), stem_containment(&ua, &ub))
         };

@@ -19,15 +19,27 @@ use super::{PreparedDoc, Sentence};
 use crate::fingerprint::shingle_hashes;
 
 /// Items with weights, sorted by item (each once), and the sum of the weights in that order.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct WeightedSet {
-    pub(crate) items: Vec<(String, f64)>,
+#[derive(Clone, Debug)]
+pub(crate) struct WeightedSet<T = String> {
+    pub(crate) items: Vec<(T, f64)>,
     pub(crate) total: f64,
 }
 
-impl WeightedSet {
+impl<T> Default for WeightedSet<T> {
+    fn default() -> Self {
+        WeightedSet {
+            items: Vec::new(),
+            total: 0.0,
+        }
+    }
+}
+
+/// The content-word stems of some sentences (slices of their words).
+pub(crate) type Stems<'d> = WeightedSet<&'d str>;
+
+impl<T: Ord + Clone> WeightedSet<T> {
     /// From items in any order: each item once, with the largest of its weights.
-    pub(crate) fn max_of(mut items: Vec<(String, f64)>) -> Self {
+    pub(crate) fn max_of(mut items: Vec<(T, f64)>) -> Self {
         items.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
         items.dedup_by(|later, kept| later.0 == kept.0);
         let total = items.iter().map(|x| x.1).sum();
@@ -35,12 +47,15 @@ impl WeightedSet {
     }
 
     /// The union of several sets, each item with its largest weight.
-    pub(crate) fn union<'s>(sets: impl Iterator<Item = &'s WeightedSet>) -> Self {
+    pub(crate) fn union<'s>(sets: impl Iterator<Item = &'s WeightedSet<T>>) -> Self
+    where
+        T: 's,
+    {
         Self::max_of(sets.flat_map(|s| s.items.iter().cloned()).collect())
     }
 
     /// Calls `f(weight in self, weight in other)` for every item of both, in item order.
-    pub(crate) fn for_each_common(&self, other: &WeightedSet, mut f: impl FnMut(f64, f64)) {
+    pub(crate) fn for_each_common(&self, other: &WeightedSet<T>, mut f: impl FnMut(f64, f64)) {
         let (x, y) = (&self.items, &other.items);
         let (mut i, mut j) = (0, 0);
         while i < x.len() && j < y.len() {
@@ -63,7 +78,7 @@ pub(crate) struct FactView<'s> {
     /// Bit set of the [`super::sentence::QUANTITY_KINDS`] present.
     pub(crate) kinds: u8,
     /// IDF weight of each stem of the content words outside the facts.
-    pub(crate) stems: WeightedSet,
+    pub(crate) stems: Stems<'s>,
     /// Every fact of the sentence.
     pub(crate) facts: &'s [Fact],
 }
@@ -76,8 +91,8 @@ impl<'s> FactView<'s> {
             .content
             .iter()
             .map(|t| {
-                let stem: String = t.chars().take(STEM_CHARS).collect();
-                (stem, idf.weight(t).max(0.0))
+                let end = t.char_indices().nth(STEM_CHARS).map_or(t.len(), |(i, _)| i);
+                (&t[..end], idf.weight(t).max(0.0))
             })
             .collect();
         FactView {
@@ -89,7 +104,7 @@ impl<'s> FactView<'s> {
 }
 
 /// IDF-weighted Dice coefficient of two weighted stem sets.
-pub(crate) fn stem_dice(x: &WeightedSet, y: &WeightedSet) -> f64 {
+pub(crate) fn stem_dice(x: &Stems, y: &Stems) -> f64 {
     let mut common = 0.0;
     x.for_each_common(y, |wx, wy| common += wx.min(wy));
     if x.total + y.total > 0.0 {
@@ -100,7 +115,7 @@ pub(crate) fn stem_dice(x: &WeightedSet, y: &WeightedSet) -> f64 {
 }
 
 /// IDF-weighted share of the stems of `x` (a union) found in `y`.
-pub(crate) fn stem_containment(x: &WeightedSet, y: &WeightedSet) -> f64 {
+pub(crate) fn stem_containment(x: &Stems, y: &Stems) -> f64 {
     let mut found = 0.0;
     x.for_each_common(y, |wx, _| found += wx);
     if x.total > 0.0 {
@@ -292,7 +307,7 @@ pub struct DocAnalysis<'d> {
     /// Key terms of the whole document.
     pub(crate) key_terms: WeightedSet,
     /// Union of the sentences' content stems.
-    pub(crate) stems: WeightedSet,
+    pub(crate) stems: Stems<'d>,
     /// Distinct facts of the whole document.
     pub(crate) facts: FactSet<'d>,
     /// Distinct word-5-gram shingle hashes, sorted.

@@ -9,9 +9,9 @@
 //!    UTC) means "some time that day": it ranks after every precise time of that day (so a wire
 //!    story stamped 07:45 ranks before a copy dated only by the day). Each aligned pair is aligned with the later
 //!    member as B and the earlier one as A ([`Aligner::align`]).
-//! 2. **Pairs.** Stories of at most [`DeriveConfig::all_pairs_max`] (40) members align every
+//! 2. **Pairs.** Stories of at most [`DeriveConfig::all_pairs_max`] (16) members align every
 //!    pair. Larger stories align each member only against the first member of the story and
-//!    against at most [`DeriveConfig::candidates`] (10) earlier members chosen by a cheap
+//!    against at most [`DeriveConfig::candidates`] (4) earlier members chosen by a cheap
 //!    similarity: the members' *signatures* are their [`SIGNATURE_TOKENS`] (48) distinct tokens
 //!    of highest IDF weight, and an earlier member scores the IDF weight of the signature tokens
 //!    it shares divided by the geometric mean of the two signature weights (an inverted index
@@ -49,9 +49,9 @@ use crate::align::alignment::{Aligner, Alignment, DocAnalysis, Relation};
 use crate::align::PreparedDoc;
 
 /// Stories up to this many members align every pair of members.
-pub const ALL_PAIRS_MAX: usize = 40;
+pub const ALL_PAIRS_MAX: usize = 16;
 /// In larger stories, earlier members each member is aligned against (besides the first member).
-pub const CANDIDATES: usize = 10;
+pub const CANDIDATES: usize = 4;
 /// Distinct highest-IDF tokens in a member's signature for candidate selection.
 pub const SIGNATURE_TOKENS: usize = 48;
 
