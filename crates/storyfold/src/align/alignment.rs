@@ -1158,15 +1158,79 @@ fn only_fact_edits(a: &Sentence, b: &Sentence) -> bool {
 
 /// Common English function words (used to down-weight tokens and in the candidate filter).
 pub fn is_stopword(t: &str) -> bool {
-    const STOP: &[&str] = &[
-        "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
-        "before", "but", "by", "can", "could", "did", "do", "for", "from", "had", "has", "have",
-        "he", "her", "his", "i", "if", "in", "into", "is", "it", "its", "more", "not", "of", "on",
-        "one", "or", "our", "out", "over", "said", "says", "she", "so", "than", "that", "the",
-        "their", "them", "there", "they", "this", "to", "up", "was", "we", "were", "what", "when",
-        "which", "who", "will", "with", "would", "you",
-    ];
-    STOP.binary_search(&t).is_ok()
+    // A `match` compiles to a switch on the length and a few byte compares: this is called
+    // for every token the aligner looks at.
+    matches!(
+        t,
+        "a" | "about"
+            | "after"
+            | "all"
+            | "also"
+            | "an"
+            | "and"
+            | "any"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "been"
+            | "before"
+            | "but"
+            | "by"
+            | "can"
+            | "could"
+            | "did"
+            | "do"
+            | "for"
+            | "from"
+            | "had"
+            | "has"
+            | "have"
+            | "he"
+            | "her"
+            | "his"
+            | "i"
+            | "if"
+            | "in"
+            | "into"
+            | "is"
+            | "it"
+            | "its"
+            | "more"
+            | "not"
+            | "of"
+            | "on"
+            | "one"
+            | "or"
+            | "our"
+            | "out"
+            | "over"
+            | "said"
+            | "says"
+            | "she"
+            | "so"
+            | "than"
+            | "that"
+            | "the"
+            | "their"
+            | "them"
+            | "there"
+            | "they"
+            | "this"
+            | "to"
+            | "up"
+            | "was"
+            | "we"
+            | "were"
+            | "what"
+            | "when"
+            | "which"
+            | "who"
+            | "will"
+            | "with"
+            | "would"
+            | "you"
+    )
 }
 
 #[cfg(test)]
@@ -1175,10 +1239,13 @@ mod tests {
     use crate::align::facts::FactKind;
 
     #[test]
-    fn stopwords_sorted() {
+    fn stopwords() {
         assert!(is_stopword("the"));
         assert!(is_stopword("would"));
+        assert!(is_stopword("a"));
         assert!(!is_stopword("minister"));
+        assert!(!is_stopword("The"));
+        assert!(!is_stopword(""));
     }
 
     #[test]
