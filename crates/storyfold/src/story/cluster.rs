@@ -290,10 +290,9 @@ type Postings = HashMap<u64, Vec<u32>, KeyBuildHasher>;
 /// Scratch memory of one query at a time.
 #[derive(Debug, Default)]
 struct Scratch {
-    /// The last query that saw each story.
-    seen: Vec<u32>,
-    /// Summed query-term weight of each story seen by the current query.
-    hits: Vec<f32>,
+    /// Of each story: the last query that saw it, and the summed query-term weight of the
+    /// shared terms in that query (side by side: one cache line per story seen).
+    seen: Vec<(u32, f32)>,
     /// The vector being compared with candidate stories.
     probe: KeyProbe,
     query: u32,
@@ -826,9 +825,9 @@ impl View<'_> {
     ) -> Vec<usize> {
         scratch.query += 1;
         if scratch.seen.len() < self.stories.len() {
-            scratch.seen.resize(self.stories.len(), 0);
-            scratch.hits.resize(self.stories.len(), 0.0);
+            scratch.seen.resize(self.stories.len(), (0, 0.0));
         }
+        let query = scratch.query;
         let mut out = Vec::new();
         for &(k, w) in terms {
             let Some(list) = self.postings.get(&k) else {
@@ -836,23 +835,23 @@ impl View<'_> {
             };
             for &s in list.iter().rev().take(MAX_POSTINGS) {
                 let s = s as usize;
-                if scratch.seen[s] == scratch.query {
-                    scratch.hits[s] += w;
+                let seen = &mut scratch.seen[s];
+                if seen.0 == query {
+                    seen.1 += w;
                     continue;
                 }
-                scratch.seen[s] = scratch.query;
                 // Closed, empty or excluded stories are marked seen with no weight.
-                scratch.hits[s] = f32::NEG_INFINITY;
+                *seen = (query, f32::NEG_INFINITY);
                 if Some(s) != exclude && self.stories[s].size() > 0 && self.open(s, t) {
-                    scratch.hits[s] = w;
+                    seen.1 = w;
                     out.push(s);
                 }
             }
         }
         if out.len() > MAX_CANDIDATES {
-            let hits = &scratch.hits;
+            let seen = &scratch.seen;
             out.select_nth_unstable_by(MAX_CANDIDATES - 1, |&a, &b| {
-                hits[b].total_cmp(&hits[a]).then(a.cmp(&b))
+                seen[b].1.total_cmp(&seen[a].1).then(a.cmp(&b))
             });
             out.truncate(MAX_CANDIDATES);
         }
