@@ -436,17 +436,10 @@ mod tests {
 
     #[test]
     fn weighted_sets_keep_the_largest_weight_in_item_order() {
-        let s = WeightedSet::max_of(vec![
-            ("b".into(), 1.0),
-            ("a".into(), 2.0),
-            ("b".into(), 3.0),
-        ]);
-        assert_eq!(
-            s.items,
-            vec![("a".to_string(), 2.0), ("b".to_string(), 3.0)]
-        );
+        let s: Stems = WeightedSet::max_of(vec![("b", 1.0), ("a", 2.0), ("b", 3.0)]);
+        assert_eq!(s.items, vec![("a", 2.0), ("b", 3.0)]);
         assert_eq!(s.total, 5.0);
-        let t = WeightedSet::max_of(vec![("b".into(), 1.0), ("c".into(), 1.0)]);
+        let t: Stems = WeightedSet::max_of(vec![("b", 1.0), ("c", 1.0)]);
         assert!((stem_dice(&s, &t) - 2.0 * 1.0 / 7.0).abs() < 1e-12);
         assert!((stem_containment(&t, &s) - 0.5).abs() < 1e-12);
     }
