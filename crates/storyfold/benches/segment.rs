@@ -4,8 +4,9 @@
 //! `bench/out/allsides-20k.jsonl` at the workspace root (override with the
 //! `STORYFOLD_SEGMENT_CORPUS` environment variable), and measures
 //! (a) [`storyfold::text::sentences`] (the whole segmenter: UAX #29 pieces, line breaks,
-//! abbreviation re-joining, trimming) and (b) `unicode-segmentation`'s
-//! `split_sentence_bound_indices` alone, the UAX #29 reference. Throughput is reported in bytes.
+//! abbreviation re-joining, trimming), (b) its UAX #29 pieces alone,
+//! [`storyfold::text::sentence_bound_indices`], and (c) `unicode-segmentation`'s
+//! `split_sentence_bound_indices`, the reference (b) reproduces. Throughput is reported in bytes.
 //! When the corpus file is missing, the benchmark prints a message and measures nothing.
 //!
 //! Run with `cargo bench -p storyfold --bench segment` (add `-- --quick` for a fast run).
@@ -15,7 +16,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use storyfold::text::sentences;
+use storyfold::text::{sentence_bound_indices, sentences};
 use unicode_segmentation::UnicodeSegmentation;
 
 const N_TEXTS: usize = 2_000;
@@ -72,6 +73,15 @@ fn bench_segment(c: &mut Criterion) {
             let mut n = 0usize;
             for t in &texts {
                 n += sentences(black_box(t)).len();
+            }
+            black_box(n)
+        })
+    });
+    group.bench_function("sentence_bound_indices", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for t in &texts {
+                n += sentence_bound_indices(black_box(t)).count();
             }
             black_box(n)
         })
