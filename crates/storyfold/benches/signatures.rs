@@ -200,7 +200,11 @@ fn render(words: &[&str], seed: u64) -> String {
             in_sentence = 0;
             sentence_len = 8 + next(&mut state) % 18;
             sentences += 1;
-            out.push_str(if sentences % 4 == 0 { "\n\n" } else { " " });
+            out.push_str(if sentences.is_multiple_of(4) {
+                "\n\n"
+            } else {
+                " "
+            });
         } else {
             out.push(' ');
         }

@@ -80,6 +80,7 @@ pub use super::analysis::DocAnalysis;
 use super::analysis::{self, stem_containment, stem_dice, FactSet, FactView, Stems, WeightedSet};
 use super::facts::{self, Disagreement};
 use super::sentence::QUANTITY_KINDS;
+use super::similarity::features::SentenceSide;
 use super::similarity::{self, Idf};
 use super::{PreparedDoc, Sentence};
 use crate::fingerprint::{intersection_len, shingle_hashes};
@@ -704,7 +705,29 @@ impl Aligner {
         let mut shared = vec![0usize; na];
         let mut shared_content = vec![0usize; na];
         let mut out = Vec::with_capacity(b.sentences.len());
-        for (sb, tb) in b.sentences.iter().zip(&ab.tokens) {
+        for (bi, (sb, tb)) in b.sentences.iter().zip(&ab.tokens).enumerate() {
+            // A sentence found verbatim in A is matched there: other counterparts are not
+            // scored (they could only matter when A repeats a sentence). A sentence without
+            // content words is never a candidate (below), verbatim or not.
+            let verbatim: Vec<Cand> = aa
+                .by_norm
+                .get(&ab.norms[bi])
+                .filter(|_| tb.content > 0)
+                .into_iter()
+                .flatten()
+                .map(|&ai| ai as usize)
+                .filter(|&ai| a.sentences[ai].norm == sb.norm)
+                .map(|ai| Cand {
+                    a: ai,
+                    kind: MatchKind::Verbatim,
+                    score: 1.0,
+                    weight: 1.0,
+                })
+                .collect();
+            if !verbatim.is_empty() {
+                out.push(verbatim);
+                continue;
+            }
             shared.iter_mut().for_each(|x| *x = 0);
             shared_content.iter_mut().for_each(|x| *x = 0);
             for &(h, content) in &tb.tokens {
@@ -729,7 +752,8 @@ impl Aligner {
                 {
                     continue;
                 }
-                if let Some(c) = self.classify(ai, sa, sb) {
+                let sides = (aa.side(ai, sa, &self.idf), ab.side(bi, sb, &self.idf));
+                if let Some(c) = self.classify(ai, sa, sb, sides) {
                     cands.push(c);
                 }
             }
@@ -739,7 +763,13 @@ impl Aligner {
     }
 
     /// Kind, score and weight of one pair, or `None` when it is no match.
-    fn classify(&self, ai: usize, sa: &Sentence, sb: &Sentence) -> Option<Cand> {
+    fn classify(
+        &self,
+        ai: usize,
+        sa: &Sentence,
+        sb: &Sentence,
+        (side_a, side_b): (&SentenceSide, &SentenceSide),
+    ) -> Option<Cand> {
         if sa.norm == sb.norm {
             return Some(Cand {
                 a: ai,
@@ -748,7 +778,7 @@ impl Aligner {
                 weight: 1.0,
             });
         }
-        let score = similarity::score(sa, sb, &self.idf).clamp(0.0, 1.0);
+        let score = similarity::score_prepared(sa, sb, side_a, side_b).clamp(0.0, 1.0);
         let small = sa.tokens.len().saturating_mul(sb.tokens.len()) <= MAX_TOKEN_CELLS;
         let edit = if small {
             token_edit_similarity(&sa.tokens, &sb.tokens)

@@ -9,11 +9,14 @@
 //! its word-5-gram shingle set and a hash of its normalized text. The results are exactly those
 //! of computing everything per pair: sums run over the same items in the same (string) order.
 
+use std::cell::OnceCell;
+
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::alignment::{is_stopword, SHINGLE_NGRAM, STEM_CHARS};
 use super::facts::{self, Fact, FactKind, Value};
+use super::similarity::features::SentenceSide;
 use super::similarity::Idf;
 use super::{PreparedDoc, Sentence};
 use crate::fingerprint::shingle_hashes;
@@ -304,6 +307,10 @@ pub struct DocAnalysis<'d> {
     pub(crate) tokens: Vec<SentenceTokens>,
     /// Sentences containing each token hash, in order.
     pub(crate) postings: FxHashMap<u64, Vec<u32>>,
+    /// Hash of each sentence's normalized text.
+    pub(crate) norms: Vec<u64>,
+    /// Sentences by the hash of their normalized text, in order.
+    pub(crate) by_norm: FxHashMap<u64, Vec<u32>>,
     /// Key terms of the whole document.
     pub(crate) key_terms: WeightedSet,
     /// Union of the sentences' content stems.
@@ -314,6 +321,8 @@ pub struct DocAnalysis<'d> {
     pub(crate) shingles: Vec<u64>,
     /// Hash of the normalized sentences joined by a space.
     pub(crate) joined: u64,
+    /// Each sentence prepared for the similarity score, when first compared.
+    sides: Vec<OnceCell<SentenceSide>>,
 }
 
 impl<'d> DocAnalysis<'d> {
@@ -335,6 +344,15 @@ impl<'d> DocAnalysis<'d> {
         );
         shingles.sort_unstable();
         shingles.dedup();
+        let norms: Vec<u64> = doc
+            .sentences
+            .iter()
+            .map(|s| xxh3_64(s.norm.as_bytes()))
+            .collect();
+        let mut by_norm: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        for (i, &h) in norms.iter().enumerate() {
+            by_norm.entry(h).or_default().push(i as u32);
+        }
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         for (i, s) in doc.sentences.iter().enumerate() {
             if i > 0 {
@@ -349,9 +367,17 @@ impl<'d> DocAnalysis<'d> {
             views,
             tokens,
             postings,
+            norms,
+            by_norm,
             shingles,
             joined: h.digest(),
+            sides: (0..doc.sentences.len()).map(|_| OnceCell::new()).collect(),
         }
+    }
+
+    /// Sentence `i` (`s`) prepared for the similarity score (prepared on first use).
+    pub(crate) fn side(&self, i: usize, s: &Sentence, idf: &Idf) -> &SentenceSide {
+        self.sides[i].get_or_init(|| SentenceSide::new(s, idf))
     }
 }
 

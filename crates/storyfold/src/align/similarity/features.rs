@@ -95,7 +95,7 @@ const MAX_CHAR_BYTES: usize = 4096;
 const STEM_CHARS: usize = 5;
 
 /// Per-sentence work buffers.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Side {
     /// Token hashes in order.
     seq: Vec<u64>,
@@ -349,6 +349,41 @@ fn compute(s: &mut Scratch, a: &Sentence, b: &Sentence, idf: &Idf) -> [f64; NUM_
     } = s;
     sa.fill(a, idf);
     sb.fill(b, idf);
+    compute_sides(sa, sb, row)
+}
+
+/// What the lexical features need of one sentence, computed once: a sentence compared with
+/// several others ([`crate::align::alignment::Aligner`] does) is prepared once instead of once
+/// per pair. [`lexical_features`] of two of them equals [`features`] of the sentences.
+#[derive(Clone, Default)]
+pub struct SentenceSide(Side);
+
+impl SentenceSide {
+    /// Prepare `s` with the token weights of `idf`.
+    pub fn new(s: &Sentence, idf: &Idf) -> Self {
+        let mut side = Side::default();
+        side.fill(s, idf);
+        SentenceSide(side)
+    }
+}
+
+impl std::fmt::Debug for SentenceSide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SentenceSide")
+            .field("tokens", &self.0.seq.len())
+            .finish()
+    }
+}
+
+/// [`features`] of two prepared sentences.
+pub fn lexical_features(a: &SentenceSide, b: &SentenceSide) -> [f64; NUM_FEATURES] {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => compute_sides(&a.0, &b.0, &mut scratch.lcs),
+        Err(_) => compute_sides(&a.0, &b.0, &mut Vec::new()),
+    })
+}
+
+fn compute_sides(sa: &Side, sb: &Side, row: &mut Vec<u32>) -> [f64; NUM_FEATURES] {
     let mut f = [0.0; NUM_FEATURES];
     let (wa, wb) = (total(&sa.set), total(&sb.set));
     let wi = inter_weight(&sa.set, &sb.set);

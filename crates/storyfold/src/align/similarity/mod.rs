@@ -64,6 +64,25 @@ pub fn score(a: &Sentence, b: &Sentence, idf: &Idf) -> f64 {
     }
 }
 
+/// [`score`] of two sentences from their prepared sides ([`features::SentenceSide`] of `a` and
+/// `b` with the same IDF table): the same value, without preparing them again.
+pub fn score_prepared(
+    a: &Sentence,
+    b: &Sentence,
+    sa: &features::SentenceSide,
+    sb: &features::SentenceSide,
+) -> f64 {
+    if a.tokens.is_empty() || b.tokens.is_empty() {
+        return 0.0;
+    }
+    let p = model().predict(&features::lexical_features(sa, sb));
+    if p.is_finite() {
+        p.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
 /// The calibrated paraphrase decision on a score.
 pub fn is_paraphrase(score: f64) -> bool {
     score >= PARAPHRASE_THRESHOLD
@@ -135,7 +154,7 @@ mod tests {
             .all(|&w| w == 0.0));
         for tree in &m.trees {
             for node in tree {
-                assert!(node.feature.map_or(true, |f| f < features::NUM_LEXICAL));
+                assert!(node.feature.is_none_or(|f| f < features::NUM_LEXICAL));
             }
         }
     }
