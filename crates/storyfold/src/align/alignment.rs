@@ -83,7 +83,7 @@ use super::sentence::QUANTITY_KINDS;
 use super::similarity::features::SentenceSide;
 use super::similarity::{self, Idf};
 use super::{PreparedDoc, Sentence};
-use crate::fingerprint::{intersection_len, shingle_hashes};
+use crate::fingerprint::intersection_len;
 
 /// Token edit similarity at or above which a pair is `edited`.
 pub const EDITED_MIN: f64 = 0.8;
@@ -516,7 +516,7 @@ impl Aligner {
         let containment_a_in_b = share(cov_a, total_a);
         let score = share(soft_b, total_b).max(share(soft_a, total_a));
 
-        let shingles = overlap_of(&aa.shingles, &ab.shingles, na, nb);
+        let shingles = overlap_of(&aa.shingles, &ab.shingles, na);
         let copy = copy_of(a, b, aa.joined == ab.joined, shingles.jaccard);
         let shingle_jaccard = shingles.jaccard;
         // A shared footer says nothing about the story: its key terms are left out too.
@@ -1030,12 +1030,7 @@ fn exact_copy(
         return None;
     }
     let shingles = match analyses {
-        Some((aa, ab)) => overlap_of(
-            &aa.shingles,
-            &ab.shingles,
-            a.sentences.len(),
-            b.sentences.len(),
-        ),
+        Some((aa, ab)) => overlap_of(&aa.shingles, &ab.shingles, a.sentences.len()),
         None => shingle_overlap(a, b),
     };
     Some(Alignment {
@@ -1081,23 +1076,13 @@ pub struct ShingleOverlap {
 /// Jaccard and containments of the word-5-gram shingle sets of two documents (two documents
 /// without any shingle have Jaccard 1 when they have sentences, as short identical texts).
 pub fn shingle_overlap(a: &PreparedDoc, b: &PreparedDoc) -> ShingleOverlap {
-    let set = |d: &PreparedDoc| {
-        let mut v = shingle_hashes(
-            d.sentences
-                .iter()
-                .flat_map(|s| s.tokens.iter().map(String::as_str)),
-            SHINGLE_NGRAM,
-        );
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    overlap_of(&set(a), &set(b), a.sentences.len(), b.sentences.len())
+    let (sa, sb) = (analysis::doc_shingles(a), analysis::doc_shingles(b));
+    overlap_of(&sa, &sb, a.sentences.len())
 }
 
-/// [`shingle_overlap`] of two sorted distinct shingle sets of documents with `na` and `nb`
+/// [`shingle_overlap`] of the sorted distinct shingle sets of two documents, A having `na`
 /// sentences.
-fn overlap_of(sa: &[u64], sb: &[u64], na: usize, _nb: usize) -> ShingleOverlap {
+fn overlap_of(sa: &[u64], sb: &[u64], na: usize) -> ShingleOverlap {
     if sa.is_empty() || sb.is_empty() {
         let both = sa.is_empty() && sb.is_empty() && na > 0;
         let j = if both { 1.0 } else { 0.0 };

@@ -286,6 +286,19 @@ impl SentenceTokens {
     }
 }
 
+/// The distinct word-5-gram shingle hashes of a document's tokens, sorted.
+pub(crate) fn doc_shingles(doc: &PreparedDoc) -> Vec<u64> {
+    let mut v = shingle_hashes(
+        doc.sentences
+            .iter()
+            .flat_map(|s| s.tokens.iter().map(String::as_str)),
+        SHINGLE_NGRAM,
+    );
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// The key terms ([`facts::key_terms_of`]) of some sentences with their IDF weights.
 pub(crate) fn key_terms(sentences: &[Sentence], idf: &Idf) -> WeightedSet {
     let items = sentences
@@ -336,14 +349,7 @@ impl<'d> DocAnalysis<'d> {
                 postings.entry(h).or_default().push(i as u32);
             }
         }
-        let mut shingles = shingle_hashes(
-            doc.sentences
-                .iter()
-                .flat_map(|s| s.tokens.iter().map(String::as_str)),
-            SHINGLE_NGRAM,
-        );
-        shingles.sort_unstable();
-        shingles.dedup();
+        let shingles = doc_shingles(doc);
         let norms: Vec<u64> = doc
             .sentences
             .iter()
