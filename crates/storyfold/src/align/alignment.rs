@@ -582,9 +582,7 @@ impl Aligner {
         let mut seen = HashSet::new();
         for m in &matches {
             if let (Some(ai), MatchKind::Edited | MatchKind::Paraphrase) = (m.a, m.kind) {
-                for d in
-                    facts::compare_sentences(ai, &a.sentences[ai].text, m.b, &b.sentences[m.b].text)
-                {
+                for d in compare_cached(ai, &a.sentences[ai], m.b, &b.sentences[m.b]) {
                     // The same pair of values is reported once, at its first place in B.
                     if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
                         disagreements.push(d);
@@ -678,7 +676,7 @@ impl Aligner {
             used_a[ai] = true;
             used_b[bi] = true;
             let (ta, tb) = (&a.sentences[ai].text, &b.sentences[bi].text);
-            let found = facts::compare_sentences(ai, ta, bi, tb)
+            let found = compare_cached(ai, &a.sentences[ai], bi, &b.sentences[bi])
                 .into_iter()
                 .filter(|d| {
                     d.kind != facts::FactKind::Date
@@ -877,6 +875,12 @@ fn key_term_overlap(ka: &WeightedSet, kb: &WeightedSet) -> (f64, usize) {
         0.0
     };
     (overlap, common)
+}
+
+/// [`facts::compare_sentences`] of two sentences, with the facts they keep
+/// ([`Sentence::facts`]) instead of extracting them again.
+fn compare_cached(ai: usize, a: &Sentence, bi: usize, b: &Sentence) -> Vec<Disagreement> {
+    facts::compare_facts(ai, &a.text, &a.facts().facts, bi, &b.text, &b.facts().facts)
 }
 
 /// The first word after the fact written `value` in `text`, cut to its stem.

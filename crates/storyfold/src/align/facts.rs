@@ -1444,8 +1444,20 @@ pub fn compare_sentences(
     b_sentence: usize,
     b: &str,
 ) -> Vec<Disagreement> {
-    let fa = extract(a);
-    let fb = extract(b);
+    compare_facts(a_sentence, a, &extract(a), b_sentence, b, &extract(b))
+}
+
+/// [`compare_sentences`] with the facts of the two texts already extracted (`fa` =
+/// [`extract`]`(a)`, `fb` = [`extract`]`(b)`): the aligner keeps every sentence's facts and
+/// compares a sentence with several others.
+pub fn compare_facts(
+    a_sentence: usize,
+    a: &str,
+    fa: &[Fact],
+    b_sentence: usize,
+    b: &str,
+    fb: &[Fact],
+) -> Vec<Disagreement> {
     if fa.is_empty() || fb.is_empty() {
         return Vec::new();
     }
