@@ -303,3 +303,73 @@ fn fold_reports_every_disagreement_of_the_example_reports() {
         assert!(found, "{report}: {}", stories[*n]["disagreements"]);
     }
 }
+
+#[test]
+fn fold_derivation_depth_is_a_setting() {
+    // Two later versions share a sentence the first one lacks: aligning every pair finds it
+    // shared by two of the three versions; aligning each member with the first member only
+    // (`--derive-all-pairs-max 1 --derive-candidates 0`) does not see it.
+    let base = "The Kessler Dam on the Oru River will be drained for repairs starting on Monday, the regional water board said. \
+Engineers found a leak in the northern spillway during an inspection last week. \
+The board expects the work to cost 3.1 million dollars and to last about five months. \
+Farmers downstream will receive water from the Lindqvist reservoir while the dam is empty.";
+    let extra = "Local councillors in Oru said they would press the board for a faster timetable.";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("dam.jsonl");
+    let lines: Vec<String> = [
+        ("a", base.to_string(), "2026-03-02T08:00:00Z"),
+        ("b", format!("{base} {extra}"), "2026-03-02T09:00:00Z"),
+        ("c", format!("{extra} {base}"), "2026-03-02T10:00:00Z"),
+    ]
+    .iter()
+    .map(|(id, text, t)| serde_json::json!({"id": id, "text": text, "published": t}).to_string())
+    .collect();
+    std::fs::write(&input, lines.join("\n") + "\n").expect("write");
+    let run = |extra_args: &[&str]| -> Value {
+        let out = storyfold()
+            .args(["fold", "--output", "-"])
+            .args(extra_args)
+            .arg(&input)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stories: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON line"))
+            .collect();
+        assert_eq!(stories.len(), 1, "one story: {stories:?}");
+        stories[0].clone()
+    };
+    let shared = |story: &Value| -> Vec<String> {
+        story["shared_sentences"]
+            .as_array()
+            .expect("shared")
+            .iter()
+            .map(|s| s["text"].as_str().expect("text").to_string())
+            .collect()
+    };
+    let full = run(&[]);
+    let shallow = run(&["--derive-all-pairs-max", "1", "--derive-candidates", "0"]);
+    assert!(
+        shared(&full).iter().any(|t| t == extra),
+        "{:?}",
+        shared(&full)
+    );
+    assert!(
+        !shared(&shallow).iter().any(|t| t == extra),
+        "{:?}",
+        shared(&shallow)
+    );
+    assert_eq!(full["size"], 3);
+    assert_eq!(shallow["origin"], "a");
+    let bad = storyfold()
+        .args(["fold", "--derive-candidates", "x"])
+        .arg(&input)
+        .output()
+        .expect("runs");
+    assert!(!bad.status.success());
+}

@@ -61,6 +61,15 @@ pub struct Args {
     /// re-queries every story and member).
     #[arg(long, default_value_t = ClusterConfig::default().refine_max)]
     pub refine_max: usize,
+    /// Derivation: stories of at most this many articles align every pair of members; larger
+    /// ones align each member with the story's first member and `--derive-candidates` others.
+    #[arg(long, default_value_t = DeriveConfig::default().all_pairs_max)]
+    pub derive_all_pairs_max: usize,
+    /// Derivation: in stories larger than `--derive-all-pairs-max`, the earlier members most
+    /// similar to a member it is aligned with (besides the story's first member). Fewer is
+    /// faster on very large stories; 0 aligns each member with the first member only.
+    #[arg(long, default_value_t = DeriveConfig::default().candidates)]
+    pub derive_candidates: usize,
     /// Stories listed in the summary (largest first).
     #[arg(long, default_value_t = 20)]
     pub top: usize,
@@ -132,6 +141,7 @@ fn story_report(
     members: &[usize],
     spool: &SpoolReader,
     aligner: &Aligner,
+    derive: &DeriveConfig,
 ) -> Result<StoryReport> {
     if let [only] = members {
         let m = &metas[*only];
@@ -142,13 +152,7 @@ fn story_report(
         .map(|&i| metas[i].article(spool))
         .collect::<Result<_>>()?;
     let local: Vec<usize> = (0..articles.len()).collect();
-    Ok(report::build(
-        number,
-        &articles,
-        &local,
-        aligner,
-        &DeriveConfig::default(),
-    ))
+    Ok(report::build(number, &articles, &local, aligner, derive))
 }
 
 /// What the summary needs of one story.
@@ -300,13 +304,17 @@ pub fn run(args: Args) -> Result<()> {
         None => None,
     };
     let aligner = Aligner::new(Idf::builtin());
+    let derive = DeriveConfig {
+        all_pairs_max: args.derive_all_pairs_max,
+        candidates: args.derive_candidates,
+    };
     let bar = progress("deriving stories");
     let mut briefs = Vec::new();
     for (c, chunk) in members.chunks(CHUNK).enumerate() {
         let reports: Vec<StoryReport> = chunk
             .par_iter()
             .enumerate()
-            .map(|(k, m)| story_report(c * CHUNK + k + 1, &metas, m, &spool, &aligner))
+            .map(|(k, m)| story_report(c * CHUNK + k + 1, &metas, m, &spool, &aligner, &derive))
             .collect::<Result<_>>()?;
         for r in &reports {
             if let Some(out) = out.as_mut() {
