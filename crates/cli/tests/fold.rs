@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{example, storyfold};
+use common::{example, json_lines, storyfold};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
@@ -115,11 +115,12 @@ fn fold_rejects_bad_windows_and_reads_undated_input() {
     assert_eq!(got, "a\t1\nb\t2\nc\t1\n");
 }
 
-/// The stories of the example corpus, and each member by id (story index, member JSON).
-fn example_stories() -> (Vec<Value>, HashMap<String, (usize, Value)>) {
+/// The stories `fold --output -` writes for `input` with the extra arguments `args`.
+fn fold_json(args: &[&str], input: &std::path::Path) -> Vec<Value> {
     let out = storyfold()
         .args(["fold", "--output", "-"])
-        .arg(example("news.jsonl"))
+        .args(args)
+        .arg(input)
         .output()
         .expect("runs");
     assert!(
@@ -127,10 +128,12 @@ fn example_stories() -> (Vec<Value>, HashMap<String, (usize, Value)>) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let stories: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect();
+    json_lines(&out.stdout)
+}
+
+/// The stories of the example corpus, and each member by id (story index, member JSON).
+fn example_stories() -> (Vec<Value>, HashMap<String, (usize, Value)>) {
+    let stories = fold_json(&[], &example("news.jsonl"));
     let mut by_id = HashMap::new();
     for (n, s) in stories.iter().enumerate() {
         for m in s["members"].as_array().expect("members") {
@@ -326,21 +329,7 @@ Farmers downstream will receive water from the Lindqvist reservoir while the dam
     .collect();
     std::fs::write(&input, lines.join("\n") + "\n").expect("write");
     let run = |extra_args: &[&str]| -> Value {
-        let out = storyfold()
-            .args(["fold", "--output", "-"])
-            .args(extra_args)
-            .arg(&input)
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stories: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("JSON line"))
-            .collect();
+        let stories = fold_json(extra_args, &input);
         assert_eq!(stories.len(), 1, "one story: {stories:?}");
         stories[0].clone()
     };
