@@ -380,12 +380,8 @@ impl StoryClusterer {
         }
         let t = published.or(self.clock);
         let terms = top_terms(&v, QUERY_TERMS);
-        let view = View {
-            cfg: &self.cfg,
-            stories: &self.stories,
-            postings: &self.postings,
-        };
-        let scored = view.score(&mut self.scratch, &v, &terms, t);
+        let (view, scratch) = self.view_and_scratch();
+        let scored = view.score(scratch, &v, &terms, t);
         let best = best_of(&scored, self.cfg.join_threshold);
         self.commit(v, &terms, t, best)
     }
@@ -395,6 +391,27 @@ impl StoryClusterer {
     /// every article's decision is first taken in parallel against the state before the batch,
     /// then checked in order and taken again where an earlier article of the batch changed
     /// what it depends on (see the [module docs](self)).
+    /// The read-only state a query looks at.
+    fn view(&self) -> View<'_> {
+        View {
+            cfg: &self.cfg,
+            stories: &self.stories,
+            postings: &self.postings,
+        }
+    }
+
+    /// [`Self::view`] and the scratch space a query writes into (disjoint borrows).
+    fn view_and_scratch(&mut self) -> (View<'_>, &mut Scratch) {
+        (
+            View {
+                cfg: &self.cfg,
+                stories: &self.stories,
+                postings: &self.postings,
+            },
+            &mut self.scratch,
+        )
+    }
+
     fn push_batch(&mut self, batch: Vec<(TermVector, Option<i64>)>) {
         let times: Vec<Option<i64>> = batch
             .iter()
@@ -409,11 +426,7 @@ impl StoryClusterer {
         while self.spec_scratch.len() < threads {
             self.spec_scratch.push(Default::default());
         }
-        let view = View {
-            cfg: &self.cfg,
-            stories: &self.stories,
-            postings: &self.postings,
-        };
+        let view = self.view();
         let pool = &self.spec_scratch;
         let guesses: Vec<Guess> = batch
             .par_iter()
@@ -461,12 +474,8 @@ impl StoryClusterer {
                     .collect();
                 best_of(&scored, self.cfg.join_threshold)
             } else {
-                let view = View {
-                    cfg: &self.cfg,
-                    stories: &self.stories,
-                    postings: &self.postings,
-                };
-                let scored = view.score(&mut self.scratch, &v, &g.terms, t);
+                let (view, scratch) = self.view_and_scratch();
+                let scored = view.score(scratch, &v, &g.terms, t);
                 best_of(&scored, self.cfg.join_threshold)
             };
             if let Some(s) = best {
@@ -527,22 +536,13 @@ impl StoryClusterer {
         t: Option<i64>,
         exclude: Option<usize>,
     ) -> Vec<usize> {
-        let view = View {
-            cfg: &self.cfg,
-            stories: &self.stories,
-            postings: &self.postings,
-        };
-        view.candidates(&mut self.scratch, &top_terms(v, QUERY_TERMS), t, exclude)
+        let (view, scratch) = self.view_and_scratch();
+        view.candidates(scratch, &top_terms(v, QUERY_TERMS), t, exclude)
     }
 
     /// Average link of the vector loaded in the probe with story `s`, minus the time penalty.
     fn similarity(&self, s: usize, t: Option<i64>) -> f64 {
-        let view = View {
-            cfg: &self.cfg,
-            stories: &self.stories,
-            postings: &self.postings,
-        };
-        view.similarity(&self.scratch.probe, s, t)
+        self.view().similarity(&self.scratch.probe, s, t)
     }
 
     /// Run the refinement (if configured) and return the story of every pushed document, in
