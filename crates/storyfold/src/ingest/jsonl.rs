@@ -86,7 +86,7 @@ pub(crate) fn parse_line(
             "expected a JSON object, found {found}"
         )));
     }
-    fields_from_slots(slots, opts)
+    fields_from(|name| slots.take(name), opts)
 }
 
 /// Most distinct key names a field can be read from: id, three text names, title, published,
@@ -266,10 +266,13 @@ impl<'de> de::Visitor<'de> for Skip {
     }
 }
 
-/// Remove and return the first of `names` present with a non-null value.
-fn take_first(slots: &mut Slots, names: &[&str]) -> Option<(String, Value)> {
+/// Remove and return, with `take`, the first of `names` present with a non-null value.
+fn take_first(
+    take: &mut impl FnMut(&str) -> Option<Value>,
+    names: &[&str],
+) -> Option<(String, Value)> {
     for name in names {
-        match slots.take(name) {
+        match take(name) {
             None | Some(Value::Null) => continue,
             Some(v) => return Some((name.to_string(), v)),
         }
@@ -278,8 +281,11 @@ fn take_first(slots: &mut Slots, names: &[&str]) -> Option<(String, Value)> {
 }
 
 /// An optional string field (first of `names` present); other types are errors.
-fn string_field(slots: &mut Slots, names: &[&str]) -> Result<Option<String>, ErrorKind> {
-    match take_first(slots, names) {
+fn string_field(
+    take: &mut impl FnMut(&str) -> Option<Value>,
+    names: &[&str],
+) -> Result<Option<String>, ErrorKind> {
+    match take_first(take, names) {
         None => Ok(None),
         Some((_, Value::String(s))) => Ok(Some(s)),
         Some((field, _)) => Err(ErrorKind::WrongType {
@@ -289,10 +295,14 @@ fn string_field(slots: &mut Slots, names: &[&str]) -> Result<Option<String>, Err
     }
 }
 
-/// Extract the article fields from the slots of an object.
-fn fields_from_slots(mut slots: Slots, opts: &ReadOptions) -> Result<Fields, ErrorKind> {
+/// Extract the article fields of an object whose values `take` removes by field name.
+fn fields_from(
+    mut take: impl FnMut(&str) -> Option<Value>,
+    opts: &ReadOptions,
+) -> Result<Fields, ErrorKind> {
+    let take = &mut take;
     let id_name = opts.id_field.as_deref().unwrap_or("id");
-    let id = match take_first(&mut slots, &[id_name]) {
+    let id = match take_first(take, &[id_name]) {
         None => None,
         Some((_, Value::String(s))) => Some(s),
         Some((_, Value::Number(n))) => Some(n.to_string()),
@@ -304,17 +314,17 @@ fn fields_from_slots(mut slots: Slots, opts: &ReadOptions) -> Result<Fields, Err
         }
     };
     let text = match opts.text_field.as_deref() {
-        Some(name) => string_field(&mut slots, &[name])?,
-        None => string_field(&mut slots, &["text", "body", "content"])?,
+        Some(name) => string_field(take, &[name])?,
+        None => string_field(take, &["text", "body", "content"])?,
     };
     Ok(Fields {
         id,
         text,
-        title: string_field(&mut slots, &["title"])?,
-        published: string_field(&mut slots, &["published", "date"])?,
-        source: string_field(&mut slots, &["source"])?,
-        url: string_field(&mut slots, &["url"])?,
-        lang: string_field(&mut slots, &["lang"])?,
+        title: string_field(take, &["title"])?,
+        published: string_field(take, &["published", "date"])?,
+        source: string_field(take, &["source"])?,
+        url: string_field(take, &["url"])?,
+        lang: string_field(take, &["lang"])?,
     })
 }
 
@@ -330,13 +340,14 @@ mod tests {
         let text = decode_utf8(bytes, opts, &mut report)?;
         let value: Value =
             serde_json::from_str(&text).map_err(|e| ErrorKind::InvalidJson(e.to_string()))?;
-        let Value::Object(obj) = value else {
+        let Value::Object(mut obj) = value else {
             return Err(ErrorKind::InvalidJson(format!(
                 "expected a JSON object, found {}",
                 type_name(&value)
             )));
         };
-        fields_from_object(obj, opts)
+        // The field rules are shared ([`fields_from`]): what is checked is the parse.
+        fields_from(|name| obj.remove(name), opts)
     }
 
     fn type_name(v: &Value) -> &'static str {
@@ -348,61 +359,6 @@ mod tests {
             Value::Array(_) => "an array",
             Value::Object(_) => "an object",
         }
-    }
-
-    fn take_first_map(obj: &mut Map<String, Value>, names: &[&str]) -> Option<(String, Value)> {
-        for name in names {
-            match obj.remove(*name) {
-                None | Some(Value::Null) => continue,
-                Some(v) => return Some((name.to_string(), v)),
-            }
-        }
-        None
-    }
-
-    fn string_field_map(
-        obj: &mut Map<String, Value>,
-        names: &[&str],
-    ) -> Result<Option<String>, ErrorKind> {
-        match take_first_map(obj, names) {
-            None => Ok(None),
-            Some((_, Value::String(s))) => Ok(Some(s)),
-            Some((field, _)) => Err(ErrorKind::WrongType {
-                field,
-                expected: "string",
-            }),
-        }
-    }
-
-    fn fields_from_object(
-        mut obj: Map<String, Value>,
-        opts: &ReadOptions,
-    ) -> Result<Fields, ErrorKind> {
-        let id_name = opts.id_field.as_deref().unwrap_or("id");
-        let id = match take_first_map(&mut obj, &[id_name]) {
-            None => None,
-            Some((_, Value::String(s))) => Some(s),
-            Some((_, Value::Number(n))) => Some(n.to_string()),
-            Some((field, _)) => {
-                return Err(ErrorKind::WrongType {
-                    field,
-                    expected: "string or number",
-                })
-            }
-        };
-        let text = match opts.text_field.as_deref() {
-            Some(name) => string_field_map(&mut obj, &[name])?,
-            None => string_field_map(&mut obj, &["text", "body", "content"])?,
-        };
-        Ok(Fields {
-            id,
-            text,
-            title: string_field_map(&mut obj, &["title"])?,
-            published: string_field_map(&mut obj, &["published", "date"])?,
-            source: string_field_map(&mut obj, &["source"])?,
-            url: string_field_map(&mut obj, &["url"])?,
-            lang: string_field_map(&mut obj, &["lang"])?,
-        })
     }
 
     fn json_value() -> impl Strategy<Value = String> {
