@@ -8,7 +8,13 @@
 //! Reads the articles and the `id<TAB>story` assignments, then for the stories of two or more
 //! articles (at most `MAX_STORIES`, default 2,000) prepares the members' texts and derives the
 //! story, timing each step in thread CPU time, and prints the cost per member and the number of
-//! alignments per member.
+//! alignments per member. The *analyze* figure times [`Aligner::analyze`] of every member on
+//! its own, first (it extracts the sentences' facts, which the sentences then keep); *derive*
+//! is the whole derivation, which analyzes the members again, without that extraction.
+//!
+//! Environment: `ALL_PAIRS_MAX` and `CANDIDATES` override [`DeriveConfig`]; `DUMP=FILE` writes
+//! every alignment computed (to compare two builds); `TRUTH=FILE` (a `benchgen` truth file)
+//! counts the generated variants whose source is in their story and derive from it.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -19,24 +25,9 @@ use storyfold::align::PreparedDoc;
 use storyfold::ingest::{Input, ReadOptions, Reader};
 use storyfold::story::derive::{derive, DeriveConfig};
 
+/// CPU time of the calling thread so far.
 fn cpu() -> Duration {
-    let mut ts = libc_timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes into the timespec we pass.
-    unsafe { clock_gettime(3, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
-#[repr(C)]
-struct libc_timespec {
-    tv_sec: i64,
-    tv_nsec: i64,
-}
-
-extern "C" {
-    fn clock_gettime(clk: i32, ts: *mut libc_timespec) -> i32;
+    cpu_time::ThreadTime::now().as_duration()
 }
 
 fn main() {
