@@ -310,7 +310,7 @@ fn fold_reports_every_disagreement_of_the_example_reports() {
 #[test]
 fn fold_derivation_depth_is_a_setting() {
     // Two later versions share a sentence the first one lacks: aligning every pair finds it
-    // shared by two of the three versions; aligning each member with the first member only
+    // shared by two of the three versions; comparing each member with the story origin only
     // (`--derive-all-pairs-max 1 --derive-candidates 0`) does not see it.
     let base = "The Kessler Dam on the Oru River will be drained for repairs starting on Monday, the regional water board said. \
 Engineers found a leak in the northern spillway during an inspection last week. \

@@ -62,12 +62,12 @@ pub struct Args {
     #[arg(long, default_value_t = ClusterConfig::default().refine_max)]
     pub refine_max: usize,
     /// Derivation: stories of at most this many articles align every pair of members; larger
-    /// ones align each member with the story's first member and `--derive-candidates` others.
+    /// ones align each member with its `--derive-candidates` most similar earlier members.
     #[arg(long, default_value_t = DeriveConfig::default().all_pairs_max)]
     pub derive_all_pairs_max: usize,
-    /// Derivation: in stories larger than `--derive-all-pairs-max`, the earlier members most
-    /// similar to a member it is aligned with (besides the story's first member). Fewer is
-    /// faster on very large stories; 0 aligns each member with the first member only.
+    /// Derivation: in stories larger than `--derive-all-pairs-max`, how many of the earlier
+    /// members most similar to a member it is aligned with. Fewer is faster on very large
+    /// stories; 0 compares each member with the story origin only.
     #[arg(long, default_value_t = DeriveConfig::default().candidates)]
     pub derive_candidates: usize,
     /// Stories listed in the summary (largest first).
