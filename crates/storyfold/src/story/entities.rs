@@ -26,11 +26,9 @@
 //!   (`March 3`, `3 March`), written `month-day` (`march-3`); a year 1900–2099 after the day is
 //!   a number of its own.
 
-use std::borrow::Cow;
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+use rustc_hash::FxHashSet;
 
 use crate::text::sentences;
 
@@ -290,7 +288,7 @@ pub const STOPWORDS: &[&str] = &[
 
 /// True for the words of [`STOPWORDS`] (`w` must be lower case).
 pub fn is_stopword(w: &str) -> bool {
-    static SET: OnceLock<HashSet<&'static str, Xxh3DefaultBuilder>> = OnceLock::new();
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     // No stopword is longer than 10 bytes: longer words skip the lookup.
     w.len() <= 10
         && SET
@@ -298,7 +296,17 @@ pub fn is_stopword(w: &str) -> bool {
             .contains(w)
 }
 
+/// The month a lower-case word names ([`MONTHS`]).
 fn month_of(w: &str) -> Option<&'static str> {
+    // Month names are 3 to 9 bytes and start with one of `adfjmnos`: other words skip the scan.
+    if !(3..=9).contains(&w.len())
+        || !matches!(
+            w.as_bytes()[0],
+            b'a' | b'd' | b'f' | b'j' | b'm' | b'n' | b'o' | b's'
+        )
+    {
+        return None;
+    }
     MONTHS.iter().find(|(k, _)| *k == w).map(|(_, m)| *m)
 }
 
@@ -306,48 +314,61 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '.' | '\'' | '’' | '-' | '&')
 }
 
+/// The character starting at byte `i` of `s` and its length (ASCII without decoding).
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
+    let b = *s.as_bytes().get(i)?;
+    if b < 0x80 {
+        Some((b as char, 1))
+    } else {
+        s[i..].chars().next().map(|c| (c, c.len_utf8()))
+    }
+}
+
+#[inline]
+fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 /// Split a sentence into words, marking those preceded by punctuation.
 fn words(s: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut pending_break = true; // the sentence start counts as a break
-    let mut it = s.char_indices().peekable();
-    while let Some((start, c)) = it.next() {
-        if !c.is_alphanumeric() {
+    let mut i = 0;
+    while let Some((c, len)) = char_at(s, i) {
+        if !is_alnum(c) {
             if !c.is_whitespace() {
                 pending_break = true;
             }
+            i += len;
             continue;
         }
+        let start = i;
         // Extend over letters and digits, and over a joiner followed by one.
-        let mut end = start + c.len_utf8();
-        loop {
-            let mut ahead = it.clone();
-            match ahead.next() {
-                Some((i, cj)) if cj.is_alphanumeric() => {
-                    end = i + cj.len_utf8();
-                    it.next();
-                }
-                Some((_, cj)) if is_joiner(cj) => match ahead.next() {
-                    Some((i, ck)) if ck.is_alphanumeric() => {
-                        end = i + ck.len_utf8();
-                        it.next();
-                        it.next();
-                    }
-                    _ => break,
-                },
-                _ => break,
+        let mut end = i + len;
+        while let Some((cj, lj)) = char_at(s, end) {
+            if is_alnum(cj) {
+                end += lj;
+            } else if is_joiner(cj) && char_at(s, end + lj).is_some_and(|(ck, _)| is_alnum(ck)) {
+                end += lj;
+            } else {
+                break;
             }
         }
         // Keep a final `.` of an abbreviation such as `U.S.` (letter.letter.) in the word.
-        if it.peek().is_some_and(|&(_, c)| c == '.') && s[start..end].contains('.') {
+        if s.as_bytes().get(end) == Some(&b'.') && s[start..end].contains('.') {
             end += 1;
-            it.next();
         }
         out.push(Word {
             text: &s[start..end],
             after_break: pending_break,
         });
         pending_break = false;
+        i = end;
     }
     out
 }
@@ -358,9 +379,16 @@ fn is_capitalized(w: &str) -> bool {
 
 fn mostly_capitals(s: &str) -> bool {
     let (mut letters, mut upper) = (0usize, 0usize);
-    for c in s.chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        upper += usize::from(c.is_uppercase());
+    if s.is_ascii() {
+        for b in s.bytes().filter(u8::is_ascii_alphabetic) {
+            letters += 1;
+            upper += usize::from(b.is_ascii_uppercase());
+        }
+    } else {
+        for c in s.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        }
     }
     letters >= 12 && upper * 10 > letters * 7
 }
@@ -402,17 +430,36 @@ fn day_number(w: &str) -> Option<u32> {
 /// ```
 pub fn extract(text: &str) -> EventTerms {
     let mut out = EventTerms::default();
-    let mut lower_words: HashSet<&str, Xxh3DefaultBuilder> = HashSet::default();
-    for w in words(text) {
-        if w.text.chars().next().is_some_and(|c| c.is_lowercase()) {
-            lower_words.insert(w.text);
-        }
-    }
-    for span in sentences(text) {
-        let sentence = &text[span];
-        let ws = words(sentence);
+    // Each sentence's words.
+    let split: Vec<(&str, Vec<Word<'_>>)> = sentences(text)
+        .into_iter()
+        .map(|span| {
+            let sentence = &text[span];
+            (sentence, words(sentence))
+        })
+        .collect();
+    // Single-word entities in first position (index in `out.entities`): dropped at the end when
+    // the word also occurs in lower case.
+    let mut first_singles: Vec<usize> = Vec::new();
+    let mut buf = String::new();
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    for (sentence, ws) in &split {
+        let (sentence, ws) = (*sentence, ws);
         let caps_ok = !mostly_capitals(sentence);
-        let lower: Vec<Cow<'_, str>> = ws.iter().map(|w| lowercase(w.text)).collect();
+        // The lower-cased words, in one buffer.
+        buf.clear();
+        spans.clear();
+        for w in ws {
+            let start = buf.len();
+            if w.text.is_ascii() {
+                buf.push_str(w.text);
+                buf[start..].make_ascii_lowercase();
+            } else {
+                buf.push_str(&w.text.to_lowercase());
+            }
+            spans.push(start..buf.len());
+        }
+        let lower: Vec<&str> = spans.iter().map(|r| &buf[r.clone()]).collect();
         // numbers and dates
         for (k, w) in lower.iter().enumerate() {
             if let Some(n) = number_term(w) {
@@ -438,7 +485,7 @@ pub fn extract(text: &str) -> EventTerms {
         }
         let mut k = 0;
         while k < ws.len() {
-            if !is_entity_word(&ws[k], &lower[k]) {
+            if !is_entity_word(&ws[k], lower[k]) {
                 k += 1;
                 continue;
             }
@@ -446,13 +493,13 @@ pub fn extract(text: &str) -> EventTerms {
             let start = k;
             let mut end = k + 1;
             loop {
-                if end < ws.len() && !ws[end].after_break && is_entity_word(&ws[end], &lower[end]) {
+                if end < ws.len() && !ws[end].after_break && is_entity_word(&ws[end], lower[end]) {
                     end += 1;
                 } else if end + 1 < ws.len()
-                    && CONNECTORS.contains(&lower[end].as_ref())
+                    && CONNECTORS.contains(&lower[end])
                     && !ws[end].after_break
                     && !ws[end + 1].after_break
-                    && is_entity_word(&ws[end + 1], &lower[end + 1])
+                    && is_entity_word(&ws[end + 1], lower[end + 1])
                 {
                     end += 2;
                 } else {
@@ -460,37 +507,67 @@ pub fn extract(text: &str) -> EventTerms {
                 }
             }
             let mut s = start;
-            while s < end && (is_stopword(&lower[s]) || HONORIFICS.contains(&lower[s].as_ref())) {
+            while s < end && (is_stopword(lower[s]) || HONORIFICS.contains(&lower[s])) {
                 s += 1;
             }
-            let parts: Vec<&str> = lower[s..end].iter().map(|x| x.as_ref()).collect();
-            let drop_single = parts.len() == 1
-                && s == 0
-                && (is_stopword(parts[0]) || lower_words.contains(parts[0]));
-            if !parts.is_empty() && !drop_single {
-                let full = parts.join(" ");
+            let parts = &lower[s..end];
+            let single_first = parts.len() == 1 && s == 0;
+            if !parts.is_empty() && !(single_first && is_stopword(parts[0])) {
                 if parts.len() > 1 {
-                    for p in &parts {
+                    for p in parts {
                         if !CONNECTORS.contains(p) && !is_stopword(p) {
                             out.entities.push(p.trim_end_matches('.').to_string());
                         }
                     }
                 }
-                out.entities.push(full);
+                if single_first {
+                    first_singles.push(out.entities.len());
+                }
+                out.entities.push(parts.join(" "));
             }
             k = end;
         }
     }
+    drop_words_in_lower_case(&mut out.entities, &first_singles, &split);
     out
 }
 
-/// `w.to_lowercase()`, borrowed when that changes nothing (ASCII without capitals).
-fn lowercase(w: &str) -> Cow<'_, str> {
-    if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        Cow::Borrowed(w)
-    } else {
-        Cow::Owned(w.to_lowercase())
+/// Remove the entities at `at` whose word also occurs, as written, starting in lower case
+/// among the words of `split`.
+fn drop_words_in_lower_case(
+    entities: &mut Vec<String>,
+    at: &[usize],
+    split: &[(&str, Vec<Word<'_>>)],
+) {
+    if at.is_empty() {
+        return;
     }
+    let queries: FxHashSet<&str> = at.iter().map(|&i| entities[i].as_str()).collect();
+    // Lengths of the queries (bit per length up to 63): most words skip the lookup.
+    let lengths = queries.iter().fold(0u64, |m, q| m | (1 << q.len().min(63)));
+    let mut found: FxHashSet<&str> = FxHashSet::default();
+    for w in split.iter().flat_map(|(_, ws)| ws) {
+        if lengths & (1 << w.text.len().min(63)) != 0
+            && w.text.chars().next().is_some_and(|c| c.is_lowercase())
+        {
+            if let Some(q) = queries.get(w.text) {
+                found.insert(q);
+            }
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let drop: FxHashSet<usize> = at
+        .iter()
+        .copied()
+        .filter(|&i| found.contains(entities[i].as_str()))
+        .collect();
+    let mut i = 0;
+    entities.retain(|_| {
+        i += 1;
+        !drop.contains(&(i - 1))
+    });
 }
 
 fn is_entity_word(w: &Word<'_>, lower: &str) -> bool {
@@ -503,6 +580,93 @@ fn is_entity_word(w: &Word<'_>, lower: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The word splitter as first written (over `char_indices`), the oracle of [`words`].
+    fn words_by_chars(s: &str) -> Vec<Word<'_>> {
+        let mut out = Vec::new();
+        let mut pending_break = true; // the sentence start counts as a break
+        let mut it = s.char_indices().peekable();
+        while let Some((start, c)) = it.next() {
+            if !c.is_alphanumeric() {
+                if !c.is_whitespace() {
+                    pending_break = true;
+                }
+                continue;
+            }
+            // Extend over letters and digits, and over a joiner followed by one.
+            let mut end = start + c.len_utf8();
+            loop {
+                let mut ahead = it.clone();
+                match ahead.next() {
+                    Some((i, cj)) if cj.is_alphanumeric() => {
+                        end = i + cj.len_utf8();
+                        it.next();
+                    }
+                    Some((_, cj)) if is_joiner(cj) => match ahead.next() {
+                        Some((i, ck)) if ck.is_alphanumeric() => {
+                            end = i + ck.len_utf8();
+                            it.next();
+                            it.next();
+                        }
+                        _ => break,
+                    },
+                    _ => break,
+                }
+            }
+            // Keep a final `.` of an abbreviation such as `U.S.` (letter.letter.) in the word.
+            if it.peek().is_some_and(|&(_, c)| c == '.') && s[start..end].contains('.') {
+                end += 1;
+                it.next();
+            }
+            out.push(Word {
+                text: &s[start..end],
+                after_break: pending_break,
+            });
+            pending_break = false;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_match_the_char_by_char_splitter(
+            s in "[aZé9 .,'’&\\-\u{2019}\u{00A0}\u{3000}Ü\u{0301}\n\t\"()]{0,40}"
+        ) {
+            let fast: Vec<(&str, bool)> = words(&s).iter().map(|w| (w.text, w.after_break)).collect();
+            let slow: Vec<(&str, bool)> =
+                words_by_chars(&s).iter().map(|w| (w.text, w.after_break)).collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn a_capitalized_opener_is_kept_unless_written_in_lower_case_elsewhere() {
+        let t =
+            extract("Police closed the road. Officers said police work continues. Police left.");
+        // `Police` opens two sentences and occurs as `police`: dropped both times.
+        assert!(
+            !t.entities.iter().any(|e| e == "police"),
+            "{:?}",
+            t.entities
+        );
+        let t = extract("Kessler spoke first. Then Ana Petrescu said the dam is safe.");
+        assert!(
+            t.entities.iter().any(|e| e == "kessler"),
+            "{:?}",
+            t.entities
+        );
+        assert!(
+            t.entities.iter().any(|e| e == "ana petrescu"),
+            "{:?}",
+            t.entities
+        );
+        // Order is kept around a dropped opener.
+        let t = extract("Ana Petrescu spoke. Police said so. police. Oru Town answered.");
+        assert_eq!(
+            t.entities,
+            ["ana", "petrescu", "ana petrescu", "oru", "town", "oru town"]
+        );
+    }
 
     #[test]
     fn entities_skip_sentence_openers_and_breaks() {
