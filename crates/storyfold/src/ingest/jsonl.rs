@@ -332,7 +332,6 @@ fn fields_from(
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use serde_json::Map;
 
     /// The `Value`-based parser the slot parser replaced: the reference it must agree with.
     fn reference(bytes: &[u8], opts: &ReadOptions) -> Result<Fields, ErrorKind> {

@@ -351,13 +351,12 @@ fn words(s: &str) -> Vec<Word<'_>> {
         // Extend over letters and digits, and over a joiner followed by one.
         let mut end = i + len;
         while let Some((cj, lj)) = char_at(s, end) {
-            if is_alnum(cj) {
-                end += lj;
-            } else if is_joiner(cj) && char_at(s, end + lj).is_some_and(|(ck, _)| is_alnum(ck)) {
-                end += lj;
-            } else {
+            // A joiner counts only when a letter or digit follows it (added on the next turn).
+            let joins = is_joiner(cj) && char_at(s, end + lj).is_some_and(|(ck, _)| is_alnum(ck));
+            if !(is_alnum(cj) || joins) {
                 break;
             }
+            end += lj;
         }
         // Keep a final `.` of an abbreviation such as `U.S.` (letter.letter.) in the word.
         if s.as_bytes().get(end) == Some(&b'.') && s[start..end].contains('.') {
@@ -512,7 +511,8 @@ pub fn extract(text: &str) -> EventTerms {
             }
             let parts = &lower[s..end];
             let single_first = parts.len() == 1 && s == 0;
-            if !parts.is_empty() && !(single_first && is_stopword(parts[0])) {
+            let stopword_opener = single_first && is_stopword(parts[0]);
+            if !parts.is_empty() && !stopword_opener {
                 if parts.len() > 1 {
                     for p in parts {
                         if !CONNECTORS.contains(p) && !is_stopword(p) {
