@@ -310,19 +310,30 @@ pub fn run(args: Args) -> Result<()> {
     };
     let bar = progress("deriving stories");
     let mut briefs = Vec::new();
+    let write = out.is_some();
     for (c, chunk) in members.chunks(CHUNK).enumerate() {
-        let reports: Vec<StoryReport> = chunk
+        // Largest stories first, so that no large story starts last and leaves the other
+        // workers idle at the end of the chunk; each worker also serializes its reports.
+        let mut by_size: Vec<usize> = (0..chunk.len()).collect();
+        by_size.sort_by_key(|&k| (std::cmp::Reverse(chunk[k].len()), k));
+        let mut done: Vec<(usize, Vec<u8>, Option<Brief>)> = by_size
             .par_iter()
-            .enumerate()
-            .map(|(k, m)| story_report(c * CHUNK + k + 1, &metas, m, &spool, &aligner, &derive))
+            .map(|&k| {
+                let number = c * CHUNK + k + 1;
+                let r = story_report(number, &metas, &chunk[k], &spool, &aligner, &derive)?;
+                let mut line = Vec::new();
+                if write {
+                    write_json_line(&mut line, &r)?;
+                }
+                Ok((k, line, (r.size > 1).then(|| Brief::of(&r))))
+            })
             .collect::<Result<_>>()?;
-        for r in &reports {
+        done.sort_unstable_by_key(|x| x.0);
+        for (_, line, brief) in done {
             if let Some(out) = out.as_mut() {
-                write_json_line(out, r)?;
+                out.write_all(&line)?;
             }
-            if r.size > 1 {
-                briefs.push(Brief::of(r));
-            }
+            briefs.extend(brief);
         }
         bar.set_position(((c + 1) * CHUNK).min(members.len()) as u64);
     }
