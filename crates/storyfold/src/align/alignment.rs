@@ -77,7 +77,9 @@
 use std::collections::HashSet;
 
 pub use super::analysis::DocAnalysis;
-use super::analysis::{self, stem_containment, stem_dice, FactSet, FactView, Stems, WeightedSet};
+use super::analysis::{
+    self, stem_containment, stem_dice, FactSet, FactView, SentenceTokens, Stems, WeightedSet,
+};
 use super::facts::{self, Disagreement};
 use super::sentence::QUANTITY_KINDS;
 use super::similarity::features::SentenceSide;
@@ -364,28 +366,38 @@ impl Aligner {
                     .find(|c| c.a == ai)
                     .map_or(0.0, |c| c.weight)
             };
-            // dp[(i, j)] = best total weight using A[..i] and B[..j].
-            let cols = nb + 1;
-            let mut dp = vec![0.0f64; (na + 1) * cols];
-            for i in 1..=na {
-                for j in 1..=nb {
-                    let mut best = dp[(i - 1) * cols + j].max(dp[i * cols + j - 1]);
-                    let wij = w(j - 1, i - 1);
+            // dp[(i, j)] = best total weight using A[..i] and B[..j], stored by column
+            // (`j * rows + i`): B's sentences are taken in turn, their candidates' weights
+            // spread over a dense row of A (the same cells, each computed from the same three).
+            let rows = na + 1;
+            let at = |i: usize, j: usize| j * rows + i;
+            let mut dp = vec![0.0f64; rows * (nb + 1)];
+            let mut row = vec![0.0f64; na];
+            for j in 1..=nb {
+                for c in &cands[j - 1] {
+                    row[c.a] = c.weight;
+                }
+                for i in 1..=na {
+                    let mut best = dp[at(i - 1, j)].max(dp[at(i, j - 1)]);
+                    let wij = row[i - 1];
                     if wij > 0.0 {
-                        best = best.max(dp[(i - 1) * cols + j - 1] + wij);
+                        best = best.max(dp[at(i - 1, j - 1)] + wij);
                     }
-                    dp[i * cols + j] = best;
+                    dp[at(i, j)] = best;
+                }
+                for c in &cands[j - 1] {
+                    row[c.a] = 0.0;
                 }
             }
             let (mut i, mut j) = (na, nb);
             while i > 0 && j > 0 {
-                let here = dp[i * cols + j];
+                let here = dp[at(i, j)];
                 let wij = w(j - 1, i - 1);
-                if wij > 0.0 && (here - (dp[(i - 1) * cols + j - 1] + wij)).abs() < 1e-9 {
+                if wij > 0.0 && (here - (dp[at(i - 1, j - 1)] + wij)).abs() < 1e-9 {
                     chosen[j - 1] = cands[j - 1].iter().find(|c| c.a == i - 1).copied();
                     i -= 1;
                     j -= 1;
-                } else if (here - dp[(i - 1) * cols + j]).abs() < 1e-12 {
+                } else if (here - dp[at(i - 1, j)]).abs() < 1e-12 {
                     i -= 1;
                 } else {
                     j -= 1;
@@ -408,7 +420,7 @@ impl Aligner {
                 let strong = match c.kind {
                     MatchKind::Verbatim | MatchKind::Edited => true,
                     MatchKind::Paraphrase => {
-                        self.weighted_dice(&a.sentences[c.a], &b.sentences[bi]) >= MOVED_DICE_MIN
+                        weighted_dice(&aa.tokens[c.a], &ab.tokens[bi]) >= MOVED_DICE_MIN
                     }
                     MatchKind::Unmatched => false,
                 };
@@ -439,7 +451,7 @@ impl Aligner {
                         // A verbatim neighbour used the whole A sentence already.
                         continue;
                     }
-                    let cont = self.weighted_containment(&b.sentences[bi], &a.sentences[c.a]);
+                    let cont = weighted_containment(&ab.tokens[bi], &aa.tokens[c.a]);
                     if cont >= SPLIT_CONTAINMENT_MIN && best.is_none_or(|(_, s)| cont > s) {
                         best = Some((c.a, cont));
                     }
@@ -656,7 +668,11 @@ impl Aligner {
             }
             let aligned = chosen[bi].map(|c| c.a);
             for (ai, va) in views_a.iter().enumerate() {
-                if Some(ai) == aligned || va.kinds & vb.kinds == 0 {
+                // No common stem bit: no common stem, an overlap of 0.
+                if Some(ai) == aligned
+                    || va.kinds & vb.kinds == 0
+                    || va.signature & vb.signature == 0
+                {
                     continue;
                 }
                 let o = stem_dice(&va.stems, &vb.stems);
@@ -702,6 +718,8 @@ impl Aligner {
         let na = a.sentences.len();
         let mut shared = vec![0usize; na];
         let mut shared_content = vec![0usize; na];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut rows = EditRows::default();
         let mut out = Vec::with_capacity(b.sentences.len());
         for (bi, (sb, tb)) in b.sentences.iter().zip(&ab.tokens).enumerate() {
             // A sentence found verbatim in A is matched there: other counterparts are not
@@ -726,11 +744,19 @@ impl Aligner {
                 out.push(verbatim);
                 continue;
             }
-            shared.iter_mut().for_each(|x| *x = 0);
-            shared_content.iter_mut().for_each(|x| *x = 0);
+            // Only the A sentences sharing a token with B can pass the filter: count the
+            // shared tokens of those (`touched`, then visited in A's order).
+            for &ai in &touched {
+                shared[ai as usize] = 0;
+                shared_content[ai as usize] = 0;
+            }
+            touched.clear();
             for &(h, content) in &tb.tokens {
                 if let Some(list) = aa.postings.get(&h) {
                     for &ai in list {
+                        if shared[ai as usize] == 0 {
+                            touched.push(ai);
+                        }
                         shared[ai as usize] += 1;
                         if content {
                             shared_content[ai as usize] += 1;
@@ -738,8 +764,11 @@ impl Aligner {
                     }
                 }
             }
+            touched.sort_unstable();
             let mut cands = Vec::new();
-            for (ai, (sa, ta)) in a.sentences.iter().zip(&aa.tokens).enumerate() {
+            for &ai in &touched {
+                let ai = ai as usize;
+                let (sa, ta) = (&a.sentences[ai], &aa.tokens[ai]);
                 let smaller = ta.tokens.len().min(tb.tokens.len());
                 let smaller_content = ta.content.min(tb.content);
                 let sc = shared_content[ai];
@@ -750,8 +779,16 @@ impl Aligner {
                 {
                     continue;
                 }
-                let sides = (aa.side(ai, sa, &self.idf), ab.side(bi, sb, &self.idf));
-                if let Some(c) = self.classify(ai, sa, sb, sides) {
+                let pair = Pair {
+                    ai,
+                    sa,
+                    sb,
+                    side_a: aa.side(ai, sa),
+                    side_b: ab.side(bi, sb),
+                    ta,
+                    tb,
+                };
+                if let Some(c) = self.classify(&pair, &mut rows) {
                     cands.push(c);
                 }
             }
@@ -761,29 +798,29 @@ impl Aligner {
     }
 
     /// Kind, score and weight of one pair, or `None` when it is no match.
-    fn classify(
-        &self,
-        ai: usize,
-        sa: &Sentence,
-        sb: &Sentence,
-        (side_a, side_b): (&SentenceSide, &SentenceSide),
-    ) -> Option<Cand> {
+    fn classify(&self, p: &Pair, rows: &mut EditRows) -> Option<Cand> {
+        let (sa, sb) = (p.sa, p.sb);
         if sa.norm == sb.norm {
             return Some(Cand {
-                a: ai,
+                a: p.ai,
                 kind: MatchKind::Verbatim,
                 score: 1.0,
                 weight: 1.0,
             });
         }
-        let score = similarity::score_prepared(sa, sb, side_a, side_b).clamp(0.0, 1.0);
+        let score = similarity::score_prepared(sa, sb, p.side_a, p.side_b).clamp(0.0, 1.0);
         let small = sa.tokens.len().saturating_mul(sb.tokens.len()) <= MAX_TOKEN_CELLS;
+        let (ha, hb) = (p.side_a.token_hashes(), p.side_b.token_hashes());
         let edit = if small {
-            token_edit_similarity(&sa.tokens, &sb.tokens)
+            edit_similarity(ha, hb, rows)
         } else {
             0.0
         };
-        let cut = if small { self.cut_share(sa, sb) } else { None };
+        let cut = if small {
+            cut_share(ha, hb, p.ta, p.tb, rows)
+        } else {
+            None
+        };
         let kind = if edit >= EDITED_MIN
             || (edit >= EDITED_FACT_MIN && only_fact_edits(sa, sb))
             || cut.is_some()
@@ -795,70 +832,74 @@ impl Aligner {
             return None;
         };
         Some(Cand {
-            a: ai,
+            a: p.ai,
             kind,
             score,
             weight: score.max(edit).max(cut.unwrap_or(0.0)).max(0.05),
         })
     }
+}
 
-    /// When B is A with words cut out (a fragment copied in order) or with a few words
-    /// inserted (see [`CUT_MIN`]), the share of B's tokens in the common subsequence.
-    fn cut_share(&self, sa: &Sentence, sb: &Sentence) -> Option<f64> {
-        let (la, lb) = (sa.tokens.len(), sb.tokens.len());
-        if la.min(lb) < CUT_MIN_TOKENS {
-            return None;
-        }
-        let l = lcs_len(&sa.tokens, &sb.tokens);
-        if l < CUT_MIN_TOKENS {
-            return None;
-        }
-        let share_b = l as f64 / lb as f64;
-        let share_a = l as f64 / la as f64;
-        let cut = share_b >= CUT_MIN && self.weighted_containment(sb, sa) >= CUT_MIN;
-        let inserted = share_a >= CUT_MIN && share_b >= 0.5;
-        (cut || inserted).then_some(share_b)
+/// A candidate sentence pair and what the aligner computed of its two sentences.
+struct Pair<'p> {
+    /// Index of the A sentence.
+    ai: usize,
+    sa: &'p Sentence,
+    sb: &'p Sentence,
+    side_a: &'p SentenceSide,
+    side_b: &'p SentenceSide,
+    ta: &'p SentenceTokens,
+    tb: &'p SentenceTokens,
+}
+
+/// When B is A with words cut out (a fragment copied in order) or with a few words inserted
+/// (see [`CUT_MIN`]), the share of B's tokens in the common subsequence; `ha`, `hb` are the
+/// token hashes of the two sentences in order, `ta`, `tb` their distinct tokens.
+fn cut_share(
+    ha: &[u64],
+    hb: &[u64],
+    ta: &SentenceTokens,
+    tb: &SentenceTokens,
+    rows: &mut EditRows,
+) -> Option<f64> {
+    let (la, lb) = (ha.len(), hb.len());
+    if la.min(lb) < CUT_MIN_TOKENS {
+        return None;
     }
-
-    fn token_weight(&self, t: &str) -> f64 {
-        if is_stopword(t) {
-            0.1
-        } else {
-            self.idf.weight(t).max(0.0)
-        }
+    let l = rows.lcs_len(ha, hb);
+    if l < CUT_MIN_TOKENS {
+        return None;
     }
+    let share_b = l as f64 / lb as f64;
+    let share_a = l as f64 / la as f64;
+    let cut = share_b >= CUT_MIN && weighted_containment(tb, ta) >= CUT_MIN;
+    let inserted = share_a >= CUT_MIN && share_b >= 0.5;
+    (cut || inserted).then_some(share_b)
+}
 
-    /// IDF-weighted Dice coefficient of the distinct tokens of two sentences.
-    fn weighted_dice(&self, x: &Sentence, y: &Sentence) -> f64 {
-        let sx: HashSet<&str> = x.tokens.iter().map(String::as_str).collect();
-        let sy: HashSet<&str> = y.tokens.iter().map(String::as_str).collect();
-        let wx: f64 = sx.iter().map(|t| self.token_weight(t)).sum();
-        let wy: f64 = sy.iter().map(|t| self.token_weight(t)).sum();
-        let common: f64 = sx
-            .intersection(&sy)
-            .map(|t| self.token_weight(t))
-            .sum::<f64>();
-        if wx + wy > 0.0 {
-            2.0 * common / (wx + wy)
-        } else {
-            0.0
-        }
+/// IDF-weighted Dice coefficient of the distinct tokens of two sentences (tokens weighted by
+/// [`analysis::token_weight`]).
+fn weighted_dice(x: &SentenceTokens, y: &SentenceTokens) -> f64 {
+    let wx: f64 = x.weights.iter().sum();
+    let wy: f64 = y.weights.iter().sum();
+    let mut common = 0.0;
+    x.for_each_common(y, |i, _| common += x.weights[i]);
+    if wx + wy > 0.0 {
+        2.0 * common / (wx + wy)
+    } else {
+        0.0
     }
+}
 
-    /// IDF-weighted share of `part`'s distinct tokens found in `whole`.
-    fn weighted_containment(&self, part: &Sentence, whole: &Sentence) -> f64 {
-        let sp: HashSet<&str> = part.tokens.iter().map(String::as_str).collect();
-        let sw: HashSet<&str> = whole.tokens.iter().map(String::as_str).collect();
-        let wp: f64 = sp.iter().map(|t| self.token_weight(t)).sum();
-        let common: f64 = sp
-            .intersection(&sw)
-            .map(|t| self.token_weight(t))
-            .sum::<f64>();
-        if wp > 0.0 {
-            common / wp
-        } else {
-            0.0
-        }
+/// IDF-weighted share of `part`'s distinct tokens found in `whole`.
+fn weighted_containment(part: &SentenceTokens, whole: &SentenceTokens) -> f64 {
+    let wp: f64 = part.weights.iter().sum();
+    let mut common = 0.0;
+    part.for_each_common(whole, |i, _| common += part.weights[i]);
+    if wp > 0.0 {
+        common / wp
+    } else {
+        0.0
     }
 }
 
@@ -1107,45 +1148,66 @@ fn overlap_of(sa: &[u64], sb: &[u64], na: usize) -> ShingleOverlap {
 /// Token-level edit similarity: `1 - levenshtein(x, y) / max(|x|, |y|)` (1 for two empty
 /// sequences).
 pub fn token_edit_similarity(x: &[String], y: &[String]) -> f64 {
+    edit_similarity(x, y, &mut EditRows::default())
+}
+
+/// [`token_edit_similarity`] of two sequences of tokens (or of token hashes).
+fn edit_similarity<T: PartialEq>(x: &[T], y: &[T], rows: &mut EditRows) -> f64 {
     let (n, m) = (x.len(), y.len());
     if n == 0 && m == 0 {
         return 1.0;
     }
-    let d = levenshtein(x, y);
+    let d = rows.levenshtein(x, y);
     1.0 - d as f64 / n.max(m) as f64
 }
 
-/// Length of the longest common subsequence of two token sequences.
-fn lcs_len(x: &[String], y: &[String]) -> usize {
-    let m = y.len();
-    let mut prev = vec![0usize; m + 1];
-    let mut cur = vec![0usize; m + 1];
-    for xi in x {
-        for (j, yj) in y.iter().enumerate() {
-            cur[j + 1] = if xi == yj {
-                prev[j] + 1
-            } else {
-                prev[j + 1].max(cur[j])
-            };
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[m]
+/// The two rows of the edit distance and LCS tables, kept between sentence pairs.
+#[derive(Default)]
+struct EditRows {
+    prev: Vec<u32>,
+    cur: Vec<u32>,
 }
 
-fn levenshtein(x: &[String], y: &[String]) -> usize {
-    let m = y.len();
-    let mut prev: Vec<usize> = (0..=m).collect();
-    let mut cur = vec![0usize; m + 1];
-    for (i, xi) in x.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, yj) in y.iter().enumerate() {
-            let sub = prev[j] + usize::from(xi != yj);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+impl EditRows {
+    /// Length of the longest common subsequence of two token sequences.
+    fn lcs_len<T: PartialEq>(&mut self, x: &[T], y: &[T]) -> usize {
+        let m = y.len();
+        let (prev, cur) = (&mut self.prev, &mut self.cur);
+        prev.clear();
+        prev.resize(m + 1, 0);
+        cur.clear();
+        cur.resize(m + 1, 0);
+        for xi in x {
+            for (j, yj) in y.iter().enumerate() {
+                cur[j + 1] = if xi == yj {
+                    prev[j] + 1
+                } else {
+                    prev[j + 1].max(cur[j])
+                };
+            }
+            std::mem::swap(prev, cur);
         }
-        std::mem::swap(&mut prev, &mut cur);
+        prev[m] as usize
     }
-    prev[m]
+
+    /// Levenshtein distance of two token sequences.
+    fn levenshtein<T: PartialEq>(&mut self, x: &[T], y: &[T]) -> usize {
+        let m = y.len();
+        let (prev, cur) = (&mut self.prev, &mut self.cur);
+        prev.clear();
+        prev.extend(0..=m as u32);
+        cur.clear();
+        cur.resize(m + 1, 0);
+        for (i, xi) in x.iter().enumerate() {
+            cur[0] = i as u32 + 1;
+            for (j, yj) in y.iter().enumerate() {
+                let sub = prev[j] + u32::from(xi != yj);
+                cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            std::mem::swap(prev, cur);
+        }
+        prev[m] as usize
+    }
 }
 
 /// Whether every token in one sentence and not the other is a number or (in the original

@@ -21,9 +21,65 @@ use super::similarity::Idf;
 use super::{PreparedDoc, Sentence};
 use crate::fingerprint::shingle_hashes;
 
+/// A string ordered as `str` is, with its first eight bytes packed into a big-endian integer
+/// (zero-padded): two strings whose heads differ compare as their heads do, so most comparisons
+/// of the merge passes over [`WeightedSet`]s are one integer comparison instead of a `memcmp`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Keyed<S> {
+    head: u64,
+    s: S,
+}
+
+impl<S: AsRef<str>> Keyed<S> {
+    pub(crate) fn new(s: S) -> Self {
+        let b = s.as_ref().as_bytes();
+        let mut head = [0u8; 8];
+        let n = b.len().min(8);
+        head[..n].copy_from_slice(&b[..n]);
+        Keyed {
+            head: u64::from_be_bytes(head),
+            s,
+        }
+    }
+}
+
+impl<S: AsRef<str>> PartialEq for Keyed<S> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl<S: AsRef<str>> Eq for Keyed<S> {}
+
+impl<S: AsRef<str>> PartialOrd for Keyed<S> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<S: AsRef<str>> Ord for Keyed<S> {
+    /// The order of `str`: when the zero-padded first eight bytes differ, the strings differ
+    /// first there (or the shorter is a prefix of the other), in the same order. Equal heads
+    /// of two strings of at most eight bytes mean one is the other followed by zero bytes:
+    /// the shorter comes first.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match self.head.cmp(&other.head) {
+            std::cmp::Ordering::Equal => {
+                let (x, y) = (self.s.as_ref(), other.s.as_ref());
+                if x.len() <= 8 && y.len() <= 8 {
+                    x.len().cmp(&y.len())
+                } else {
+                    x.cmp(y)
+                }
+            }
+            o => o,
+        }
+    }
+}
+
 /// Items with weights, sorted by item (each once), and the sum of the weights in that order.
 #[derive(Clone, Debug)]
-pub(crate) struct WeightedSet<T = String> {
+pub(crate) struct WeightedSet<T = Keyed<String>> {
     pub(crate) items: Vec<(T, f64)>,
     pub(crate) total: f64,
 }
@@ -38,7 +94,7 @@ impl<T> Default for WeightedSet<T> {
 }
 
 /// The content-word stems of some sentences (slices of their words).
-pub(crate) type Stems<'d> = WeightedSet<&'d str>;
+pub(crate) type Stems<'d> = WeightedSet<Keyed<&'d str>>;
 
 impl<T: Ord + Clone> WeightedSet<T> {
     /// From items in any order: each item once, with the largest of its weights.
@@ -82,27 +138,74 @@ pub(crate) struct FactView<'s> {
     pub(crate) kinds: u8,
     /// IDF weight of each stem of the content words outside the facts.
     pub(crate) stems: Stems<'s>,
+    /// One bit per stem (a bit chosen by the stem): two views whose signatures share no bit
+    /// share no stem (their [`stem_dice`] is 0).
+    pub(crate) signature: u64,
     /// Every fact of the sentence.
     pub(crate) facts: &'s [Fact],
 }
 
+/// The bit of a stem in [`FactView::signature`].
+fn signature_bit(k: &Keyed<&str>) -> u64 {
+    let x = (k.head ^ k.s.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    1 << (x >> 58)
+}
+
 impl<'s> FactView<'s> {
     /// The view of one sentence.
+    #[cfg(test)]
     pub(crate) fn of(s: &'s Sentence, idf: &Idf) -> Self {
+        Self::with_weights(s, &mut TokenWeights::new(idf))
+    }
+
+    /// [`FactView::of`] with the weights of the sentence's document.
+    fn with_weights(s: &'s Sentence, weights: &mut TokenWeights) -> Self {
         let sf = s.facts();
         let stems = sf
             .content
             .iter()
             .map(|t| {
                 let end = t.char_indices().nth(STEM_CHARS).map_or(t.len(), |(i, _)| i);
-                (&t[..end], idf.weight(t).max(0.0))
+                (Keyed::new(&t[..end]), weights.weight(t).max(0.0))
             })
             .collect();
+        let stems = WeightedSet::max_of(stems);
+        let signature = stems.items.iter().fold(0, |b, x| b | signature_bit(&x.0));
         FactView {
             kinds: sf.kinds,
-            stems: WeightedSet::max_of(stems),
+            stems,
+            signature,
             facts: &sf.facts,
         }
+    }
+}
+
+/// The IDF weights ([`Idf::weight`]) of the tokens of one document, each distinct token looked
+/// up in the table once and then found by its xxh3 hash (two distinct tokens of one document
+/// with the same 64-bit hash would share a weight; no such pair is known).
+pub(crate) struct TokenWeights<'i> {
+    idf: &'i Idf,
+    known: FxHashMap<u64, f64>,
+}
+
+impl<'i> TokenWeights<'i> {
+    pub(crate) fn new(idf: &'i Idf) -> Self {
+        TokenWeights {
+            idf,
+            known: FxHashMap::default(),
+        }
+    }
+
+    /// The xxh3 hash of `token` and its weight.
+    pub(crate) fn hashed(&mut self, token: &str) -> (u64, f64) {
+        let h = xxh3_64(token.as_bytes());
+        let idf = self.idf;
+        (h, *self.known.entry(h).or_insert_with(|| idf.weight(token)))
+    }
+
+    /// The weight of `token`.
+    pub(crate) fn weight(&mut self, token: &str) -> f64 {
+        self.hashed(token).1
     }
 }
 
@@ -263,26 +366,67 @@ impl<'f> FactSet<'f> {
     }
 }
 
-/// The distinct tokens of a sentence, for candidate retrieval.
+/// The distinct tokens of a sentence, for candidate retrieval and the weighted overlaps of
+/// the aligner ([`super::alignment`]'s Dice and containment of IDF-weighted tokens).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SentenceTokens {
-    /// Hash of each distinct token and whether it is a content word (not a stopword).
+    /// Hash of each distinct token and whether it is a content word (not a stopword), sorted.
     pub(crate) tokens: Vec<(u64, bool)>,
+    /// The aligner's weight of each of those tokens ([`token_weight`]).
+    pub(crate) weights: Vec<f64>,
     /// Number of distinct content tokens.
     pub(crate) content: usize,
 }
 
+/// The weight of a token in the aligner's weighted overlaps: 0.1 for a stopword, else its IDF
+/// weight (`idf`), at least 0.
+pub(crate) fn token_weight(stopword: bool, idf: f64) -> f64 {
+    if stopword {
+        0.1
+    } else {
+        idf.max(0.0)
+    }
+}
+
 impl SentenceTokens {
-    fn of(s: &Sentence) -> Self {
-        let mut tokens: Vec<(u64, bool)> = s
+    /// The distinct tokens of `s`, whose tokens have the hashes `hashes` and IDF weights
+    /// `idf` (in order).
+    fn of(s: &Sentence, hashes: &[u64], idf: &[f64]) -> Self {
+        let mut tokens: Vec<(u64, bool, f64)> = s
             .tokens
             .iter()
-            .map(|t| (xxh3_64(t.as_bytes()), !is_stopword(t)))
+            .zip(hashes.iter().zip(idf))
+            .map(|(t, (&h, &w))| {
+                let stop = is_stopword(t);
+                (h, !stop, token_weight(stop, w))
+            })
             .collect();
-        tokens.sort_unstable();
+        tokens.sort_unstable_by_key(|t| t.0);
         tokens.dedup_by_key(|t| t.0);
         let content = tokens.iter().filter(|t| t.1).count();
-        SentenceTokens { tokens, content }
+        SentenceTokens {
+            weights: tokens.iter().map(|t| t.2).collect(),
+            tokens: tokens.into_iter().map(|t| (t.0, t.1)).collect(),
+            content,
+        }
+    }
+
+    /// Calls `f(i, j)` for the `i`-th token of `self` and the `j`-th of `other` for every
+    /// token of both, in hash order.
+    pub(crate) fn for_each_common(&self, other: &SentenceTokens, mut f: impl FnMut(usize, usize)) {
+        let (x, y) = (&self.tokens, &other.tokens);
+        let (mut i, mut j) = (0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    f(i, j);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
     }
 }
 
@@ -301,12 +445,17 @@ pub(crate) fn doc_shingles(doc: &PreparedDoc) -> Vec<u64> {
 
 /// The key terms ([`facts::key_terms_of`]) of some sentences with their IDF weights.
 pub(crate) fn key_terms(sentences: &[Sentence], idf: &Idf) -> WeightedSet {
+    key_terms_with(sentences, &mut TokenWeights::new(idf))
+}
+
+/// [`key_terms`] with the weights of the sentences' document.
+fn key_terms_with(sentences: &[Sentence], weights: &mut TokenWeights) -> WeightedSet {
     let items = sentences
         .iter()
         .flat_map(|s| facts::key_terms_of(&s.facts().facts))
         .map(|t| {
-            let w = idf.weight(&t).max(0.0);
-            (t, w)
+            let w = weights.weight(&t).max(0.0);
+            (Keyed::new(t), w)
         })
         .collect();
     WeightedSet::max_of(items)
@@ -334,6 +483,12 @@ pub struct DocAnalysis<'d> {
     pub(crate) shingles: Vec<u64>,
     /// Hash of the normalized sentences joined by a space.
     pub(crate) joined: u64,
+    /// The xxh3 hash of every token of every sentence, in order (sentence `i`'s are
+    /// `starts[i]..starts[i + 1]`).
+    hashes: Vec<u64>,
+    /// The IDF weight of every token, as `hashes`.
+    idf_weights: Vec<f64>,
+    starts: Vec<usize>,
     /// Each sentence prepared for the similarity score, when first compared.
     sides: Vec<OnceCell<SentenceSide>>,
 }
@@ -341,8 +496,34 @@ pub struct DocAnalysis<'d> {
 impl<'d> DocAnalysis<'d> {
     /// Analyze `doc` with the token weights of `idf`.
     pub(crate) fn new(doc: &'d PreparedDoc, idf: &Idf) -> Self {
-        let views: Vec<FactView> = doc.sentences.iter().map(|s| FactView::of(s, idf)).collect();
-        let tokens: Vec<SentenceTokens> = doc.sentences.iter().map(SentenceTokens::of).collect();
+        let mut weights = TokenWeights::new(idf);
+        let n_tokens: usize = doc.sentences.iter().map(|s| s.tokens.len()).sum();
+        let (mut hashes, mut idf_weights) =
+            (Vec::with_capacity(n_tokens), Vec::with_capacity(n_tokens));
+        let mut starts = Vec::with_capacity(doc.sentences.len() + 1);
+        starts.push(0);
+        for s in &doc.sentences {
+            for t in &s.tokens {
+                let (h, w) = weights.hashed(t);
+                hashes.push(h);
+                idf_weights.push(w);
+            }
+            starts.push(hashes.len());
+        }
+        let views: Vec<FactView> = doc
+            .sentences
+            .iter()
+            .map(|s| FactView::with_weights(s, &mut weights))
+            .collect();
+        let tokens: Vec<SentenceTokens> = doc
+            .sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let r = starts[i]..starts[i + 1];
+                SentenceTokens::of(s, &hashes[r.clone()], &idf_weights[r])
+            })
+            .collect();
         let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         for (i, s) in tokens.iter().enumerate() {
             for &(h, _) in &s.tokens {
@@ -367,7 +548,7 @@ impl<'d> DocAnalysis<'d> {
             h.update(s.norm.as_bytes());
         }
         DocAnalysis {
-            key_terms: key_terms(&doc.sentences, idf),
+            key_terms: key_terms_with(&doc.sentences, &mut weights),
             stems: WeightedSet::union(views.iter().map(|v| &v.stems)),
             facts: FactSet::of(&views),
             views,
@@ -377,13 +558,19 @@ impl<'d> DocAnalysis<'d> {
             by_norm,
             shingles,
             joined: h.digest(),
+            hashes,
+            idf_weights,
+            starts,
             sides: (0..doc.sentences.len()).map(|_| OnceCell::new()).collect(),
         }
     }
 
     /// Sentence `i` (`s`) prepared for the similarity score (prepared on first use).
-    pub(crate) fn side(&self, i: usize, s: &Sentence, idf: &Idf) -> &SentenceSide {
-        self.sides[i].get_or_init(|| SentenceSide::new(s, idf))
+    pub(crate) fn side(&self, i: usize, s: &Sentence) -> &SentenceSide {
+        self.sides[i].get_or_init(|| {
+            let r = self.starts[i]..self.starts[i + 1];
+            SentenceSide::hashed(s, &self.hashes[r.clone()], &self.idf_weights[r])
+        })
     }
 }
 
@@ -440,6 +627,7 @@ mod tests {
         let view = FactView {
             kinds: 0,
             stems: WeightedSet::default(),
+            signature: 0,
             facts,
         };
         FactSet::of(std::slice::from_ref(&view))
@@ -468,10 +656,11 @@ mod tests {
 
     #[test]
     fn weighted_sets_keep_the_largest_weight_in_item_order() {
-        let s: Stems = WeightedSet::max_of(vec![("b", 1.0), ("a", 2.0), ("b", 3.0)]);
-        assert_eq!(s.items, vec![("a", 2.0), ("b", 3.0)]);
+        let k = Keyed::new;
+        let s: Stems = WeightedSet::max_of(vec![(k("b"), 1.0), (k("a"), 2.0), (k("b"), 3.0)]);
+        assert_eq!(s.items, vec![(k("a"), 2.0), (k("b"), 3.0)]);
         assert_eq!(s.total, 5.0);
-        let t: Stems = WeightedSet::max_of(vec![("b", 1.0), ("c", 1.0)]);
+        let t: Stems = WeightedSet::max_of(vec![(k("b"), 1.0), (k("c"), 1.0)]);
         assert!((stem_dice(&s, &t) - 2.0 * 1.0 / 7.0).abs() < 1e-12);
         assert!((stem_containment(&t, &s) - 0.5).abs() < 1e-12);
     }

@@ -137,6 +137,15 @@ fn sort_dedup_weighted(v: &mut Vec<(u64, f64)>) {
 
 impl Side {
     fn fill(&mut self, s: &Sentence, idf: &Idf) {
+        let hashed = s
+            .tokens
+            .iter()
+            .map(|t| (xxh3_64(t.as_bytes()), idf.weight(t)));
+        self.fill_hashed(s, hashed);
+    }
+
+    /// [`Side::fill`] given the xxh3 hash and the IDF weight of each token of `s`, in order.
+    fn fill_hashed(&mut self, s: &Sentence, hashed: impl Iterator<Item = (u64, f64)>) {
         self.seq.clear();
         self.set.clear();
         self.stems.clear();
@@ -145,9 +154,7 @@ impl Side {
         self.chars.clear();
         self.numbers.clear();
         self.names.clear();
-        for t in &s.tokens {
-            let h = xxh3_64(t.as_bytes());
-            let w = idf.weight(t);
+        for (t, (h, w)) in s.tokens.iter().zip(hashed) {
             self.seq.push(h);
             self.set.push((h, w));
             let stem_end = t.char_indices().nth(STEM_CHARS).map_or(t.len(), |(i, _)| i);
@@ -364,6 +371,19 @@ impl SentenceSide {
         let mut side = Side::default();
         side.fill(s, idf);
         SentenceSide(side)
+    }
+
+    /// [`SentenceSide::new`] given the xxh3 hash (`xxh3_64` of its bytes) and the IDF weight
+    /// of each token of `s`, in order (computed once per document by the aligner).
+    pub(crate) fn hashed(s: &Sentence, hashes: &[u64], weights: &[f64]) -> Self {
+        let mut side = Side::default();
+        side.fill_hashed(s, hashes.iter().copied().zip(weights.iter().copied()));
+        SentenceSide(side)
+    }
+
+    /// The xxh3 hashes of the sentence's tokens, in order.
+    pub(crate) fn token_hashes(&self) -> &[u64] {
+        &self.0.seq
     }
 }
 
