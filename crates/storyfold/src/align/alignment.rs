@@ -78,11 +78,12 @@ use std::collections::HashSet;
 
 pub use super::analysis::DocAnalysis;
 use super::analysis::{
-    self, stem_containment, stem_dice, FactSet, FactView, SentenceTokens, Stems, WeightedSet,
+    self, stem_containment, stem_dice, FactSet, FactView, HashedIdf, SentenceTokens, Stems,
+    WeightedSet,
 };
 use super::facts::{self, Disagreement};
 use super::sentence::QUANTITY_KINDS;
-use super::similarity::features::SentenceSide;
+use super::similarity::features::{self, Rows, SentenceSide};
 use super::similarity::{self, Idf};
 use super::{PreparedDoc, Sentence};
 use crate::fingerprint::intersection_len;
@@ -273,9 +274,17 @@ impl FactSupport {
 }
 
 /// Aligns articles with a given IDF table.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Aligner {
     idf: Idf,
+    /// The weights of `idf` by token hash.
+    weights: HashedIdf,
+}
+
+impl Default for Aligner {
+    fn default() -> Self {
+        Aligner::new(Idf::default())
+    }
 }
 
 /// A scored candidate pair.
@@ -290,7 +299,8 @@ struct Cand {
 impl Aligner {
     /// An aligner using `idf` for token weights.
     pub fn new(idf: Idf) -> Self {
-        Aligner { idf }
+        let weights = HashedIdf::of(&idf);
+        Aligner { idf, weights }
     }
 
     /// The IDF table in use.
@@ -315,7 +325,7 @@ impl Aligner {
     /// with several others by [`Aligner::align_analyzed`] with its analysis instead of
     /// [`Aligner::align`], which analyzes both documents every time.
     pub fn analyze<'d>(&self, doc: &'d PreparedDoc) -> DocAnalysis<'d> {
-        DocAnalysis::new(doc, &self.idf)
+        DocAnalysis::new(doc, &self.weights)
     }
 
     /// [`Aligner::align`] with the documents' analyses ([`Aligner::analyze`] of `a` and `b`
@@ -458,7 +468,8 @@ impl Aligner {
                 }
             }
             if let Some((ai, _)) = best {
-                let score = similarity::score(&a.sentences[ai], &b.sentences[bi], &self.idf);
+                let (sa, sb) = (&a.sentences[ai], &b.sentences[bi]);
+                let score = similarity::score_prepared(sa, sb, aa.side(ai, sa), ab.side(bi, sb));
                 chosen[bi] = Some(Cand {
                     a: ai,
                     kind: MatchKind::Paraphrase,
@@ -548,8 +559,8 @@ impl Aligner {
             // Footer left out: the same measures on the bodies (rare, computed here).
             let (body_a, body_b) = (&views_a[..na - footer], &views_b[..nb - footer]);
             let (ka, kb) = (
-                analysis::key_terms(&a.sentences[..na - footer], &self.idf),
-                analysis::key_terms(&b.sentences[..nb - footer], &self.idf),
+                analysis::key_terms(&a.sentences[..na - footer], &self.weights),
+                analysis::key_terms(&b.sentences[..nb - footer], &self.weights),
             );
             let (o, n) = key_term_overlap(&ka, &kb);
             let (fa_set, fb_set) = (FactSet::of(body_a), FactSet::of(body_b));
@@ -719,7 +730,6 @@ impl Aligner {
         let mut shared = vec![0usize; na];
         let mut shared_content = vec![0usize; na];
         let mut touched: Vec<u32> = Vec::new();
-        let mut rows = EditRows::default();
         let mut out = Vec::with_capacity(b.sentences.len());
         for (bi, (sb, tb)) in b.sentences.iter().zip(&ab.tokens).enumerate() {
             // A sentence found verbatim in A is matched there: other counterparts are not
@@ -788,7 +798,7 @@ impl Aligner {
                     ta,
                     tb,
                 };
-                if let Some(c) = self.classify(&pair, &mut rows) {
+                if let Some(c) = self.classify(&pair) {
                     cands.push(c);
                 }
             }
@@ -798,7 +808,7 @@ impl Aligner {
     }
 
     /// Kind, score and weight of one pair, or `None` when it is no match.
-    fn classify(&self, p: &Pair, rows: &mut EditRows) -> Option<Cand> {
+    fn classify(&self, p: &Pair) -> Option<Cand> {
         let (sa, sb) = (p.sa, p.sb);
         if sa.norm == sb.norm {
             return Some(Cand {
@@ -810,17 +820,13 @@ impl Aligner {
         }
         let score = similarity::score_prepared(sa, sb, p.side_a, p.side_b).clamp(0.0, 1.0);
         let small = sa.tokens.len().saturating_mul(sb.tokens.len()) <= MAX_TOKEN_CELLS;
-        let (ha, hb) = (p.side_a.token_hashes(), p.side_b.token_hashes());
         let edit = if small {
-            edit_similarity(ha, hb, rows)
+            let d = features::token_levenshtein(p.side_a, p.side_b);
+            edit_similarity_of(d, sa.tokens.len(), sb.tokens.len())
         } else {
             0.0
         };
-        let cut = if small {
-            cut_share(ha, hb, p.ta, p.tb, rows)
-        } else {
-            None
-        };
+        let cut = if small { cut_share(p) } else { None };
         let kind = if edit >= EDITED_MIN
             || (edit >= EDITED_FACT_MIN && only_fact_edits(sa, sb))
             || cut.is_some()
@@ -853,26 +859,19 @@ struct Pair<'p> {
 }
 
 /// When B is A with words cut out (a fragment copied in order) or with a few words inserted
-/// (see [`CUT_MIN`]), the share of B's tokens in the common subsequence; `ha`, `hb` are the
-/// token hashes of the two sentences in order, `ta`, `tb` their distinct tokens.
-fn cut_share(
-    ha: &[u64],
-    hb: &[u64],
-    ta: &SentenceTokens,
-    tb: &SentenceTokens,
-    rows: &mut EditRows,
-) -> Option<f64> {
-    let (la, lb) = (ha.len(), hb.len());
+/// (see [`CUT_MIN`]), the share of B's tokens in the common subsequence.
+fn cut_share(p: &Pair) -> Option<f64> {
+    let (la, lb) = (p.sa.tokens.len(), p.sb.tokens.len());
     if la.min(lb) < CUT_MIN_TOKENS {
         return None;
     }
-    let l = rows.lcs_len(ha, hb);
+    let l = features::token_lcs(p.side_a, p.side_b);
     if l < CUT_MIN_TOKENS {
         return None;
     }
     let share_b = l as f64 / lb as f64;
     let share_a = l as f64 / la as f64;
-    let cut = share_b >= CUT_MIN && weighted_containment(tb, ta) >= CUT_MIN;
+    let cut = share_b >= CUT_MIN && weighted_containment(p.tb, p.ta) >= CUT_MIN;
     let inserted = share_a >= CUT_MIN && share_b >= 0.5;
     (cut || inserted).then_some(share_b)
 }
@@ -961,8 +960,8 @@ fn fact_support(sentences: usize, x: &FactSet, y: &FactSet) -> FactSupport {
         facts: x.distinct.len(),
         ..FactSupport::default()
     };
-    for f in &x.distinct {
-        if y.supports(f) {
+    for (i, f) in x.distinct.iter().enumerate() {
+        if y.supports_fact_of(x, i) {
             out.supported += 1;
             if f.kind == facts::FactKind::Name {
                 out.names += 1;
@@ -1148,66 +1147,17 @@ fn overlap_of(sa: &[u64], sb: &[u64], na: usize) -> ShingleOverlap {
 /// Token-level edit similarity: `1 - levenshtein(x, y) / max(|x|, |y|)` (1 for two empty
 /// sequences).
 pub fn token_edit_similarity(x: &[String], y: &[String]) -> f64 {
-    edit_similarity(x, y, &mut EditRows::default())
+    let d = Rows::default().levenshtein_dp(x, y);
+    edit_similarity_of(d, x.len(), y.len())
 }
 
-/// [`token_edit_similarity`] of two sequences of tokens (or of token hashes).
-fn edit_similarity<T: PartialEq>(x: &[T], y: &[T], rows: &mut EditRows) -> f64 {
-    let (n, m) = (x.len(), y.len());
+/// `1 - d / max(n, m)` for an edit distance `d` between sequences of `n` and `m` tokens (1 for
+/// two empty sequences).
+fn edit_similarity_of(d: usize, n: usize, m: usize) -> f64 {
     if n == 0 && m == 0 {
         return 1.0;
     }
-    let d = rows.levenshtein(x, y);
     1.0 - d as f64 / n.max(m) as f64
-}
-
-/// The two rows of the edit distance and LCS tables, kept between sentence pairs.
-#[derive(Default)]
-struct EditRows {
-    prev: Vec<u32>,
-    cur: Vec<u32>,
-}
-
-impl EditRows {
-    /// Length of the longest common subsequence of two token sequences.
-    fn lcs_len<T: PartialEq>(&mut self, x: &[T], y: &[T]) -> usize {
-        let m = y.len();
-        let (prev, cur) = (&mut self.prev, &mut self.cur);
-        prev.clear();
-        prev.resize(m + 1, 0);
-        cur.clear();
-        cur.resize(m + 1, 0);
-        for xi in x {
-            for (j, yj) in y.iter().enumerate() {
-                cur[j + 1] = if xi == yj {
-                    prev[j] + 1
-                } else {
-                    prev[j + 1].max(cur[j])
-                };
-            }
-            std::mem::swap(prev, cur);
-        }
-        prev[m] as usize
-    }
-
-    /// Levenshtein distance of two token sequences.
-    fn levenshtein<T: PartialEq>(&mut self, x: &[T], y: &[T]) -> usize {
-        let m = y.len();
-        let (prev, cur) = (&mut self.prev, &mut self.cur);
-        prev.clear();
-        prev.extend(0..=m as u32);
-        cur.clear();
-        cur.resize(m + 1, 0);
-        for (i, xi) in x.iter().enumerate() {
-            cur[0] = i as u32 + 1;
-            for (j, yj) in y.iter().enumerate() {
-                let sub = prev[j] + u32::from(xi != yj);
-                cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-            }
-            std::mem::swap(prev, cur);
-        }
-        prev[m] as usize
-    }
 }
 
 /// Whether every token in one sentence and not the other is a number or (in the original
@@ -1335,6 +1285,45 @@ mod tests {
         assert_eq!(token_edit_similarity(&t("a b c d"), &t("a b c d")), 1.0);
         assert_eq!(token_edit_similarity(&t("a b c d"), &t("a x c d")), 0.75);
         assert_eq!(token_edit_similarity(&t("a b c d"), &t("a b c")), 0.75);
+    }
+
+    /// The weighted overlaps of the aligner as they were first written: over hash sets of
+    /// the tokens (a test oracle for the merge of the analyses' sorted distinct tokens).
+    fn overlaps_by_hash_sets(x: &Sentence, y: &Sentence, idf: &Idf) -> (f64, f64) {
+        let w = |t: &str| analysis::token_weight(is_stopword(t), idf.weight(t));
+        let sx: HashSet<&str> = x.tokens.iter().map(String::as_str).collect();
+        let sy: HashSet<&str> = y.tokens.iter().map(String::as_str).collect();
+        let wx: f64 = sx.iter().map(|t| w(t)).sum();
+        let wy: f64 = sy.iter().map(|t| w(t)).sum();
+        let common: f64 = sx.intersection(&sy).map(|t| w(t)).sum();
+        let dice = if wx + wy > 0.0 {
+            2.0 * common / (wx + wy)
+        } else {
+            0.0
+        };
+        let containment = if wx > 0.0 { common / wx } else { 0.0 };
+        (dice, containment)
+    }
+
+    #[test]
+    fn weighted_overlaps_match_the_hash_set_oracle() {
+        let al = aligner();
+        let a = doc("base.txt");
+        let b = doc("rewrite.txt");
+        let (aa, ab) = (al.analyze(&a), al.analyze(&b));
+        let mut compared = 0;
+        for (i, x) in a.sentences.iter().enumerate() {
+            for (j, y) in b.sentences.iter().enumerate() {
+                let (dice, containment) = overlaps_by_hash_sets(x, y, al.idf());
+                let d = weighted_dice(&aa.tokens[i], &ab.tokens[j]);
+                let c = weighted_containment(&aa.tokens[i], &ab.tokens[j]);
+                // The sums run in another order (a hash set's order is random anyway).
+                assert!((d - dice).abs() < 1e-12, "{d} {dice}");
+                assert!((c - containment).abs() < 1e-12, "{c} {containment}");
+                compared += usize::from(dice > 0.0);
+            }
+        }
+        assert!(compared > 10, "{compared}");
     }
 
     fn doc(name: &str) -> PreparedDoc {

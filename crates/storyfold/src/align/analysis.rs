@@ -99,7 +99,8 @@ pub(crate) type Stems<'d> = WeightedSet<Keyed<&'d str>>;
 impl<T: Ord + Clone> WeightedSet<T> {
     /// From items in any order: each item once, with the largest of its weights.
     pub(crate) fn max_of(mut items: Vec<(T, f64)>) -> Self {
-        items.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
+        // A total order on (item, weight): an unstable sort gives the same sequence.
+        items.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
         items.dedup_by(|later, kept| later.0 == kept.0);
         let total = items.iter().map(|x| x.1).sum();
         WeightedSet { items, total }
@@ -155,11 +156,11 @@ impl<'s> FactView<'s> {
     /// The view of one sentence.
     #[cfg(test)]
     pub(crate) fn of(s: &'s Sentence, idf: &Idf) -> Self {
-        Self::with_weights(s, &mut TokenWeights::new(idf))
+        Self::with_weights(s, &HashedIdf::of(idf))
     }
 
     /// [`FactView::of`] with the weights of the sentence's document.
-    fn with_weights(s: &'s Sentence, weights: &mut TokenWeights) -> Self {
+    fn with_weights(s: &'s Sentence, weights: &HashedIdf) -> Self {
         let sf = s.facts();
         let stems = sf
             .content
@@ -180,31 +181,44 @@ impl<'s> FactView<'s> {
     }
 }
 
-/// The IDF weights ([`Idf::weight`]) of the tokens of one document, each distinct token looked
-/// up in the table once and then found by its xxh3 hash (two distinct tokens of one document
-/// with the same 64-bit hash would share a weight; no such pair is known).
-pub(crate) struct TokenWeights<'i> {
-    idf: &'i Idf,
-    known: FxHashMap<u64, f64>,
+/// The IDF weights ([`Idf::weight`]) of a table by the xxh3 hash of each token, computed once
+/// per [`super::alignment::Aligner`]: a lookup hashes the token and probes for a `u64` instead
+/// of comparing strings and taking a logarithm. A token absent from the table whose 64-bit hash
+/// equals that of a token in the table would take that token's weight (no such pair is known).
+#[derive(Clone, Debug)]
+pub(crate) struct HashedIdf {
+    weights: FxHashMap<u64, f64>,
+    /// The weight of a token absent from the table.
+    unseen: f64,
 }
 
-impl<'i> TokenWeights<'i> {
-    pub(crate) fn new(idf: &'i Idf) -> Self {
-        TokenWeights {
-            idf,
-            known: FxHashMap::default(),
+impl HashedIdf {
+    /// The weights of `idf`.
+    pub(crate) fn of(idf: &Idf) -> Self {
+        // The weight of an absent token, by the table's own formula: that of a string it
+        // does not hold.
+        let mut absent = String::from("\0");
+        while idf.df.contains_key(&absent) {
+            absent.push('\0');
+        }
+        HashedIdf {
+            weights: idf
+                .df
+                .keys()
+                .map(|t| (xxh3_64(t.as_bytes()), idf.weight(t)))
+                .collect(),
+            unseen: idf.weight(&absent),
         }
     }
 
     /// The xxh3 hash of `token` and its weight.
-    pub(crate) fn hashed(&mut self, token: &str) -> (u64, f64) {
+    pub(crate) fn hashed(&self, token: &str) -> (u64, f64) {
         let h = xxh3_64(token.as_bytes());
-        let idf = self.idf;
-        (h, *self.known.entry(h).or_insert_with(|| idf.weight(token)))
+        (h, self.weights.get(&h).copied().unwrap_or(self.unseen))
     }
 
     /// The weight of `token`.
-    pub(crate) fn weight(&mut self, token: &str) -> f64 {
+    pub(crate) fn weight(&self, token: &str) -> f64 {
         self.hashed(token).1
     }
 }
@@ -260,18 +274,32 @@ fn key_of(f: &Fact) -> (u8, ValueKey<'_>) {
 }
 
 /// The distinct facts of some sentences, indexed to find the facts agreeing with a given one.
+/// Name words, prefixes and initials are indexed by their xxh3 hash: a collision only adds a
+/// candidate, which [`Fact::agrees`] then rejects.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FactSet<'f> {
     /// Distinct facts (by kind and value), first occurrences in order.
     pub(crate) distinct: Vec<&'f Fact>,
+    /// The lookups finding the names that may agree with each distinct fact in another set
+    /// (`probe_starts[i]..probe_starts[i + 1]` for the `i`-th; none for other kinds).
+    probes: Vec<(NameIndex, u64)>,
+    probe_starts: Vec<usize>,
     /// Indices into `distinct` of the facts of each kind other than names.
     by_kind: [Vec<u32>; 4],
     /// Names by each of their words.
-    name_words: FxHashMap<&'f str, Vec<u32>>,
+    name_words: FxHashMap<u64, Vec<u32>>,
     /// One-word names by their first three characters.
-    name_prefix: FxHashMap<&'f str, Vec<u32>>,
+    name_prefix: FxHashMap<u64, Vec<u32>>,
     /// Names of several words by their initials.
-    name_initials: FxHashMap<String, Vec<u32>>,
+    name_initials: FxHashMap<u64, Vec<u32>>,
+}
+
+/// One of the name indices of a [`FactSet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NameIndex {
+    Words,
+    Prefix,
+    Initials,
 }
 
 /// Index of a non-name kind in [`FactSet::by_kind`].
@@ -296,11 +324,35 @@ fn initials<'w>(words: impl Iterator<Item = &'w String>) -> String {
     words.filter_map(|w| w.chars().next()).collect()
 }
 
+fn key(s: &str) -> u64 {
+    xxh3_64(s.as_bytes())
+}
+
+/// The lookups of [`FactSet::supports`] for a name of `words`: two names can only agree when
+/// they share a word, or are two one-word forms (a common prefix of three characters at
+/// least), or one is a single word spelling the other's initials (see `facts::names_agree`).
+fn name_probes(words: &[String], out: &mut Vec<(NameIndex, u64)>) {
+    for w in words {
+        out.push((NameIndex::Words, key(w)));
+    }
+    if let [w] = words {
+        if let Some(p) = prefix3(w) {
+            out.push((NameIndex::Prefix, key(p)));
+        }
+        out.push((NameIndex::Initials, key(w)));
+    } else if words.len() > 1 {
+        out.push((NameIndex::Words, key(&initials(words.iter()))));
+    }
+}
+
 impl<'f> FactSet<'f> {
     /// The distinct facts of `views`.
     pub(crate) fn of(views: &[FactView<'f>]) -> Self {
         let mut seen = rustc_hash::FxHashSet::default();
-        let mut set = FactSet::default();
+        let mut set = FactSet {
+            probe_starts: vec![0],
+            ..FactSet::default()
+        };
         for f in views.iter().flat_map(|v| v.facts) {
             if !seen.insert(key_of(f)) {
                 continue;
@@ -310,56 +362,56 @@ impl<'f> FactSet<'f> {
             match (&f.value, kind_slot(f.kind)) {
                 (Value::Name(words), _) => {
                     for w in words {
-                        set.name_words.entry(w.as_str()).or_default().push(id);
+                        set.name_words.entry(key(w)).or_default().push(id);
                     }
                     if let [w] = &words[..] {
                         if let Some(p) = prefix3(w) {
-                            set.name_prefix.entry(p).or_default().push(id);
+                            set.name_prefix.entry(key(p)).or_default().push(id);
                         }
                     } else if words.len() > 1 {
                         set.name_initials
-                            .entry(initials(words.iter()))
+                            .entry(key(&initials(words.iter())))
                             .or_default()
                             .push(id);
                     }
+                    name_probes(words, &mut set.probes);
                 }
                 (_, Some(slot)) => set.by_kind[slot].push(id),
                 (_, None) => {}
             }
+            set.probe_starts.push(set.probes.len());
         }
         set
     }
 
     /// Whether some fact of the set agrees with `f` ([`Fact::agrees`]).
+    #[cfg(test)]
     pub(crate) fn supports(&self, f: &Fact) -> bool {
+        let mut probes = Vec::new();
+        if let Value::Name(words) = &f.value {
+            name_probes(words, &mut probes);
+        }
+        self.supports_with(f, &probes)
+    }
+
+    /// Whether some fact of the set agrees with the `i`-th distinct fact of `other`.
+    pub(crate) fn supports_fact_of(&self, other: &FactSet, i: usize) -> bool {
+        let probes = &other.probes[other.probe_starts[i]..other.probe_starts[i + 1]];
+        self.supports_with(other.distinct[i], probes)
+    }
+
+    /// Whether some fact of the set agrees with `f`, whose name lookups are `probes`.
+    fn supports_with(&self, f: &Fact, probes: &[(NameIndex, u64)]) -> bool {
         let agrees = |id: &u32| f.agrees(self.distinct[*id as usize]);
         match (&f.value, kind_slot(f.kind)) {
-            (Value::Name(words), _) => {
-                // Two names can only agree when they share a word, or are two one-word forms
-                // (a common prefix of three characters at least), or one is a single word
-                // spelling the other's initials (see `facts::names_agree`).
-                let mut cands: Vec<u32> = Vec::new();
-                for w in words {
-                    if let Some(ids) = self.name_words.get(w.as_str()) {
-                        cands.extend(ids);
-                    }
-                }
-                if let [w] = &words[..] {
-                    if let Some(ids) = prefix3(w).and_then(|p| self.name_prefix.get(p)) {
-                        cands.extend(ids);
-                    }
-                    if let Some(ids) = self.name_initials.get(w.as_str()) {
-                        cands.extend(ids);
-                    }
-                } else if words.len() > 1 {
-                    if let Some(ids) = self.name_words.get(initials(words.iter()).as_str()) {
-                        cands.extend(ids);
-                    }
-                }
-                cands.sort_unstable();
-                cands.dedup();
-                cands.iter().any(agrees)
-            }
+            (Value::Name(_), _) => probes.iter().any(|&(index, k)| {
+                let map = match index {
+                    NameIndex::Words => &self.name_words,
+                    NameIndex::Prefix => &self.name_prefix,
+                    NameIndex::Initials => &self.name_initials,
+                };
+                map.get(&k).is_some_and(|ids| ids.iter().any(agrees))
+            }),
             (_, Some(slot)) => self.by_kind[slot].iter().any(agrees),
             (_, None) => false,
         }
@@ -444,12 +496,7 @@ pub(crate) fn doc_shingles(doc: &PreparedDoc) -> Vec<u64> {
 }
 
 /// The key terms ([`facts::key_terms_of`]) of some sentences with their IDF weights.
-pub(crate) fn key_terms(sentences: &[Sentence], idf: &Idf) -> WeightedSet {
-    key_terms_with(sentences, &mut TokenWeights::new(idf))
-}
-
-/// [`key_terms`] with the weights of the sentences' document.
-fn key_terms_with(sentences: &[Sentence], weights: &mut TokenWeights) -> WeightedSet {
+pub(crate) fn key_terms(sentences: &[Sentence], weights: &HashedIdf) -> WeightedSet {
     let items = sentences
         .iter()
         .flat_map(|s| facts::key_terms_of(&s.facts().facts))
@@ -494,9 +541,8 @@ pub struct DocAnalysis<'d> {
 }
 
 impl<'d> DocAnalysis<'d> {
-    /// Analyze `doc` with the token weights of `idf`.
-    pub(crate) fn new(doc: &'d PreparedDoc, idf: &Idf) -> Self {
-        let mut weights = TokenWeights::new(idf);
+    /// Analyze `doc` with the token weights `weights`.
+    pub(crate) fn new(doc: &'d PreparedDoc, weights: &HashedIdf) -> Self {
         let n_tokens: usize = doc.sentences.iter().map(|s| s.tokens.len()).sum();
         let (mut hashes, mut idf_weights) =
             (Vec::with_capacity(n_tokens), Vec::with_capacity(n_tokens));
@@ -513,7 +559,7 @@ impl<'d> DocAnalysis<'d> {
         let views: Vec<FactView> = doc
             .sentences
             .iter()
-            .map(|s| FactView::with_weights(s, &mut weights))
+            .map(|s| FactView::with_weights(s, weights))
             .collect();
         let tokens: Vec<SentenceTokens> = doc
             .sentences
@@ -548,7 +594,7 @@ impl<'d> DocAnalysis<'d> {
             h.update(s.norm.as_bytes());
         }
         DocAnalysis {
-            key_terms: key_terms_with(&doc.sentences, &mut weights),
+            key_terms: key_terms(&doc.sentences, weights),
             stems: WeightedSet::union(views.iter().map(|v| &v.stems)),
             facts: FactSet::of(&views),
             views,
@@ -651,6 +697,41 @@ mod tests {
                 let scan = facts.iter().any(|o| q.agrees(o));
                 prop_assert_eq!(set.supports(q), scan, "{:?}", q.value);
             }
+        }
+    }
+
+    proptest! {
+        /// Keyed strings compare as the strings do (short, long, prefixes, zero bytes).
+        #[test]
+        fn keyed_strings_order_as_str(
+            x in "[ab\\x00é]{0,11}",
+            y in "[ab\\x00é]{0,11}",
+        ) {
+            prop_assert_eq!(Keyed::new(x.as_str()).cmp(&Keyed::new(y.as_str())), x.cmp(&y));
+            prop_assert_eq!(Keyed::new(x.as_str()) == Keyed::new(y.as_str()), x == y);
+        }
+    }
+
+    #[test]
+    fn hashed_weights_are_the_table_weights() {
+        let idf = Idf::builtin();
+        let hashed = HashedIdf::of(&idf);
+        for t in ["the", "profit", "minister", "zzqxunseen", "", "\0", "é"] {
+            assert_eq!(hashed.weight(t).to_bits(), idf.weight(t).to_bits(), "{t:?}");
+        }
+        for t in idf.df.keys().take(2000) {
+            assert_eq!(hashed.weight(t).to_bits(), idf.weight(t).to_bits(), "{t:?}");
+        }
+        let mut small = Idf::default();
+        small.df.insert("\0".into(), 3);
+        small.documents = 10;
+        let hashed = HashedIdf::of(&small);
+        for t in ["\0", "\0\0", "x"] {
+            assert_eq!(
+                hashed.weight(t).to_bits(),
+                small.weight(t).to_bits(),
+                "{t:?}"
+            );
         }
     }
 

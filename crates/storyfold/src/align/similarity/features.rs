@@ -108,13 +108,18 @@ struct Side {
     chars: Vec<u32>,
     numbers: Vec<u64>,
     names: Vec<u64>,
+    /// Index in `set` of each token, in order.
+    ids: Vec<u32>,
+    /// For each token of `set`, the bit set of its positions in the sentence (only for
+    /// sentences of at most 64 tokens: the bit-parallel sequence measures, [`Rows`]).
+    positions: Vec<u64>,
 }
 
 #[derive(Default)]
 struct Scratch {
     a: Side,
     b: Side,
-    lcs: Vec<u32>,
+    rows: Rows,
 }
 
 thread_local! {
@@ -154,6 +159,13 @@ impl Side {
         self.chars.clear();
         self.numbers.clear();
         self.names.clear();
+        let n = s.tokens.len();
+        self.seq.reserve(n);
+        self.set.reserve(n);
+        self.stems.reserve(n);
+        self.bigrams.reserve(n.saturating_sub(1));
+        self.trigrams.reserve(n.saturating_sub(2));
+        self.chars.reserve(s.norm.len().min(MAX_CHAR_BYTES));
         for (t, (h, w)) in s.tokens.iter().zip(hashed) {
             self.seq.push(h);
             self.set.push((h, w));
@@ -201,6 +213,18 @@ impl Side {
             first = false;
         }
         sort_dedup_weighted(&mut self.set);
+        self.ids.clear();
+        self.positions.clear();
+        for h in &self.seq {
+            let id = self.set.partition_point(|x| x.0 < *h);
+            self.ids.push(id as u32);
+        }
+        if self.seq.len() <= 64 {
+            self.positions.resize(self.set.len(), 0);
+            for (i, &id) in self.ids.iter().enumerate() {
+                self.positions[id as usize] |= 1 << i;
+            }
+        }
         sort_dedup_weighted(&mut self.stems);
         sort_dedup(&mut self.bigrams);
         sort_dedup(&mut self.trigrams);
@@ -248,20 +272,159 @@ fn ratio(n: f64, d: f64) -> f64 {
     }
 }
 
-fn lcs(a: &[u64], b: &[u64], row: &mut Vec<u32>) -> usize {
-    let a = &a[..a.len().min(MAX_LCS_TOKENS)];
-    let b = &b[..b.len().min(MAX_LCS_TOKENS)];
-    row.clear();
-    row.resize(b.len() + 1, 0);
-    for &x in a {
-        let mut diag = 0u32;
-        for (j, &y) in b.iter().enumerate() {
-            let up = row[j + 1];
-            row[j + 1] = if x == y { diag + 1 } else { up.max(row[j]) };
-            diag = up;
+/// Work rows of the token sequence measures (LCS and edit distance), kept between pairs.
+#[derive(Default)]
+pub(crate) struct Rows {
+    prev: Vec<u32>,
+    cur: Vec<u32>,
+    /// For each distinct token of the text side, its positions in the pattern side.
+    eq: Vec<u64>,
+}
+
+impl Rows {
+    /// Length of the longest common subsequence of two sequences (dynamic programming).
+    pub(crate) fn lcs_dp<T: PartialEq>(&mut self, x: &[T], y: &[T]) -> usize {
+        let m = y.len();
+        let row = &mut self.prev;
+        row.clear();
+        row.resize(m + 1, 0);
+        for xi in x {
+            let mut diag = 0u32;
+            for (j, yj) in y.iter().enumerate() {
+                let up = row[j + 1];
+                row[j + 1] = if xi == yj { diag + 1 } else { up.max(row[j]) };
+                diag = up;
+            }
         }
+        row[m] as usize
     }
-    row[b.len()] as usize
+
+    /// Levenshtein distance of two sequences (dynamic programming).
+    pub(crate) fn levenshtein_dp<T: PartialEq>(&mut self, x: &[T], y: &[T]) -> usize {
+        let m = y.len();
+        let (prev, cur) = (&mut self.prev, &mut self.cur);
+        prev.clear();
+        prev.extend(0..=m as u32);
+        cur.clear();
+        cur.resize(m + 1, 0);
+        for (i, xi) in x.iter().enumerate() {
+            cur[0] = i as u32 + 1;
+            for (j, yj) in y.iter().enumerate() {
+                let sub = prev[j] + u32::from(xi != yj);
+                cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            std::mem::swap(prev, cur);
+        }
+        prev[m] as usize
+    }
+
+    /// The pattern side (at most 64 tokens) and the text side of a pair for the bit-parallel
+    /// measures, with `self.eq` set for the text's distinct tokens; `None` when both sides
+    /// are longer.
+    fn bit_parallel<'s>(&mut self, a: &'s Side, b: &'s Side) -> Option<(&'s Side, &'s Side)> {
+        let (p, t) = if a.seq.len() <= b.seq.len() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        if p.seq.len() > 64 {
+            return None;
+        }
+        self.eq.clear();
+        self.eq.resize(t.set.len(), 0);
+        let (x, y) = (&p.set, &t.set);
+        let (mut i, mut j) = (0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    self.eq[j] = p.positions[i];
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        Some((p, t))
+    }
+
+    /// Length of the longest common subsequence of the token sequences of two sides: bit-
+    /// parallel (Allison & Dix 1986; Crochemore et al. 2001) when one has at most 64 tokens.
+    fn lcs(&mut self, a: &Side, b: &Side) -> usize {
+        let Some((p, t)) = self.bit_parallel(a, b) else {
+            return self.lcs_dp(&a.seq, &b.seq);
+        };
+        // Bit i of v is 0 where row i of the LCS table steps up.
+        let mut v = !0u64;
+        for &id in &t.ids {
+            let u = v & self.eq[id as usize];
+            v = v.wrapping_add(u) | (v - u);
+        }
+        let n = p.seq.len();
+        let low = if n == 64 { !0 } else { (1u64 << n) - 1 };
+        (!v & low).count_ones() as usize
+    }
+
+    /// Levenshtein distance of the token sequences of two sides: bit-parallel (Myers 1999, in
+    /// Hyyrö's formulation for the global distance) when one has at most 64 tokens.
+    fn levenshtein(&mut self, a: &Side, b: &Side) -> usize {
+        let Some((p, t)) = self.bit_parallel(a, b) else {
+            return self.levenshtein_dp(&a.seq, &b.seq);
+        };
+        let n = p.seq.len();
+        if n == 0 {
+            return t.seq.len();
+        }
+        let high = 1u64 << (n - 1);
+        // Vertical deltas of the current column, +1 (pv) and -1 (mv); D[n][j] in `score`.
+        let (mut pv, mut mv, mut score) = (!0u64, 0u64, n);
+        for &id in &t.ids {
+            let eq = self.eq[id as usize];
+            let xv = eq | mv;
+            let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+            let ph = mv | !(xh | pv);
+            let mh = pv & xh;
+            if ph & high != 0 {
+                score += 1;
+            } else if mh & high != 0 {
+                score -= 1;
+            }
+            // Row 0 steps up by one in every column (D[0][j] = j).
+            let ph = (ph << 1) | 1;
+            let mh = mh << 1;
+            pv = mh | !(xv | ph);
+            mv = ph & xv;
+        }
+        score
+    }
+}
+
+/// Length of the longest common subsequence of the token sequences (token hashes) of two
+/// prepared sentences.
+pub(crate) fn token_lcs(a: &SentenceSide, b: &SentenceSide) -> usize {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => scratch.rows.lcs(&a.0, &b.0),
+        Err(_) => Rows::default().lcs(&a.0, &b.0),
+    })
+}
+
+/// Levenshtein distance of the token sequences (token hashes) of two prepared sentences.
+pub(crate) fn token_levenshtein(a: &SentenceSide, b: &SentenceSide) -> usize {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => scratch.rows.levenshtein(&a.0, &b.0),
+        Err(_) => Rows::default().levenshtein(&a.0, &b.0),
+    })
+}
+
+/// The LCS of feature 7: of the first [`MAX_LCS_TOKENS`] tokens of each side.
+fn capped_lcs(a: &Side, b: &Side, rows: &mut Rows) -> usize {
+    if a.seq.len() <= MAX_LCS_TOKENS && b.seq.len() <= MAX_LCS_TOKENS {
+        rows.lcs(a, b)
+    } else {
+        let a = &a.seq[..a.seq.len().min(MAX_LCS_TOKENS)];
+        let b = &b.seq[..b.seq.len().min(MAX_LCS_TOKENS)];
+        rows.lcs_dp(a, b)
+    }
 }
 
 /// The lexical features of a sentence pair, the others 0 (see the [module docs](self) for the
@@ -349,14 +512,10 @@ pub fn embedding_features(a: &Sentence, b: &Sentence, e: &Embeddings) -> [f64; N
 }
 
 fn compute(s: &mut Scratch, a: &Sentence, b: &Sentence, idf: &Idf) -> [f64; NUM_FEATURES] {
-    let Scratch {
-        a: sa,
-        b: sb,
-        lcs: row,
-    } = s;
+    let Scratch { a: sa, b: sb, rows } = s;
     sa.fill(a, idf);
     sb.fill(b, idf);
-    compute_sides(sa, sb, row)
+    compute_sides(sa, sb, rows)
 }
 
 /// What the lexical features need of one sentence, computed once: a sentence compared with
@@ -380,11 +539,6 @@ impl SentenceSide {
         side.fill_hashed(s, hashes.iter().copied().zip(weights.iter().copied()));
         SentenceSide(side)
     }
-
-    /// The xxh3 hashes of the sentence's tokens, in order.
-    pub(crate) fn token_hashes(&self) -> &[u64] {
-        &self.0.seq
-    }
 }
 
 impl std::fmt::Debug for SentenceSide {
@@ -398,12 +552,12 @@ impl std::fmt::Debug for SentenceSide {
 /// [`features`] of two prepared sentences.
 pub fn lexical_features(a: &SentenceSide, b: &SentenceSide) -> [f64; NUM_FEATURES] {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => compute_sides(&a.0, &b.0, &mut scratch.lcs),
-        Err(_) => compute_sides(&a.0, &b.0, &mut Vec::new()),
+        Ok(mut scratch) => compute_sides(&a.0, &b.0, &mut scratch.rows),
+        Err(_) => compute_sides(&a.0, &b.0, &mut Rows::default()),
     })
 }
 
-fn compute_sides(sa: &Side, sb: &Side, row: &mut Vec<u32>) -> [f64; NUM_FEATURES] {
+fn compute_sides(sa: &Side, sb: &Side, rows: &mut Rows) -> [f64; NUM_FEATURES] {
     let mut f = [0.0; NUM_FEATURES];
     let (wa, wb) = (total(&sa.set), total(&sb.set));
     let wi = inter_weight(&sa.set, &sb.set);
@@ -422,7 +576,7 @@ fn compute_sides(sa: &Side, sb: &Side, row: &mut Vec<u32>) -> [f64; NUM_FEATURES
     f[6] = dice(&sa.chars, &sb.chars);
     let (la, lb) = (sa.seq.len(), sb.seq.len());
     let longer = la.max(lb).min(MAX_LCS_TOKENS);
-    f[7] = ratio(lcs(&sa.seq, &sb.seq, row) as f64, longer as f64);
+    f[7] = ratio(capped_lcs(sa, sb, rows) as f64, longer as f64);
     f[8] = ratio(la.min(lb) as f64, la.max(lb) as f64);
     let nums_i = intersection_len(&sa.numbers, &sb.numbers);
     f[9] = if sa.numbers.is_empty() && sb.numbers.is_empty() {
@@ -578,6 +732,59 @@ mod tests {
         assert!(x.iter().all(|v| v.is_finite()));
         let y = f("é", "a b");
         assert!(y.iter().all(|v| v.is_finite()));
+    }
+
+    /// A sentence of the given words (one token each).
+    fn words(ws: &[u8]) -> Sentence {
+        let text: Vec<String> = ws.iter().map(|w| format!("w{w}")).collect();
+        Sentence::new(&text.join(" "))
+    }
+
+    proptest::proptest! {
+        /// The bit-parallel LCS and edit distance equal the dynamic programs they replace,
+        /// on both sides of the 64-token limit (a small alphabet makes repeats common).
+        #[test]
+        fn bit_parallel_measures_match_the_dynamic_programs(
+            x in proptest::collection::vec(0u8..6, 0..80),
+            y in proptest::collection::vec(0u8..6, 0..80),
+        ) {
+            let idf = Idf::default();
+            let (sx, sy) = (words(&x), words(&y));
+            let (a, b) = (SentenceSide::new(&sx, &idf), SentenceSide::new(&sy, &idf));
+            let mut rows = Rows::default();
+            let lcs = rows.lcs_dp(&x, &y);
+            let lev = rows.levenshtein_dp(&x, &y);
+            proptest::prop_assert_eq!(token_lcs(&a, &b), lcs);
+            proptest::prop_assert_eq!(token_lcs(&b, &a), lcs);
+            proptest::prop_assert_eq!(token_levenshtein(&a, &b), lev);
+            proptest::prop_assert_eq!(token_levenshtein(&b, &a), lev);
+        }
+    }
+
+    #[test]
+    fn bit_parallel_measures_at_the_limits() {
+        let idf = Idf::default();
+        let mut rows = Rows::default();
+        for (n, m) in [
+            (0, 0),
+            (0, 5),
+            (1, 1),
+            (63, 64),
+            (64, 64),
+            (64, 65),
+            (65, 65),
+        ] {
+            let x: Vec<u8> = (0..n).map(|i| (i % 7) as u8).collect();
+            let y: Vec<u8> = (0..m).map(|i| (i * 3 % 5) as u8).collect();
+            let a = SentenceSide::new(&words(&x), &idf);
+            let b = SentenceSide::new(&words(&y), &idf);
+            assert_eq!(token_lcs(&a, &b), rows.lcs_dp(&x, &y), "{n} {m}");
+            assert_eq!(
+                token_levenshtein(&a, &b),
+                rows.levenshtein_dp(&x, &y),
+                "{n} {m}"
+            );
+        }
     }
 
     #[test]
