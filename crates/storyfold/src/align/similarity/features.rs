@@ -110,8 +110,9 @@ struct Side {
     names: Vec<u64>,
     /// Index in `set` of each token, in order.
     ids: Vec<u32>,
-    /// For each token of `set`, the bit set of its positions in the sentence (only for
-    /// sentences of at most 64 tokens: the bit-parallel sequence measures, [`Rows`]).
+    /// For each token of `set`, the bit set of its positions in the sentence, in
+    /// [`words_of`]`(seq.len())` 64-bit words (for the bit-parallel sequence measures of
+    /// [`Rows`]).
     positions: Vec<u64>,
 }
 
@@ -219,11 +220,10 @@ impl Side {
             let id = self.set.partition_point(|x| x.0 < *h);
             self.ids.push(id as u32);
         }
-        if self.seq.len() <= 64 {
-            self.positions.resize(self.set.len(), 0);
-            for (i, &id) in self.ids.iter().enumerate() {
-                self.positions[id as usize] |= 1 << i;
-            }
+        let words = words_of(self.seq.len());
+        self.positions.resize(self.set.len() * words, 0);
+        for (i, &id) in self.ids.iter().enumerate() {
+            self.positions[id as usize * words + i / 64] |= 1 << (i % 64);
         }
         sort_dedup_weighted(&mut self.stems);
         sort_dedup(&mut self.bigrams);
@@ -279,6 +279,8 @@ pub(crate) struct Rows {
     cur: Vec<u32>,
     /// For each distinct token of the text side, its positions in the pattern side.
     eq: Vec<u64>,
+    prev64: Vec<u64>,
+    cur64: Vec<u64>,
 }
 
 impl Rows {
@@ -318,20 +320,18 @@ impl Rows {
         prev[m] as usize
     }
 
-    /// The pattern side (at most 64 tokens) and the text side of a pair for the bit-parallel
-    /// measures, with `self.eq` set for the text's distinct tokens; `None` when both sides
-    /// are longer.
-    fn bit_parallel<'s>(&mut self, a: &'s Side, b: &'s Side) -> Option<(&'s Side, &'s Side)> {
+    /// The pattern side (the shorter) and the text side of a pair for the bit-parallel
+    /// measures, with `self.eq` set to the positions in the pattern of each distinct token of
+    /// the text (in [`words_of`] the pattern's length words per token), and the number of words.
+    fn bit_parallel<'s>(&mut self, a: &'s Side, b: &'s Side) -> (&'s Side, &'s Side, usize) {
         let (p, t) = if a.seq.len() <= b.seq.len() {
             (a, b)
         } else {
             (b, a)
         };
-        if p.seq.len() > 64 {
-            return None;
-        }
+        let words = words_of(p.seq.len());
         self.eq.clear();
-        self.eq.resize(t.set.len(), 0);
+        self.eq.resize(t.set.len() * words, 0);
         let (x, y) = (&p.set, &t.set);
         let (mut i, mut j) = (0, 0);
         while i < x.len() && j < y.len() {
@@ -339,64 +339,101 @@ impl Rows {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    self.eq[j] = p.positions[i];
+                    self.eq[j * words..(j + 1) * words]
+                        .copy_from_slice(&p.positions[i * words..(i + 1) * words]);
                     i += 1;
                     j += 1;
                 }
             }
         }
-        Some((p, t))
+        (p, t, words)
     }
 
-    /// Length of the longest common subsequence of the token sequences of two sides: bit-
-    /// parallel (Allison & Dix 1986; Crochemore et al. 2001) when one has at most 64 tokens.
+    /// Length of the longest common subsequence of the token sequences of two sides, bit-
+    /// parallel (Allison & Dix 1986; Hyyrö 2004): one machine word per 64 tokens of the
+    /// shorter side for every token of the longer, instead of a cell per pair of tokens.
     fn lcs(&mut self, a: &Side, b: &Side) -> usize {
-        let Some((p, t)) = self.bit_parallel(a, b) else {
-            return self.lcs_dp(&a.seq, &b.seq);
-        };
-        // Bit i of v is 0 where row i of the LCS table steps up.
-        let mut v = !0u64;
+        let (p, t, words) = self.bit_parallel(a, b);
+        // Bit i of v is 0 where row i of the LCS table steps up: v' = (v + u) | (v - u) with
+        // u = v & eq, as one integer of `words` words (carries run up; u is within v).
+        let v = &mut self.prev64;
+        v.clear();
+        v.resize(words, !0);
         for &id in &t.ids {
-            let u = v & self.eq[id as usize];
-            v = v.wrapping_add(u) | (v - u);
+            let eq = &self.eq[id as usize * words..][..words];
+            let mut carry = false;
+            for (vw, &e) in v.iter_mut().zip(eq) {
+                let u = *vw & e;
+                let (sum, c1) = vw.overflowing_add(u);
+                let (sum, c2) = sum.overflowing_add(u64::from(carry));
+                carry = c1 || c2;
+                *vw = sum | (*vw - u);
+            }
         }
         let n = p.seq.len();
-        let low = if n == 64 { !0 } else { (1u64 << n) - 1 };
-        (!v & low).count_ones() as usize
+        v.iter()
+            .enumerate()
+            .map(|(w, &vw)| {
+                let bits = (n - (w * 64).min(n)).min(64);
+                let low = if bits == 64 { !0 } else { (1u64 << bits) - 1 };
+                (!vw & low).count_ones() as usize
+            })
+            .sum()
     }
 
-    /// Levenshtein distance of the token sequences of two sides: bit-parallel (Myers 1999, in
-    /// Hyyrö's formulation for the global distance) when one has at most 64 tokens.
+    /// Levenshtein distance of the token sequences of two sides, bit-parallel (Myers 1999,
+    /// with Hyyrö's global distance and the blocks of edlib): the vertical deltas of a column
+    /// of the table in words of 64 rows, a horizontal delta passed from each word to the next.
     fn levenshtein(&mut self, a: &Side, b: &Side) -> usize {
-        let Some((p, t)) = self.bit_parallel(a, b) else {
-            return self.levenshtein_dp(&a.seq, &b.seq);
-        };
+        let (p, t, words) = self.bit_parallel(a, b);
         let n = p.seq.len();
         if n == 0 {
             return t.seq.len();
         }
-        let high = 1u64 << (n - 1);
-        // Vertical deltas of the current column, +1 (pv) and -1 (mv); D[n][j] in `score`.
-        let (mut pv, mut mv, mut score) = (!0u64, 0u64, n);
+        // +1 (pv) and -1 (mv) vertical deltas of the current column; D[n][j] in `score`.
+        let (pv, mv) = (&mut self.prev64, &mut self.cur64);
+        pv.clear();
+        pv.resize(words, !0);
+        mv.clear();
+        mv.resize(words, 0);
+        let last = words - 1;
+        let high = 1u64 << ((n - 1) % 64);
+        let mut score = n;
         for &id in &t.ids {
-            let eq = self.eq[id as usize];
-            let xv = eq | mv;
-            let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
-            let ph = mv | !(xh | pv);
-            let mh = pv & xh;
-            if ph & high != 0 {
-                score += 1;
-            } else if mh & high != 0 {
-                score -= 1;
+            let eq = &self.eq[id as usize * words..][..words];
+            // Horizontal delta entering the word from above: row 0 steps up by one
+            // (D[0][j] = j).
+            let mut hin: i8 = 1;
+            for w in 0..words {
+                let neg = u64::from(hin < 0);
+                let e = eq[w];
+                let xv = e | mv[w];
+                let e = e | neg;
+                let xh = ((e & pv[w]).wrapping_add(pv[w]) ^ pv[w]) | e;
+                let ph = mv[w] | !(xh | pv[w]);
+                let mh = pv[w] & xh;
+                if w == last {
+                    if ph & high != 0 {
+                        score += 1;
+                    } else if mh & high != 0 {
+                        score -= 1;
+                    }
+                }
+                let hout = (ph >> 63) as i8 - (mh >> 63) as i8;
+                let ph = (ph << 1) | u64::from(hin > 0);
+                let mh = (mh << 1) | neg;
+                pv[w] = mh | !(xv | ph);
+                mv[w] = ph & xv;
+                hin = hout;
             }
-            // Row 0 steps up by one in every column (D[0][j] = j).
-            let ph = (ph << 1) | 1;
-            let mh = mh << 1;
-            pv = mh | !(xv | ph);
-            mv = ph & xv;
         }
         score
     }
+}
+
+/// Number of 64-bit words holding one bit per token of a sequence of `n` tokens (at least 1).
+fn words_of(n: usize) -> usize {
+    n.div_ceil(64).max(1)
 }
 
 /// Length of the longest common subsequence of the token sequences (token hashes) of two
@@ -742,12 +779,16 @@ mod tests {
 
     proptest::proptest! {
         /// The bit-parallel LCS and edit distance equal the dynamic programs they replace,
-        /// on both sides of the 64-token limit (a small alphabet makes repeats common).
+        /// in one word and across words (a small alphabet makes repeats common, a large one
+        /// rare matches).
         #[test]
         fn bit_parallel_measures_match_the_dynamic_programs(
-            x in proptest::collection::vec(0u8..6, 0..80),
-            y in proptest::collection::vec(0u8..6, 0..80),
+            alphabet in proptest::sample::select(vec![2u8, 6, 40]),
+            x in proptest::collection::vec(0u8..=255, 0..200),
+            y in proptest::collection::vec(0u8..=255, 0..200),
         ) {
+            let x: Vec<u8> = x.iter().map(|c| c % alphabet).collect();
+            let y: Vec<u8> = y.iter().map(|c| c % alphabet).collect();
             let idf = Idf::default();
             let (sx, sy) = (words(&x), words(&y));
             let (a, b) = (SentenceSide::new(&sx, &idf), SentenceSide::new(&sy, &idf));
@@ -773,6 +814,10 @@ mod tests {
             (64, 64),
             (64, 65),
             (65, 65),
+            (127, 300),
+            (128, 128),
+            (129, 140),
+            (300, 300),
         ] {
             let x: Vec<u8> = (0..n).map(|i| (i % 7) as u8).collect();
             let y: Vec<u8> = (0..m).map(|i| (i * 3 % 5) as u8).collect();
