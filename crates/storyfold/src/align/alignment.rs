@@ -615,7 +615,7 @@ impl Aligner {
         }
 
         if matches!(relation, Relation::SameStory | Relation::Rewrite) {
-            for d in Self::topic_disagreements(a, b, views_a, views_b, &chosen) {
+            for d in Self::topic_disagreements(a, aa, b, ab, &chosen) {
                 if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
                     disagreements.push(d);
                 }
@@ -666,31 +666,31 @@ impl Aligner {
     /// sentence pairs that are not aligned to each other but are about the same thing.
     fn topic_disagreements(
         a: &PreparedDoc,
+        aa: &DocAnalysis,
         b: &PreparedDoc,
-        views_a: &[FactView],
-        views_b: &[FactView],
+        ab: &DocAnalysis,
         chosen: &[Option<Cand>],
     ) -> Vec<Disagreement> {
-        // Pairs about the same thing, most overlapping first, each sentence used once.
+        let (views_a, views_b) = (&aa.views, &ab.views);
+        // Pairs about the same thing, most overlapping first, each sentence used once. Only
+        // A sentences sharing a stem with B's can overlap (the others' Dice is 0).
         let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+        let (mut seen, mut touched) = (vec![false; views_a.len()], Vec::new());
         for (bi, vb) in views_b.iter().enumerate() {
             if vb.kinds == 0 {
                 continue;
             }
             let aligned = chosen[bi].map(|c| c.a);
-            for (ai, va) in views_a.iter().enumerate() {
-                // No common stem bit: no common stem, an overlap of 0.
-                if Some(ai) == aligned
-                    || va.kinds & vb.kinds == 0
-                    || va.signature & vb.signature == 0
-                {
-                    continue;
+            aa.for_each_topic_candidate(&vb.stems, &mut seen, &mut touched, |ai| {
+                let va = &views_a[ai];
+                if Some(ai) == aligned || va.kinds & vb.kinds == 0 {
+                    return;
                 }
                 let o = stem_dice(&va.stems, &vb.stems);
                 if o >= SAME_TOPIC_MIN {
                     pairs.push((o, ai, bi));
                 }
-            }
+            });
         }
         pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.2.cmp(&y.2)).then(x.1.cmp(&y.1)));
         let mut used_a = vec![false; views_a.len()];
@@ -727,8 +727,8 @@ impl Aligner {
         ab: &DocAnalysis,
     ) -> Vec<Vec<Cand>> {
         let na = a.sentences.len();
-        let mut shared = vec![0usize; na];
-        let mut shared_content = vec![0usize; na];
+        let mut shared = vec![0u32; na];
+        let mut shared_content = vec![0u32; na];
         let mut touched: Vec<u32> = Vec::new();
         let mut out = Vec::with_capacity(b.sentences.len());
         for (bi, (sb, tb)) in b.sentences.iter().zip(&ab.tokens).enumerate() {
@@ -754,21 +754,19 @@ impl Aligner {
                 out.push(verbatim);
                 continue;
             }
-            // Only the A sentences sharing a token with B can pass the filter: count the
-            // shared tokens of those (`touched`, then visited in A's order).
-            for &ai in &touched {
-                shared[ai as usize] = 0;
-                shared_content[ai as usize] = 0;
-            }
+            // Only the A sentences sharing a content token with B can pass the filter: count
+            // the shared tokens, and list those sentences (`touched`, then visited in order).
+            shared.fill(0);
+            shared_content.fill(0);
             touched.clear();
             for &(h, content) in &tb.tokens {
                 if let Some(list) = aa.postings.get(&h) {
                     for &ai in list {
-                        if shared[ai as usize] == 0 {
-                            touched.push(ai);
-                        }
                         shared[ai as usize] += 1;
                         if content {
+                            if shared_content[ai as usize] == 0 {
+                                touched.push(ai);
+                            }
                             shared_content[ai as usize] += 1;
                         }
                     }
@@ -781,11 +779,11 @@ impl Aligner {
                 let (sa, ta) = (&a.sentences[ai], &aa.tokens[ai]);
                 let smaller = ta.tokens.len().min(tb.tokens.len());
                 let smaller_content = ta.content.min(tb.content);
-                let sc = shared_content[ai];
+                let (sc, sh) = (shared_content[ai] as usize, shared[ai] as usize);
                 if sc == 0
                     || sc < smaller_content.min(2)
                     || sc * 3 < smaller_content
-                    || shared[ai] * 4 < smaller
+                    || sh * 4 < smaller
                 {
                     continue;
                 }

@@ -139,17 +139,14 @@ pub(crate) struct FactView<'s> {
     pub(crate) kinds: u8,
     /// IDF weight of each stem of the content words outside the facts.
     pub(crate) stems: Stems<'s>,
-    /// One bit per stem (a bit chosen by the stem): two views whose signatures share no bit
-    /// share no stem (their [`stem_dice`] is 0).
-    pub(crate) signature: u64,
     /// Every fact of the sentence.
     pub(crate) facts: &'s [Fact],
 }
 
-/// The bit of a stem in [`FactView::signature`].
-fn signature_bit(k: &Keyed<&str>) -> u64 {
-    let x = (k.head ^ k.s.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    1 << (x >> 58)
+/// A hash of a stem for [`DocAnalysis::topic_postings`] (two stems that differ after their
+/// first eight bytes may share it: a shared key only makes a pair a candidate).
+fn stem_key(k: &Keyed<&str>) -> u64 {
+    (k.head ^ k.s.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 impl<'s> FactView<'s> {
@@ -170,12 +167,9 @@ impl<'s> FactView<'s> {
                 (Keyed::new(&t[..end]), weights.weight(t).max(0.0))
             })
             .collect();
-        let stems = WeightedSet::max_of(stems);
-        let signature = stems.items.iter().fold(0, |b, x| b | signature_bit(&x.0));
         FactView {
             kinds: sf.kinds,
-            stems,
-            signature,
+            stems: WeightedSet::max_of(stems),
             facts: &sf.facts,
         }
     }
@@ -526,6 +520,10 @@ pub struct DocAnalysis<'d> {
     pub(crate) stems: Stems<'d>,
     /// Distinct facts of the whole document.
     pub(crate) facts: FactSet<'d>,
+    /// The sentences carrying a quantity ([`FactView::kinds`]) by each of their stems
+    /// ([`stem_key`]), in order: the only sentences whose [`stem_dice`] with a sentence
+    /// containing that stem can be above 0.
+    topic_postings: FxHashMap<u64, Vec<u32>>,
     /// Distinct word-5-gram shingle hashes, sorted.
     pub(crate) shingles: Vec<u64>,
     /// Hash of the normalized sentences joined by a space.
@@ -570,6 +568,15 @@ impl<'d> DocAnalysis<'d> {
                 SentenceTokens::of(s, &hashes[r.clone()], &idf_weights[r])
             })
             .collect();
+        let mut topic_postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        for (i, v) in views.iter().enumerate().filter(|(_, v)| v.kinds != 0) {
+            for (k, _) in &v.stems.items {
+                let list = topic_postings.entry(stem_key(k)).or_default();
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+        }
         let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         for (i, s) in tokens.iter().enumerate() {
             for &(h, _) in &s.tokens {
@@ -597,6 +604,7 @@ impl<'d> DocAnalysis<'d> {
             key_terms: key_terms(&doc.sentences, weights),
             stems: WeightedSet::union(views.iter().map(|v| &v.stems)),
             facts: FactSet::of(&views),
+            topic_postings,
             views,
             tokens,
             postings,
@@ -608,6 +616,32 @@ impl<'d> DocAnalysis<'d> {
             idf_weights,
             starts,
             sides: (0..doc.sentences.len()).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    /// Calls `f` with every sentence carrying a quantity that shares a stem key with
+    /// `stems`, once each, in order (`seen` has one flag per sentence, all false, and is left
+    /// so; `touched` is a work buffer).
+    pub(crate) fn for_each_topic_candidate(
+        &self,
+        stems: &Stems,
+        seen: &mut [bool],
+        touched: &mut Vec<u32>,
+        mut f: impl FnMut(usize),
+    ) {
+        touched.clear();
+        for (k, _) in &stems.items {
+            for &i in self.topic_postings.get(&stem_key(k)).into_iter().flatten() {
+                if !seen[i as usize] {
+                    seen[i as usize] = true;
+                    touched.push(i);
+                }
+            }
+        }
+        touched.sort_unstable();
+        for &i in touched.iter() {
+            seen[i as usize] = false;
+            f(i as usize);
         }
     }
 
@@ -673,7 +707,6 @@ mod tests {
         let view = FactView {
             kinds: 0,
             stems: WeightedSet::default(),
-            signature: 0,
             facts,
         };
         FactSet::of(std::slice::from_ref(&view))
