@@ -83,7 +83,7 @@ use super::analysis::{
 };
 use super::facts::{self, Disagreement};
 use super::sentence::QUANTITY_KINDS;
-use super::similarity::features::{self, Rows, SentenceSide};
+use super::similarity::features::{Rows, SentenceSide};
 use super::similarity::{self, Idf};
 use super::{PreparedDoc, Sentence};
 use crate::fingerprint::intersection_len;
@@ -816,15 +816,15 @@ impl Aligner {
                 weight: 1.0,
             });
         }
-        let score = similarity::score_prepared(sa, sb, p.side_a, p.side_b).clamp(0.0, 1.0);
+        let (score, lcs, lev) = similarity::score_and_sequences(sa, sb, p.side_a, p.side_b);
+        let score = score.clamp(0.0, 1.0);
         let small = sa.tokens.len().saturating_mul(sb.tokens.len()) <= MAX_TOKEN_CELLS;
         let edit = if small {
-            let d = features::token_levenshtein(p.side_a, p.side_b);
-            edit_similarity_of(d, sa.tokens.len(), sb.tokens.len())
+            edit_similarity_of(lev, sa.tokens.len(), sb.tokens.len())
         } else {
             0.0
         };
-        let cut = if small { cut_share(p) } else { None };
+        let cut = if small { cut_share(p, lcs) } else { None };
         let kind = if edit >= EDITED_MIN
             || (edit >= EDITED_FACT_MIN && only_fact_edits(sa, sb))
             || cut.is_some()
@@ -857,13 +857,12 @@ struct Pair<'p> {
 }
 
 /// When B is A with words cut out (a fragment copied in order) or with a few words inserted
-/// (see [`CUT_MIN`]), the share of B's tokens in the common subsequence.
-fn cut_share(p: &Pair) -> Option<f64> {
+/// (see [`CUT_MIN`]), the share of B's tokens in the common subsequence (of `l` tokens).
+fn cut_share(p: &Pair, l: usize) -> Option<f64> {
     let (la, lb) = (p.sa.tokens.len(), p.sb.tokens.len());
     if la.min(lb) < CUT_MIN_TOKENS {
         return None;
     }
-    let l = features::token_lcs(p.side_a, p.side_b);
     if l < CUT_MIN_TOKENS {
         return None;
     }
@@ -1322,6 +1321,37 @@ mod tests {
             }
         }
         assert!(compared > 10, "{compared}");
+    }
+
+    #[test]
+    fn topic_candidates_include_every_overlapping_pair() {
+        let al = aligner();
+        let docs: Vec<PreparedDoc> = ["base.txt", "samestory.txt", "rewrite.txt", "figure.txt"]
+            .iter()
+            .map(|n| doc(n))
+            .collect();
+        let analyses: Vec<DocAnalysis> = docs.iter().map(|d| al.analyze(d)).collect();
+        let mut overlapping = 0;
+        for aa in &analyses {
+            for ab in &analyses {
+                let (mut seen, mut touched) = (vec![false; aa.views.len()], Vec::new());
+                for vb in &ab.views {
+                    let mut visited = Vec::new();
+                    aa.for_each_topic_candidate(&vb.stems, &mut seen, &mut touched, |ai| {
+                        visited.push(ai)
+                    });
+                    assert!(visited.windows(2).all(|w| w[0] < w[1]), "{visited:?}");
+                    assert!(seen.iter().all(|s| !s));
+                    for (ai, va) in aa.views.iter().enumerate() {
+                        if va.kinds != 0 && stem_dice(&va.stems, &vb.stems) > 0.0 {
+                            overlapping += 1;
+                            assert!(visited.contains(&ai), "{ai} {visited:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(overlapping > 20, "{overlapping}");
     }
 
     fn doc(name: &str) -> PreparedDoc {

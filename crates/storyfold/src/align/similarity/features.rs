@@ -354,6 +354,11 @@ impl Rows {
     /// shorter side for every token of the longer, instead of a cell per pair of tokens.
     fn lcs(&mut self, a: &Side, b: &Side) -> usize {
         let (p, t, words) = self.bit_parallel(a, b);
+        self.lcs_set_up(p, t, words)
+    }
+
+    /// [`Rows::lcs`] once [`Rows::bit_parallel`] has set up the pair.
+    fn lcs_set_up(&mut self, p: &Side, t: &Side, words: usize) -> usize {
         // Bit i of v is 0 where row i of the LCS table steps up: v' = (v + u) | (v - u) with
         // u = v & eq, as one integer of `words` words (carries run up; u is within v).
         let v = &mut self.prev64;
@@ -384,8 +389,14 @@ impl Rows {
     /// Levenshtein distance of the token sequences of two sides, bit-parallel (Myers 1999,
     /// with Hyyrö's global distance and the blocks of edlib): the vertical deltas of a column
     /// of the table in words of 64 rows, a horizontal delta passed from each word to the next.
+    #[cfg(test)]
     fn levenshtein(&mut self, a: &Side, b: &Side) -> usize {
         let (p, t, words) = self.bit_parallel(a, b);
+        self.levenshtein_set_up(p, t, words)
+    }
+
+    /// [`Rows::levenshtein`] once [`Rows::bit_parallel`] has set up the pair.
+    fn levenshtein_set_up(&mut self, p: &Side, t: &Side, words: usize) -> usize {
         let n = p.seq.len();
         if n == 0 {
             return t.seq.len();
@@ -438,6 +449,7 @@ fn words_of(n: usize) -> usize {
 
 /// Length of the longest common subsequence of the token sequences (token hashes) of two
 /// prepared sentences.
+#[cfg(test)]
 pub(crate) fn token_lcs(a: &SentenceSide, b: &SentenceSide) -> usize {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => scratch.rows.lcs(&a.0, &b.0),
@@ -446,6 +458,7 @@ pub(crate) fn token_lcs(a: &SentenceSide, b: &SentenceSide) -> usize {
 }
 
 /// Levenshtein distance of the token sequences (token hashes) of two prepared sentences.
+#[cfg(test)]
 pub(crate) fn token_levenshtein(a: &SentenceSide, b: &SentenceSide) -> usize {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => scratch.rows.levenshtein(&a.0, &b.0),
@@ -594,7 +607,38 @@ pub fn lexical_features(a: &SentenceSide, b: &SentenceSide) -> [f64; NUM_FEATURE
     })
 }
 
+/// The features, LCS length and Levenshtein distance of the whole token sequences of two
+/// prepared sentences: [`lexical_features`], [`token_lcs`] and [`token_levenshtein`] with one
+/// setting up of the bit-parallel measures and one LCS (the features' when no side is cut to
+/// [`MAX_LCS_TOKENS`]).
+pub(crate) fn features_and_sequences(
+    a: &SentenceSide,
+    b: &SentenceSide,
+) -> ([f64; NUM_FEATURES], usize, usize) {
+    let run = |rows: &mut Rows| {
+        let (sa, sb) = (&a.0, &b.0);
+        let (p, t, words) = rows.bit_parallel(sa, sb);
+        let lcs = rows.lcs_set_up(p, t, words);
+        let lev = rows.levenshtein_set_up(p, t, words);
+        let capped = if sa.seq.len() <= MAX_LCS_TOKENS && sb.seq.len() <= MAX_LCS_TOKENS {
+            lcs
+        } else {
+            capped_lcs(sa, sb, rows)
+        };
+        (compute_sides_with(sa, sb, capped), lcs, lev)
+    };
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => run(&mut scratch.rows),
+        Err(_) => run(&mut Rows::default()),
+    })
+}
+
 fn compute_sides(sa: &Side, sb: &Side, rows: &mut Rows) -> [f64; NUM_FEATURES] {
+    compute_sides_with(sa, sb, capped_lcs(sa, sb, rows))
+}
+
+/// The features given the LCS of feature 7 ([`capped_lcs`]).
+fn compute_sides_with(sa: &Side, sb: &Side, capped_lcs: usize) -> [f64; NUM_FEATURES] {
     let mut f = [0.0; NUM_FEATURES];
     let (wa, wb) = (total(&sa.set), total(&sb.set));
     let wi = inter_weight(&sa.set, &sb.set);
@@ -613,7 +657,7 @@ fn compute_sides(sa: &Side, sb: &Side, rows: &mut Rows) -> [f64; NUM_FEATURES] {
     f[6] = dice(&sa.chars, &sb.chars);
     let (la, lb) = (sa.seq.len(), sb.seq.len());
     let longer = la.max(lb).min(MAX_LCS_TOKENS);
-    f[7] = ratio(capped_lcs(sa, sb, rows) as f64, longer as f64);
+    f[7] = ratio(capped_lcs as f64, longer as f64);
     f[8] = ratio(la.min(lb) as f64, la.max(lb) as f64);
     let nums_i = intersection_len(&sa.numbers, &sb.numbers);
     f[9] = if sa.numbers.is_empty() && sb.numbers.is_empty() {
@@ -799,6 +843,10 @@ mod tests {
             proptest::prop_assert_eq!(token_lcs(&b, &a), lcs);
             proptest::prop_assert_eq!(token_levenshtein(&a, &b), lev);
             proptest::prop_assert_eq!(token_levenshtein(&b, &a), lev);
+            let (f, l, d) = features_and_sequences(&a, &b);
+            proptest::prop_assert_eq!((l, d), (lcs, lev));
+            let separate = lexical_features(&a, &b);
+            proptest::prop_assert!(f.iter().zip(&separate).all(|(x, y)| x.to_bits() == y.to_bits()));
         }
     }
 
