@@ -735,12 +735,13 @@ impl Aligner {
             // A sentence found verbatim in A is matched there: other counterparts are not
             // scored (they could only matter when A repeats a sentence). A sentence without
             // content words is never a candidate (below), verbatim or not.
-            let verbatim: Vec<Cand> = aa
-                .by_norm
-                .get(&ab.norms[bi])
-                .filter(|_| tb.content > 0)
-                .into_iter()
-                .flatten()
+            let same_norm = if tb.content > 0 {
+                aa.by_norm.get(ab.norms[bi])
+            } else {
+                &[]
+            };
+            let verbatim: Vec<Cand> = same_norm
+                .iter()
                 .map(|&ai| ai as usize)
                 .filter(|&ai| a.sentences[ai].norm == sb.norm)
                 .map(|ai| Cand {
@@ -760,15 +761,13 @@ impl Aligner {
             shared_content.fill(0);
             touched.clear();
             for &(h, content) in &tb.tokens {
-                if let Some(list) = aa.postings.get(&h) {
-                    for &ai in list {
-                        shared[ai as usize] += 1;
-                        if content {
-                            if shared_content[ai as usize] == 0 {
-                                touched.push(ai);
-                            }
-                            shared_content[ai as usize] += 1;
+                for &ai in aa.postings.get(h) {
+                    shared[ai as usize] += 1;
+                    if content {
+                        if shared_content[ai as usize] == 0 {
+                            touched.push(ai);
                         }
+                        shared_content[ai as usize] += 1;
                     }
                 }
             }

@@ -502,6 +502,41 @@ pub(crate) fn key_terms(sentences: &[Sentence], weights: &HashedIdf) -> Weighted
     WeightedSet::max_of(items)
 }
 
+/// Sentences by key (a token hash, a stem key, a normalized-text hash), each list in sentence
+/// order, all lists in one array (one allocation instead of one per key).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Postings {
+    ranges: FxHashMap<u64, (u32, u32)>,
+    sentences: Vec<u32>,
+}
+
+impl Postings {
+    /// The postings of (key, sentence) pairs in any order (repeated pairs count once).
+    fn of(mut pairs: Vec<(u64, u32)>) -> Self {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut ranges = FxHashMap::with_capacity_and_hasher(pairs.len(), Default::default());
+        let mut start = 0;
+        for (i, &(k, _)) in pairs.iter().enumerate() {
+            if pairs.get(i + 1).is_none_or(|next| next.0 != k) {
+                ranges.insert(k, (start as u32, i as u32 + 1));
+                start = i + 1;
+            }
+        }
+        Postings {
+            ranges,
+            sentences: pairs.into_iter().map(|p| p.1).collect(),
+        }
+    }
+
+    /// The sentences with key `k`, in order.
+    pub(crate) fn get(&self, k: u64) -> &[u32] {
+        self.ranges
+            .get(&k)
+            .map_or(&[], |&(a, b)| &self.sentences[a as usize..b as usize])
+    }
+}
+
 /// What [`super::alignment::Aligner::align_analyzed`] needs of one document, computed once
 /// (see the [module docs](self)).
 #[derive(Clone, Debug)]
@@ -509,11 +544,11 @@ pub struct DocAnalysis<'d> {
     pub(crate) views: Vec<FactView<'d>>,
     pub(crate) tokens: Vec<SentenceTokens>,
     /// Sentences containing each token hash, in order.
-    pub(crate) postings: FxHashMap<u64, Vec<u32>>,
+    pub(crate) postings: Postings,
     /// Hash of each sentence's normalized text.
     pub(crate) norms: Vec<u64>,
     /// Sentences by the hash of their normalized text, in order.
-    pub(crate) by_norm: FxHashMap<u64, Vec<u32>>,
+    pub(crate) by_norm: Postings,
     /// Key terms of the whole document.
     pub(crate) key_terms: WeightedSet,
     /// Union of the sentences' content stems.
@@ -523,7 +558,7 @@ pub struct DocAnalysis<'d> {
     /// The sentences carrying a quantity ([`FactView::kinds`]) by each of their stems
     /// ([`stem_key`]), in order: the only sentences whose [`stem_dice`] with a sentence
     /// containing that stem can be above 0.
-    topic_postings: FxHashMap<u64, Vec<u32>>,
+    topic_postings: Postings,
     /// Distinct word-5-gram shingle hashes, sorted.
     pub(crate) shingles: Vec<u64>,
     /// Hash of the normalized sentences joined by a space.
@@ -568,31 +603,39 @@ impl<'d> DocAnalysis<'d> {
                 SentenceTokens::of(s, &hashes[r.clone()], &idf_weights[r])
             })
             .collect();
-        let mut topic_postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        for (i, v) in views.iter().enumerate().filter(|(_, v)| v.kinds != 0) {
-            for (k, _) in &v.stems.items {
-                let list = topic_postings.entry(stem_key(k)).or_default();
-                if list.last() != Some(&(i as u32)) {
-                    list.push(i as u32);
-                }
-            }
-        }
-        let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        for (i, s) in tokens.iter().enumerate() {
-            for &(h, _) in &s.tokens {
-                postings.entry(h).or_default().push(i as u32);
-            }
-        }
+        let topic_postings = Postings::of(
+            views
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.kinds != 0)
+                .flat_map(|(i, v)| {
+                    v.stems
+                        .items
+                        .iter()
+                        .map(move |x| (stem_key(&x.0), i as u32))
+                })
+                .collect(),
+        );
+        let postings = Postings::of(
+            tokens
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| s.tokens.iter().map(move |t| (t.0, i as u32)))
+                .collect(),
+        );
         let shingles = doc_shingles(doc);
         let norms: Vec<u64> = doc
             .sentences
             .iter()
             .map(|s| xxh3_64(s.norm.as_bytes()))
             .collect();
-        let mut by_norm: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        for (i, &h) in norms.iter().enumerate() {
-            by_norm.entry(h).or_default().push(i as u32);
-        }
+        let by_norm = Postings::of(
+            norms
+                .iter()
+                .enumerate()
+                .map(|(i, &h)| (h, i as u32))
+                .collect(),
+        );
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         for (i, s) in doc.sentences.iter().enumerate() {
             if i > 0 {
@@ -631,7 +674,7 @@ impl<'d> DocAnalysis<'d> {
     ) {
         touched.clear();
         for (k, _) in &stems.items {
-            for &i in self.topic_postings.get(&stem_key(k)).into_iter().flatten() {
+            for &i in self.topic_postings.get(stem_key(k)) {
                 if !seen[i as usize] {
                     seen[i as usize] = true;
                     touched.push(i);
