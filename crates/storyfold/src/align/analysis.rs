@@ -19,6 +19,7 @@ use super::facts::{self, Fact, FactKind, Value};
 use super::similarity::features::SentenceSide;
 use super::similarity::Idf;
 use super::{PreparedDoc, Sentence};
+use crate::fingerprint::shingle::TokenHashes;
 use crate::fingerprint::shingle_hashes;
 
 /// A string ordered as `str` is, with its first eight bytes packed into a big-endian integer
@@ -623,7 +624,13 @@ impl<'d> DocAnalysis<'d> {
                 .flat_map(|(i, s)| s.tokens.iter().map(move |t| (t.0, i as u32)))
                 .collect(),
         );
-        let shingles = doc_shingles(doc);
+        // The shingles of the token hashes (`doc_shingles` hashes the tokens the same way).
+        let mut shingles = Vec::new();
+        let mut buf = TokenHashes::new();
+        hashes.iter().for_each(|&h| buf.push_hash(h));
+        buf.shingles_into(SHINGLE_NGRAM, &mut shingles);
+        shingles.sort_unstable();
+        shingles.dedup();
         let norms: Vec<u64> = doc
             .sentences
             .iter()
@@ -785,6 +792,19 @@ mod tests {
         ) {
             prop_assert_eq!(Keyed::new(x.as_str()).cmp(&Keyed::new(y.as_str())), x.cmp(&y));
             prop_assert_eq!(Keyed::new(x.as_str()) == Keyed::new(y.as_str()), x == y);
+        }
+    }
+
+    #[test]
+    fn shingles_of_the_token_hashes_are_the_documents() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/align/");
+        let hashed = HashedIdf::of(&Idf::builtin());
+        for name in ["base.txt", "rewrite.txt"] {
+            let text = std::fs::read_to_string(format!("{dir}{name}")).expect("test article");
+            for doc in [PreparedDoc::new(&text), PreparedDoc::new("One two three.")] {
+                let a = DocAnalysis::new(&doc, &hashed);
+                assert_eq!(a.shingles, doc_shingles(&doc));
+            }
         }
     }
 
