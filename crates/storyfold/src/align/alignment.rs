@@ -83,10 +83,9 @@ use super::analysis::{
 };
 use super::facts::{self, Disagreement};
 use super::sentence::QUANTITY_KINDS;
-use super::similarity::features::{Rows, SentenceSide};
+use super::similarity::features::{count_common, Rows, SentenceSide};
 use super::similarity::{self, Idf};
 use super::{PreparedDoc, Sentence};
-use crate::fingerprint::intersection_len;
 
 /// Token edit similarity at or above which a pair is `edited`.
 pub const EDITED_MIN: f64 = 0.8;
@@ -1132,7 +1131,7 @@ fn overlap_of(sa: &[u64], sb: &[u64], na: usize) -> ShingleOverlap {
             a_in_b: j,
         };
     }
-    let common = intersection_len(sa, sb) as f64;
+    let common = count_common(sa, sb) as f64;
     ShingleOverlap {
         jaccard: common / ((sa.len() + sb.len()) as f64 - common),
         b_in_a: common / sb.len() as f64,
