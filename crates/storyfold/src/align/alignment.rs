@@ -8,7 +8,9 @@
 //!    smaller sentence's distinct content (non-stopword) tokens (and at least two, or one when a
 //!    sentence has only one) and at least a quarter of its distinct tokens.
 //!    Candidate pairs are scored with [`similarity::score`] and with the token-level edit
-//!    similarity `1 - levenshtein(tokens_a, tokens_b) / max(len_a, len_b)`.
+//!    similarity `1 - levenshtein(tokens_a, tokens_b) / max(len_a, len_b)` (tokens compared by
+//!    their xxh3 hashes; the distance and the LCS below are computed bit-parallel, 64 tokens of
+//!    the shorter sentence per machine word, see [`mod@similarity::features`]).
 //! 2. **Kinds.** A pair is `verbatim` when the normalized texts are equal, `edited` when the
 //!    token edit similarity is at least [`EDITED_MIN`] (0.8), or at least [`EDITED_FACT_MIN`]
 //!    (0.6) when every differing token is a number or a capitalized name (a changed figure or
