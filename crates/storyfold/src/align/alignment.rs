@@ -8,7 +8,9 @@
 //!    smaller sentence's distinct content (non-stopword) tokens (and at least two, or one when a
 //!    sentence has only one) and at least a quarter of its distinct tokens.
 //!    Candidate pairs are scored with [`similarity::score`] and with the token-level edit
-//!    similarity `1 - levenshtein(tokens_a, tokens_b) / max(len_a, len_b)`.
+//!    similarity `1 - levenshtein(tokens_a, tokens_b) / max(len_a, len_b)` (tokens compared by
+//!    their xxh3 hashes; the distance and the LCS below are computed bit-parallel, 64 tokens of
+//!    the shorter sentence per machine word, see [`mod@similarity::features`]).
 //! 2. **Kinds.** A pair is `verbatim` when the normalized texts are equal, `edited` when the
 //!    token edit similarity is at least [`EDITED_MIN`] (0.8), or at least [`EDITED_FACT_MIN`]
 //!    (0.6) when every differing token is a number or a capitalized name (a changed figure or
@@ -77,13 +79,15 @@
 use std::collections::HashSet;
 
 pub use super::analysis::DocAnalysis;
-use super::analysis::{self, stem_containment, stem_dice, FactSet, FactView, Stems, WeightedSet};
+use super::analysis::{
+    self, stem_containment, stem_dice, FactSet, FactView, HashedIdf, SentenceTokens, Stems,
+    WeightedSet,
+};
 use super::facts::{self, Disagreement};
 use super::sentence::QUANTITY_KINDS;
-use super::similarity::features::SentenceSide;
+use super::similarity::features::{count_common, Rows, SentenceSide};
 use super::similarity::{self, Idf};
 use super::{PreparedDoc, Sentence};
-use crate::fingerprint::intersection_len;
 
 /// Token edit similarity at or above which a pair is `edited`.
 pub const EDITED_MIN: f64 = 0.8;
@@ -271,9 +275,17 @@ impl FactSupport {
 }
 
 /// Aligns articles with a given IDF table.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Aligner {
     idf: Idf,
+    /// The weights of `idf` by token hash.
+    weights: HashedIdf,
+}
+
+impl Default for Aligner {
+    fn default() -> Self {
+        Aligner::new(Idf::default())
+    }
 }
 
 /// A scored candidate pair.
@@ -288,7 +300,8 @@ struct Cand {
 impl Aligner {
     /// An aligner using `idf` for token weights.
     pub fn new(idf: Idf) -> Self {
-        Aligner { idf }
+        let weights = HashedIdf::of(&idf);
+        Aligner { idf, weights }
     }
 
     /// The IDF table in use.
@@ -313,7 +326,7 @@ impl Aligner {
     /// with several others by [`Aligner::align_analyzed`] with its analysis instead of
     /// [`Aligner::align`], which analyzes both documents every time.
     pub fn analyze<'d>(&self, doc: &'d PreparedDoc) -> DocAnalysis<'d> {
-        DocAnalysis::new(doc, &self.idf)
+        DocAnalysis::new(doc, &self.weights)
     }
 
     /// [`Aligner::align`] with the documents' analyses ([`Aligner::analyze`] of `a` and `b`
@@ -364,28 +377,38 @@ impl Aligner {
                     .find(|c| c.a == ai)
                     .map_or(0.0, |c| c.weight)
             };
-            // dp[(i, j)] = best total weight using A[..i] and B[..j].
-            let cols = nb + 1;
-            let mut dp = vec![0.0f64; (na + 1) * cols];
-            for i in 1..=na {
-                for j in 1..=nb {
-                    let mut best = dp[(i - 1) * cols + j].max(dp[i * cols + j - 1]);
-                    let wij = w(j - 1, i - 1);
+            // dp[(i, j)] = best total weight using A[..i] and B[..j], stored by column
+            // (`j * rows + i`): B's sentences are taken in turn, their candidates' weights
+            // spread over a dense row of A (the same cells, each computed from the same three).
+            let rows = na + 1;
+            let at = |i: usize, j: usize| j * rows + i;
+            let mut dp = vec![0.0f64; rows * (nb + 1)];
+            let mut row = vec![0.0f64; na];
+            for j in 1..=nb {
+                for c in &cands[j - 1] {
+                    row[c.a] = c.weight;
+                }
+                for i in 1..=na {
+                    let mut best = dp[at(i - 1, j)].max(dp[at(i, j - 1)]);
+                    let wij = row[i - 1];
                     if wij > 0.0 {
-                        best = best.max(dp[(i - 1) * cols + j - 1] + wij);
+                        best = best.max(dp[at(i - 1, j - 1)] + wij);
                     }
-                    dp[i * cols + j] = best;
+                    dp[at(i, j)] = best;
+                }
+                for c in &cands[j - 1] {
+                    row[c.a] = 0.0;
                 }
             }
             let (mut i, mut j) = (na, nb);
             while i > 0 && j > 0 {
-                let here = dp[i * cols + j];
+                let here = dp[at(i, j)];
                 let wij = w(j - 1, i - 1);
-                if wij > 0.0 && (here - (dp[(i - 1) * cols + j - 1] + wij)).abs() < 1e-9 {
+                if wij > 0.0 && (here - (dp[at(i - 1, j - 1)] + wij)).abs() < 1e-9 {
                     chosen[j - 1] = cands[j - 1].iter().find(|c| c.a == i - 1).copied();
                     i -= 1;
                     j -= 1;
-                } else if (here - dp[(i - 1) * cols + j]).abs() < 1e-12 {
+                } else if (here - dp[at(i - 1, j)]).abs() < 1e-12 {
                     i -= 1;
                 } else {
                     j -= 1;
@@ -408,7 +431,7 @@ impl Aligner {
                 let strong = match c.kind {
                     MatchKind::Verbatim | MatchKind::Edited => true,
                     MatchKind::Paraphrase => {
-                        self.weighted_dice(&a.sentences[c.a], &b.sentences[bi]) >= MOVED_DICE_MIN
+                        weighted_dice(&aa.tokens[c.a], &ab.tokens[bi]) >= MOVED_DICE_MIN
                     }
                     MatchKind::Unmatched => false,
                 };
@@ -439,14 +462,15 @@ impl Aligner {
                         // A verbatim neighbour used the whole A sentence already.
                         continue;
                     }
-                    let cont = self.weighted_containment(&b.sentences[bi], &a.sentences[c.a]);
+                    let cont = weighted_containment(&ab.tokens[bi], &aa.tokens[c.a]);
                     if cont >= SPLIT_CONTAINMENT_MIN && best.is_none_or(|(_, s)| cont > s) {
                         best = Some((c.a, cont));
                     }
                 }
             }
             if let Some((ai, _)) = best {
-                let score = similarity::score(&a.sentences[ai], &b.sentences[bi], &self.idf);
+                let (sa, sb) = (&a.sentences[ai], &b.sentences[bi]);
+                let score = similarity::score_prepared(sa, sb, aa.side(ai, sa), ab.side(bi, sb));
                 chosen[bi] = Some(Cand {
                     a: ai,
                     kind: MatchKind::Paraphrase,
@@ -536,8 +560,8 @@ impl Aligner {
             // Footer left out: the same measures on the bodies (rare, computed here).
             let (body_a, body_b) = (&views_a[..na - footer], &views_b[..nb - footer]);
             let (ka, kb) = (
-                analysis::key_terms(&a.sentences[..na - footer], &self.idf),
-                analysis::key_terms(&b.sentences[..nb - footer], &self.idf),
+                analysis::key_terms(&a.sentences[..na - footer], &self.weights),
+                analysis::key_terms(&b.sentences[..nb - footer], &self.weights),
             );
             let (o, n) = key_term_overlap(&ka, &kb);
             let (fa_set, fb_set) = (FactSet::of(body_a), FactSet::of(body_b));
@@ -592,7 +616,7 @@ impl Aligner {
         }
 
         if matches!(relation, Relation::SameStory | Relation::Rewrite) {
-            for d in Self::topic_disagreements(a, b, views_a, views_b, &chosen) {
+            for d in Self::topic_disagreements(a, aa, b, ab, &chosen) {
                 if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
                     disagreements.push(d);
                 }
@@ -643,27 +667,31 @@ impl Aligner {
     /// sentence pairs that are not aligned to each other but are about the same thing.
     fn topic_disagreements(
         a: &PreparedDoc,
+        aa: &DocAnalysis,
         b: &PreparedDoc,
-        views_a: &[FactView],
-        views_b: &[FactView],
+        ab: &DocAnalysis,
         chosen: &[Option<Cand>],
     ) -> Vec<Disagreement> {
-        // Pairs about the same thing, most overlapping first, each sentence used once.
+        let (views_a, views_b) = (&aa.views, &ab.views);
+        // Pairs about the same thing, most overlapping first, each sentence used once. Only
+        // A sentences sharing a stem with B's can overlap (the others' Dice is 0).
         let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+        let (mut seen, mut touched) = (vec![false; views_a.len()], Vec::new());
         for (bi, vb) in views_b.iter().enumerate() {
             if vb.kinds == 0 {
                 continue;
             }
             let aligned = chosen[bi].map(|c| c.a);
-            for (ai, va) in views_a.iter().enumerate() {
+            aa.for_each_topic_candidate(&vb.stems, &mut seen, &mut touched, |ai| {
+                let va = &views_a[ai];
                 if Some(ai) == aligned || va.kinds & vb.kinds == 0 {
-                    continue;
+                    return;
                 }
                 let o = stem_dice(&va.stems, &vb.stems);
                 if o >= SAME_TOPIC_MIN {
                     pairs.push((o, ai, bi));
                 }
-            }
+            });
         }
         pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.2.cmp(&y.2)).then(x.1.cmp(&y.1)));
         let mut used_a = vec![false; views_a.len()];
@@ -700,19 +728,21 @@ impl Aligner {
         ab: &DocAnalysis,
     ) -> Vec<Vec<Cand>> {
         let na = a.sentences.len();
-        let mut shared = vec![0usize; na];
-        let mut shared_content = vec![0usize; na];
+        let mut shared = vec![0u32; na];
+        let mut shared_content = vec![0u32; na];
+        let mut touched: Vec<u32> = Vec::new();
         let mut out = Vec::with_capacity(b.sentences.len());
         for (bi, (sb, tb)) in b.sentences.iter().zip(&ab.tokens).enumerate() {
             // A sentence found verbatim in A is matched there: other counterparts are not
             // scored (they could only matter when A repeats a sentence). A sentence without
             // content words is never a candidate (below), verbatim or not.
-            let verbatim: Vec<Cand> = aa
-                .by_norm
-                .get(&ab.norms[bi])
-                .filter(|_| tb.content > 0)
-                .into_iter()
-                .flatten()
+            let same_norm = if tb.content > 0 {
+                aa.by_norm.get(ab.norms[bi])
+            } else {
+                &[]
+            };
+            let verbatim: Vec<Cand> = same_norm
+                .iter()
                 .map(|&ai| ai as usize)
                 .filter(|&ai| a.sentences[ai].norm == sb.norm)
                 .map(|ai| Cand {
@@ -726,32 +756,47 @@ impl Aligner {
                 out.push(verbatim);
                 continue;
             }
-            shared.iter_mut().for_each(|x| *x = 0);
-            shared_content.iter_mut().for_each(|x| *x = 0);
+            // Only the A sentences sharing a content token with B can pass the filter: count
+            // the shared tokens, and list those sentences (`touched`, then visited in order).
+            shared.fill(0);
+            shared_content.fill(0);
+            touched.clear();
             for &(h, content) in &tb.tokens {
-                if let Some(list) = aa.postings.get(&h) {
-                    for &ai in list {
-                        shared[ai as usize] += 1;
-                        if content {
-                            shared_content[ai as usize] += 1;
+                for &ai in aa.postings.get(h) {
+                    shared[ai as usize] += 1;
+                    if content {
+                        if shared_content[ai as usize] == 0 {
+                            touched.push(ai);
                         }
+                        shared_content[ai as usize] += 1;
                     }
                 }
             }
+            touched.sort_unstable();
             let mut cands = Vec::new();
-            for (ai, (sa, ta)) in a.sentences.iter().zip(&aa.tokens).enumerate() {
+            for &ai in &touched {
+                let ai = ai as usize;
+                let (sa, ta) = (&a.sentences[ai], &aa.tokens[ai]);
                 let smaller = ta.tokens.len().min(tb.tokens.len());
                 let smaller_content = ta.content.min(tb.content);
-                let sc = shared_content[ai];
+                let (sc, sh) = (shared_content[ai] as usize, shared[ai] as usize);
                 if sc == 0
                     || sc < smaller_content.min(2)
                     || sc * 3 < smaller_content
-                    || shared[ai] * 4 < smaller
+                    || sh * 4 < smaller
                 {
                     continue;
                 }
-                let sides = (aa.side(ai, sa, &self.idf), ab.side(bi, sb, &self.idf));
-                if let Some(c) = self.classify(ai, sa, sb, sides) {
+                let pair = Pair {
+                    ai,
+                    sa,
+                    sb,
+                    side_a: aa.side(ai, sa),
+                    side_b: ab.side(bi, sb),
+                    ta,
+                    tb,
+                };
+                if let Some(c) = self.classify(&pair) {
                     cands.push(c);
                 }
             }
@@ -761,29 +806,25 @@ impl Aligner {
     }
 
     /// Kind, score and weight of one pair, or `None` when it is no match.
-    fn classify(
-        &self,
-        ai: usize,
-        sa: &Sentence,
-        sb: &Sentence,
-        (side_a, side_b): (&SentenceSide, &SentenceSide),
-    ) -> Option<Cand> {
+    fn classify(&self, p: &Pair) -> Option<Cand> {
+        let (sa, sb) = (p.sa, p.sb);
         if sa.norm == sb.norm {
             return Some(Cand {
-                a: ai,
+                a: p.ai,
                 kind: MatchKind::Verbatim,
                 score: 1.0,
                 weight: 1.0,
             });
         }
-        let score = similarity::score_prepared(sa, sb, side_a, side_b).clamp(0.0, 1.0);
+        let (score, lcs, lev) = similarity::score_and_sequences(sa, sb, p.side_a, p.side_b);
+        let score = score.clamp(0.0, 1.0);
         let small = sa.tokens.len().saturating_mul(sb.tokens.len()) <= MAX_TOKEN_CELLS;
         let edit = if small {
-            token_edit_similarity(&sa.tokens, &sb.tokens)
+            edit_similarity_of(lev, sa.tokens.len(), sb.tokens.len())
         } else {
             0.0
         };
-        let cut = if small { self.cut_share(sa, sb) } else { None };
+        let cut = if small { cut_share(p, lcs) } else { None };
         let kind = if edit >= EDITED_MIN
             || (edit >= EDITED_FACT_MIN && only_fact_edits(sa, sb))
             || cut.is_some()
@@ -795,70 +836,66 @@ impl Aligner {
             return None;
         };
         Some(Cand {
-            a: ai,
+            a: p.ai,
             kind,
             score,
             weight: score.max(edit).max(cut.unwrap_or(0.0)).max(0.05),
         })
     }
+}
 
-    /// When B is A with words cut out (a fragment copied in order) or with a few words
-    /// inserted (see [`CUT_MIN`]), the share of B's tokens in the common subsequence.
-    fn cut_share(&self, sa: &Sentence, sb: &Sentence) -> Option<f64> {
-        let (la, lb) = (sa.tokens.len(), sb.tokens.len());
-        if la.min(lb) < CUT_MIN_TOKENS {
-            return None;
-        }
-        let l = lcs_len(&sa.tokens, &sb.tokens);
-        if l < CUT_MIN_TOKENS {
-            return None;
-        }
-        let share_b = l as f64 / lb as f64;
-        let share_a = l as f64 / la as f64;
-        let cut = share_b >= CUT_MIN && self.weighted_containment(sb, sa) >= CUT_MIN;
-        let inserted = share_a >= CUT_MIN && share_b >= 0.5;
-        (cut || inserted).then_some(share_b)
+/// A candidate sentence pair and what the aligner computed of its two sentences.
+struct Pair<'p> {
+    /// Index of the A sentence.
+    ai: usize,
+    sa: &'p Sentence,
+    sb: &'p Sentence,
+    side_a: &'p SentenceSide,
+    side_b: &'p SentenceSide,
+    ta: &'p SentenceTokens,
+    tb: &'p SentenceTokens,
+}
+
+/// When B is A with words cut out (a fragment copied in order) or with a few words inserted
+/// (see [`CUT_MIN`]), the share of B's tokens in the common subsequence (of `l` tokens).
+fn cut_share(p: &Pair, l: usize) -> Option<f64> {
+    let (la, lb) = (p.sa.tokens.len(), p.sb.tokens.len());
+    if la.min(lb) < CUT_MIN_TOKENS {
+        return None;
     }
-
-    fn token_weight(&self, t: &str) -> f64 {
-        if is_stopword(t) {
-            0.1
-        } else {
-            self.idf.weight(t).max(0.0)
-        }
+    if l < CUT_MIN_TOKENS {
+        return None;
     }
+    let share_b = l as f64 / lb as f64;
+    let share_a = l as f64 / la as f64;
+    let cut = share_b >= CUT_MIN && weighted_containment(p.tb, p.ta) >= CUT_MIN;
+    let inserted = share_a >= CUT_MIN && share_b >= 0.5;
+    (cut || inserted).then_some(share_b)
+}
 
-    /// IDF-weighted Dice coefficient of the distinct tokens of two sentences.
-    fn weighted_dice(&self, x: &Sentence, y: &Sentence) -> f64 {
-        let sx: HashSet<&str> = x.tokens.iter().map(String::as_str).collect();
-        let sy: HashSet<&str> = y.tokens.iter().map(String::as_str).collect();
-        let wx: f64 = sx.iter().map(|t| self.token_weight(t)).sum();
-        let wy: f64 = sy.iter().map(|t| self.token_weight(t)).sum();
-        let common: f64 = sx
-            .intersection(&sy)
-            .map(|t| self.token_weight(t))
-            .sum::<f64>();
-        if wx + wy > 0.0 {
-            2.0 * common / (wx + wy)
-        } else {
-            0.0
-        }
+/// IDF-weighted Dice coefficient of the distinct tokens of two sentences (tokens weighted by
+/// [`analysis::token_weight`]).
+fn weighted_dice(x: &SentenceTokens, y: &SentenceTokens) -> f64 {
+    let wx: f64 = x.weights.iter().sum();
+    let wy: f64 = y.weights.iter().sum();
+    let mut common = 0.0;
+    x.for_each_common(y, |i, _| common += x.weights[i]);
+    if wx + wy > 0.0 {
+        2.0 * common / (wx + wy)
+    } else {
+        0.0
     }
+}
 
-    /// IDF-weighted share of `part`'s distinct tokens found in `whole`.
-    fn weighted_containment(&self, part: &Sentence, whole: &Sentence) -> f64 {
-        let sp: HashSet<&str> = part.tokens.iter().map(String::as_str).collect();
-        let sw: HashSet<&str> = whole.tokens.iter().map(String::as_str).collect();
-        let wp: f64 = sp.iter().map(|t| self.token_weight(t)).sum();
-        let common: f64 = sp
-            .intersection(&sw)
-            .map(|t| self.token_weight(t))
-            .sum::<f64>();
-        if wp > 0.0 {
-            common / wp
-        } else {
-            0.0
-        }
+/// IDF-weighted share of `part`'s distinct tokens found in `whole`.
+fn weighted_containment(part: &SentenceTokens, whole: &SentenceTokens) -> f64 {
+    let wp: f64 = part.weights.iter().sum();
+    let mut common = 0.0;
+    part.for_each_common(whole, |i, _| common += part.weights[i]);
+    if wp > 0.0 {
+        common / wp
+    } else {
+        0.0
     }
 }
 
@@ -920,8 +957,8 @@ fn fact_support(sentences: usize, x: &FactSet, y: &FactSet) -> FactSupport {
         facts: x.distinct.len(),
         ..FactSupport::default()
     };
-    for f in &x.distinct {
-        if y.supports(f) {
+    for (i, f) in x.distinct.iter().enumerate() {
+        if y.supports_fact_of(x, i) {
             out.supported += 1;
             if f.kind == facts::FactKind::Name {
                 out.names += 1;
@@ -1096,7 +1133,7 @@ fn overlap_of(sa: &[u64], sb: &[u64], na: usize) -> ShingleOverlap {
             a_in_b: j,
         };
     }
-    let common = intersection_len(sa, sb) as f64;
+    let common = count_common(sa, sb) as f64;
     ShingleOverlap {
         jaccard: common / ((sa.len() + sb.len()) as f64 - common),
         b_in_a: common / sb.len() as f64,
@@ -1107,45 +1144,17 @@ fn overlap_of(sa: &[u64], sb: &[u64], na: usize) -> ShingleOverlap {
 /// Token-level edit similarity: `1 - levenshtein(x, y) / max(|x|, |y|)` (1 for two empty
 /// sequences).
 pub fn token_edit_similarity(x: &[String], y: &[String]) -> f64 {
-    let (n, m) = (x.len(), y.len());
+    let d = Rows::default().levenshtein_dp(x, y);
+    edit_similarity_of(d, x.len(), y.len())
+}
+
+/// `1 - d / max(n, m)` for an edit distance `d` between sequences of `n` and `m` tokens (1 for
+/// two empty sequences).
+fn edit_similarity_of(d: usize, n: usize, m: usize) -> f64 {
     if n == 0 && m == 0 {
         return 1.0;
     }
-    let d = levenshtein(x, y);
     1.0 - d as f64 / n.max(m) as f64
-}
-
-/// Length of the longest common subsequence of two token sequences.
-fn lcs_len(x: &[String], y: &[String]) -> usize {
-    let m = y.len();
-    let mut prev = vec![0usize; m + 1];
-    let mut cur = vec![0usize; m + 1];
-    for xi in x {
-        for (j, yj) in y.iter().enumerate() {
-            cur[j + 1] = if xi == yj {
-                prev[j] + 1
-            } else {
-                prev[j + 1].max(cur[j])
-            };
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[m]
-}
-
-fn levenshtein(x: &[String], y: &[String]) -> usize {
-    let m = y.len();
-    let mut prev: Vec<usize> = (0..=m).collect();
-    let mut cur = vec![0usize; m + 1];
-    for (i, xi) in x.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, yj) in y.iter().enumerate() {
-            let sub = prev[j] + usize::from(xi != yj);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[m]
 }
 
 /// Whether every token in one sentence and not the other is a number or (in the original
@@ -1273,6 +1282,76 @@ mod tests {
         assert_eq!(token_edit_similarity(&t("a b c d"), &t("a b c d")), 1.0);
         assert_eq!(token_edit_similarity(&t("a b c d"), &t("a x c d")), 0.75);
         assert_eq!(token_edit_similarity(&t("a b c d"), &t("a b c")), 0.75);
+    }
+
+    /// The weighted overlaps of the aligner as they were first written: over hash sets of
+    /// the tokens (a test oracle for the merge of the analyses' sorted distinct tokens).
+    fn overlaps_by_hash_sets(x: &Sentence, y: &Sentence, idf: &Idf) -> (f64, f64) {
+        let w = |t: &str| analysis::token_weight(is_stopword(t), idf.weight(t));
+        let sx: HashSet<&str> = x.tokens.iter().map(String::as_str).collect();
+        let sy: HashSet<&str> = y.tokens.iter().map(String::as_str).collect();
+        let wx: f64 = sx.iter().map(|t| w(t)).sum();
+        let wy: f64 = sy.iter().map(|t| w(t)).sum();
+        let common: f64 = sx.intersection(&sy).map(|t| w(t)).sum();
+        let dice = if wx + wy > 0.0 {
+            2.0 * common / (wx + wy)
+        } else {
+            0.0
+        };
+        let containment = if wx > 0.0 { common / wx } else { 0.0 };
+        (dice, containment)
+    }
+
+    #[test]
+    fn weighted_overlaps_match_the_hash_set_oracle() {
+        let al = aligner();
+        let a = doc("base.txt");
+        let b = doc("rewrite.txt");
+        let (aa, ab) = (al.analyze(&a), al.analyze(&b));
+        let mut compared = 0;
+        for (i, x) in a.sentences.iter().enumerate() {
+            for (j, y) in b.sentences.iter().enumerate() {
+                let (dice, containment) = overlaps_by_hash_sets(x, y, al.idf());
+                let d = weighted_dice(&aa.tokens[i], &ab.tokens[j]);
+                let c = weighted_containment(&aa.tokens[i], &ab.tokens[j]);
+                // The sums run in another order (a hash set's order is random anyway).
+                assert!((d - dice).abs() < 1e-12, "{d} {dice}");
+                assert!((c - containment).abs() < 1e-12, "{c} {containment}");
+                compared += usize::from(dice > 0.0);
+            }
+        }
+        assert!(compared > 10, "{compared}");
+    }
+
+    #[test]
+    fn topic_candidates_include_every_overlapping_pair() {
+        let al = aligner();
+        let docs: Vec<PreparedDoc> = ["base.txt", "samestory.txt", "rewrite.txt", "figure.txt"]
+            .iter()
+            .map(|n| doc(n))
+            .collect();
+        let analyses: Vec<DocAnalysis> = docs.iter().map(|d| al.analyze(d)).collect();
+        let mut overlapping = 0;
+        for aa in &analyses {
+            for ab in &analyses {
+                let (mut seen, mut touched) = (vec![false; aa.views.len()], Vec::new());
+                for vb in &ab.views {
+                    let mut visited = Vec::new();
+                    aa.for_each_topic_candidate(&vb.stems, &mut seen, &mut touched, |ai| {
+                        visited.push(ai)
+                    });
+                    assert!(visited.windows(2).all(|w| w[0] < w[1]), "{visited:?}");
+                    assert!(seen.iter().all(|s| !s));
+                    for (ai, va) in aa.views.iter().enumerate() {
+                        if va.kinds != 0 && stem_dice(&va.stems, &vb.stems) > 0.0 {
+                            overlapping += 1;
+                            assert!(visited.contains(&ai), "{ai} {visited:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(overlapping > 20, "{overlapping}");
     }
 
     fn doc(name: &str) -> PreparedDoc {

@@ -3,11 +3,16 @@
 //! A member of a story is aligned with several others, and a document of `storyfold pairs` with
 //! every candidate it is paired with. [`DocAnalysis`] ([`super::alignment::Aligner::analyze`])
 //! holds what [`super::alignment::Aligner::align_analyzed`] would otherwise recompute for every
-//! pair: the distinct tokens of each sentence (hashed, with their stopword flag) and an inverted
-//! index of them, each sentence's [`FactView`] (quantity kinds and IDF-weighted content stems),
-//! the document's key terms, content stems and distinct facts (indexed for agreement lookups),
-//! its word-5-gram shingle set and a hash of its normalized text. The results are exactly those
-//! of computing everything per pair: sums run over the same items in the same (string) order.
+//! pair: the xxh3 hash and IDF weight of every token (`HashedIdf`: the table's weights keyed by
+//! token hash), the distinct tokens of each sentence (hashed, with their stopword flag and the
+//! aligner's weight) and an inverted index of them, each sentence's [`FactView`] (quantity kinds
+//! and IDF-weighted content stems) and an index of the stems of the sentences carrying a
+//! quantity, the document's key terms, content stems and distinct facts (indexed for agreement
+//! lookups), its word-5-gram shingle set and a hash of its normalized text. The results are
+//! exactly those of computing everything per pair: sums run over the same items in the same
+//! (string) order (`Keyed` strings compare in `str` order, most of the time as one integer).
+//! Tokens are identified by their 64-bit hash: two distinct tokens with the same hash would be
+//! taken as one (no such pair is known).
 
 use std::cell::OnceCell;
 
@@ -19,11 +24,68 @@ use super::facts::{self, Fact, FactKind, Value};
 use super::similarity::features::SentenceSide;
 use super::similarity::Idf;
 use super::{PreparedDoc, Sentence};
+use crate::fingerprint::shingle::TokenHashes;
 use crate::fingerprint::shingle_hashes;
+
+/// A string ordered as `str` is, with its first eight bytes packed into a big-endian integer
+/// (zero-padded): two strings whose heads differ compare as their heads do, so most comparisons
+/// of the merge passes over [`WeightedSet`]s are one integer comparison instead of a `memcmp`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Keyed<S> {
+    head: u64,
+    s: S,
+}
+
+impl<S: AsRef<str>> Keyed<S> {
+    pub(crate) fn new(s: S) -> Self {
+        let b = s.as_ref().as_bytes();
+        let mut head = [0u8; 8];
+        let n = b.len().min(8);
+        head[..n].copy_from_slice(&b[..n]);
+        Keyed {
+            head: u64::from_be_bytes(head),
+            s,
+        }
+    }
+}
+
+impl<S: AsRef<str>> PartialEq for Keyed<S> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl<S: AsRef<str>> Eq for Keyed<S> {}
+
+impl<S: AsRef<str>> PartialOrd for Keyed<S> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<S: AsRef<str>> Ord for Keyed<S> {
+    /// The order of `str`: when the zero-padded first eight bytes differ, the strings differ
+    /// first there (or the shorter is a prefix of the other), in the same order. Equal heads
+    /// of two strings of at most eight bytes mean one is the other followed by zero bytes:
+    /// the shorter comes first.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match self.head.cmp(&other.head) {
+            std::cmp::Ordering::Equal => {
+                let (x, y) = (self.s.as_ref(), other.s.as_ref());
+                if x.len() <= 8 && y.len() <= 8 {
+                    x.len().cmp(&y.len())
+                } else {
+                    x.cmp(y)
+                }
+            }
+            o => o,
+        }
+    }
+}
 
 /// Items with weights, sorted by item (each once), and the sum of the weights in that order.
 #[derive(Clone, Debug)]
-pub(crate) struct WeightedSet<T = String> {
+pub(crate) struct WeightedSet<T = Keyed<String>> {
     pub(crate) items: Vec<(T, f64)>,
     pub(crate) total: f64,
 }
@@ -38,12 +100,13 @@ impl<T> Default for WeightedSet<T> {
 }
 
 /// The content-word stems of some sentences (slices of their words).
-pub(crate) type Stems<'d> = WeightedSet<&'d str>;
+pub(crate) type Stems<'d> = WeightedSet<Keyed<&'d str>>;
 
 impl<T: Ord + Clone> WeightedSet<T> {
     /// From items in any order: each item once, with the largest of its weights.
     pub(crate) fn max_of(mut items: Vec<(T, f64)>) -> Self {
-        items.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
+        // A total order on (item, weight): an unstable sort gives the same sequence.
+        items.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
         items.dedup_by(|later, kept| later.0 == kept.0);
         let total = items.iter().map(|x| x.1).sum();
         WeightedSet { items, total }
@@ -86,16 +149,28 @@ pub(crate) struct FactView<'s> {
     pub(crate) facts: &'s [Fact],
 }
 
+/// A hash of a stem for [`DocAnalysis::topic_postings`] (two stems that differ after their
+/// first eight bytes may share it: a shared key only makes a pair a candidate).
+fn stem_key(k: &Keyed<&str>) -> u64 {
+    (k.head ^ k.s.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
 impl<'s> FactView<'s> {
     /// The view of one sentence.
+    #[cfg(test)]
     pub(crate) fn of(s: &'s Sentence, idf: &Idf) -> Self {
+        Self::with_weights(s, &HashedIdf::of(idf))
+    }
+
+    /// [`FactView::of`] with the weights of the sentence's document.
+    fn with_weights(s: &'s Sentence, weights: &HashedIdf) -> Self {
         let sf = s.facts();
         let stems = sf
             .content
             .iter()
             .map(|t| {
                 let end = t.char_indices().nth(STEM_CHARS).map_or(t.len(), |(i, _)| i);
-                (&t[..end], idf.weight(t).max(0.0))
+                (Keyed::new(&t[..end]), weights.weight(t).max(0.0))
             })
             .collect();
         FactView {
@@ -103,6 +178,48 @@ impl<'s> FactView<'s> {
             stems: WeightedSet::max_of(stems),
             facts: &sf.facts,
         }
+    }
+}
+
+/// The IDF weights ([`Idf::weight`]) of a table by the xxh3 hash of each token, computed once
+/// per [`super::alignment::Aligner`]: a lookup hashes the token and probes for a `u64` instead
+/// of comparing strings and taking a logarithm. A token absent from the table whose 64-bit hash
+/// equals that of a token in the table would take that token's weight (no such pair is known).
+#[derive(Clone, Debug)]
+pub(crate) struct HashedIdf {
+    weights: FxHashMap<u64, f64>,
+    /// The weight of a token absent from the table.
+    unseen: f64,
+}
+
+impl HashedIdf {
+    /// The weights of `idf`.
+    pub(crate) fn of(idf: &Idf) -> Self {
+        // The weight of an absent token, by the table's own formula: that of a string it
+        // does not hold.
+        let mut absent = String::from("\0");
+        while idf.df.contains_key(&absent) {
+            absent.push('\0');
+        }
+        HashedIdf {
+            weights: idf
+                .df
+                .keys()
+                .map(|t| (xxh3_64(t.as_bytes()), idf.weight(t)))
+                .collect(),
+            unseen: idf.weight(&absent),
+        }
+    }
+
+    /// The xxh3 hash of `token` and its weight.
+    pub(crate) fn hashed(&self, token: &str) -> (u64, f64) {
+        let h = xxh3_64(token.as_bytes());
+        (h, self.weights.get(&h).copied().unwrap_or(self.unseen))
+    }
+
+    /// The weight of `token`.
+    pub(crate) fn weight(&self, token: &str) -> f64 {
+        self.hashed(token).1
     }
 }
 
@@ -157,18 +274,32 @@ fn key_of(f: &Fact) -> (u8, ValueKey<'_>) {
 }
 
 /// The distinct facts of some sentences, indexed to find the facts agreeing with a given one.
+/// Name words, prefixes and initials are indexed by their xxh3 hash: a collision only adds a
+/// candidate, which [`Fact::agrees`] then rejects.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FactSet<'f> {
     /// Distinct facts (by kind and value), first occurrences in order.
     pub(crate) distinct: Vec<&'f Fact>,
+    /// The lookups finding the names that may agree with each distinct fact in another set
+    /// (`probe_starts[i]..probe_starts[i + 1]` for the `i`-th; none for other kinds).
+    probes: Vec<(NameIndex, u64)>,
+    probe_starts: Vec<usize>,
     /// Indices into `distinct` of the facts of each kind other than names.
     by_kind: [Vec<u32>; 4],
     /// Names by each of their words.
-    name_words: FxHashMap<&'f str, Vec<u32>>,
+    name_words: FxHashMap<u64, Vec<u32>>,
     /// One-word names by their first three characters.
-    name_prefix: FxHashMap<&'f str, Vec<u32>>,
+    name_prefix: FxHashMap<u64, Vec<u32>>,
     /// Names of several words by their initials.
-    name_initials: FxHashMap<String, Vec<u32>>,
+    name_initials: FxHashMap<u64, Vec<u32>>,
+}
+
+/// One of the name indices of a [`FactSet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NameIndex {
+    Words,
+    Prefix,
+    Initials,
 }
 
 /// Index of a non-name kind in [`FactSet::by_kind`].
@@ -193,11 +324,35 @@ fn initials<'w>(words: impl Iterator<Item = &'w String>) -> String {
     words.filter_map(|w| w.chars().next()).collect()
 }
 
+fn key(s: &str) -> u64 {
+    xxh3_64(s.as_bytes())
+}
+
+/// The lookups of [`FactSet::supports`] for a name of `words`: two names can only agree when
+/// they share a word, or are two one-word forms (a common prefix of three characters at
+/// least), or one is a single word spelling the other's initials (see `facts::names_agree`).
+fn name_probes(words: &[String], out: &mut Vec<(NameIndex, u64)>) {
+    for w in words {
+        out.push((NameIndex::Words, key(w)));
+    }
+    if let [w] = words {
+        if let Some(p) = prefix3(w) {
+            out.push((NameIndex::Prefix, key(p)));
+        }
+        out.push((NameIndex::Initials, key(w)));
+    } else if words.len() > 1 {
+        out.push((NameIndex::Words, key(&initials(words.iter()))));
+    }
+}
+
 impl<'f> FactSet<'f> {
     /// The distinct facts of `views`.
     pub(crate) fn of(views: &[FactView<'f>]) -> Self {
         let mut seen = rustc_hash::FxHashSet::default();
-        let mut set = FactSet::default();
+        let mut set = FactSet {
+            probe_starts: vec![0],
+            ..FactSet::default()
+        };
         for f in views.iter().flat_map(|v| v.facts) {
             if !seen.insert(key_of(f)) {
                 continue;
@@ -207,82 +362,123 @@ impl<'f> FactSet<'f> {
             match (&f.value, kind_slot(f.kind)) {
                 (Value::Name(words), _) => {
                     for w in words {
-                        set.name_words.entry(w.as_str()).or_default().push(id);
+                        set.name_words.entry(key(w)).or_default().push(id);
                     }
                     if let [w] = &words[..] {
                         if let Some(p) = prefix3(w) {
-                            set.name_prefix.entry(p).or_default().push(id);
+                            set.name_prefix.entry(key(p)).or_default().push(id);
                         }
                     } else if words.len() > 1 {
                         set.name_initials
-                            .entry(initials(words.iter()))
+                            .entry(key(&initials(words.iter())))
                             .or_default()
                             .push(id);
                     }
+                    name_probes(words, &mut set.probes);
                 }
                 (_, Some(slot)) => set.by_kind[slot].push(id),
                 (_, None) => {}
             }
+            set.probe_starts.push(set.probes.len());
         }
         set
     }
 
     /// Whether some fact of the set agrees with `f` ([`Fact::agrees`]).
+    #[cfg(test)]
     pub(crate) fn supports(&self, f: &Fact) -> bool {
+        let mut probes = Vec::new();
+        if let Value::Name(words) = &f.value {
+            name_probes(words, &mut probes);
+        }
+        self.supports_with(f, &probes)
+    }
+
+    /// Whether some fact of the set agrees with the `i`-th distinct fact of `other`.
+    pub(crate) fn supports_fact_of(&self, other: &FactSet, i: usize) -> bool {
+        let probes = &other.probes[other.probe_starts[i]..other.probe_starts[i + 1]];
+        self.supports_with(other.distinct[i], probes)
+    }
+
+    /// Whether some fact of the set agrees with `f`, whose name lookups are `probes`.
+    fn supports_with(&self, f: &Fact, probes: &[(NameIndex, u64)]) -> bool {
         let agrees = |id: &u32| f.agrees(self.distinct[*id as usize]);
         match (&f.value, kind_slot(f.kind)) {
-            (Value::Name(words), _) => {
-                // Two names can only agree when they share a word, or are two one-word forms
-                // (a common prefix of three characters at least), or one is a single word
-                // spelling the other's initials (see `facts::names_agree`).
-                let mut cands: Vec<u32> = Vec::new();
-                for w in words {
-                    if let Some(ids) = self.name_words.get(w.as_str()) {
-                        cands.extend(ids);
-                    }
-                }
-                if let [w] = &words[..] {
-                    if let Some(ids) = prefix3(w).and_then(|p| self.name_prefix.get(p)) {
-                        cands.extend(ids);
-                    }
-                    if let Some(ids) = self.name_initials.get(w.as_str()) {
-                        cands.extend(ids);
-                    }
-                } else if words.len() > 1 {
-                    if let Some(ids) = self.name_words.get(initials(words.iter()).as_str()) {
-                        cands.extend(ids);
-                    }
-                }
-                cands.sort_unstable();
-                cands.dedup();
-                cands.iter().any(agrees)
-            }
+            (Value::Name(_), _) => probes.iter().any(|&(index, k)| {
+                let map = match index {
+                    NameIndex::Words => &self.name_words,
+                    NameIndex::Prefix => &self.name_prefix,
+                    NameIndex::Initials => &self.name_initials,
+                };
+                map.get(&k).is_some_and(|ids| ids.iter().any(agrees))
+            }),
             (_, Some(slot)) => self.by_kind[slot].iter().any(agrees),
             (_, None) => false,
         }
     }
 }
 
-/// The distinct tokens of a sentence, for candidate retrieval.
+/// The distinct tokens of a sentence, for candidate retrieval and the weighted overlaps of
+/// the aligner ([`super::alignment`]'s Dice and containment of IDF-weighted tokens).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SentenceTokens {
-    /// Hash of each distinct token and whether it is a content word (not a stopword).
+    /// Hash of each distinct token and whether it is a content word (not a stopword), sorted.
     pub(crate) tokens: Vec<(u64, bool)>,
+    /// The aligner's weight of each of those tokens ([`token_weight`]).
+    pub(crate) weights: Vec<f64>,
     /// Number of distinct content tokens.
     pub(crate) content: usize,
 }
 
+/// The weight of a token in the aligner's weighted overlaps: 0.1 for a stopword, else its IDF
+/// weight (`idf`), at least 0.
+pub(crate) fn token_weight(stopword: bool, idf: f64) -> f64 {
+    if stopword {
+        0.1
+    } else {
+        idf.max(0.0)
+    }
+}
+
 impl SentenceTokens {
-    fn of(s: &Sentence) -> Self {
-        let mut tokens: Vec<(u64, bool)> = s
+    /// The distinct tokens of `s`, whose tokens have the hashes `hashes` and IDF weights
+    /// `idf` (in order).
+    fn of(s: &Sentence, hashes: &[u64], idf: &[f64]) -> Self {
+        let mut tokens: Vec<(u64, bool, f64)> = s
             .tokens
             .iter()
-            .map(|t| (xxh3_64(t.as_bytes()), !is_stopword(t)))
+            .zip(hashes.iter().zip(idf))
+            .map(|(t, (&h, &w))| {
+                let stop = is_stopword(t);
+                (h, !stop, token_weight(stop, w))
+            })
             .collect();
-        tokens.sort_unstable();
+        tokens.sort_unstable_by_key(|t| t.0);
         tokens.dedup_by_key(|t| t.0);
         let content = tokens.iter().filter(|t| t.1).count();
-        SentenceTokens { tokens, content }
+        SentenceTokens {
+            weights: tokens.iter().map(|t| t.2).collect(),
+            tokens: tokens.into_iter().map(|t| (t.0, t.1)).collect(),
+            content,
+        }
+    }
+
+    /// Calls `f(i, j)` for the `i`-th token of `self` and the `j`-th of `other` for every
+    /// token of both, in hash order.
+    pub(crate) fn for_each_common(&self, other: &SentenceTokens, mut f: impl FnMut(usize, usize)) {
+        let (x, y) = (&self.tokens, &other.tokens);
+        let (mut i, mut j) = (0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    f(i, j);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
     }
 }
 
@@ -300,16 +496,51 @@ pub(crate) fn doc_shingles(doc: &PreparedDoc) -> Vec<u64> {
 }
 
 /// The key terms ([`facts::key_terms_of`]) of some sentences with their IDF weights.
-pub(crate) fn key_terms(sentences: &[Sentence], idf: &Idf) -> WeightedSet {
+pub(crate) fn key_terms(sentences: &[Sentence], weights: &HashedIdf) -> WeightedSet {
     let items = sentences
         .iter()
         .flat_map(|s| facts::key_terms_of(&s.facts().facts))
         .map(|t| {
-            let w = idf.weight(&t).max(0.0);
-            (t, w)
+            let w = weights.weight(&t).max(0.0);
+            (Keyed::new(t), w)
         })
         .collect();
     WeightedSet::max_of(items)
+}
+
+/// Sentences by key (a token hash, a stem key, a normalized-text hash), each list in sentence
+/// order, all lists in one array (one allocation instead of one per key).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Postings {
+    ranges: FxHashMap<u64, (u32, u32)>,
+    sentences: Vec<u32>,
+}
+
+impl Postings {
+    /// The postings of (key, sentence) pairs in any order (repeated pairs count once).
+    fn of(mut pairs: Vec<(u64, u32)>) -> Self {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut ranges = FxHashMap::with_capacity_and_hasher(pairs.len(), Default::default());
+        let mut start = 0;
+        for (i, &(k, _)) in pairs.iter().enumerate() {
+            if pairs.get(i + 1).is_none_or(|next| next.0 != k) {
+                ranges.insert(k, (start as u32, i as u32 + 1));
+                start = i + 1;
+            }
+        }
+        Postings {
+            ranges,
+            sentences: pairs.into_iter().map(|p| p.1).collect(),
+        }
+    }
+
+    /// The sentences with key `k`, in order.
+    pub(crate) fn get(&self, k: u64) -> &[u32] {
+        self.ranges
+            .get(&k)
+            .map_or(&[], |&(a, b)| &self.sentences[a as usize..b as usize])
+    }
 }
 
 /// What [`super::alignment::Aligner::align_analyzed`] needs of one document, computed once
@@ -319,46 +550,104 @@ pub struct DocAnalysis<'d> {
     pub(crate) views: Vec<FactView<'d>>,
     pub(crate) tokens: Vec<SentenceTokens>,
     /// Sentences containing each token hash, in order.
-    pub(crate) postings: FxHashMap<u64, Vec<u32>>,
+    pub(crate) postings: Postings,
     /// Hash of each sentence's normalized text.
     pub(crate) norms: Vec<u64>,
     /// Sentences by the hash of their normalized text, in order.
-    pub(crate) by_norm: FxHashMap<u64, Vec<u32>>,
+    pub(crate) by_norm: Postings,
     /// Key terms of the whole document.
     pub(crate) key_terms: WeightedSet,
     /// Union of the sentences' content stems.
     pub(crate) stems: Stems<'d>,
     /// Distinct facts of the whole document.
     pub(crate) facts: FactSet<'d>,
+    /// The sentences carrying a quantity ([`FactView::kinds`]) by each of their stems
+    /// ([`stem_key`]), in order: the only sentences whose [`stem_dice`] with a sentence
+    /// containing that stem can be above 0.
+    topic_postings: Postings,
     /// Distinct word-5-gram shingle hashes, sorted.
     pub(crate) shingles: Vec<u64>,
     /// Hash of the normalized sentences joined by a space.
     pub(crate) joined: u64,
+    /// The xxh3 hash of every token of every sentence, in order (sentence `i`'s are
+    /// `starts[i]..starts[i + 1]`).
+    hashes: Vec<u64>,
+    /// The IDF weight of every token, as `hashes`.
+    idf_weights: Vec<f64>,
+    starts: Vec<usize>,
     /// Each sentence prepared for the similarity score, when first compared.
     sides: Vec<OnceCell<SentenceSide>>,
 }
 
 impl<'d> DocAnalysis<'d> {
-    /// Analyze `doc` with the token weights of `idf`.
-    pub(crate) fn new(doc: &'d PreparedDoc, idf: &Idf) -> Self {
-        let views: Vec<FactView> = doc.sentences.iter().map(|s| FactView::of(s, idf)).collect();
-        let tokens: Vec<SentenceTokens> = doc.sentences.iter().map(SentenceTokens::of).collect();
-        let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        for (i, s) in tokens.iter().enumerate() {
-            for &(h, _) in &s.tokens {
-                postings.entry(h).or_default().push(i as u32);
+    /// Analyze `doc` with the token weights `weights`.
+    pub(crate) fn new(doc: &'d PreparedDoc, weights: &HashedIdf) -> Self {
+        let n_tokens: usize = doc.sentences.iter().map(|s| s.tokens.len()).sum();
+        let (mut hashes, mut idf_weights) =
+            (Vec::with_capacity(n_tokens), Vec::with_capacity(n_tokens));
+        let mut starts = Vec::with_capacity(doc.sentences.len() + 1);
+        starts.push(0);
+        for s in &doc.sentences {
+            for t in &s.tokens {
+                let (h, w) = weights.hashed(t);
+                hashes.push(h);
+                idf_weights.push(w);
             }
+            starts.push(hashes.len());
         }
-        let shingles = doc_shingles(doc);
+        let views: Vec<FactView> = doc
+            .sentences
+            .iter()
+            .map(|s| FactView::with_weights(s, weights))
+            .collect();
+        let tokens: Vec<SentenceTokens> = doc
+            .sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let r = starts[i]..starts[i + 1];
+                SentenceTokens::of(s, &hashes[r.clone()], &idf_weights[r])
+            })
+            .collect();
+        let topic_postings = Postings::of(
+            views
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.kinds != 0)
+                .flat_map(|(i, v)| {
+                    v.stems
+                        .items
+                        .iter()
+                        .map(move |x| (stem_key(&x.0), i as u32))
+                })
+                .collect(),
+        );
+        let postings = Postings::of(
+            tokens
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| s.tokens.iter().map(move |t| (t.0, i as u32)))
+                .collect(),
+        );
+        // The shingles of the token hashes (`doc_shingles` hashes the tokens the same way).
+        let mut shingles = Vec::new();
+        let mut buf = TokenHashes::new();
+        hashes.iter().for_each(|&h| buf.push_hash(h));
+        buf.shingles_into(SHINGLE_NGRAM, &mut shingles);
+        shingles.sort_unstable();
+        shingles.dedup();
         let norms: Vec<u64> = doc
             .sentences
             .iter()
             .map(|s| xxh3_64(s.norm.as_bytes()))
             .collect();
-        let mut by_norm: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        for (i, &h) in norms.iter().enumerate() {
-            by_norm.entry(h).or_default().push(i as u32);
-        }
+        let by_norm = Postings::of(
+            norms
+                .iter()
+                .enumerate()
+                .map(|(i, &h)| (h, i as u32))
+                .collect(),
+        );
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         for (i, s) in doc.sentences.iter().enumerate() {
             if i > 0 {
@@ -367,9 +656,10 @@ impl<'d> DocAnalysis<'d> {
             h.update(s.norm.as_bytes());
         }
         DocAnalysis {
-            key_terms: key_terms(&doc.sentences, idf),
+            key_terms: key_terms(&doc.sentences, weights),
             stems: WeightedSet::union(views.iter().map(|v| &v.stems)),
             facts: FactSet::of(&views),
+            topic_postings,
             views,
             tokens,
             postings,
@@ -377,13 +667,45 @@ impl<'d> DocAnalysis<'d> {
             by_norm,
             shingles,
             joined: h.digest(),
+            hashes,
+            idf_weights,
+            starts,
             sides: (0..doc.sentences.len()).map(|_| OnceCell::new()).collect(),
         }
     }
 
+    /// Calls `f` with every sentence carrying a quantity that shares a stem key with
+    /// `stems`, once each, in order (`seen` has one flag per sentence, all false, and is left
+    /// so; `touched` is a work buffer).
+    pub(crate) fn for_each_topic_candidate(
+        &self,
+        stems: &Stems,
+        seen: &mut [bool],
+        touched: &mut Vec<u32>,
+        mut f: impl FnMut(usize),
+    ) {
+        touched.clear();
+        for (k, _) in &stems.items {
+            for &i in self.topic_postings.get(stem_key(k)) {
+                if !seen[i as usize] {
+                    seen[i as usize] = true;
+                    touched.push(i);
+                }
+            }
+        }
+        touched.sort_unstable();
+        for &i in touched.iter() {
+            seen[i as usize] = false;
+            f(i as usize);
+        }
+    }
+
     /// Sentence `i` (`s`) prepared for the similarity score (prepared on first use).
-    pub(crate) fn side(&self, i: usize, s: &Sentence, idf: &Idf) -> &SentenceSide {
-        self.sides[i].get_or_init(|| SentenceSide::new(s, idf))
+    pub(crate) fn side(&self, i: usize, s: &Sentence) -> &SentenceSide {
+        self.sides[i].get_or_init(|| {
+            let r = self.starts[i]..self.starts[i + 1];
+            SentenceSide::hashed(s, &self.hashes[r.clone()], &self.idf_weights[r])
+        })
     }
 }
 
@@ -466,12 +788,61 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// Keyed strings compare as the strings do (short, long, prefixes, zero bytes).
+        #[test]
+        fn keyed_strings_order_as_str(
+            x in "[ab\\x00é]{0,11}",
+            y in "[ab\\x00é]{0,11}",
+        ) {
+            prop_assert_eq!(Keyed::new(x.as_str()).cmp(&Keyed::new(y.as_str())), x.cmp(&y));
+            prop_assert_eq!(Keyed::new(x.as_str()) == Keyed::new(y.as_str()), x == y);
+        }
+    }
+
+    #[test]
+    fn shingles_of_the_token_hashes_are_the_documents() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/align/");
+        let hashed = HashedIdf::of(&Idf::builtin());
+        for name in ["base.txt", "rewrite.txt"] {
+            let text = std::fs::read_to_string(format!("{dir}{name}")).expect("test article");
+            for doc in [PreparedDoc::new(&text), PreparedDoc::new("One two three.")] {
+                let a = DocAnalysis::new(&doc, &hashed);
+                assert_eq!(a.shingles, doc_shingles(&doc));
+            }
+        }
+    }
+
+    #[test]
+    fn hashed_weights_are_the_table_weights() {
+        let idf = Idf::builtin();
+        let hashed = HashedIdf::of(&idf);
+        for t in ["the", "profit", "minister", "zzqxunseen", "", "\0", "é"] {
+            assert_eq!(hashed.weight(t).to_bits(), idf.weight(t).to_bits(), "{t:?}");
+        }
+        for t in idf.df.keys().take(2000) {
+            assert_eq!(hashed.weight(t).to_bits(), idf.weight(t).to_bits(), "{t:?}");
+        }
+        let mut small = Idf::default();
+        small.df.insert("\0".into(), 3);
+        small.documents = 10;
+        let hashed = HashedIdf::of(&small);
+        for t in ["\0", "\0\0", "x"] {
+            assert_eq!(
+                hashed.weight(t).to_bits(),
+                small.weight(t).to_bits(),
+                "{t:?}"
+            );
+        }
+    }
+
     #[test]
     fn weighted_sets_keep_the_largest_weight_in_item_order() {
-        let s: Stems = WeightedSet::max_of(vec![("b", 1.0), ("a", 2.0), ("b", 3.0)]);
-        assert_eq!(s.items, vec![("a", 2.0), ("b", 3.0)]);
+        let k = Keyed::new;
+        let s: Stems = WeightedSet::max_of(vec![(k("b"), 1.0), (k("a"), 2.0), (k("b"), 3.0)]);
+        assert_eq!(s.items, vec![(k("a"), 2.0), (k("b"), 3.0)]);
         assert_eq!(s.total, 5.0);
-        let t: Stems = WeightedSet::max_of(vec![("b", 1.0), ("c", 1.0)]);
+        let t: Stems = WeightedSet::max_of(vec![(k("b"), 1.0), (k("c"), 1.0)]);
         assert!((stem_dice(&s, &t) - 2.0 * 1.0 / 7.0).abs() < 1e-12);
         assert!((stem_containment(&t, &s) - 0.5).abs() < 1e-12);
     }

@@ -46,7 +46,9 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::embed::{cosine, soft_alignment, Embeddings};
 use super::{Idf, Kld};
 use crate::align::Sentence;
-use crate::fingerprint::{for_each_common, intersection_len};
+use crate::fingerprint::for_each_common;
+#[cfg(test)]
+use crate::fingerprint::intersection_len;
 
 /// Number of features.
 pub const NUM_FEATURES: usize = 26;
@@ -108,13 +110,19 @@ struct Side {
     chars: Vec<u32>,
     numbers: Vec<u64>,
     names: Vec<u64>,
+    /// Index in `set` of each token, in order.
+    ids: Vec<u32>,
+    /// For each token of `set`, the bit set of its positions in the sentence, in
+    /// [`words_of`]`(seq.len())` 64-bit words (for the bit-parallel sequence measures of
+    /// [`Rows`]).
+    positions: Vec<u64>,
 }
 
 #[derive(Default)]
 struct Scratch {
     a: Side,
     b: Side,
-    lcs: Vec<u32>,
+    rows: Rows,
 }
 
 thread_local! {
@@ -137,6 +145,15 @@ fn sort_dedup_weighted(v: &mut Vec<(u64, f64)>) {
 
 impl Side {
     fn fill(&mut self, s: &Sentence, idf: &Idf) {
+        let hashed = s
+            .tokens
+            .iter()
+            .map(|t| (xxh3_64(t.as_bytes()), idf.weight(t)));
+        self.fill_hashed(s, hashed);
+    }
+
+    /// [`Side::fill`] given the xxh3 hash and the IDF weight of each token of `s`, in order.
+    fn fill_hashed(&mut self, s: &Sentence, hashed: impl Iterator<Item = (u64, f64)>) {
         self.seq.clear();
         self.set.clear();
         self.stems.clear();
@@ -145,9 +162,14 @@ impl Side {
         self.chars.clear();
         self.numbers.clear();
         self.names.clear();
-        for t in &s.tokens {
-            let h = xxh3_64(t.as_bytes());
-            let w = idf.weight(t);
+        let n = s.tokens.len();
+        self.seq.reserve(n);
+        self.set.reserve(n);
+        self.stems.reserve(n);
+        self.bigrams.reserve(n.saturating_sub(1));
+        self.trigrams.reserve(n.saturating_sub(2));
+        self.chars.reserve(s.norm.len().min(MAX_CHAR_BYTES));
+        for (t, (h, w)) in s.tokens.iter().zip(hashed) {
             self.seq.push(h);
             self.set.push((h, w));
             let stem_end = t.char_indices().nth(STEM_CHARS).map_or(t.len(), |(i, _)| i);
@@ -194,6 +216,17 @@ impl Side {
             first = false;
         }
         sort_dedup_weighted(&mut self.set);
+        self.ids.clear();
+        self.positions.clear();
+        for h in &self.seq {
+            let id = self.set.partition_point(|x| x.0 < *h);
+            self.ids.push(id as u32);
+        }
+        let words = words_of(self.seq.len());
+        self.positions.resize(self.set.len() * words, 0);
+        for (i, &id) in self.ids.iter().enumerate() {
+            self.positions[id as usize * words + i / 64] |= 1 << (i % 64);
+        }
         sort_dedup_weighted(&mut self.stems);
         sort_dedup(&mut self.bigrams);
         sort_dedup(&mut self.trigrams);
@@ -215,16 +248,30 @@ fn total(v: &[(u64, f64)]) -> f64 {
     v.iter().map(|x| x.1).sum()
 }
 
-fn dice<T: Ord>(a: &[T], b: &[T]) -> f64 {
+/// Number of values two sorted, deduplicated slices have in common: a merge without branches
+/// on the comparisons ([`intersection_len`]'s result; the sets of a sentence pair interleave
+/// unpredictably, so this hot loop avoids the mispredicted branches of a plain merge).
+pub(crate) fn count_common<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    n
+}
+
+fn dice<T: Ord + Copy>(a: &[T], b: &[T]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 0.0;
     }
-    2.0 * intersection_len(a, b) as f64 / (a.len() + b.len()) as f64
+    2.0 * count_common(a, b) as f64 / (a.len() + b.len()) as f64
 }
 
 /// `1 − Jaccard`, 0 when both are empty.
 fn jaccard_distance(a: &[u64], b: &[u64]) -> f64 {
-    let i = intersection_len(a, b);
+    let i = count_common(a, b);
     let u = a.len() + b.len() - i;
     if u == 0 {
         0.0
@@ -241,20 +288,209 @@ fn ratio(n: f64, d: f64) -> f64 {
     }
 }
 
-fn lcs(a: &[u64], b: &[u64], row: &mut Vec<u32>) -> usize {
-    let a = &a[..a.len().min(MAX_LCS_TOKENS)];
-    let b = &b[..b.len().min(MAX_LCS_TOKENS)];
-    row.clear();
-    row.resize(b.len() + 1, 0);
-    for &x in a {
-        let mut diag = 0u32;
-        for (j, &y) in b.iter().enumerate() {
-            let up = row[j + 1];
-            row[j + 1] = if x == y { diag + 1 } else { up.max(row[j]) };
-            diag = up;
+/// Work rows of the token sequence measures (LCS and edit distance), kept between pairs.
+#[derive(Default)]
+pub(crate) struct Rows {
+    prev: Vec<u32>,
+    cur: Vec<u32>,
+    /// For each distinct token of the text side, its positions in the pattern side.
+    eq: Vec<u64>,
+    prev64: Vec<u64>,
+    cur64: Vec<u64>,
+}
+
+impl Rows {
+    /// Length of the longest common subsequence of two sequences (dynamic programming).
+    pub(crate) fn lcs_dp<T: PartialEq>(&mut self, x: &[T], y: &[T]) -> usize {
+        let m = y.len();
+        let row = &mut self.prev;
+        row.clear();
+        row.resize(m + 1, 0);
+        for xi in x {
+            let mut diag = 0u32;
+            for (j, yj) in y.iter().enumerate() {
+                let up = row[j + 1];
+                row[j + 1] = if xi == yj { diag + 1 } else { up.max(row[j]) };
+                diag = up;
+            }
         }
+        row[m] as usize
     }
-    row[b.len()] as usize
+
+    /// Levenshtein distance of two sequences (dynamic programming).
+    pub(crate) fn levenshtein_dp<T: PartialEq>(&mut self, x: &[T], y: &[T]) -> usize {
+        let m = y.len();
+        let (prev, cur) = (&mut self.prev, &mut self.cur);
+        prev.clear();
+        prev.extend(0..=m as u32);
+        cur.clear();
+        cur.resize(m + 1, 0);
+        for (i, xi) in x.iter().enumerate() {
+            cur[0] = i as u32 + 1;
+            for (j, yj) in y.iter().enumerate() {
+                let sub = prev[j] + u32::from(xi != yj);
+                cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            std::mem::swap(prev, cur);
+        }
+        prev[m] as usize
+    }
+
+    /// The pattern side (the shorter) and the text side of a pair for the bit-parallel
+    /// measures, with `self.eq` set to the positions in the pattern of each distinct token of
+    /// the text (in [`words_of`] the pattern's length words per token), and the number of words.
+    fn bit_parallel<'s>(&mut self, a: &'s Side, b: &'s Side) -> (&'s Side, &'s Side, usize) {
+        let (p, t) = if a.seq.len() <= b.seq.len() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let words = words_of(p.seq.len());
+        self.eq.clear();
+        self.eq.resize(t.set.len() * words, 0);
+        let (x, y) = (&p.set, &t.set);
+        let (mut i, mut j) = (0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    self.eq[j * words..(j + 1) * words]
+                        .copy_from_slice(&p.positions[i * words..(i + 1) * words]);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        (p, t, words)
+    }
+
+    /// Length of the longest common subsequence of the token sequences of two sides, bit-
+    /// parallel (Allison & Dix 1986; Hyyrö 2004): one machine word per 64 tokens of the
+    /// shorter side for every token of the longer, instead of a cell per pair of tokens.
+    fn lcs(&mut self, a: &Side, b: &Side) -> usize {
+        let (p, t, words) = self.bit_parallel(a, b);
+        self.lcs_set_up(p, t, words)
+    }
+
+    /// [`Rows::lcs`] once [`Rows::bit_parallel`] has set up the pair.
+    fn lcs_set_up(&mut self, p: &Side, t: &Side, words: usize) -> usize {
+        // Bit i of v is 0 where row i of the LCS table steps up: v' = (v + u) | (v - u) with
+        // u = v & eq, as one integer of `words` words (carries run up; u is within v).
+        let v = &mut self.prev64;
+        v.clear();
+        v.resize(words, !0);
+        for &id in &t.ids {
+            let eq = &self.eq[id as usize * words..][..words];
+            let mut carry = false;
+            for (vw, &e) in v.iter_mut().zip(eq) {
+                let u = *vw & e;
+                let (sum, c1) = vw.overflowing_add(u);
+                let (sum, c2) = sum.overflowing_add(u64::from(carry));
+                carry = c1 || c2;
+                *vw = sum | (*vw - u);
+            }
+        }
+        let n = p.seq.len();
+        v.iter()
+            .enumerate()
+            .map(|(w, &vw)| {
+                let bits = (n - (w * 64).min(n)).min(64);
+                let low = if bits == 64 { !0 } else { (1u64 << bits) - 1 };
+                (!vw & low).count_ones() as usize
+            })
+            .sum()
+    }
+
+    /// Levenshtein distance of the token sequences of two sides, bit-parallel (Myers 1999,
+    /// with Hyyrö's global distance and the blocks of edlib): the vertical deltas of a column
+    /// of the table in words of 64 rows, a horizontal delta passed from each word to the next.
+    #[cfg(test)]
+    fn levenshtein(&mut self, a: &Side, b: &Side) -> usize {
+        let (p, t, words) = self.bit_parallel(a, b);
+        self.levenshtein_set_up(p, t, words)
+    }
+
+    /// [`Rows::levenshtein`] once [`Rows::bit_parallel`] has set up the pair.
+    fn levenshtein_set_up(&mut self, p: &Side, t: &Side, words: usize) -> usize {
+        let n = p.seq.len();
+        if n == 0 {
+            return t.seq.len();
+        }
+        // +1 (pv) and -1 (mv) vertical deltas of the current column; D[n][j] in `score`.
+        let (pv, mv) = (&mut self.prev64, &mut self.cur64);
+        pv.clear();
+        pv.resize(words, !0);
+        mv.clear();
+        mv.resize(words, 0);
+        let last = words - 1;
+        let high = 1u64 << ((n - 1) % 64);
+        let mut score = n;
+        for &id in &t.ids {
+            let eq = &self.eq[id as usize * words..][..words];
+            // Horizontal delta entering the word from above: row 0 steps up by one
+            // (D[0][j] = j).
+            let mut hin: i8 = 1;
+            for w in 0..words {
+                let neg = u64::from(hin < 0);
+                let e = eq[w];
+                let xv = e | mv[w];
+                let e = e | neg;
+                let xh = ((e & pv[w]).wrapping_add(pv[w]) ^ pv[w]) | e;
+                let ph = mv[w] | !(xh | pv[w]);
+                let mh = pv[w] & xh;
+                if w == last {
+                    if ph & high != 0 {
+                        score += 1;
+                    } else if mh & high != 0 {
+                        score -= 1;
+                    }
+                }
+                let hout = (ph >> 63) as i8 - (mh >> 63) as i8;
+                let ph = (ph << 1) | u64::from(hin > 0);
+                let mh = (mh << 1) | neg;
+                pv[w] = mh | !(xv | ph);
+                mv[w] = ph & xv;
+                hin = hout;
+            }
+        }
+        score
+    }
+}
+
+/// Number of 64-bit words holding one bit per token of a sequence of `n` tokens (at least 1).
+fn words_of(n: usize) -> usize {
+    n.div_ceil(64).max(1)
+}
+
+/// Length of the longest common subsequence of the token sequences (token hashes) of two
+/// prepared sentences.
+#[cfg(test)]
+pub(crate) fn token_lcs(a: &SentenceSide, b: &SentenceSide) -> usize {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => scratch.rows.lcs(&a.0, &b.0),
+        Err(_) => Rows::default().lcs(&a.0, &b.0),
+    })
+}
+
+/// Levenshtein distance of the token sequences (token hashes) of two prepared sentences.
+#[cfg(test)]
+pub(crate) fn token_levenshtein(a: &SentenceSide, b: &SentenceSide) -> usize {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => scratch.rows.levenshtein(&a.0, &b.0),
+        Err(_) => Rows::default().levenshtein(&a.0, &b.0),
+    })
+}
+
+/// The LCS of feature 7: of the first [`MAX_LCS_TOKENS`] tokens of each side.
+fn capped_lcs(a: &Side, b: &Side, rows: &mut Rows) -> usize {
+    if a.seq.len() <= MAX_LCS_TOKENS && b.seq.len() <= MAX_LCS_TOKENS {
+        rows.lcs(a, b)
+    } else {
+        let a = &a.seq[..a.seq.len().min(MAX_LCS_TOKENS)];
+        let b = &b.seq[..b.seq.len().min(MAX_LCS_TOKENS)];
+        rows.lcs_dp(a, b)
+    }
 }
 
 /// The lexical features of a sentence pair, the others 0 (see the [module docs](self) for the
@@ -342,14 +578,10 @@ pub fn embedding_features(a: &Sentence, b: &Sentence, e: &Embeddings) -> [f64; N
 }
 
 fn compute(s: &mut Scratch, a: &Sentence, b: &Sentence, idf: &Idf) -> [f64; NUM_FEATURES] {
-    let Scratch {
-        a: sa,
-        b: sb,
-        lcs: row,
-    } = s;
+    let Scratch { a: sa, b: sb, rows } = s;
     sa.fill(a, idf);
     sb.fill(b, idf);
-    compute_sides(sa, sb, row)
+    compute_sides(sa, sb, rows)
 }
 
 /// What the lexical features need of one sentence, computed once: a sentence compared with
@@ -365,6 +597,14 @@ impl SentenceSide {
         side.fill(s, idf);
         SentenceSide(side)
     }
+
+    /// [`SentenceSide::new`] given the xxh3 hash (`xxh3_64` of its bytes) and the IDF weight
+    /// of each token of `s`, in order (computed once per document by the aligner).
+    pub(crate) fn hashed(s: &Sentence, hashes: &[u64], weights: &[f64]) -> Self {
+        let mut side = Side::default();
+        side.fill_hashed(s, hashes.iter().copied().zip(weights.iter().copied()));
+        SentenceSide(side)
+    }
 }
 
 impl std::fmt::Debug for SentenceSide {
@@ -378,12 +618,43 @@ impl std::fmt::Debug for SentenceSide {
 /// [`features`] of two prepared sentences.
 pub fn lexical_features(a: &SentenceSide, b: &SentenceSide) -> [f64; NUM_FEATURES] {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => compute_sides(&a.0, &b.0, &mut scratch.lcs),
-        Err(_) => compute_sides(&a.0, &b.0, &mut Vec::new()),
+        Ok(mut scratch) => compute_sides(&a.0, &b.0, &mut scratch.rows),
+        Err(_) => compute_sides(&a.0, &b.0, &mut Rows::default()),
     })
 }
 
-fn compute_sides(sa: &Side, sb: &Side, row: &mut Vec<u32>) -> [f64; NUM_FEATURES] {
+/// The features, LCS length and Levenshtein distance of the whole token sequences of two
+/// prepared sentences: [`lexical_features`], [`token_lcs`] and [`token_levenshtein`] with one
+/// setting up of the bit-parallel measures and one LCS (the features' when no side is cut to
+/// [`MAX_LCS_TOKENS`]).
+pub(crate) fn features_and_sequences(
+    a: &SentenceSide,
+    b: &SentenceSide,
+) -> ([f64; NUM_FEATURES], usize, usize) {
+    let run = |rows: &mut Rows| {
+        let (sa, sb) = (&a.0, &b.0);
+        let (p, t, words) = rows.bit_parallel(sa, sb);
+        let lcs = rows.lcs_set_up(p, t, words);
+        let lev = rows.levenshtein_set_up(p, t, words);
+        let capped = if sa.seq.len() <= MAX_LCS_TOKENS && sb.seq.len() <= MAX_LCS_TOKENS {
+            lcs
+        } else {
+            capped_lcs(sa, sb, rows)
+        };
+        (compute_sides_with(sa, sb, capped), lcs, lev)
+    };
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => run(&mut scratch.rows),
+        Err(_) => run(&mut Rows::default()),
+    })
+}
+
+fn compute_sides(sa: &Side, sb: &Side, rows: &mut Rows) -> [f64; NUM_FEATURES] {
+    compute_sides_with(sa, sb, capped_lcs(sa, sb, rows))
+}
+
+/// The features given the LCS of feature 7 ([`capped_lcs`]).
+fn compute_sides_with(sa: &Side, sb: &Side, capped_lcs: usize) -> [f64; NUM_FEATURES] {
     let mut f = [0.0; NUM_FEATURES];
     let (wa, wb) = (total(&sa.set), total(&sb.set));
     let wi = inter_weight(&sa.set, &sb.set);
@@ -402,9 +673,9 @@ fn compute_sides(sa: &Side, sb: &Side, row: &mut Vec<u32>) -> [f64; NUM_FEATURES
     f[6] = dice(&sa.chars, &sb.chars);
     let (la, lb) = (sa.seq.len(), sb.seq.len());
     let longer = la.max(lb).min(MAX_LCS_TOKENS);
-    f[7] = ratio(lcs(&sa.seq, &sb.seq, row) as f64, longer as f64);
+    f[7] = ratio(capped_lcs as f64, longer as f64);
     f[8] = ratio(la.min(lb) as f64, la.max(lb) as f64);
-    let nums_i = intersection_len(&sa.numbers, &sb.numbers);
+    let nums_i = count_common(&sa.numbers, &sb.numbers);
     f[9] = if sa.numbers.is_empty() && sb.numbers.is_empty() {
         0.0
     } else {
@@ -558,6 +829,86 @@ mod tests {
         assert!(x.iter().all(|v| v.is_finite()));
         let y = f("é", "a b");
         assert!(y.iter().all(|v| v.is_finite()));
+    }
+
+    /// A sentence of the given words (one token each).
+    fn words(ws: &[u8]) -> Sentence {
+        let text: Vec<String> = ws.iter().map(|w| format!("w{w}")).collect();
+        Sentence::new(&text.join(" "))
+    }
+
+    proptest::proptest! {
+        /// The bit-parallel LCS and edit distance equal the dynamic programs they replace,
+        /// in one word and across words (a small alphabet makes repeats common, a large one
+        /// rare matches).
+        #[test]
+        fn bit_parallel_measures_match_the_dynamic_programs(
+            alphabet in proptest::sample::select(vec![2u8, 6, 40]),
+            x in proptest::collection::vec(0u8..=255, 0..200),
+            y in proptest::collection::vec(0u8..=255, 0..200),
+        ) {
+            let x: Vec<u8> = x.iter().map(|c| c % alphabet).collect();
+            let y: Vec<u8> = y.iter().map(|c| c % alphabet).collect();
+            let idf = Idf::default();
+            let (sx, sy) = (words(&x), words(&y));
+            let (a, b) = (SentenceSide::new(&sx, &idf), SentenceSide::new(&sy, &idf));
+            let mut rows = Rows::default();
+            let lcs = rows.lcs_dp(&x, &y);
+            let lev = rows.levenshtein_dp(&x, &y);
+            proptest::prop_assert_eq!(token_lcs(&a, &b), lcs);
+            proptest::prop_assert_eq!(token_lcs(&b, &a), lcs);
+            proptest::prop_assert_eq!(token_levenshtein(&a, &b), lev);
+            proptest::prop_assert_eq!(token_levenshtein(&b, &a), lev);
+            let (f, l, d) = features_and_sequences(&a, &b);
+            proptest::prop_assert_eq!((l, d), (lcs, lev));
+            let separate = lexical_features(&a, &b);
+            proptest::prop_assert!(f.iter().zip(&separate).all(|(x, y)| x.to_bits() == y.to_bits()));
+        }
+    }
+
+    proptest::proptest! {
+        /// The branch-free count of common values is the merge's.
+        #[test]
+        fn count_common_is_the_intersection_length(
+            mut x in proptest::collection::vec(0u64..50, 0..60),
+            mut y in proptest::collection::vec(0u64..50, 0..60),
+        ) {
+            for v in [&mut x, &mut y] {
+                v.sort_unstable();
+                v.dedup();
+            }
+            proptest::prop_assert_eq!(count_common(&x, &y), intersection_len(&x, &y));
+        }
+    }
+
+    #[test]
+    fn bit_parallel_measures_at_the_limits() {
+        let idf = Idf::default();
+        let mut rows = Rows::default();
+        for (n, m) in [
+            (0, 0),
+            (0, 5),
+            (1, 1),
+            (63, 64),
+            (64, 64),
+            (64, 65),
+            (65, 65),
+            (127, 300),
+            (128, 128),
+            (129, 140),
+            (300, 300),
+        ] {
+            let x: Vec<u8> = (0..n).map(|i| (i % 7) as u8).collect();
+            let y: Vec<u8> = (0..m).map(|i| (i * 3 % 5) as u8).collect();
+            let a = SentenceSide::new(&words(&x), &idf);
+            let b = SentenceSide::new(&words(&y), &idf);
+            assert_eq!(token_lcs(&a, &b), rows.lcs_dp(&x, &y), "{n} {m}");
+            assert_eq!(
+                token_levenshtein(&a, &b),
+                rows.levenshtein_dp(&x, &y),
+                "{n} {m}"
+            );
+        }
     }
 
     #[test]

@@ -83,6 +83,30 @@ pub fn score_prepared(
     }
 }
 
+/// [`score_prepared`] with the LCS length and the Levenshtein distance of the two sentences'
+/// token sequences ([`features::features_and_sequences`]), computed together.
+pub(crate) fn score_and_sequences(
+    a: &Sentence,
+    b: &Sentence,
+    sa: &features::SentenceSide,
+    sb: &features::SentenceSide,
+) -> (f64, usize, usize) {
+    let (f, lcs, lev) = features::features_and_sequences(sa, sb);
+    if a.tokens.is_empty() || b.tokens.is_empty() {
+        return (0.0, lcs, lev);
+    }
+    let p = model().predict(&f);
+    (
+        if p.is_finite() {
+            p.clamp(0.0, 1.0)
+        } else {
+            0.0
+        },
+        lcs,
+        lev,
+    )
+}
+
 /// The calibrated paraphrase decision on a score.
 pub fn is_paraphrase(score: f64) -> bool {
     score >= PARAPHRASE_THRESHOLD
