@@ -309,6 +309,11 @@ impl Aligner {
         &self.idf
     }
 
+    /// `self.idf().weight(token)`, looked up by the token's hash (see [`HashedIdf`]).
+    pub(crate) fn token_idf(&self, token: &str) -> f64 {
+        self.weights.weight(token)
+    }
+
     /// Align B against A (see the [module docs](self) for the method and thresholds).
     ///
     /// Two texts whose sentences are the same one by one (exact copies, the commonest pair in

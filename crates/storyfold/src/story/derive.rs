@@ -48,6 +48,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
+use rustc_hash::FxHashSet;
 
 use crate::align::alignment::{Aligner, Alignment, DocAnalysis, Relation};
 use crate::align::PreparedDoc;
@@ -221,21 +222,25 @@ fn pairs_to_align(
         }
         return out;
     }
-    // Signatures: the distinct highest-IDF tokens of each member.
-    let idf = aligner.idf();
+    // Signatures: the distinct highest-IDF tokens of each member (ties by token), in that order.
+    let by_weight = |x: &(&str, f64), y: &(&str, f64)| y.1.total_cmp(&x.1).then(x.0.cmp(y.0));
     let signatures: Vec<Vec<(&str, f64)>> = order
         .iter()
         .map(|&m| {
-            let mut toks: Vec<&str> = docs[m]
+            let toks: FxHashSet<&str> = docs[m]
                 .sentences
                 .iter()
                 .flat_map(|s| s.tokens.iter().map(String::as_str))
                 .collect();
-            toks.sort_unstable();
-            toks.dedup();
-            let mut w: Vec<(&str, f64)> = toks.into_iter().map(|t| (t, idf.weight(t))).collect();
-            w.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(y.0)));
-            w.truncate(SIGNATURE_TOKENS);
+            let mut w: Vec<(&str, f64)> = toks
+                .into_iter()
+                .map(|t| (t, aligner.token_idf(t)))
+                .collect();
+            if w.len() > SIGNATURE_TOKENS {
+                w.select_nth_unstable_by(SIGNATURE_TOKENS - 1, by_weight);
+                w.truncate(SIGNATURE_TOKENS);
+            }
+            w.sort_unstable_by(by_weight);
             w
         })
         .collect();
