@@ -57,7 +57,7 @@ impl SentenceFacts {
             }
         }
         let content = match rest {
-            Some(rest) => content_words(text::tokens(&text::normalize(&rest))),
+            Some(rest) => content_words(text::tokens(&text::normalize(&rest)).into_iter()),
             None => content_words(sentence.tokens.iter().map(String::as_str)),
         };
         SentenceFacts {
@@ -69,14 +69,18 @@ impl SentenceFacts {
 }
 
 /// The content words among some tokens: without stopwords, digits and number words.
-fn content_words<'t>(tokens: impl IntoIterator<Item = &'t str>) -> Vec<String> {
-    tokens
-        .into_iter()
-        .filter(|t| {
-            !is_stopword(t) && !t.chars().any(|c| c.is_ascii_digit()) && !facts::is_number_word(t)
-        })
-        .map(str::to_owned)
-        .collect()
+fn content_words<'t>(tokens: impl ExactSizeIterator<Item = &'t str>) -> Vec<String> {
+    let mut out = Vec::with_capacity(tokens.len());
+    out.extend(
+        tokens
+            .filter(|t| {
+                !is_stopword(t)
+                    && !t.chars().any(|c| c.is_ascii_digit())
+                    && !facts::is_number_word(t)
+            })
+            .map(str::to_owned),
+    );
+    out
 }
 
 /// A value computed once and kept; not part of equality (it is derived from the rest).

@@ -1,6 +1,7 @@
 //! The fact extraction and comparison as they were before they were made fast, kept as a test
-//! oracle: the property tests of [`super`] check that [`super::extract`] and
-//! [`super::compare_facts`] give exactly what these give. The vocabularies are shared.
+//! oracle: the property tests of [`super`] check that [`super::extract`],
+//! [`super::compare_facts`] and [`super::key_terms_of`] give exactly what these give. The
+//! vocabularies are shared.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -940,4 +941,61 @@ pub fn compare_facts(
         }
     }
     out
+}
+
+/// The key terms of already extracted facts.
+pub fn key_terms_of(facts: &[Fact]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in facts {
+        match &f.value {
+            Value::Name(words) => {
+                for w in words {
+                    if !crate::align::alignment::is_stopword(w) {
+                        out.push(w.clone());
+                    }
+                }
+            }
+            Value::Quantity {
+                lo, hi, currency, ..
+            } => {
+                let mid = (lo + hi) / 2.0;
+                if f.kind == FactKind::Number && mid < 10.0 {
+                    continue;
+                }
+                let tag = match f.kind {
+                    FactKind::Percent => "%",
+                    FactKind::Money => currency.unwrap_or("$"),
+                    _ => "#",
+                };
+                out.push(format!("{tag}{}", round_sig(mid)));
+            }
+            Value::Date {
+                year,
+                month,
+                day,
+                weekday,
+            } => {
+                if weekday.is_some() && year.is_none() && month.is_none() {
+                    continue;
+                }
+                out.push(format!(
+                    "@{}-{}-{}",
+                    year.map_or(String::new(), |y| y.to_string()),
+                    month.map_or(String::new(), |m| m.to_string()),
+                    day.map_or(String::new(), |d| d.to_string())
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Round to 3 significant digits for key-term matching.
+fn round_sig(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return "0".into();
+    }
+    let mag = x.abs().log10().floor() as i32;
+    let f = 10f64.powi(2 - mag);
+    format!("{}", (x * f).round() / f)
 }
