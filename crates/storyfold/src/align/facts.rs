@@ -1520,12 +1520,12 @@ fn words_lower(s: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Calls `f` with [`words_lower`] of `s` as slices: of one lowercase copy of an ASCII text
-/// (its words lowercase to the same bytes at the same places), of each word's own lowercase
-/// string otherwise.
+/// Calls `f` with [`words_lower`] of `s` as slices: of one lowercase copy of a text with
+/// ASCII words ([`ascii_words`]: its words lowercase to the same bytes at the same places), of
+/// each word's own lowercase string otherwise.
 fn with_lower_words<R>(s: &str, f: impl FnOnce(&[(usize, &str)]) -> R) -> R {
     let mut words = Vec::new();
-    if s.is_ascii() {
+    if ascii_words(s) {
         let lower = s.to_ascii_lowercase();
         for_each_word(&lower, |st, w| words.push((st, w)));
         f(&words)
@@ -1793,8 +1793,9 @@ fn open_kinds(facts: &[Fact], open: &[bool]) -> u8 {
 /// The words a name must all be among to count as mentioned in a text ([`compare_facts`]):
 /// the [`name_word`] forms of the words ([`words_lower`]) of the lowercased text.
 enum Mentions {
-    /// An ASCII text, lowercased (the same bytes at the same places): its words are looked up
-    /// in it one name word at a time ([`ascii_mentions`]), no list of words is built.
+    /// A text with ASCII words ([`ascii_words`]), lowercased (the same bytes at the same
+    /// places): its words are looked up in it one name word at a time ([`ascii_mentions`]), no
+    /// list of words is built.
     Ascii(String),
     /// Any other text: the word forms.
     Other(Vec<String>),
@@ -1802,7 +1803,7 @@ enum Mentions {
 
 impl Mentions {
     fn of(text: &str) -> Self {
-        if text.is_ascii() {
+        if ascii_words(text) {
             Mentions::Ascii(text.to_ascii_lowercase())
         } else {
             let lower = text.to_lowercase();
@@ -1824,7 +1825,24 @@ impl Mentions {
     }
 }
 
-/// Whether some word (run of alphanumeric characters) of an ASCII lowercase text has the
+/// Whether the words (runs of alphanumeric characters) of a text are ASCII and its lowercase
+/// ([`str::to_lowercase`]) is its ASCII lowercase ([`str::to_ascii_lowercase`]): every
+/// non-ASCII character is neither a letter nor a digit and is its own lowercase (curly quotes
+/// and apostrophes, dashes), so lowercasing keeps every byte in place. News text with curly
+/// punctuation takes the fast paths of [`compare_facts`] too.
+fn ascii_words(s: &str) -> bool {
+    s.is_ascii()
+        || s.chars().all(|c| {
+            c.is_ascii()
+                || (!c.is_alphanumeric() && {
+                    let mut l = c.to_lowercase();
+                    l.next() == Some(c) && l.next().is_none()
+                })
+        })
+}
+
+/// Whether some word (run of alphanumeric characters) of a lowercase text with ASCII words
+/// ([`ascii_words`]) has the
 /// [`name_word`] form `w`. Such a word's form is a prefix of it (alphanumeric words hold no
 /// curly apostrophe nor dot, so the form is [`name_stem`]: at most a plural `s` cut), so `w`
 /// occurs where the word starts: only the occurrences of `w` that start a word are checked.
@@ -2369,6 +2387,9 @@ mod tests {
         "straße",
         "STRASSE",
         "東京",
+        "Ⅻ",
+        "Ⓐ",
+        "½",
         ",",
         ".",
         ":",
@@ -2511,6 +2532,12 @@ mod tests {
 
     /// Words around names, for pairs of texts that share or swap names.
     const NAME_VOCAB: &[&str] = &[
+        "“",
+        "”",
+        "’s",
+        "—",
+        "Ⅻ",
+        "Smith’s",
         "Smith",
         "Jones",
         "Andrew",
