@@ -36,37 +36,51 @@ pub struct SentenceFacts {
 }
 
 impl SentenceFacts {
-    fn of(text: &str) -> Self {
+    /// The facts of a sentence and its content words. A sentence without quantities has
+    /// nothing to blank out: its content words come from its own tokens, which are those of
+    /// the same normalized text.
+    fn of(sentence: &Sentence) -> Self {
+        let text = &sentence.text;
         let facts = facts::extract(text);
         let mut kinds = 0u8;
-        let mut rest = text.to_string();
+        let mut rest = None;
         for f in &facts {
             let Some(k) = QUANTITY_KINDS.iter().position(|&k| k == f.kind) else {
                 continue;
             };
             kinds |= 1 << k;
+            let rest = rest.get_or_insert_with(|| text.clone());
             if let Some(part) = rest.get_mut(f.span.clone()) {
                 // Blank the fact (spans are on char boundaries of the same text).
                 let blank = " ".repeat(part.len());
                 rest.replace_range(f.span.clone(), &blank);
             }
         }
-        let norm = text::normalize(&rest);
-        let content = text::tokens(&norm)
-            .into_iter()
-            .filter(|t| {
-                !is_stopword(t)
-                    && !t.chars().any(|c| c.is_ascii_digit())
-                    && !facts::is_number_word(t)
-            })
-            .map(str::to_owned)
-            .collect();
+        let content = match rest {
+            Some(rest) => content_words(text::tokens(&text::normalize(&rest)).into_iter()),
+            None => content_words(sentence.tokens.iter().map(String::as_str)),
+        };
         SentenceFacts {
             facts,
             kinds,
             content,
         }
     }
+}
+
+/// The content words among some tokens: without stopwords, digits and number words.
+fn content_words<'t>(tokens: impl ExactSizeIterator<Item = &'t str>) -> Vec<String> {
+    let mut out = Vec::with_capacity(tokens.len());
+    out.extend(
+        tokens
+            .filter(|t| {
+                !is_stopword(t)
+                    && !t.chars().any(|c| c.is_ascii_digit())
+                    && !facts::is_number_word(t)
+            })
+            .map(str::to_owned),
+    );
+    out
 }
 
 /// A value computed once and kept; not part of equality (it is derived from the rest).
@@ -116,9 +130,7 @@ impl Sentence {
     /// The facts of the sentence and its content words outside the quantities (computed on
     /// first use, then kept).
     pub fn facts(&self) -> &SentenceFacts {
-        self.analysis
-            .0
-            .get_or_init(|| SentenceFacts::of(&self.text))
+        self.analysis.0.get_or_init(|| SentenceFacts::of(self))
     }
 
     /// Whether the sentence has no tokens (punctuation only).
