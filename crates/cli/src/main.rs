@@ -8,6 +8,12 @@ mod common;
 
 use clap::{Parser, Subcommand};
 
+/// The memory allocator: mimalloc. `fold`'s report pass allocates many small vectors per
+/// sentence on every worker; on a million articles, with a 5 GB heap, glibc's allocator took
+/// about half of that pass's CPU time (`_int_malloc` 27%, `malloc_consolidate` 8%, `free` 10%).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Fold news articles into stories: near-duplicates, rewrites, origin and derivation.
 #[derive(Parser)]
 #[command(name = "storyfold", version, about, propagate_version = true)]
