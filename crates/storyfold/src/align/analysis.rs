@@ -25,7 +25,7 @@ use super::similarity::features::SentenceSide;
 use super::similarity::Idf;
 use super::{PreparedDoc, Sentence};
 use crate::fingerprint::shingle::TokenHashes;
-use crate::fingerprint::shingle_hashes;
+use crate::fingerprint::{for_each_common, for_each_common_at, shingle_hashes};
 
 /// A string ordered as `str` is, with its first eight bytes packed into a big-endian integer
 /// (zero-padded): two strings whose heads differ compare as their heads do, so most comparisons
@@ -122,19 +122,13 @@ impl<T: Ord + Clone> WeightedSet<T> {
 
     /// Calls `f(weight in self, weight in other)` for every item of both, in item order.
     pub(crate) fn for_each_common(&self, other: &WeightedSet<T>, mut f: impl FnMut(f64, f64)) {
-        let (x, y) = (&self.items, &other.items);
-        let (mut i, mut j) = (0, 0);
-        while i < x.len() && j < y.len() {
-            match x[i].0.cmp(&y[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    f(x[i].1, y[j].1);
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        for_each_common(
+            &self.items,
+            &other.items,
+            |x| &x.0,
+            |y| &y.0,
+            |x, y| f(x.1, y.1),
+        );
     }
 }
 
@@ -465,20 +459,8 @@ impl SentenceTokens {
 
     /// Calls `f(i, j)` for the `i`-th token of `self` and the `j`-th of `other` for every
     /// token of both, in hash order.
-    pub(crate) fn for_each_common(&self, other: &SentenceTokens, mut f: impl FnMut(usize, usize)) {
-        let (x, y) = (&self.tokens, &other.tokens);
-        let (mut i, mut j) = (0, 0);
-        while i < x.len() && j < y.len() {
-            match x[i].0.cmp(&y[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    f(i, j);
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+    pub(crate) fn for_each_common(&self, other: &SentenceTokens, f: impl FnMut(usize, usize)) {
+        for_each_common_at(&self.tokens, &other.tokens, |x| x.0, |y| y.0, f);
     }
 }
 

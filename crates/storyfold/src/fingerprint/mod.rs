@@ -29,7 +29,8 @@ pub use exact::{content_hash, exact_hash};
 pub use minhash::{estimate_jaccard, MinHasher, EMPTY_SLOT};
 pub use sentence::{sentence_hashes, sentence_hashes_into};
 pub use shingle::{
-    exact_jaccard, for_each_common, intersection_len, shingle_hashes, token_hash, TokenHashes,
+    exact_jaccard, for_each_common, for_each_common_at, intersection_len, shingle_hashes,
+    token_hash, TokenHashes,
 };
 pub use simhash::{hamming, simhash};
 

@@ -216,13 +216,25 @@ pub fn for_each_common<'s, A, B, K: Ord>(
     key_b: impl Fn(&'s B) -> K,
     mut on: impl FnMut(&'s A, &'s B),
 ) {
+    for_each_common_at(a, b, key_a, key_b, |i, j| on(&a[i], &b[j]));
+}
+
+/// [`for_each_common`] giving the positions `(i, j)` of each pair of entries with equal keys.
+#[inline]
+pub fn for_each_common_at<'s, A, B, K: Ord>(
+    a: &'s [A],
+    b: &'s [B],
+    key_a: impl Fn(&'s A) -> K,
+    key_b: impl Fn(&'s B) -> K,
+    mut on: impl FnMut(usize, usize),
+) {
     let (mut i, mut j) = (0usize, 0usize);
     while i < a.len() && j < b.len() {
         match key_a(&a[i]).cmp(&key_b(&b[j])) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                on(&a[i], &b[j]);
+                on(i, j);
                 i += 1;
                 j += 1;
             }

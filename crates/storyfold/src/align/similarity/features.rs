@@ -46,9 +46,9 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::embed::{cosine, soft_alignment, Embeddings};
 use super::{Idf, Kld};
 use crate::align::Sentence;
-use crate::fingerprint::for_each_common;
 #[cfg(test)]
 use crate::fingerprint::intersection_len;
+use crate::fingerprint::{for_each_common, for_each_common_at};
 
 /// Number of features.
 pub const NUM_FEATURES: usize = 26;
@@ -348,20 +348,17 @@ impl Rows {
         let words = words_of(p.seq.len());
         self.eq.clear();
         self.eq.resize(t.set.len() * words, 0);
-        let (x, y) = (&p.set, &t.set);
-        let (mut i, mut j) = (0, 0);
-        while i < x.len() && j < y.len() {
-            match x[i].0.cmp(&y[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    self.eq[j * words..(j + 1) * words]
-                        .copy_from_slice(&p.positions[i * words..(i + 1) * words]);
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        let eq = &mut self.eq;
+        for_each_common_at(
+            &p.set,
+            &t.set,
+            |x| x.0,
+            |y| y.0,
+            |i, j| {
+                eq[j * words..(j + 1) * words]
+                    .copy_from_slice(&p.positions[i * words..(i + 1) * words]);
+            },
+        );
         (p, t, words)
     }
 
