@@ -558,16 +558,12 @@ fn drop_words_in_lower_case(
     if found.is_empty() {
         return;
     }
-    let drop: FxHashSet<usize> = at
-        .iter()
-        .copied()
-        .filter(|&i| found.contains(entities[i].as_str()))
-        .collect();
-    let mut i = 0;
-    entities.retain(|_| {
-        i += 1;
-        !drop.contains(&(i - 1))
-    });
+    let mut keep = vec![true; entities.len()];
+    for &i in at {
+        keep[i] = !found.contains(entities[i].as_str());
+    }
+    let mut keep = keep.into_iter();
+    entities.retain(|_| keep.next().unwrap_or(true));
 }
 
 fn is_entity_word(w: &Word<'_>, lower: &str) -> bool {

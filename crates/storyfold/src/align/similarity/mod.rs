@@ -56,7 +56,12 @@ pub fn score(a: &Sentence, b: &Sentence, idf: &Idf) -> f64 {
     if a.tokens.is_empty() || b.tokens.is_empty() {
         return 0.0;
     }
-    let p = model().predict(&features(a, b, idf));
+    probability(&features(a, b, idf))
+}
+
+/// The model's paraphrase probability for some features, clamped to [0, 1] (0 when not finite).
+fn probability(f: &[f64; NUM_FEATURES]) -> f64 {
+    let p = model().predict(f);
     if p.is_finite() {
         p.clamp(0.0, 1.0)
     } else {
@@ -75,12 +80,7 @@ pub fn score_prepared(
     if a.tokens.is_empty() || b.tokens.is_empty() {
         return 0.0;
     }
-    let p = model().predict(&features::lexical_features(sa, sb));
-    if p.is_finite() {
-        p.clamp(0.0, 1.0)
-    } else {
-        0.0
-    }
+    probability(&features::lexical_features(sa, sb))
 }
 
 /// [`score_prepared`] with the LCS length and the Levenshtein distance of the two sentences'
@@ -95,16 +95,7 @@ pub(crate) fn score_and_sequences(
     if a.tokens.is_empty() || b.tokens.is_empty() {
         return (0.0, lcs, lev);
     }
-    let p = model().predict(&f);
-    (
-        if p.is_finite() {
-            p.clamp(0.0, 1.0)
-        } else {
-            0.0
-        },
-        lcs,
-        lev,
-    )
+    (probability(&f), lcs, lev)
 }
 
 /// The calibrated paraphrase decision on a score.
