@@ -48,6 +48,36 @@ pub struct ReadArgs {
     pub lenient_dates: bool,
 }
 
+/// The aligner of `fold`, `pairs` and `compare`, with an optional word-embedding model.
+#[derive(clap::Args, Clone, Debug)]
+pub struct AlignArgs {
+    /// Word-embedding model folder (model2vec layout, e.g. `minilm-l6-static-256`): lets the
+    /// quantity-frame pass match differently worded figures ("jobs" / "positions") and
+    /// contexts by cosine.
+    #[arg(long, value_name = "DIR")]
+    pub embeddings: Option<PathBuf>,
+    /// Also report disagreeing figures of unaligned sentences of independent reports by
+    /// quantity frames (experimental: about 1 in 5 is right on AllSides, see the README).
+    #[arg(long)]
+    pub frames: bool,
+}
+
+impl AlignArgs {
+    /// An aligner with the built-in IDF table and the model, when given.
+    pub fn aligner(&self) -> Result<storyfold::align::alignment::Aligner> {
+        use storyfold::align::alignment::Aligner;
+        use storyfold::align::similarity::{Embeddings, Idf};
+        let aligner = Aligner::new(Idf::builtin()).with_frames(self.frames);
+        Ok(match &self.embeddings {
+            Some(dir) => aligner.with_embeddings(std::sync::Arc::new(
+                Embeddings::load(dir)
+                    .with_context(|| format!("loading embeddings from {}", dir.display()))?,
+            )),
+            None => aligner,
+        })
+    }
+}
+
 /// `--format` values.
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum FormatArg {

@@ -278,7 +278,7 @@ fn fold_derives_the_example_rewrites() {
 }
 
 #[test]
-#[ignore = "disagreements between sentences that share no wording are not found yet (\"85 percent\" / \"more than half\", \"about 400\" / \"nearly 600\", \"about 60\" / \"nearly 80\")"]
+#[ignore = "not found yet even with --frames and the static embeddings: \"85 percent of the people who spoke\" / \"more than half of the 41 speakers\" (head cosine 0.14, no shared context), \"about 400 jobs\" / \"nearly 600 positions\" (cosine 0.26, verbs cut / shed 0.05); see the README, Quantity frames"]
 fn fold_reports_every_disagreement_of_the_example_reports() {
     let (stories, m) = example_stories();
     for (report, values) in [
@@ -304,6 +304,54 @@ fn fold_reports_every_disagreement_of_the_example_reports() {
                     && pair.iter().any(|v| v.contains(values.1))
             });
         assert!(found, "{report}: {}", stories[*n]["disagreements"]);
+    }
+}
+
+/// Disagreements of the example corpus's story of `member` as (a_value, b_value, via).
+fn frame_run(args: &[&str], member: &str) -> Vec<(String, String, String)> {
+    let stories = fold_json(args, &example("news.jsonl"));
+    let story = stories
+        .iter()
+        .find(|s| {
+            s["members"]
+                .as_array()
+                .is_some_and(|m| m.iter().any(|x| x["id"] == member))
+        })
+        .expect("story");
+    story["disagreements"]
+        .as_array()
+        .expect("disagreements")
+        .iter()
+        .filter(|d| d["b"] == member || d["a"] == member)
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().expect(k).to_string();
+            (s("a_value"), s("b_value"), s("via"))
+        })
+        .collect()
+}
+
+#[test]
+fn fold_reports_disagreeing_gusts_of_unaligned_sentences_without_a_model() {
+    // "wind gusts of up to 110 kilometers per hour" / "Gusts of around 90 kilometers per hour":
+    // the same unit and the same measured thing, in sentences that are not aligned.
+    for args in [&[][..], &["--frames"][..]] {
+        let found = frame_run(args, "wire-039");
+        assert!(
+            found
+                .iter()
+                .any(|(a, b, via)| a == "up to 110" && b == "around 90" && via != "aligned"),
+            "{args:?}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn frames_are_off_by_default() {
+    let stories = fold_json(&[], &example("news.jsonl"));
+    for s in &stories {
+        for d in s["disagreements"].as_array().expect("disagreements") {
+            assert_ne!(d["via"], "frame", "{d}");
+        }
     }
 }
 

@@ -10,9 +10,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use storyfold::align::alignment::{Aligner, Alignment, FactSupport, MatchKind, Relation};
+use storyfold::align::alignment::{Alignment, FactSupport, MatchKind, Relation};
 use storyfold::align::facts::{Disagreement, FactKind};
-use storyfold::align::similarity::Idf;
 use storyfold::align::PreparedDoc;
 use storyfold::ingest::{self, Article, Format, Input, ReadOptions, Reader};
 
@@ -38,6 +37,8 @@ pub struct Args {
     /// Read A and B by id from this corpus (JSONL, CSV or a directory of .txt files; repeatable).
     #[arg(long, value_name = "FILE")]
     pub corpus: Vec<PathBuf>,
+    #[command(flatten)]
+    pub align: crate::common::AlignArgs,
     #[command(flatten)]
     pub read: ReadArgs,
     /// Print the full alignment as one JSON object instead of the side-by-side view.
@@ -184,7 +185,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let doc_a = PreparedDoc::new(&a.text);
     let doc_b = PreparedDoc::new(&b.text);
-    let aligner = Aligner::new(Idf::builtin());
+    let aligner = args.align.aligner()?;
     let al = aligner.align(&doc_a, &doc_b);
 
     let stdout = io::stdout();

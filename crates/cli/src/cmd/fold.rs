@@ -24,7 +24,6 @@ use anyhow::{bail, Context, Result};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use storyfold::align::alignment::Aligner;
-use storyfold::align::similarity::Idf;
 use storyfold::ingest::{Article, Location, Reader};
 use storyfold::story::cluster::{cluster_vectors, parse_window, ClusterConfig};
 use storyfold::story::derive::DeriveConfig;
@@ -37,6 +36,8 @@ use crate::common::{create_output, progress, write_json_line, InputArgs};
 /// Arguments of `storyfold fold`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    #[command(flatten)]
+    pub align: crate::common::AlignArgs,
     #[command(flatten)]
     pub input: InputArgs,
     /// Write the stories here, one JSON object per line (`-`: stdout, the summary then goes to stderr).
@@ -303,7 +304,7 @@ pub fn run(args: Args) -> Result<()> {
         Some(path) => Some(create_output(path)?),
         None => None,
     };
-    let aligner = Aligner::new(Idf::builtin());
+    let aligner = args.align.aligner()?;
     let derive = DeriveConfig {
         all_pairs_max: args.derive_all_pairs_max,
         candidates: args.derive_candidates,

@@ -13,9 +13,8 @@ use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
-use storyfold::align::alignment::{Aligner, Relation};
+use storyfold::align::alignment::Relation;
 use storyfold::align::retrieve::{retrieve, DocFeatures, RetrieveConfig, RetrieveStats};
-use storyfold::align::similarity::Idf;
 use storyfold::align::templates::{TemplateCounter, TEMPLATE_MIN_DOCS};
 use storyfold::align::PreparedDoc;
 use storyfold::ingest::Reader;
@@ -50,6 +49,8 @@ impl MinRelation {
 /// Arguments of `storyfold pairs`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    #[command(flatten)]
+    pub align: crate::common::AlignArgs,
     #[command(flatten)]
     pub input: InputArgs,
     /// Weakest relation written.
@@ -312,7 +313,7 @@ pub fn run(args: Args) -> Result<()> {
     let retrieve_seconds = start.elapsed().as_secs_f64();
 
     let verify_start = Instant::now();
-    let aligner = Aligner::new(Idf::builtin());
+    let aligner = args.align.aligner()?;
     let verifying = bar(
         if args.no_verify {
             0

@@ -74,17 +74,23 @@
 //! Of their disagreements only numbers, percentages and money are kept, and only when the
 //! words right after the two values share a stem (the same unit: `110 kilometers` /
 //! `90 kilometers`) and neither value agrees with a fact of the same kind anywhere in the
-//! other article.
+//! other article. A third, experimental pass (off by default, [`Aligner::with_frames`]) compares
+//! the figures of unaligned sentences of `same_story` pairs by *quantity frames*
+//! ([`super::frames`]). Each disagreement says which pass found it (`via`: `aligned`,
+//! `same_topic`, `frame`).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 pub use super::analysis::DocAnalysis;
 use super::analysis::{
-    self, stem_containment, stem_dice, FactSet, FactView, HashedIdf, SentenceTokens, Stems,
-    WeightedSet,
+    self, stem_containment, stem_dice, stem_dice_without, FactSet, FactView, HashedIdf,
+    SentenceTokens, Stems, WeightedSet,
 };
-use super::facts::{self, Disagreement};
+use super::facts::{self, Disagreement, Via};
+use super::frames::{self, Frame, FrameMatch};
 use super::sentence::QUANTITY_KINDS;
+use super::similarity::embed::Embeddings;
 use super::similarity::features::{count_common, Rows, SentenceSide};
 use super::similarity::{self, Idf};
 use super::{PreparedDoc, Sentence};
@@ -280,6 +286,11 @@ pub struct Aligner {
     idf: Idf,
     /// The weights of `idf` by token hash.
     weights: HashedIdf,
+    /// Word embeddings for the quantity-frame pass ([`super::frames`]), when loaded.
+    embeddings: Option<Arc<Embeddings>>,
+    /// Whether the quantity-frame pass runs (off by default: see [`super::frames`] for its
+    /// measured precision).
+    frames: bool,
 }
 
 impl Default for Aligner {
@@ -301,7 +312,30 @@ impl Aligner {
     /// An aligner using `idf` for token weights.
     pub fn new(idf: Idf) -> Self {
         let weights = HashedIdf::of(&idf);
-        Aligner { idf, weights }
+        Aligner {
+            idf,
+            weights,
+            embeddings: None,
+            frames: false,
+        }
+    }
+
+    /// This aligner with the quantity-frame pass ([`super::frames`]) on or off.
+    pub fn with_frames(mut self, on: bool) -> Self {
+        self.frames = on;
+        self
+    }
+
+    /// This aligner with a word-embedding model for the quantity-frame pass ([`super::frames`]:
+    /// head and sentence cosines besides the lexical rules).
+    pub fn with_embeddings(mut self, embeddings: Arc<Embeddings>) -> Self {
+        self.embeddings = Some(embeddings);
+        self
+    }
+
+    /// The word-embedding model, when loaded.
+    pub fn embeddings(&self) -> Option<&Embeddings> {
+        self.embeddings.as_deref()
     }
 
     /// The IDF table in use.
@@ -621,7 +655,8 @@ impl Aligner {
         }
 
         if matches!(relation, Relation::SameStory | Relation::Rewrite) {
-            for d in Self::topic_disagreements(a, aa, b, ab, &chosen) {
+            for mut d in Self::topic_disagreements(a, aa, b, ab, &chosen) {
+                d.via = Via::SameTopic;
                 if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
                     disagreements.push(d);
                 }
@@ -644,6 +679,14 @@ impl Aligner {
                 } else {
                     Relation::Unrelated
                 };
+            }
+        }
+
+        if self.frames && relation == Relation::SameStory {
+            for d in self.frame_disagreements(a, aa, b, ab, &chosen) {
+                if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
+                    disagreements.push(d);
+                }
             }
         }
 
@@ -720,6 +763,76 @@ impl Aligner {
                 });
             out.extend(found);
         }
+        out
+    }
+
+    /// Third fact pass, for `same_story` pairs ([`super::frames`]): figures of sentences not
+    /// aligned to each other that count the same thing in the same context and disagree,
+    /// best matches first, each figure once. A figure that agrees with a figure of the same
+    /// kind anywhere in the other article is left out.
+    fn frame_disagreements(
+        &self,
+        a: &PreparedDoc,
+        aa: &DocAnalysis,
+        b: &PreparedDoc,
+        ab: &DocAnalysis,
+        chosen: &[Option<Cand>],
+    ) -> Vec<Disagreement> {
+        let (fa, fb) = (all_frames(a), all_frames(b));
+        if fa.is_empty() || fb.is_empty() {
+            return Vec::new();
+        }
+        let (open_a, open_b) = (open_frames(&fa, &fb), open_frames(&fb, &fa));
+        let model = self.embeddings();
+        let mut cands: Vec<(f64, usize, usize)> = Vec::new();
+        for (x, &(ai, f)) in fa.iter().enumerate() {
+            if !open_a[x] {
+                continue;
+            }
+            for (y, &(bi, g)) in fb.iter().enumerate() {
+                if !open_b[y] || chosen[bi].is_some_and(|c| c.a == ai) {
+                    continue;
+                }
+                if f.kind != g.kind || !frames::values_disagree(f, g) {
+                    continue;
+                }
+                let (sa, sb) = (&a.sentences[ai], &b.sentences[bi]);
+                if frames::dates_differ(&sa.facts().facts, &sb.facts().facts) {
+                    continue;
+                }
+                let own: Vec<&str> = f
+                    .head
+                    .iter()
+                    .chain(&g.head)
+                    .map(|w| frames::stem(w))
+                    .collect();
+                let dice = stem_dice_without(&aa.views[ai].stems, &ab.views[bi].stems, &own);
+                let m = FrameMatch::of(f, g, dice, model);
+                if let Some(m) = m.filter(FrameMatch::same) {
+                    cands.push((m.rank(), x, y));
+                }
+            }
+        }
+        cands.sort_by(|p, q| q.0.total_cmp(&p.0).then(p.2.cmp(&q.2)).then(p.1.cmp(&q.1)));
+        let (mut used_a, mut used_b) = (vec![false; fa.len()], vec![false; fb.len()]);
+        let mut out = Vec::new();
+        for (_, x, y) in cands {
+            if used_a[x] || used_b[y] {
+                continue;
+            }
+            used_a[x] = true;
+            used_b[y] = true;
+            let ((ai, f), (bi, g)) = (fa[x], fb[y]);
+            out.push(Disagreement {
+                a_sentence: ai,
+                b_sentence: bi,
+                a_value: a.sentences[ai].facts().facts[f.fact].text.clone(),
+                b_value: b.sentences[bi].facts().facts[g.fact].text.clone(),
+                kind: f.kind,
+                via: Via::Frame,
+            });
+        }
+        out.sort_by_key(|d| (d.b_sentence, d.a_sentence));
         out
     }
 
@@ -939,6 +1052,27 @@ fn same_unit(ta: &str, va: &str, tb: &str, vb: &str) -> bool {
         (Some(x), Some(y)) => x == y,
         _ => false,
     }
+}
+
+/// Every frame of a document with its sentence index.
+fn all_frames(d: &PreparedDoc) -> Vec<(usize, &Frame)> {
+    d.sentences
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.frames().iter().map(move |f| (i, f)))
+        .collect()
+}
+
+/// For each frame of `xs`, whether it is open for the frame pass: no frame of the same kind
+/// among `ys` (the other document's) has a value it agrees with. (Proportions are compared as
+/// percentages here; the facts' own rule takes a proportion and a plain figure as agreeing.)
+fn open_frames(xs: &[(usize, &Frame)], ys: &[(usize, &Frame)]) -> Vec<bool> {
+    xs.iter()
+        .map(|&(_, x)| {
+            !ys.iter()
+                .any(|(_, y)| y.kind == x.kind && !frames::values_disagree(x, y))
+        })
+        .collect()
 }
 
 /// Whether the fact written `value` among `own` (the facts of its sentence) agrees with some

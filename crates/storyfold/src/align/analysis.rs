@@ -228,6 +228,35 @@ pub(crate) fn stem_dice(x: &Stems, y: &Stems) -> f64 {
     }
 }
 
+/// [`stem_dice`] with the stems in `exclude` left out of both sets.
+pub(crate) fn stem_dice_without(x: &Stems, y: &Stems, exclude: &[&str]) -> f64 {
+    let kept = |s: &Stems| -> f64 {
+        s.items
+            .iter()
+            .filter(|(k, _)| !exclude.contains(&k.s))
+            .map(|x| x.1)
+            .sum()
+    };
+    let mut common = 0.0;
+    for_each_common(
+        &x.items,
+        &y.items,
+        |a| &a.0,
+        |b| &b.0,
+        |a, b| {
+            if !exclude.contains(&a.0.s) {
+                common += a.1.min(b.1);
+            }
+        },
+    );
+    let total = kept(x) + kept(y);
+    if total > 0.0 {
+        2.0 * common / total
+    } else {
+        0.0
+    }
+}
+
 /// IDF-weighted share of the stems of `x` (a union) found in `y`.
 pub(crate) fn stem_containment(x: &Stems, y: &Stems) -> f64 {
     let mut found = 0.0;

@@ -92,6 +92,23 @@ pub struct Disagreement {
     pub b_value: String,
     /// What kind of fact.
     pub kind: FactKind,
+    /// Which pass found it: aligned sentences, or unaligned ones (same topic, quantity frames).
+    pub via: Via,
+}
+
+/// Which fact pass found a [`Disagreement`] (field `via` of the outputs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// Two sentences aligned to each other (`edited` or `paraphrase`).
+    #[default]
+    Aligned,
+    /// Two unaligned sentences about the same thing (shared wording), the aligner's same-topic
+    /// pass.
+    SameTopic,
+    /// Two unaligned sentences whose figures count the same thing in different words
+    /// ([`super::frames`]).
+    Frame,
 }
 
 /// The normalized value of a fact.
@@ -1769,6 +1786,7 @@ pub fn compare_facts(
                     a_value: fa[i].text.clone(),
                     b_value: fb[j].text.clone(),
                     kind,
+                    via: Via::Aligned,
                 });
             }
         }

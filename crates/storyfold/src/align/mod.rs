@@ -8,6 +8,8 @@
 //!   the relation label of the pair.
 //! * [`facts`]: numbers, percentages, dates, money amounts and names that differ between
 //!   aligned sentences.
+//! * [`frames`]: quantity frames (what each figure counts) for comparing the figures of
+//!   unaligned sentences of independent reports (experimental, off by default).
 //! * [`retrieve`]: corpus-scale candidate retrieval for rewrites that MinHash misses.
 //! * [`templates`]: sentences an outlet repeats across its articles, learnt from the corpus and
 //!   stripped before alignment.
@@ -15,6 +17,7 @@
 pub mod alignment;
 pub mod analysis;
 pub mod facts;
+pub mod frames;
 pub mod retrieve;
 pub mod sentence;
 pub mod similarity;

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use super::alignment::is_stopword;
 use super::facts::{self, Fact, FactKind};
+use super::frames::{self, Frame};
 use crate::text;
 
 /// Fact kinds the aligner's second fact pass compares (numbers, percentages, money, dates);
@@ -106,6 +107,8 @@ pub struct Sentence {
     pub tokens: Vec<String>,
     /// [`Sentence::facts`], once computed.
     analysis: Cached<SentenceFacts>,
+    /// [`Sentence::frames`], once computed.
+    frames: Cached<Vec<Frame>>,
 }
 
 impl Sentence {
@@ -124,6 +127,7 @@ impl Sentence {
             norm,
             tokens,
             analysis: Cached::default(),
+            frames: Cached::default(),
         }
     }
 
@@ -131,6 +135,14 @@ impl Sentence {
     /// first use, then kept).
     pub fn facts(&self) -> &SentenceFacts {
         self.analysis.0.get_or_init(|| SentenceFacts::of(self))
+    }
+
+    /// The quantity frames of the sentence ([`frames::frames_of`], computed on first use, then
+    /// kept).
+    pub fn frames(&self) -> &[Frame] {
+        self.frames
+            .0
+            .get_or_init(|| frames::frames_of(&self.text, &self.facts().facts))
     }
 
     /// Whether the sentence has no tokens (punctuation only).

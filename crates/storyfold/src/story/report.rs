@@ -22,7 +22,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::align::alignment::{Aligner, MatchKind};
-use crate::align::facts::FactKind;
+use crate::align::facts::{FactKind, Via};
 use crate::align::PreparedDoc;
 use crate::ingest::Article;
 
@@ -118,6 +118,8 @@ pub struct DisagreementReport {
     pub b_value: String,
     /// Kind of fact.
     pub kind: FactKind,
+    /// Which pass found it: `aligned` sentences, or unaligned ones (`same_topic`, `frame`).
+    pub via: Via,
 }
 
 fn round4(x: f64) -> f64 {
@@ -394,6 +396,7 @@ fn disagreements(
                 a_value: g.a_value.clone(),
                 b_value: g.b_value.clone(),
                 kind: g.kind,
+                via: g.via,
             });
         }
     }

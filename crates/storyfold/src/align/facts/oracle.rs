@@ -936,6 +936,7 @@ pub fn compare_facts(
                     a_value: fa[i].text.clone(),
                     b_value: fb[j].text.clone(),
                     kind,
+                    via: super::Via::Aligned,
                 });
             }
         }
