@@ -3,7 +3,11 @@
 # decision, with the TF-IDF cosine baseline) and STS Benchmark correlations (genre main-news),
 # computed by the release binary. Usage: scripts/eval_similarity.sh [SHARED_DATA_DIR]
 # (default: ../shared/data relative to the repository root). Takes a few seconds once built;
-# EVAL_SIMILARITY_VARIANTS=1 adds the table of feature groups x classifiers.
+# EVAL_SIMILARITY_VARIANTS=1 adds the table of feature groups x classifiers. When the sentence
+# encoder is present ($STORYFOLD_ENCODER, else models/all-minilm-l6-v2 from
+# scripts/fetch_encoder.sh) it also prints the encoder figures (a few minutes: every sentence
+# goes through the transformer) and fails when the encoder model's cross-validated accuracy
+# falls below 0.765.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="${1:-$root/../shared/data}"
@@ -38,3 +42,18 @@ echo "== MRPC train, shipped model (fitted on the whole file: in-sample) =="
 "$bin" similarity --pairs "$mrpc" 2>&1 >/dev/null | tail -n 1
 echo "== STS Benchmark, genre main-news =="
 "$bin" similarity --sts "$sts/sts-train.csv" --sts "$sts/sts-dev.csv"
+encoder="${STORYFOLD_ENCODER:-$root/models/all-minilm-l6-v2}"
+if [[ -f "$encoder/model.safetensors" ]]; then
+  echo "== MRPC train, 10-fold cross-validation, with the sentence encoder (shipped: boosted trees on lexical + encoder features) =="
+  out="$("$bin" similarity --pairs "$mrpc" --cv 10 --encoder "$encoder")"
+  echo "$out"
+  acc="$(echo "$out" | awk '$1 == "model" {print $3}')"
+  if ! awk -v a="$acc" 'BEGIN {exit !(a >= 0.765)}'; then
+    echo "eval_similarity: encoder model accuracy $acc below the guard 0.765" >&2
+    exit 1
+  fi
+  echo "== STS Benchmark, genre main-news, with the sentence encoder =="
+  "$bin" similarity --sts "$sts/sts-train.csv" --sts "$sts/sts-dev.csv" --encoder "$encoder"
+else
+  echo "eval_similarity: no sentence encoder at $encoder (scripts/fetch_encoder.sh), encoder figures skipped"
+fi

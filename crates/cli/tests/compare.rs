@@ -221,3 +221,40 @@ fn one_record_jsonl_and_invalid_utf8() {
     assert_eq!(j["disagreements"].as_array().unwrap().len(), 2);
     assert_eq!(j["dropped"], serde_json::json!([9]));
 }
+
+#[test]
+fn encoder_decides_paraphrases_when_given() {
+    let dir = std::env::var_os("STORYFOLD_ENCODER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("models/all-minilm-l6-v2"));
+    if !dir.join("model.safetensors").is_file() {
+        eprintln!(
+            "skipped: no encoder model at {} (run scripts/fetch_encoder.sh or set STORYFOLD_ENCODER)",
+            dir.display()
+        );
+        return;
+    }
+    let (a, b) = (pair("base.txt"), pair("moved.txt"));
+    let args = [a.to_str().unwrap(), b.to_str().unwrap()];
+    let plain = json_of(&args);
+    let encoded = json_of(&[args[0], args[1], "--encoder", dir.to_str().unwrap()]);
+    // Verbatim sentences stay verbatim; the alignment has the same shape.
+    assert_eq!(encoded["matches"][0]["kind"], "verbatim");
+    assert_eq!(encoded["relation"], plain["relation"]);
+    assert_eq!(
+        encoded["matches"].as_array().unwrap().len(),
+        plain["matches"].as_array().unwrap().len()
+    );
+}
+
+#[test]
+fn a_missing_encoder_folder_is_an_error() {
+    storyfold()
+        .args(["compare", "--encoder", "/nonexistent/model"])
+        .arg(pair("base.txt"))
+        .arg(pair("moved.txt"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot load the encoder"))
+        .stderr(predicate::str::contains("panicked").not());
+}

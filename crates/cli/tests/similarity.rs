@@ -305,3 +305,100 @@ fn mrpc_cross_validation_beats_the_baseline() {
     assert!(acc("model") > 0.74, "{out}");
     assert!(acc("model") > acc("baseline") + 0.03, "{out}");
 }
+
+/// The all-MiniLM-L6-v2 folder for the encoder tests: `$STORYFOLD_ENCODER`, else
+/// `models/all-minilm-l6-v2` in the repository (`scripts/fetch_encoder.sh`); `None` (the test
+/// prints why and passes) when absent.
+fn encoder_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("STORYFOLD_ENCODER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| common::repo().join("models/all-minilm-l6-v2"));
+    if dir.join("model.safetensors").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped: no encoder model at {} (run scripts/fetch_encoder.sh or set STORYFOLD_ENCODER)",
+            dir.display()
+        );
+        None
+    }
+}
+
+#[test]
+fn a_missing_encoder_folder_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "mrpc.txt", MRPC);
+    let missing = dir.path().join("no-model");
+    similarity(&["--encoder", missing.to_str().unwrap()], &file)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot load the encoder from"))
+        .stderr(predicate::str::contains("no-model"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn encoder_scores_and_decides_paraphrases() {
+    let Some(model) = encoder_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "mrpc.txt", MRPC);
+    let out = similarity(&["--encoder", model.to_str().unwrap()], &file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("3 pairs: accuracy 1.0000"))
+        .stderr(predicate::str::contains("encoded 6 sentences"))
+        .get_output()
+        .stdout
+        .clone();
+    let rows = json_lines(&out);
+    let s: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(s[1] < 0.2 && s[0] > 0.6 && s[2] > 0.9, "{s:?}");
+}
+
+#[test]
+fn encoder_dump_matches_the_reference_implementation() {
+    let Some(model) = encoder_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "s.txt",
+        b"Amrozi accused his brother, whom he called \"the witness\", of deliberately distorting his evidence.\n",
+    );
+    let out = storyfold()
+        .args([
+            "similarity",
+            "--encoder",
+            model.to_str().unwrap(),
+            "--encoder-dump",
+        ])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows = json_lines(&out);
+    // Ids and the first embedding values from scripts/encoder_reference.py (Hugging Face
+    // tokenizers and a numpy BERT), the first sentence of MRPC train.
+    let ids: Vec<u64> = rows[0]["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, REFERENCE_IDS);
+    let emb = rows[0]["embedding"].as_array().unwrap();
+    assert_eq!(emb.len(), 384);
+    for (i, want) in REFERENCE_EMBEDDING.iter().enumerate() {
+        let got = emb[i].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-5, "dimension {i}: {got} vs {want}");
+    }
+}
+
+const REFERENCE_IDS: &[u64] = &[
+    101, 2572, 3217, 5831, 5496, 2010, 2567, 1010, 3183, 2002, 2170, 1000, 1996, 7409, 1000, 1010,
+    1997, 9969, 4487, 23809, 3436, 2010, 3350, 1012, 102,
+];
+const REFERENCE_EMBEDDING: [f64; 6] = [
+    -0.0443454, 0.1239068, -0.0656339, 0.0362910, -0.0018382, -0.0439119,
+];

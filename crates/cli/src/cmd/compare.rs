@@ -3,7 +3,9 @@
 //!
 //! The two articles are either two files (`.txt` files, read like one file of a `.txt`
 //! directory, or one-record JSONL/CSV files) or two ids of a corpus (`--corpus FILE ID1 ID2`).
-//! Article A is the reference: every sentence of B gets its counterpart in A.
+//! Article A is the reference: every sentence of B gets its counterpart in A. With
+//! `--encoder DIR` the paraphrase decision uses the contextual sentence encoder
+//! (`Aligner::align_encoded`).
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -12,6 +14,7 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use storyfold::align::alignment::{Alignment, FactSupport, MatchKind, Relation};
 use storyfold::align::facts::{Disagreement, FactKind};
+use storyfold::align::similarity::Encoder;
 use storyfold::align::PreparedDoc;
 use storyfold::ingest::{self, Article, Format, Input, ReadOptions, Reader};
 
@@ -50,6 +53,10 @@ pub struct Args {
     /// Width of the side-by-side view (default: $COLUMNS, else 120).
     #[arg(long)]
     pub width: Option<usize>,
+    /// Decide paraphrases with the contextual sentence encoder in this local all-MiniLM-L6-v2
+    /// folder (`scripts/fetch_encoder.sh` fetches it).
+    #[arg(long, value_name = "DIR")]
+    pub encoder: Option<PathBuf>,
 }
 
 /// Read the only article of a file: a `.txt` file is read as a one-file `.txt` directory
@@ -186,7 +193,20 @@ pub fn run(args: Args) -> Result<()> {
     let doc_a = PreparedDoc::new(&a.text);
     let doc_b = PreparedDoc::new(&b.text);
     let aligner = args.align.aligner()?;
-    let al = aligner.align(&doc_a, &doc_b);
+    let al = match &args.encoder {
+        None => aligner.align(&doc_a, &doc_b),
+        Some(dir) => {
+            let encoder = Encoder::load(dir)
+                .with_context(|| format!("cannot load the encoder from {}", dir.display()))?;
+            let texts = |d: &PreparedDoc| -> Vec<String> {
+                d.sentences.iter().map(|s| s.text.clone()).collect()
+            };
+            let (ta, tb) = (texts(&doc_a), texts(&doc_b));
+            let ea = encoder.encode(&ta.iter().map(String::as_str).collect::<Vec<_>>())?;
+            let eb = encoder.encode(&tb.iter().map(String::as_str).collect::<Vec<_>>())?;
+            aligner.align_encoded(&doc_a, &doc_b, &ea, &eb)
+        }
+    };
 
     let stdout = io::stdout();
     let color = match args.color {

@@ -10,6 +10,11 @@
 //! * `--fit --model-out FILE`: fit the shipped model on the whole file, write it to FILE and print
 //!   the `PARAPHRASE_THRESHOLD` const.
 //! * `--sts FILE`: Pearson and Spearman correlation of the score with STS Benchmark gold scores.
+//! * `--encoder DIR`: the contextual sentence encoder (all-MiniLM-L6-v2, see
+//!   `storyfold::align::similarity::encoder`): scores, `--sts` and `--fit` use the encoder model
+//!   (lexical + encoder features), `--cv` defaults to the `lexical,enc` variant, and
+//!   `--encoder-dump FILE` prints the token ids and sentence embedding of each line of FILE (to
+//!   check against `scripts/encoder_reference.py`).
 //! * `--build-idf OUT CORPUS...`: count document frequencies over corpora and write an IDF table.
 
 use std::io::{Read, Write};
@@ -18,15 +23,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
-use storyfold::align::similarity::features::{kld_features, FIRST_EMB, FIRST_KLD};
+use storyfold::align::similarity::features::{kld_features, FIRST_EMB, FIRST_ENC, FIRST_KLD};
 use storyfold::align::similarity::fit::{
     best_threshold, cross_validate, fit_logistic, pearson, spearman, Confusion, CrossValidation,
 };
 use storyfold::align::similarity::gbt::{fit_gbt, Gbt, GbtParams};
 use storyfold::align::similarity::kld::{KLD_ALPHA, KLD_MIN_COUNT};
 use storyfold::align::similarity::{
-    self, features, features_with, tfidf_cosine, Embeddings, Idf, Kld, NUM_FEATURES,
-    PARAPHRASE_THRESHOLD,
+    self, features, features_with, tfidf_cosine, with_encoder, Embeddings, Encoder, Encoding, Idf,
+    Kld, ENCODER_PARAPHRASE_THRESHOLD, NUM_FEATURES, PARAPHRASE_THRESHOLD,
 };
 use storyfold::align::Sentence;
 use storyfold::ingest::Reader;
@@ -73,14 +78,25 @@ pub struct Args {
     /// With --cv and the `emb` variant: a model2vec folder (`model.safetensors`, `tokenizer.json`).
     #[arg(long, value_name = "DIR")]
     pub embeddings: Option<PathBuf>,
-    /// With --cv: feature groups used (`lexical`, `kld`, `emb`, `all` = lexical+kld+emb, or a
-    /// comma list such as `lexical,emb`); the shipped model uses `lexical`.
-    #[arg(long, default_value = "lexical")]
-    pub variant: String,
-    /// With --cv / --fit: `logistic` (regression on the features; the shipped model), `gbt`
-    /// (boosted trees) or `hybrid` (boosted trees starting from the logistic regression).
-    #[arg(long, default_value = "logistic")]
-    pub classifier: String,
+    /// With --cv: feature groups used (`lexical`, `kld`, `emb`, `enc`, `all` = every group, or a
+    /// comma list such as `lexical,emb`); default `lexical` (the shipped model), or
+    /// `lexical,enc` (the shipped encoder model) with --encoder.
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// The contextual sentence encoder: a local all-MiniLM-L6-v2 folder (`config.json`,
+    /// `tokenizer.json`, `model.safetensors`; `scripts/fetch_encoder.sh` fetches it). Scores,
+    /// --sts, --fit and --cv then use the lexical and encoder features.
+    #[arg(long, value_name = "DIR")]
+    pub encoder: Option<PathBuf>,
+    /// With --encoder: print the token ids and sentence embedding of every line of FILE as JSON
+    /// lines, then stop (compare with scripts/encoder_reference.py).
+    #[arg(long, value_name = "FILE", requires = "encoder")]
+    pub encoder_dump: Option<PathBuf>,
+    /// With --cv / --fit: `logistic` (regression on the features; the shipped lexical model),
+    /// `gbt` (boosted trees; the shipped encoder model) or `hybrid` (boosted trees starting from
+    /// the logistic regression). Default: the shipped model's (`gbt` with --encoder).
+    #[arg(long)]
+    pub classifier: Option<String>,
     /// With --classifier gbt: boosting rounds.
     #[arg(long, default_value_t = 200)]
     pub gbt_rounds: usize,
@@ -300,7 +316,7 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(out) = &args.build_idf {
         return build_idf(&args, out);
     }
-    if args.pairs.is_none() && args.sts.is_empty() {
+    if args.pairs.is_none() && args.sts.is_empty() && args.encoder_dump.is_none() {
         bail!("nothing to do: give --pairs FILE, --sts FILE or --build-idf OUT CORPUS...");
     }
     if !args.input.inputs.is_empty() {
@@ -311,8 +327,33 @@ pub fn run(args: Args) -> Result<()> {
     }
     let idf = load_idf(&args)?;
     let skip = args.input.read.skip_invalid;
+    let encoder = match &args.encoder {
+        Some(dir) => Some(
+            Encoder::load(dir)
+                .with_context(|| format!("cannot load the encoder from {}", dir.display()))?,
+        ),
+        None => None,
+    };
+    if let (Some(enc), Some(file)) = (&encoder, &args.encoder_dump) {
+        return encoder_dump(enc, file);
+    }
+    let variant = args.variant.clone().unwrap_or_else(|| {
+        if encoder.is_some() {
+            "lexical,enc".to_string()
+        } else {
+            "lexical".to_string()
+        }
+    });
     if let Some(path) = &args.pairs {
         let (pairs, mrpc, skipped) = read_pairs(path, skip)?;
+        let encodings = match &encoder {
+            Some(enc) => Some(encode_pairs(
+                enc,
+                pairs.iter().map(|p| (&p.a, &p.b)),
+                pairs.len(),
+            )?),
+            None => None,
+        };
         if args.cv.is_some() || args.fit {
             if !mrpc {
                 bail!("--cv and --fit need the Quality column (MRPC layout with its header)");
@@ -324,50 +365,141 @@ pub fn run(args: Args) -> Result<()> {
                         pairs.len()
                     );
                 }
-                let mask = variant_mask(&args.variant)?;
+                let mask = variant_mask(&variant)?;
                 let classifier = Classifier::from_args(&args)?;
                 let emb = match &args.embeddings {
                     Some(dir) => Some(Embeddings::load(dir)?),
-                    None if mask[FIRST_EMB..].iter().any(|&m| m) => {
+                    None if mask[FIRST_EMB..FIRST_ENC].iter().any(|&m| m) => {
                         bail!("the emb variant needs --embeddings DIR")
                     }
                     None => None,
                 };
-                run_cv(path, &pairs, k, &classifier, &idf, &mask, emb.as_ref());
+                if encodings.is_none() && mask[FIRST_ENC..].iter().any(|&m| m) {
+                    bail!("the enc variant needs --encoder DIR");
+                }
+                run_cv(
+                    path,
+                    &pairs,
+                    k,
+                    &classifier,
+                    &idf,
+                    &mask,
+                    emb.as_ref(),
+                    encodings.as_deref(),
+                );
             }
             if args.fit {
-                if args.variant != "lexical" {
-                    bail!("--fit fits the shipped model, which uses the lexical features only (--variant lexical)");
+                let shipped = if encoder.is_some() {
+                    "lexical,enc"
+                } else {
+                    "lexical"
+                };
+                if variant != shipped {
+                    bail!("--fit fits a shipped model: the lexical features (--variant lexical), with --encoder the lexical and encoder features (--variant lexical,enc)");
                 }
                 let Some(out) = &args.model_out else {
                     bail!("--fit needs --model-out FILE");
                 };
                 let classifier = Classifier::from_args(&args)?;
-                run_fit(path, &pairs, &classifier, &idf, out)?;
+                run_fit(path, &pairs, &classifier, &idf, out, encodings.as_deref())?;
             }
         } else {
-            score_pairs(&pairs, &idf)?;
+            score_pairs(&pairs, &idf, encodings.as_deref())?;
         }
         skipped.report("pair");
     }
     for path in &args.sts {
         let (pairs, skipped) = read_sts(path, &args.genre, skip)?;
-        run_sts(path, &pairs, &args.genre, &idf);
+        let encodings = match &encoder {
+            Some(enc) => Some(encode_pairs(
+                enc,
+                pairs.iter().map(|p| (&p.a, &p.b)),
+                pairs.len(),
+            )?),
+            None => None,
+        };
+        run_sts(path, &pairs, &args.genre, &idf, encodings.as_deref());
         skipped.report("STS");
     }
     Ok(())
 }
 
-fn score_pairs(pairs: &[Pair], idf: &Idf) -> Result<()> {
+/// The encodings of each pair's two sentences.
+type PairEncodings = [(Encoding, Encoding)];
+
+/// Encode the two sentences of every pair (one batch run over all of them); prints the speed.
+fn encode_pairs<'a>(
+    enc: &Encoder,
+    pairs: impl Iterator<Item = (&'a Sentence, &'a Sentence)>,
+    n: usize,
+) -> Result<Vec<(Encoding, Encoding)>> {
+    let mut texts: Vec<&str> = Vec::with_capacity(2 * n);
+    let mut second: Vec<&str> = Vec::with_capacity(n);
+    for (a, b) in pairs {
+        texts.push(&a.text);
+        second.push(&b.text);
+    }
+    texts.extend(second);
+    let start = std::time::Instant::now();
+    let mut encoded = enc.encode(&texts)?;
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!(
+        "encoded {} sentences in {secs:.1} s ({:.0} sentences/s, {} threads)",
+        texts.len(),
+        texts.len() as f64 / secs.max(1e-9),
+        rayon::current_num_threads()
+    );
+    let bs = encoded.split_off(n);
+    Ok(encoded.into_iter().zip(bs).collect())
+}
+
+/// The score of pair `i`: the encoder model's with encodings, the shipped lexical one without.
+fn pair_score(a: &Sentence, b: &Sentence, idf: &Idf, enc: Option<&(Encoding, Encoding)>) -> f64 {
+    match enc {
+        Some((ea, eb)) => similarity::score_encoded(a, b, ea, eb, idf),
+        None => similarity::score(a, b, idf),
+    }
+}
+
+fn encoder_dump(enc: &Encoder, file: &Path) -> Result<()> {
+    let bytes = read_all(file)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let lines: Vec<&str> = text.lines().collect();
+    let ids: Vec<Vec<u32>> = lines
+        .iter()
+        .map(|l| enc.token_ids(l))
+        .collect::<Result<_, _>>()?;
+    let encoded = enc.encode(&lines)?;
+    let mut out = create_output("-".as_ref())?;
+    for (ids, e) in ids.iter().zip(&encoded) {
+        write_json_line(
+            &mut out,
+            &serde_json::json!({"ids": ids, "embedding": e.sentence, "words": e.words}),
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn score_pairs(pairs: &[Pair], idf: &Idf, encodings: Option<&PairEncodings>) -> Result<()> {
     let scores: Vec<f64> = pairs
         .par_iter()
-        .map(|p| similarity::score(&p.a, &p.b, idf))
+        .enumerate()
+        .map(|(i, p)| pair_score(&p.a, &p.b, idf, encodings.map(|e| &e[i])))
         .collect();
+    let (decide, threshold): (fn(f64) -> bool, f64) = if encodings.is_some() {
+        (
+            similarity::is_paraphrase_encoded,
+            ENCODER_PARAPHRASE_THRESHOLD,
+        )
+    } else {
+        (similarity::is_paraphrase, PARAPHRASE_THRESHOLD)
+    };
     let mut out = create_output("-".as_ref())?;
     let mut confusion = Confusion::default();
     let mut labelled = false;
     for (p, &s) in pairs.iter().zip(&scores) {
-        let paraphrase = similarity::is_paraphrase(s);
+        let paraphrase = decide(s);
         if let Some(q) = p.quality {
             labelled = true;
             confusion.add(paraphrase, q);
@@ -386,7 +518,7 @@ fn score_pairs(pairs: &[Pair], idf: &Idf) -> Result<()> {
     out.flush()?;
     if labelled {
         eprintln!(
-            "{} pairs: accuracy {:.4}  F1 {:.4}  precision {:.4}  recall {:.4} (threshold {PARAPHRASE_THRESHOLD})",
+            "{} pairs: accuracy {:.4}  F1 {:.4}  precision {:.4}  recall {:.4} (threshold {threshold})",
             pairs.len(),
             confusion.accuracy(),
             confusion.f1(),
@@ -397,10 +529,21 @@ fn score_pairs(pairs: &[Pair], idf: &Idf) -> Result<()> {
     Ok(())
 }
 
-fn all_features(pairs: &[Pair], idf: &Idf) -> Vec<[f64; NUM_FEATURES]> {
+fn all_features(
+    pairs: &[Pair],
+    idf: &Idf,
+    encodings: Option<&PairEncodings>,
+) -> Vec<[f64; NUM_FEATURES]> {
     pairs
         .par_iter()
-        .map(|p| features(&p.a, &p.b, idf))
+        .enumerate()
+        .map(|(i, p)| {
+            let f = features(&p.a, &p.b, idf);
+            match encodings {
+                Some(e) => with_encoder(f, &e[i].0, &e[i].1, idf),
+                None => f,
+            }
+        })
         .collect()
 }
 
@@ -468,8 +611,9 @@ fn variant_mask(variant: &str) -> Result<[bool; NUM_FEATURES]> {
             "all" => 0..NUM_FEATURES,
             "lexical" => 0..FIRST_KLD,
             "kld" => FIRST_KLD..FIRST_EMB,
-            "emb" => FIRST_EMB..NUM_FEATURES,
-            other => bail!("unknown --variant part {other:?} (lexical, kld, emb, all)"),
+            "emb" => FIRST_EMB..FIRST_ENC,
+            "enc" => FIRST_ENC..NUM_FEATURES,
+            other => bail!("unknown --variant part {other:?} (lexical, kld, emb, enc, all)"),
         };
         mask[range].iter_mut().for_each(|m| *m = true);
     }
@@ -489,7 +633,13 @@ enum Classifier {
 
 impl Classifier {
     fn from_args(args: &Args) -> Result<Self> {
-        match args.classifier.as_str() {
+        let default = if args.encoder.is_some() {
+            "gbt"
+        } else {
+            "logistic"
+        };
+        let name = args.classifier.as_deref().unwrap_or(default);
+        match name {
             "logistic" => Ok(Classifier::Logistic(args.l2)),
             "gbt" if args.gbt_rounds == 0 || args.gbt_depth == 0 => {
                 bail!("--gbt-rounds and --gbt-depth must be at least 1")
@@ -504,7 +654,7 @@ impl Classifier {
                     learning_rate: args.gbt_rate,
                     ..GbtParams::default()
                 };
-                Ok(if args.classifier == "gbt" {
+                Ok(if name == "gbt" {
                     Classifier::Gbt(p)
                 } else {
                     Classifier::Hybrid(p, args.l2)
@@ -546,6 +696,7 @@ impl Classifier {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_cv(
     path: &Path,
     pairs: &[Pair],
@@ -554,10 +705,18 @@ fn run_cv(
     idf: &Idf,
     mask: &[bool; NUM_FEATURES],
     emb: Option<&Embeddings>,
+    encodings: Option<&PairEncodings>,
 ) {
     let base: Vec<[f64; NUM_FEATURES]> = pairs
         .par_iter()
-        .map(|p| features_with(&p.a, &p.b, idf, None, emb))
+        .enumerate()
+        .map(|(i, p)| {
+            let f = features_with(&p.a, &p.b, idf, None, emb);
+            match encodings {
+                Some(e) => with_encoder(f, &e[i].0, &e[i].1, idf),
+                None => f,
+            }
+        })
         .collect();
     let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
     let use_kld = mask[FIRST_KLD..FIRST_EMB].iter().any(|&m| m);
@@ -612,8 +771,9 @@ fn run_fit(
     classifier: &Classifier,
     idf: &Idf,
     out: &Path,
+    encodings: Option<&PairEncodings>,
 ) -> Result<()> {
-    let xs = all_features(pairs, idf);
+    let xs = all_features(pairs, idf, encodings);
     let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
     let m = match classifier {
         Classifier::Logistic(l2) => Gbt {
@@ -642,8 +802,13 @@ fn run_fit(
         t,
         out.display()
     );
+    let (flag, name) = if encodings.is_some() {
+        (" --encoder DIR", "ENCODER_PARAPHRASE_THRESHOLD")
+    } else {
+        ("", "PARAPHRASE_THRESHOLD")
+    };
     println!(
-        "// Generated by `storyfold similarity --pairs {} --fit --classifier {} --model-out {}`.",
+        "// Generated by `storyfold similarity --pairs {}{flag} --fit --classifier {} --model-out {}`.",
         path.display(),
         match classifier {
             Classifier::Logistic(_) => "logistic",
@@ -653,15 +818,34 @@ fn run_fit(
         out.display()
     );
     println!("/// Score at or above which two sentences are paraphrases.");
-    println!("pub const PARAPHRASE_THRESHOLD: f64 = {:.4};", t);
+    println!("pub const {name}: f64 = {:.4};", t);
     Ok(())
 }
 
-fn run_sts(path: &Path, pairs: &[StsPair], genre: &str, idf: &Idf) {
+fn run_sts(
+    path: &Path,
+    pairs: &[StsPair],
+    genre: &str,
+    idf: &Idf,
+    encodings: Option<&PairEncodings>,
+) {
     let scores: Vec<f64> = pairs
         .par_iter()
-        .map(|p| similarity::score(&p.a, &p.b, idf))
+        .enumerate()
+        .map(|(i, p)| pair_score(&p.a, &p.b, idf, encodings.map(|e| &e[i])))
         .collect();
+    // With the encoder, also the plain cosine of the two sentence embeddings.
+    let enc_cos: Option<Vec<f64>> = encodings.map(|e| {
+        e.iter()
+            .map(|(a, b)| {
+                a.sentence
+                    .iter()
+                    .zip(&b.sentence)
+                    .map(|(x, y)| (x * y) as f64)
+                    .sum()
+            })
+            .collect()
+    });
     let cos: Vec<f64> = pairs
         .par_iter()
         .map(|p| tfidf_cosine(&p.a, &p.b, idf))
@@ -672,8 +856,16 @@ fn run_sts(path: &Path, pairs: &[StsPair], genre: &str, idf: &Idf) {
         let g: Vec<f64> = idx.iter().map(|&i| gold[i]).collect();
         let s: Vec<f64> = idx.iter().map(|&i| scores[i]).collect();
         let c: Vec<f64> = idx.iter().map(|&i| cos[i]).collect();
+        let extra = enc_cos.as_ref().map_or(String::new(), |e| {
+            let e: Vec<f64> = idx.iter().map(|&i| e[i]).collect();
+            format!(
+                "   encoder cosine: Pearson {:.4} Spearman {:.4}",
+                pearson(&e, &g),
+                spearman(&e, &g)
+            )
+        });
         println!(
-            "  {name:<10} {:>5} pairs  score: Pearson {:.4} Spearman {:.4}   TF-IDF cosine: Pearson {:.4} Spearman {:.4}",
+            "  {name:<10} {:>5} pairs  score: Pearson {:.4} Spearman {:.4}   TF-IDF cosine: Pearson {:.4} Spearman {:.4}{extra}",
             idx.len(),
             pearson(&s, &g),
             spearman(&s, &g),

@@ -92,7 +92,7 @@ use super::frames::{self, Frame, FrameMatch};
 use super::sentence::QUANTITY_KINDS;
 use super::similarity::embed::Embeddings;
 use super::similarity::features::{count_common, Rows, SentenceSide};
-use super::similarity::{self, Idf};
+use super::similarity::{self, Encoding, Idf};
 use super::{PreparedDoc, Sentence};
 
 /// Token edit similarity at or above which a pair is `edited`.
@@ -357,7 +357,26 @@ impl Aligner {
     pub fn align(&self, a: &PreparedDoc, b: &PreparedDoc) -> Alignment {
         match exact_copy(a, b, None) {
             Some(al) => al,
-            None => self.align_sentences(a, &self.analyze(a), b, &self.analyze(b)),
+            None => self.align_sentences(a, &self.analyze(a), b, &self.analyze(b), None),
+        }
+    }
+
+    /// [`Aligner::align`] deciding paraphrases with the sentence encoder: `ea` and `eb` are the
+    /// [`Encoder`](similarity::Encoder)'s encodings of the sentences of `a` and `b`, one per
+    /// sentence in order. Candidate pairs are scored by [`similarity::score_encoded`] and are
+    /// paraphrases by [`similarity::is_paraphrase_encoded`]; everything else is as in
+    /// [`Aligner::align`]. Encodings missing for a sentence (slices too short) fall back to the
+    /// lexical score for the pairs of that sentence.
+    pub fn align_encoded(
+        &self,
+        a: &PreparedDoc,
+        b: &PreparedDoc,
+        ea: &[Encoding],
+        eb: &[Encoding],
+    ) -> Alignment {
+        match exact_copy(a, b, None) {
+            Some(al) => al,
+            None => self.align_sentences(a, &self.analyze(a), b, &self.analyze(b), Some((ea, eb))),
         }
     }
 
@@ -377,7 +396,7 @@ impl Aligner {
         b: &PreparedDoc,
         ab: &DocAnalysis,
     ) -> Alignment {
-        exact_copy(a, b, Some((aa, ab))).unwrap_or_else(|| self.align_sentences(a, aa, b, ab))
+        exact_copy(a, b, Some((aa, ab))).unwrap_or_else(|| self.align_sentences(a, aa, b, ab, None))
     }
 
     /// The general method of [`Aligner::align`].
@@ -387,10 +406,11 @@ impl Aligner {
         aa: &DocAnalysis,
         b: &PreparedDoc,
         ab: &DocAnalysis,
+        enc: Encodings,
     ) -> Alignment {
         let na = a.sentences.len();
         let nb = b.sentences.len();
-        let cands = self.candidates(a, aa, b, ab);
+        let cands = self.candidates(a, aa, b, ab, enc);
 
         // Monotone backbone: weighted LCS.
         let mut chosen: Vec<Option<Cand>> = vec![None; nb];
@@ -509,7 +529,10 @@ impl Aligner {
             }
             if let Some((ai, _)) = best {
                 let (sa, sb) = (&a.sentences[ai], &b.sentences[bi]);
-                let score = similarity::score_prepared(sa, sb, aa.side(ai, sa), ab.side(bi, sb));
+                let score = match encoded(enc, ai, bi) {
+                    Some((ea, eb)) => similarity::score_encoded(sa, sb, ea, eb, &self.idf),
+                    None => similarity::score_prepared(sa, sb, aa.side(ai, sa), ab.side(bi, sb)),
+                };
                 chosen[bi] = Some(Cand {
                     a: ai,
                     kind: MatchKind::Paraphrase,
@@ -844,6 +867,7 @@ impl Aligner {
         aa: &DocAnalysis,
         b: &PreparedDoc,
         ab: &DocAnalysis,
+        enc: Encodings,
     ) -> Vec<Vec<Cand>> {
         let na = a.sentences.len();
         let mut shared = vec![0u32; na];
@@ -914,7 +938,7 @@ impl Aligner {
                     ta,
                     tb,
                 };
-                if let Some(c) = self.classify(&pair) {
+                if let Some(c) = self.classify(&pair, encoded(enc, pair.ai, bi)) {
                     cands.push(c);
                 }
             }
@@ -924,7 +948,7 @@ impl Aligner {
     }
 
     /// Kind, score and weight of one pair, or `None` when it is no match.
-    fn classify(&self, p: &Pair) -> Option<Cand> {
+    fn classify(&self, p: &Pair, enc: Option<(&Encoding, &Encoding)>) -> Option<Cand> {
         let (sa, sb) = (p.sa, p.sb);
         if sa.norm == sb.norm {
             return Some(Cand {
@@ -935,6 +959,13 @@ impl Aligner {
             });
         }
         let (score, lcs, lev) = similarity::score_and_sequences(sa, sb, p.side_a, p.side_b);
+        let (score, paraphrase) = match enc {
+            Some((ea, eb)) => {
+                let s = similarity::score_encoded(sa, sb, ea, eb, &self.idf);
+                (s, similarity::is_paraphrase_encoded(s))
+            }
+            None => (score, similarity::is_paraphrase(score)),
+        };
         let score = score.clamp(0.0, 1.0);
         let small = sa.tokens.len().saturating_mul(sb.tokens.len()) <= MAX_TOKEN_CELLS;
         let edit = if small {
@@ -948,7 +979,7 @@ impl Aligner {
             || cut.is_some()
         {
             MatchKind::Edited
-        } else if similarity::is_paraphrase(score) {
+        } else if paraphrase {
             MatchKind::Paraphrase
         } else {
             return None;
@@ -960,6 +991,15 @@ impl Aligner {
             weight: score.max(edit).max(cut.unwrap_or(0.0)).max(0.05),
         })
     }
+}
+
+/// The encodings of the sentences of A and of B, when aligning with the sentence encoder.
+type Encodings<'e> = Option<(&'e [Encoding], &'e [Encoding])>;
+
+/// The encodings of A's sentence `ai` and B's sentence `bi`, if given.
+fn encoded<'e>(enc: Encodings<'e>, ai: usize, bi: usize) -> Option<(&'e Encoding, &'e Encoding)> {
+    let (ea, eb) = enc?;
+    Some((ea.get(ai)?, eb.get(bi)?))
 }
 
 /// A candidate sentence pair and what the aligner computed of its two sentences.
@@ -1782,7 +1822,7 @@ mod tests {
             let b = PreparedDoc::new(&text.to_uppercase().replace(' ', "  "));
             let direct = super::exact_copy(&a, &b, None).expect("an exact copy");
             let al = aligner();
-            let general = al.align_sentences(&a, &al.analyze(&a), &b, &al.analyze(&b));
+            let general = al.align_sentences(&a, &al.analyze(&a), &b, &al.analyze(&b), None);
             assert_eq!(direct, general, "{text}");
         }
         let (a, b) = (doc("base.txt"), doc("figure.txt"));

@@ -31,10 +31,15 @@
 //! | 23 | `emb_new_mass` | largest share (over the two sides) of norm mass in pieces whose best cosine is below 0.5 |
 //! | 24 | `emb_new_count` | largest number (over the two sides) of such pieces, / 10 |
 //! | 25 | `emb_unmatched_best` | mean best cosine of the pieces the other side lacks verbatim, averaged over both directions |
+//! | 26 | `enc_cosine` | cosine of the two contextual sentence embeddings (all-MiniLM-L6-v2, [`encoder`](super::encoder)) |
+//! | 27 | `enc_align_f` | IDF-weighted greedy soft alignment of the contextual word vectors (BERTScore-like): `2PR/(P+R)` |
+//! | 28 | `enc_align_min` | `min(P, R)` of the same alignment |
+//! | 29 | `enc_new_mass` | largest IDF share (over the two sides) of words whose best contextual cosine is below 0.5 |
 //!
-//! [`features`] (used by the shipped score) computes the lexical features 0–15 and leaves the
-//! others 0; [`features_with`] adds features 16–18 when given a [`Kld`] table and 19–25 when
-//! given [`Embeddings`] (experiments of `storyfold similarity --cv`).
+//! [`features`] (used by the shipped lexical score) computes the lexical features 0–15 and
+//! leaves the others 0; [`features_with`] adds features 16–18 when given a [`Kld`] table and
+//! 19–25 when given [`Embeddings`] (experiments of `storyfold similarity --cv`);
+//! [`with_encoder`] sets features 26–29 from two [`Encoding`]s (the score used with an encoder).
 //!
 //! Work buffers are thread-local and reused, so computing the features does not allocate once a
 //! thread has seen a pair of the same size.
@@ -44,6 +49,7 @@ use std::cell::RefCell;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::embed::{cosine, soft_alignment, Embeddings};
+use super::encoder::{encoder_features, Encoding, NUM_ENC};
 use super::{Idf, Kld};
 use crate::align::Sentence;
 #[cfg(test)]
@@ -51,13 +57,15 @@ use crate::fingerprint::intersection_len;
 use crate::fingerprint::{for_each_common, for_each_common_at};
 
 /// Number of features.
-pub const NUM_FEATURES: usize = 26;
+pub const NUM_FEATURES: usize = 30;
 /// Number of lexical features (the first ones).
 pub const NUM_LEXICAL: usize = 16;
 /// Index of the first TF-KLD feature.
 pub const FIRST_KLD: usize = 16;
 /// Index of the first embedding feature.
 pub const FIRST_EMB: usize = 19;
+/// Index of the first contextual encoder feature.
+pub const FIRST_ENC: usize = 26;
 
 /// Feature names, in order (see the [module docs](self)).
 pub const FEATURE_NAMES: [&str; NUM_FEATURES] = [
@@ -87,6 +95,10 @@ pub const FEATURE_NAMES: [&str; NUM_FEATURES] = [
     "emb_new_mass",
     "emb_new_count",
     "emb_unmatched_best",
+    "enc_cosine",
+    "enc_align_f",
+    "enc_align_min",
+    "enc_new_mass",
 ];
 
 /// Longest token sequence used by the LCS (longer sentences are cut; bounds the quadratic cost).
@@ -515,10 +527,23 @@ pub fn features_with(
     }
     if let Some(e) = emb {
         let x = embedding_features(a, b, e);
-        f[FIRST_EMB..].copy_from_slice(&x);
+        f[FIRST_EMB..FIRST_ENC].copy_from_slice(&x);
     }
     f
 }
+
+/// `f` with the encoder features 26–29 set from the encodings of its two sentences.
+pub fn with_encoder(
+    mut f: [f64; NUM_FEATURES],
+    a: &Encoding,
+    b: &Encoding,
+    idf: &Idf,
+) -> [f64; NUM_FEATURES] {
+    f[FIRST_ENC..].copy_from_slice(&encoder_features(a, b, idf));
+    f
+}
+
+const _: () = assert!(FIRST_ENC + NUM_ENC == NUM_FEATURES);
 
 /// Features 16–18 (TF-KLD weighted overlap).
 pub fn kld_features(a: &Sentence, b: &Sentence, kld: &Kld) -> [f64; 3] {
@@ -552,7 +577,7 @@ pub fn kld_features(a: &Sentence, b: &Sentence, kld: &Kld) -> [f64; 3] {
 }
 
 /// Number of embedding features.
-pub const NUM_EMB: usize = NUM_FEATURES - FIRST_EMB;
+pub const NUM_EMB: usize = FIRST_ENC - FIRST_EMB;
 
 /// Features 19–25 (static embeddings).
 pub fn embedding_features(a: &Sentence, b: &Sentence, e: &Embeddings) -> [f64; NUM_EMB] {

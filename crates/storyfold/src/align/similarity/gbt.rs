@@ -12,7 +12,7 @@
 //!
 //! Text format (one tree node per line, see [`Gbt::to_text`]): a first line
 //! `gbt<TAB>base<TAB>trees`, optionally a line `linear<TAB>bias<TAB>w_0<TAB>…` (the starting
-//! logistic model, which replaces `base`), then `feature<TAB>threshold<TAB>left<TAB>right<TAB>value` per node
+//! logistic model, which replaces `base`; missing trailing weights are 0), then `feature<TAB>threshold<TAB>left<TAB>right<TAB>value` per node
 //! (`feature = -1` marks a leaf; `left`/`right` index nodes of the same tree), trees separated by
 //! a line `tree`.
 
@@ -148,11 +148,12 @@ impl Gbt {
                     .split('\t')
                     .map(|x| x.parse().ok())
                     .collect::<Option<_>>()?;
-                if v.len() != NUM_FEATURES + 1 || !g.trees.is_empty() {
+                if v.len() < 2 || v.len() > NUM_FEATURES + 1 || !g.trees.is_empty() {
                     return None;
                 }
+                // Files written before features were added have fewer weights: those are 0.
                 let mut weights = [0.0; NUM_FEATURES];
-                weights.copy_from_slice(&v[1..]);
+                weights[..v.len() - 1].copy_from_slice(&v[1..]);
                 g.linear = Some(Logistic {
                     bias: v[0],
                     weights,
