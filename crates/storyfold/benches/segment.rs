@@ -69,7 +69,8 @@ fn bench_segment(c: &mut Criterion) {
     group.sample_size(20);
     group.throughput(Throughput::Bytes(bytes as u64));
     // Each function counts the pieces of every text, so the work cannot be optimized away.
-    let cases: [(&str, fn(&str) -> usize); 3] = [
+    type Count = fn(&str) -> usize;
+    let cases: [(&str, Count); 3] = [
         ("sentences", |t| sentences(t).len()),
         ("sentence_bound_indices", |t| {
             sentence_bound_indices(t).count()

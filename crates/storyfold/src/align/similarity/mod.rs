@@ -227,7 +227,7 @@ mod tests {
         assert!(used(features::FIRST_ENC, NUM_FEATURES));
         assert!(used(0, features::NUM_LEXICAL));
         assert!(!used(features::NUM_LEXICAL, features::FIRST_ENC));
-        assert!(ENCODER_PARAPHRASE_THRESHOLD > 0.0 && ENCODER_PARAPHRASE_THRESHOLD < 1.0);
+        const { assert!(ENCODER_PARAPHRASE_THRESHOLD > 0.0 && ENCODER_PARAPHRASE_THRESHOLD < 1.0) };
     }
 
     #[test]
