@@ -8,12 +8,14 @@
 #   bench/run.sh --million    generated 1,000,000-article corpus (storyfold only; add --peers for rensa
 #                             and datasketch, which take hours)
 #   bench/run.sh FILE.jsonl   any JSONL corpus (id/text fields)
+#   --runs=N                  run every tool N times in a row and report the median wall time (default
+#                             3, 1 with --million); the table lists each run's seconds
 #
 # What it does: builds storyfold and the generator (`cargo build --release`), creates the virtualenv
 # bench/.venv with PyPI rensa and datasketch (pinned), converts AllSides to data/allsides.jsonl if it
 # is missing, then for every corpus runs the three tools end to end (read JSONL, shingle, sign, index,
 # query, verify, write groups) with 128 permutations, word 5-gram shingles and threshold 0.8, and
-# prints a markdown table: documents/second (documents / wall seconds of the whole process), peak RSS
+# prints a markdown table: documents/second (documents / median wall seconds of the whole process), peak RSS
 # (getrusage of the child, as /usr/bin/time -v reports it), recall and precision of the pairs found
 # against exact Jaccard (bench/score.py; truth: `benchgen truth`, over storyfold's shingles).
 # storyfold uses all cores (rayon); rensa and datasketch run single-threaded from Python.
@@ -53,17 +55,22 @@ fi
 
 PEERS=1
 MODE=default
+RUNS=
 CORPORA=()
 for arg in "$@"; do
   case "$arg" in
     --small) MODE=small ;;
     --million) MODE=million; PEERS=0 ;;
     --peers) PEERS=2 ;;
+    --runs=*) RUNS="${arg#--runs=}" ;;
     -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) CORPORA+=("$arg") ;;
   esac
 done
 [ "$PEERS" = 2 ] && PEERS=1
+if [ -z "$RUNS" ]; then
+  if [ "$MODE" = million ]; then RUNS=1; else RUNS=3; fi
+fi
 
 case "$MODE" in
   default)
@@ -89,7 +96,7 @@ esac
 measure() {
   local name="$1" tool="$2"
   shift 2
-  "$PY" bench/measure.py "$OUT/$name.$tool.time.json" -- "$@"
+  "$PY" bench/measure.py "$OUT/$name.$tool.time.json" --runs "$RUNS" -- "$@"
 }
 
 for corpus in "${CORPORA[@]}"; do
@@ -144,7 +151,7 @@ try:
 except OSError:
     pass
 print(f"\n### {name}: {docs:,} documents ({os.cpu_count()} cores, {cpu}, {platform.system()})\n")
-print("| tool | seconds | docs/s | peak RSS | recall | precision | true pairs | found pairs |")
+print("| tool | seconds, median (runs) | docs/s | peak RSS | recall | precision | true pairs | found pairs |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
 rows = {}
 for t in tools:
@@ -154,7 +161,8 @@ for t in tools:
     if mode == "million":
         prec = json.load(open(f"{out}/{name}.{t}.check.json"))["precision"]
     rows[t] = tm["seconds"]
-    print(f"| {t} | {tm['seconds']:.2f} | {docs / tm['seconds']:,.0f} | {tm['peak_rss_kb'] / 1024:,.0f} MB "
+    runs = "/".join(f"{r:.2f}" for r in tm.get("runs", [tm["seconds"]]))
+    print(f"| {t} | {tm['seconds']:.2f} ({runs}) | {docs / tm['seconds']:,.0f} | {tm['peak_rss_kb'] / 1024:,.0f} MB "
           f"| {sc['recall']:.4f} | {prec:.4f} | {sc['true_pairs']:,} | {sc['found_pairs']:,} |")
 if "storyfold" in rows and len(rows) > 1:
     print()
