@@ -346,14 +346,10 @@ pub fn run(args: Args) -> Result<()> {
     });
     if let Some(path) = &args.pairs {
         let (pairs, mrpc, skipped) = read_pairs(path, skip)?;
-        let encodings = match &encoder {
-            Some(enc) => Some(encode_pairs(
-                enc,
-                pairs.iter().map(|p| (&p.a, &p.b)),
-                pairs.len(),
-            )?),
-            None => None,
-        };
+        let encodings = encoder
+            .as_ref()
+            .map(|enc| encode_pairs(enc, pairs.iter().map(|p| (&p.a, &p.b)), pairs.len()))
+            .transpose()?;
         if args.cv.is_some() || args.fit {
             if !mrpc {
                 bail!("--cv and --fit need the Quality column (MRPC layout with its header)");
@@ -410,14 +406,10 @@ pub fn run(args: Args) -> Result<()> {
     }
     for path in &args.sts {
         let (pairs, skipped) = read_sts(path, &args.genre, skip)?;
-        let encodings = match &encoder {
-            Some(enc) => Some(encode_pairs(
-                enc,
-                pairs.iter().map(|p| (&p.a, &p.b)),
-                pairs.len(),
-            )?),
-            None => None,
-        };
+        let encodings = encoder
+            .as_ref()
+            .map(|enc| encode_pairs(enc, pairs.iter().map(|p| (&p.a, &p.b)), pairs.len()))
+            .transpose()?;
         run_sts(path, &pairs, &args.genre, &idf, encodings.as_deref());
         skipped.report("STS");
     }

@@ -764,16 +764,8 @@ impl Aligner {
                 }
             });
         }
-        pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.2.cmp(&y.2)).then(x.1.cmp(&y.1)));
-        let mut used_a = vec![false; views_a.len()];
-        let mut used_b = vec![false; views_b.len()];
         let mut out = Vec::new();
-        for (_, ai, bi) in pairs {
-            if used_a[ai] || used_b[bi] {
-                continue;
-            }
-            used_a[ai] = true;
-            used_b[bi] = true;
+        for (ai, bi) in best_one_to_one(pairs, views_a.len(), views_b.len()) {
             let (ta, tb) = (&a.sentences[ai].text, &b.sentences[bi].text);
             let found = compare_cached(ai, &a.sentences[ai], bi, &b.sentences[bi])
                 .into_iter()
@@ -836,15 +828,8 @@ impl Aligner {
                 }
             }
         }
-        cands.sort_by(|p, q| q.0.total_cmp(&p.0).then(p.2.cmp(&q.2)).then(p.1.cmp(&q.1)));
-        let (mut used_a, mut used_b) = (vec![false; fa.len()], vec![false; fb.len()]);
         let mut out = Vec::new();
-        for (_, x, y) in cands {
-            if used_a[x] || used_b[y] {
-                continue;
-            }
-            used_a[x] = true;
-            used_b[y] = true;
+        for (x, y) in best_one_to_one(cands, fa.len(), fb.len()) {
             let ((ai, f), (bi, g)) = (fa[x], fb[y]);
             out.push(Disagreement {
                 a_sentence: ai,
@@ -1438,6 +1423,28 @@ pub fn is_stopword(t: &str) -> bool {
             | "would"
             | "you"
     )
+}
+
+/// A one-to-one choice among scored pairs `(score, a, b)` (`a < na`, `b < nb`): the best score
+/// first (ties: lower `b`, then lower `a`), each `a` and each `b` taken once; in that order.
+fn best_one_to_one(
+    mut pairs: Vec<(f64, usize, usize)>,
+    na: usize,
+    nb: usize,
+) -> Vec<(usize, usize)> {
+    pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.2.cmp(&y.2)).then(x.1.cmp(&y.1)));
+    let (mut used_a, mut used_b) = (vec![false; na], vec![false; nb]);
+    pairs
+        .into_iter()
+        .filter_map(|(_, a, b)| {
+            let free = !used_a[a] && !used_b[b];
+            if free {
+                used_a[a] = true;
+                used_b[b] = true;
+            }
+            free.then_some((a, b))
+        })
+        .collect()
 }
 
 #[cfg(test)]
