@@ -241,8 +241,9 @@ pub fn run(args: Args) -> Result<()> {
     let mut table = TermTable::new();
     let mut metas: Vec<Meta> = Vec::new();
     let mut compact: Vec<CompactTerms> = Vec::new();
-    for chunk in rx {
-        let chunk = chunk?;
+    // Features of chunk k+1 (on the pool) overlap the term-table inserts of chunk k (in
+    // input order, on this thread).
+    let features_of = |chunk: Vec<(Article, Span)>| {
         let features: Vec<_> = chunk
             .par_iter()
             .map(|(a, _)| {
@@ -252,6 +253,9 @@ pub fn run(args: Args) -> Result<()> {
                 )
             })
             .collect();
+        (chunk, features)
+    };
+    let mut insert = |(chunk, features): (Vec<(Article, Span)>, Vec<_>)| {
         for ((a, span), (raw, headline)) in chunk.into_iter().zip(features) {
             compact.push(table.add(&raw));
             metas.push(Meta {
@@ -263,6 +267,22 @@ pub fn run(args: Args) -> Result<()> {
             });
         }
         bar.set_position(metas.len() as u64);
+    };
+    let mut pending = None;
+    for chunk in rx {
+        let chunk = chunk?;
+        let (done, ()) = rayon::join(
+            || features_of(chunk),
+            || {
+                if let Some(p) = pending.take() {
+                    insert(p);
+                }
+            },
+        );
+        pending = Some(done);
+    }
+    if let Some(p) = pending {
+        insert(p);
     }
     bar.finish_and_clear();
     let Some((spool, read, skipped)) = reading
