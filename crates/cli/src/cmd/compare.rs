@@ -198,12 +198,11 @@ pub fn run(args: Args) -> Result<()> {
         Some(dir) => {
             let encoder = Encoder::load(dir)
                 .with_context(|| format!("cannot load the encoder from {}", dir.display()))?;
-            let texts = |d: &PreparedDoc| -> Vec<String> {
-                d.sentences.iter().map(|s| s.text.clone()).collect()
-            };
-            let (ta, tb) = (texts(&doc_a), texts(&doc_b));
-            let ea = encoder.encode(&ta.iter().map(String::as_str).collect::<Vec<_>>())?;
-            let eb = encoder.encode(&tb.iter().map(String::as_str).collect::<Vec<_>>())?;
+            fn texts(d: &PreparedDoc) -> Vec<&str> {
+                d.sentences.iter().map(|s| s.text.as_str()).collect()
+            }
+            let ea = encoder.encode(&texts(&doc_a))?;
+            let eb = encoder.encode(&texts(&doc_b))?;
             aligner.align_encoded(&doc_a, &doc_b, &ea, &eb)
         }
     };

@@ -138,6 +138,13 @@ pub const PROVENANCE_MIN_COVER: f64 = 0.2;
 pub const SAME_TOPIC_MIN: f64 = 0.2;
 /// Characters of a word kept as its stem in the same-topic overlap.
 pub const STEM_CHARS: usize = 5;
+
+/// The stem of a word in the same-topic overlap and the fact passes: its first [`STEM_CHARS`]
+/// characters.
+pub fn stem(w: &str) -> &str {
+    let end = w.char_indices().nth(STEM_CHARS).map_or(w.len(), |(i, _)| i);
+    &w[..end]
+}
 /// Largest sentence grid (|A| x |B|) aligned by dynamic programming; larger pairs are matched
 /// greedily (best pairs first) so untrusted input cannot exhaust memory.
 pub const MAX_GRID_CELLS: usize = 4_000_000;
@@ -815,12 +822,7 @@ impl Aligner {
                 if frames::dates_differ(&sa.facts().facts, &sb.facts().facts) {
                     continue;
                 }
-                let own: Vec<&str> = f
-                    .head
-                    .iter()
-                    .chain(&g.head)
-                    .map(|w| frames::stem(w))
-                    .collect();
+                let own: Vec<&str> = f.head.iter().chain(&g.head).map(|w| stem(w)).collect();
                 let dice = stem_dice_without(&aa.views[ai].stems, &ab.views[bi].stems, &own);
                 let m = FrameMatch::of(f, g, dice, model);
                 if let Some(m) = m.filter(FrameMatch::same) {
@@ -1068,7 +1070,7 @@ fn unit_after(text: &str, value: &str) -> Option<String> {
     let at = text.find(value)? + value.len();
     let norm = crate::text::normalize(text.get(at..)?);
     let first = crate::text::tokens(&norm).into_iter().next()?;
-    Some(first.chars().take(STEM_CHARS).collect())
+    Some(stem(first).to_string())
 }
 
 /// Whether two facts count the same unit: the words right after them share a stem.

@@ -19,7 +19,7 @@ use std::cell::OnceCell;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::alignment::{is_stopword, SHINGLE_NGRAM, STEM_CHARS};
+use super::alignment::{is_stopword, stem, SHINGLE_NGRAM};
 use super::facts::{self, Fact, FactKind, Value};
 use super::similarity::features::SentenceSide;
 use super::similarity::Idf;
@@ -162,10 +162,7 @@ impl<'s> FactView<'s> {
         let stems = sf
             .content
             .iter()
-            .map(|t| {
-                let end = t.char_indices().nth(STEM_CHARS).map_or(t.len(), |(i, _)| i);
-                (Keyed::new(&t[..end]), weights.weight(t).max(0.0))
-            })
+            .map(|t| (Keyed::new(stem(t)), weights.weight(t).max(0.0)))
             .collect();
         FactView {
             kinds: sf.kinds,

@@ -28,7 +28,7 @@
 //!   stem; two proportions only of the same total; no figure of a *tally* (a sentence with
 //!   [`CROWD_MAX`] (3) or more figures of one kind: vote counts per candidate);
 //! * the **same thing**: for a measure, a shared stem among the words around (`gusts`);
-//!   otherwise the first head words share a [`STEM_CHARS`]-character (5) stem (`jobs` /
+//!   otherwise the first head words share a [`STEM_CHARS`](super::alignment::STEM_CHARS)-character (5) stem (`jobs` /
 //!   `jobs`), or, when a word-embedding model is loaded, their word vectors' cosine is at least
 //!   [`HEAD_COS_MIN`] (0.5); a percentage without head words (`revenue fell 9 percent`) only
 //!   with one that shares a stem among its words before;
@@ -60,7 +60,7 @@
 //! jobs` / `nearly 600 positions`: cosine 0.26, verbs `cut` / `shed` 0.05; `about 60 people`
 //! / `Nearly 80 workers`: cosine 0.58 but only `warehouse` shared, Dice 0.18 < 0.3).
 
-use super::alignment::{is_stopword, STEM_CHARS};
+use super::alignment::{is_stopword, stem};
 use super::facts::{Fact, FactKind, Value};
 use super::similarity::embed::{self, Embeddings};
 
@@ -390,12 +390,6 @@ impl Frame {
     pub fn words(&self) -> impl Iterator<Item = &str> {
         self.head.iter().chain(&self.before).map(String::as_str)
     }
-}
-
-/// The first [`STEM_CHARS`] characters of a word.
-pub fn stem(w: &str) -> &str {
-    let end = w.char_indices().nth(STEM_CHARS).map_or(w.len(), |(i, _)| i);
-    &w[..end]
 }
 
 fn share_stem(a: &[String], b: &[String]) -> bool {
