@@ -14,7 +14,7 @@
 //! Tokens are identified by their 64-bit hash: two distinct tokens with the same hash would be
 //! taken as one (no such pair is known).
 
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
@@ -153,16 +153,24 @@ impl<'s> FactView<'s> {
     /// The view of one sentence.
     #[cfg(test)]
     pub(crate) fn of(s: &'s Sentence, idf: &Idf) -> Self {
-        Self::with_weights(s, &HashedIdf::of(idf))
+        let weights = HashedIdf::of(idf);
+        let token_weights: Vec<f64> = s.tokens.iter().map(|t| weights.weight(t)).collect();
+        Self::with_weights(s, &weights, &token_weights)
     }
 
-    /// [`FactView::of`] with the weights of the sentence's document.
-    fn with_weights(s: &'s Sentence, weights: &HashedIdf) -> Self {
+    /// [`FactView::of`] with the weights of the sentence's document (`token_weights`: those
+    /// of the sentence's tokens, in order).
+    fn with_weights(s: &'s Sentence, weights: &HashedIdf, token_weights: &[f64]) -> Self {
         let sf = s.facts();
-        let stems = sf
-            .content
-            .iter()
-            .map(|t| (Keyed::new(stem(t)), weights.weight(t).max(0.0)))
+        let stems = s
+            .content_words()
+            .map(|(i, t)| {
+                let w = match i.and_then(|i| token_weights.get(i)) {
+                    Some(&w) => w,
+                    None => weights.weight(t),
+                };
+                (Keyed::new(stem(t)), w.max(0.0))
+            })
             .collect();
         FactView {
             kinds: sf.kinds,
@@ -584,7 +592,7 @@ pub struct DocAnalysis<'d> {
     idf_weights: Vec<f64>,
     starts: Vec<usize>,
     /// Each sentence prepared for the similarity score, when first compared.
-    sides: Vec<OnceCell<SentenceSide>>,
+    sides: Vec<OnceLock<SentenceSide>>,
 }
 
 impl<'d> DocAnalysis<'d> {
@@ -606,7 +614,10 @@ impl<'d> DocAnalysis<'d> {
         let views: Vec<FactView> = doc
             .sentences
             .iter()
-            .map(|s| FactView::with_weights(s, weights))
+            .enumerate()
+            .map(|(i, s)| {
+                FactView::with_weights(s, weights, &idf_weights[starts[i]..starts[i + 1]])
+            })
             .collect();
         let tokens: Vec<SentenceTokens> = doc
             .sentences
@@ -678,7 +689,7 @@ impl<'d> DocAnalysis<'d> {
             hashes,
             idf_weights,
             starts,
-            sides: (0..doc.sentences.len()).map(|_| OnceCell::new()).collect(),
+            sides: (0..doc.sentences.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 

@@ -32,14 +32,34 @@ pub struct SentenceFacts {
     /// Bit set of the [`QUANTITY_KINDS`] present.
     pub kinds: u8,
     /// Normalized tokens of the sentence with its quantities blanked out, without stopwords,
-    /// digits and number words.
-    pub content: Vec<String>,
+    /// digits and number words ([`Sentence::content_words`]).
+    content: Content,
+}
+
+/// Where the content words of a sentence are, without one `String` per word (this is
+/// computed for every sentence of every story member).
+#[derive(Clone, Debug, PartialEq)]
+enum Content {
+    /// A sentence without quantities: indices of its own tokens.
+    Tokens(Vec<u32>),
+    /// A sentence with quantities: the tokens of its text with the quantities blanked out,
+    /// as spans of one buffer.
+    Blanked {
+        words: String,
+        spans: Vec<(u32, u32)>,
+    },
+}
+
+impl Default for Content {
+    fn default() -> Self {
+        Content::Tokens(Vec::new())
+    }
 }
 
 impl SentenceFacts {
     /// The facts of a sentence and its content words. A sentence without quantities has
-    /// nothing to blank out: its content words come from its own tokens, which are those of
-    /// the same normalized text.
+    /// nothing to blank out: its content words are its own tokens, which are those of the
+    /// same normalized text.
     fn of(sentence: &Sentence) -> Self {
         let text = &sentence.text;
         let facts = facts::extract(text);
@@ -58,8 +78,22 @@ impl SentenceFacts {
             }
         }
         let content = match rest {
-            Some(rest) => content_words(text::tokens(&text::normalize(&rest)).into_iter()),
-            None => content_words(sentence.tokens.iter().map(String::as_str)),
+            Some(rest) => {
+                let norm = text::normalize(&rest);
+                let (mut words, mut spans) = (String::new(), Vec::new());
+                for t in text::tokens(&norm) {
+                    if is_content_word(t) {
+                        spans.push((words.len() as u32, (words.len() + t.len()) as u32));
+                        words.push_str(t);
+                    }
+                }
+                Content::Blanked { words, spans }
+            }
+            None => Content::Tokens(
+                (0..sentence.tokens.len() as u32)
+                    .filter(|&i| is_content_word(&sentence.tokens[i as usize]))
+                    .collect(),
+            ),
         };
         SentenceFacts {
             facts,
@@ -69,19 +103,9 @@ impl SentenceFacts {
     }
 }
 
-/// The content words among some tokens: without stopwords, digits and number words.
-fn content_words<'t>(tokens: impl ExactSizeIterator<Item = &'t str>) -> Vec<String> {
-    let mut out = Vec::with_capacity(tokens.len());
-    out.extend(
-        tokens
-            .filter(|t| {
-                !is_stopword(t)
-                    && !t.chars().any(|c| c.is_ascii_digit())
-                    && !facts::is_number_word(t)
-            })
-            .map(str::to_owned),
-    );
-    out
+/// Whether a token is a content word: not a stopword, no digit, not a number word.
+fn is_content_word(t: &str) -> bool {
+    !is_stopword(t) && !t.bytes().any(|c| c.is_ascii_digit()) && !facts::is_number_word(t)
 }
 
 /// A value computed once and kept; not part of equality (it is derived from the rest).
@@ -137,6 +161,25 @@ impl Sentence {
         self.analysis.0.get_or_init(|| SentenceFacts::of(self))
     }
 
+    /// The content words of the sentence outside its quantities (see [`SentenceFacts`]), each
+    /// with its index among [`Sentence::tokens`] when it is one of them (always, in a sentence
+    /// without quantities; never, in one with quantities).
+    pub fn content_words(&self) -> impl Iterator<Item = (Option<usize>, &str)> + '_ {
+        let (tokens, blanked) = match &self.facts().content {
+            Content::Tokens(ix) => (&ix[..], None),
+            Content::Blanked { words, spans } => (&[][..], Some((words, spans))),
+        };
+        let own = tokens
+            .iter()
+            .map(|&i| (Some(i as usize), self.tokens[i as usize].as_str()));
+        let blanked = blanked.into_iter().flat_map(|(words, spans)| {
+            spans
+                .iter()
+                .map(move |&(a, b)| (None, &words[a as usize..b as usize]))
+        });
+        own.chain(blanked)
+    }
+
     /// The quantity frames of the sentence ([`frames::frames_of`], computed on first use, then
     /// kept).
     pub fn frames(&self) -> &[Frame] {
@@ -187,5 +230,29 @@ mod tests {
         assert_eq!(doc.sentences[0].norm, "the u.s. said \"yes\".");
         assert_eq!(doc.sentences[1].tokens, vec!["mr", "smith", "left"]);
         assert_eq!(&doc.text[doc.sentences[1].range.clone()], "Mr. Smith LEFT.");
+    }
+
+    #[test]
+    fn content_words_leave_out_quantities_stopwords_and_numbers() {
+        // Without quantities: the sentence's own tokens, by index.
+        let s = Sentence::new("The mayor of Springfield resigned and left the city.");
+        let words: Vec<(Option<usize>, &str)> = s.content_words().collect();
+        assert_eq!(
+            words.iter().map(|w| w.1).collect::<Vec<_>>(),
+            ["mayor", "springfield", "resigned", "left", "city"]
+        );
+        for (i, w) in &words {
+            assert_eq!(s.tokens[i.expect("a token index")], *w);
+        }
+        assert_eq!(s.facts().kinds, 0);
+        // With quantities: the words of the text with the quantities blanked out.
+        let s = Sentence::new("Turnout rose to 85 percent, up from 62% in 2019, officials said.");
+        assert_ne!(s.facts().kinds, 0);
+        let words: Vec<(Option<usize>, &str)> = s.content_words().collect();
+        assert!(words.iter().all(|w| w.0.is_none()));
+        assert_eq!(
+            words.iter().map(|w| w.1).collect::<Vec<_>>(),
+            ["turnout", "rose", "officials"]
+        );
     }
 }

@@ -48,6 +48,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::align::alignment::{Aligner, Alignment, DocAnalysis, Relation};
@@ -298,11 +299,13 @@ pub fn derive(
     order.sort_by_key(|&i| (time_key(published[i]), i));
 
     // Alignments (each member analyzed once).
-    let analyses: Vec<DocAnalysis> = docs.iter().map(|d| aligner.analyze(d)).collect();
+    // In parallel (nested in the caller's parallel loop over stories, if any): a large story
+    // must not leave the other workers idle while its alignments run on one thread.
+    let analyses: Vec<DocAnalysis> = docs.par_iter().map(|d| aligner.analyze(d)).collect();
     let align =
         |a: usize, b: usize| aligner.align_analyzed(&docs[a], &analyses[a], &docs[b], &analyses[b]);
     let pairs: Vec<Pair> = pairs_to_align(&order, docs, aligner, cfg)
-        .into_iter()
+        .into_par_iter()
         .map(|(a, b)| Pair {
             a,
             b,

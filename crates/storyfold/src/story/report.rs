@@ -21,6 +21,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::align::alignment::{Aligner, MatchKind};
 use crate::align::facts::{FactKind, Via};
 use crate::align::PreparedDoc;
@@ -176,7 +178,7 @@ pub fn build(
     let arts: Vec<&Article> = members.iter().filter_map(|&i| articles.get(i)).collect();
     let n = arts.len();
     let docs: Vec<PreparedDoc> = if n > 1 {
-        arts.iter().map(|a| PreparedDoc::new(&a.text)).collect()
+        arts.par_iter().map(|a| PreparedDoc::new(&a.text)).collect()
     } else {
         // A single member needs no alignment; its sentences are not reported.
         arts.iter().map(|_| PreparedDoc::new("")).collect()
