@@ -94,8 +94,8 @@ use std::sync::PoisonError;
 use rayon::prelude::*;
 
 use super::features::{
-    add_scaled, dot, raw_terms, weigh, DocFreq, FeatureConfig, KeyBuildHasher, KeyProbe, RawTerms,
-    TermVector,
+    add_scaled, dot, keep_heaviest, raw_terms, weigh, DocFreq, FeatureConfig, KeyBuildHasher,
+    KeyProbe, RawTerms, TermVector,
 };
 use crate::ingest::Article;
 
@@ -236,15 +236,7 @@ impl Story {
 }
 
 fn prune(v: &mut TermVector, keep: usize) {
-    if v.len() > keep && keep > 0 {
-        // The `keep` heaviest (ties by key: a total order, so the kept set is unique), then
-        // back in key order.
-        v.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        v.truncate(keep);
-        v.sort_unstable_by_key(|&(k, _)| k);
-    } else if v.len() > keep {
-        v.clear();
-    }
+    keep_heaviest(v, keep);
     // Story sums live as long as their story: no spare room.
     v.shrink_to_fit();
 }

@@ -395,11 +395,7 @@ fn weigh_with(terms: impl Iterator<Item = (u64, f32, f32)>, cfg: &FeatureConfig)
         })
         .filter(|&(_, w)| w > 0.0 && w.is_finite())
         .collect();
-    if v.len() > cfg.max_terms {
-        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        v.truncate(cfg.max_terms);
-        v.sort_unstable_by_key(|&(k, _)| k);
-    }
+    keep_heaviest(&mut v, cfg.max_terms);
     // Kept for the whole run, one per article: give back the room of the dropped terms (a long
     // article has thousands of distinct terms; this took 15 GB on a million articles).
     v.shrink_to_fit();
@@ -548,6 +544,21 @@ pub fn add_scaled(a: &[(u64, f32)], b: &[(u64, f32)], scale: f32) -> TermVector 
         }
     }
     out
+}
+
+/// Keep the `keep` heaviest entries of a vector in key order (ties by key: a total order, so
+/// the kept set is unique); by selection, not a full sort.
+pub fn keep_heaviest(v: &mut TermVector, keep: usize) {
+    if v.len() <= keep {
+        return;
+    }
+    if keep == 0 {
+        v.clear();
+        return;
+    }
+    v.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(keep);
+    v.sort_unstable_by_key(|&(k, _)| k);
 }
 
 /// Euclidean norm of a sparse vector.
