@@ -90,8 +90,9 @@ impl SentenceFacts {
                 Content::Blanked { words, spans }
             }
             None => Content::Tokens(
-                (0..sentence.tokens.len() as u32)
-                    .filter(|&i| is_content_word(&sentence.tokens[i as usize]))
+                (sentence.tokens.iter().enumerate())
+                    .filter(|(_, t)| is_content_word(t))
+                    .map(|(i, _)| i as u32)
                     .collect(),
             ),
         };

@@ -94,8 +94,8 @@ use std::sync::PoisonError;
 use rayon::prelude::*;
 
 use super::features::{
-    add_scaled, dot, keep_heaviest, raw_terms, weigh, DocFreq, FeatureConfig, KeyBuildHasher,
-    KeyProbe, RawTerms, TermVector,
+    add_scaled, dot, heavier_first, keep_heaviest, raw_terms, weigh, DocFreq, FeatureConfig,
+    KeyBuildHasher, KeyProbe, RawTerms, TermVector,
 };
 use crate::ingest::Article;
 
@@ -249,12 +249,11 @@ fn top_keys(v: &[(u64, f32)], n: usize) -> Vec<u64> {
 /// The `n` heaviest entries of a vector, heaviest first (ties by key).
 fn top_terms(v: &[(u64, f32)], n: usize) -> Vec<(u64, f32)> {
     let mut sorted: Vec<(u64, f32)> = v.to_vec();
-    let cmp = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     if sorted.len() > n && n > 0 {
-        sorted.select_nth_unstable_by(n - 1, cmp);
+        sorted.select_nth_unstable_by(n - 1, heavier_first);
         sorted.truncate(n);
     }
-    sorted.sort_unstable_by(cmp);
+    sorted.sort_unstable_by(heavier_first);
     sorted
 }
 

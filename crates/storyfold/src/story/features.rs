@@ -546,8 +546,13 @@ pub fn add_scaled(a: &[(u64, f32)], b: &[(u64, f32)], scale: f32) -> TermVector 
     out
 }
 
-/// Keep the `keep` heaviest entries of a vector in key order (ties by key: a total order, so
-/// the kept set is unique); by selection, not a full sort.
+/// Heaviest entry first, ties by key: a total order, so "the n heaviest" is one set.
+pub fn heavier_first(a: &(u64, f32), b: &(u64, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// Keep the `keep` heaviest entries of a vector ([`heavier_first`]) in key order; by
+/// selection, not a full sort.
 pub fn keep_heaviest(v: &mut TermVector, keep: usize) {
     if v.len() <= keep {
         return;
@@ -556,7 +561,7 @@ pub fn keep_heaviest(v: &mut TermVector, keep: usize) {
         v.clear();
         return;
     }
-    v.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.select_nth_unstable_by(keep - 1, heavier_first);
     v.truncate(keep);
     v.sort_unstable_by_key(|&(k, _)| k);
 }
