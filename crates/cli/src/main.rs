@@ -38,7 +38,9 @@ enum Command {
     /// List related article pairs (near-duplicates and rewrites) of a corpus, with containment and scores.
     Pairs(cmd::pairs::Args),
     /// Score sentence pairs (TSV) and decide which are paraphrases.
-    Similarity(cmd::similarity::Args),
+    Similarity(Box<cmd::similarity::Args>),
+    /// Fine-tune the cross-encoder paraphrase model on labelled sentence pairs (MRPC layout).
+    TrainCross(cmd::train_cross::Args),
 }
 
 /// `mi_option_purge_delay` and `mi_option_allow_thp` in mimalloc 3's `mi_option_e` (the
@@ -90,7 +92,8 @@ fn main() {
         Command::Eval(args) => cmd::eval::run(args),
         Command::Compare(args) => cmd::compare::run(args),
         Command::Pairs(args) => cmd::pairs::run(args),
-        Command::Similarity(args) => cmd::similarity::run(args),
+        Command::Similarity(args) => cmd::similarity::run(*args),
+        Command::TrainCross(args) => cmd::train_cross::run(args),
     };
     if let Err(err) = result {
         eprintln!("storyfold: error: {err:#}");

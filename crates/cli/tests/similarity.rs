@@ -402,3 +402,85 @@ const REFERENCE_IDS: &[u64] = &[
 const REFERENCE_EMBEDDING: [f64; 6] = [
     -0.0443454, 0.1239068, -0.0656339, 0.0362910, -0.0018382, -0.0439119,
 ];
+
+#[test]
+fn train_cross_writes_a_model_that_similarity_cross_reads() {
+    let Some(model) = encoder_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "mrpc.txt", MRPC);
+    let out = dir.path().join("cross");
+    let train = |out: &Path| {
+        storyfold()
+            .args(["train-cross", "--epochs", "1", "--batch", "2", "--encoder"])
+            .arg(&model)
+            .arg("--pairs")
+            .arg(&file)
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("epoch 1: loss"))
+            .stderr(predicate::str::contains("model written to"));
+    };
+    train(&out);
+    for f in [
+        "model.safetensors",
+        "config.json",
+        "tokenizer.json",
+        "cross_config.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let score = || {
+        let o = similarity(&["--cross", out.to_str().unwrap()], &file)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("3 pairs: accuracy"))
+            .get_output()
+            .stdout
+            .clone();
+        json_lines(&o)
+    };
+    let rows = score();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["id1"], "101");
+    for r in &rows {
+        let s = r["score"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&s));
+        assert_eq!(r["paraphrase"].as_bool().unwrap(), s >= 0.5);
+    }
+    // Same seed, same model.
+    let out2 = dir.path().join("cross2");
+    train(&out2);
+    assert_eq!(
+        std::fs::read(out.join("model.safetensors")).unwrap(),
+        std::fs::read(out2.join("model.safetensors")).unwrap()
+    );
+    // Training needs labels.
+    let tsv = write(dir.path(), "pairs.tsv", b"a b\tc d\n");
+    storyfold()
+        .args(["train-cross", "--encoder"])
+        .arg(&model)
+        .arg("--pairs")
+        .arg(&tsv)
+        .arg("--out")
+        .arg(dir.path().join("x"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("needs labelled pairs"));
+}
+
+#[test]
+fn a_missing_cross_encoder_folder_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "mrpc.txt", MRPC);
+    let missing = dir.path().join("no-cross");
+    similarity(&["--cross", missing.to_str().unwrap()], &file)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "cannot load the cross-encoder from",
+        ))
+        .stderr(predicate::str::contains("no-cross"))
+        .stderr(predicate::str::contains("panicked").not());
+}

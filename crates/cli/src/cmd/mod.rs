@@ -6,3 +6,4 @@ pub mod eval;
 pub mod fold;
 pub mod pairs;
 pub mod similarity;
+pub mod train_cross;

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
+use storyfold::align::similarity::cross::{self, CrossEncoder, TrainParams};
 use storyfold::align::similarity::features::{kld_features, FIRST_EMB, FIRST_ENC, FIRST_KLD};
 use storyfold::align::similarity::fit::{
     best_threshold, cross_validate, fit_logistic, pearson, spearman, Confusion, CrossValidation,
@@ -106,9 +107,71 @@ pub struct Args {
     /// With --classifier gbt: learning rate.
     #[arg(long, default_value_t = 0.05)]
     pub gbt_rate: f64,
+    /// With --cv: fine-tune a cross-encoder from this base model folder (all-MiniLM-L6-v2) on
+    /// each fold's training pairs and print its out-of-fold accuracy/F1 (threshold 0.5).
+    #[arg(long, value_name = "DIR", requires = "cv")]
+    pub cross_train: Option<PathBuf>,
+    /// With --cv --cross-train: run only these folds (comma list, 0-based; e.g. `0` for a pilot).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub folds: Vec<usize>,
+    /// With --cv --cross-train: write every out-of-fold probability here as JSON lines
+    /// (`line`, `fold`, `p`); `--cross-oof-in` reads them back for stacking.
+    #[arg(long, value_name = "FILE")]
+    pub cross_oof: Option<PathBuf>,
+    /// A fine-tuned cross-encoder folder (written by `storyfold train-cross`): --pairs are scored
+    /// by it (its probability and its threshold, 0.5).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["encoder", "cross_train"])]
+    pub cross: Option<PathBuf>,
+    /// Fine-tuning settings of --cross-train.
+    #[command(flatten)]
+    pub train: CrossTrainArgs,
     /// Corpora for --build-idf (the usual input options apply); --skip-invalid also applies to --pairs and --sts.
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+/// Fine-tuning settings of the cross-encoder (`similarity --cross-train`, `train-cross`); the
+/// defaults are `storyfold::align::similarity::cross::TrainParams::default()`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CrossTrainArgs {
+    /// Cross-encoder training: passes over the training pairs.
+    #[arg(long, default_value_t = TrainParams::default().epochs)]
+    pub epochs: usize,
+    /// Cross-encoder training: pairs per optimizer step.
+    #[arg(long, default_value_t = TrainParams::default().batch)]
+    pub batch: usize,
+    /// Cross-encoder training: peak learning rate (linear warmup over 10% of the steps, then linear decay).
+    #[arg(long, default_value_t = TrainParams::default().lr)]
+    pub lr: f64,
+    /// Cross-encoder training: longest pair in tokens.
+    #[arg(long, default_value_t = TrainParams::default().max_tokens)]
+    pub max_tokens: usize,
+    /// Cross-encoder training: seed of the head initialisation, the pair order and dropout.
+    #[arg(long, default_value_t = TrainParams::default().seed)]
+    pub seed: u64,
+}
+
+impl CrossTrainArgs {
+    /// The training parameters (checked).
+    pub fn params(&self) -> Result<TrainParams> {
+        if self.epochs == 0 || self.batch == 0 {
+            bail!("--epochs and --batch must be at least 1");
+        }
+        if !(self.lr > 0.0 && self.lr < 1.0) {
+            bail!("--lr must be in (0, 1)");
+        }
+        if self.max_tokens < 3 {
+            bail!("--max-tokens must be at least 3");
+        }
+        Ok(TrainParams {
+            epochs: self.epochs,
+            batch: self.batch,
+            lr: self.lr,
+            max_tokens: self.max_tokens,
+            seed: self.seed,
+            ..TrainParams::default()
+        })
+    }
 }
 
 /// One scored pair as written to the output (field names are part of the documented format).
@@ -122,13 +185,13 @@ struct PairOut<'a> {
 }
 
 /// A parsed sentence pair.
-struct Pair {
-    line: usize,
-    quality: Option<bool>,
+pub(crate) struct Pair {
+    pub(crate) line: usize,
+    pub(crate) quality: Option<bool>,
     id1: Option<String>,
     id2: Option<String>,
-    a: Sentence,
-    b: Sentence,
+    pub(crate) a: Sentence,
+    pub(crate) b: Sentence,
 }
 
 /// An STS pair.
@@ -141,7 +204,7 @@ struct StsPair {
 
 /// Lines that could not be parsed (with --skip-invalid).
 #[derive(Default)]
-struct Skipped {
+pub(crate) struct Skipped {
     count: usize,
     examples: Vec<String>,
 }
@@ -159,7 +222,7 @@ impl Skipped {
         Ok(())
     }
 
-    fn report(&self, what: &str) {
+    pub(crate) fn report(&self, what: &str) {
         if self.count > 0 {
             eprintln!("skipped {} invalid {what} line(s):", self.count);
             for e in &self.examples {
@@ -194,7 +257,7 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
 
 const MRPC_HEADER: &str = "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String";
 
-fn read_pairs(path: &Path, skip: bool) -> Result<(Vec<Pair>, bool, Skipped)> {
+pub(crate) fn read_pairs(path: &Path, skip: bool) -> Result<(Vec<Pair>, bool, Skipped)> {
     let bytes = read_all(path)?;
     let mut skipped = Skipped::default();
     let mut pairs = Vec::new();
@@ -344,6 +407,17 @@ pub fn run(args: Args) -> Result<()> {
             "lexical".to_string()
         }
     });
+    if let (Some(dir), Some(path)) = (&args.cross, &args.pairs) {
+        if args.cv.is_some() || args.fit {
+            bail!("--cross scores pairs with a trained cross-encoder; --cv and --fit take --cross-train BASE");
+        }
+        let (pairs, _, skipped) = read_pairs(path, skip)?;
+        let model = CrossEncoder::load(dir, None, 0)
+            .with_context(|| format!("cannot load the cross-encoder from {}", dir.display()))?;
+        score_pairs_cross(&pairs, &model)?;
+        skipped.report("pair");
+        return Ok(());
+    }
     if let Some(path) = &args.pairs {
         let (pairs, mrpc, skipped) = read_pairs(path, skip)?;
         let encodings = encoder
@@ -360,6 +434,9 @@ pub fn run(args: Args) -> Result<()> {
                         "--cv must be between 2 and the number of pairs ({})",
                         pairs.len()
                     );
+                }
+                if let Some(base) = &args.cross_train {
+                    return run_cross_cv(path, &pairs, k, base, &args);
                 }
                 let mask = variant_mask(&variant)?;
                 let classifier = Classifier::from_args(&args)?;
@@ -909,5 +986,167 @@ fn build_idf(args: &Args, out: &Path) -> Result<()> {
     if !skipped.is_empty() {
         eprintln!("{skipped}");
     }
+    Ok(())
+}
+
+/// `--pairs FILE --cross DIR`: one JSON line per pair from the cross-encoder's probability.
+fn score_pairs_cross(pairs: &[Pair], model: &CrossEncoder) -> Result<()> {
+    let texts: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|p| (p.a.text.as_str(), p.b.text.as_str()))
+        .collect();
+    let start = std::time::Instant::now();
+    let probs = model.score(&texts)?;
+    let secs = start.elapsed().as_secs_f64();
+    let mut out = create_output("-".as_ref())?;
+    let mut confusion = Confusion::default();
+    let mut labelled = false;
+    for (p, &s) in pairs.iter().zip(&probs) {
+        let paraphrase = model.is_paraphrase(s);
+        if let Some(q) = p.quality {
+            labelled = true;
+            confusion.add(paraphrase, q);
+        }
+        write_json_line(
+            &mut out,
+            &PairOut {
+                line: p.line,
+                id1: p.id1.as_deref(),
+                id2: p.id2.as_deref(),
+                score: round4(s),
+                paraphrase,
+            },
+        )?;
+    }
+    out.flush()?;
+    eprintln!(
+        "scored {} pairs with the cross-encoder in {secs:.1} s ({:.0} pairs/s)",
+        pairs.len(),
+        pairs.len() as f64 / secs.max(1e-9)
+    );
+    if labelled {
+        eprintln!(
+            "{} pairs: {} (threshold {})",
+            pairs.len(),
+            figures(&confusion),
+            model.threshold()
+        );
+    }
+    Ok(())
+}
+
+/// CPU seconds used by this process so far (user + system; 0 where not measured).
+pub(crate) fn cpu_seconds() -> f64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: getrusage writes into the zeroed struct we pass and reads nothing else.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } == 0 {
+            let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+            return t(u.ru_utime) + t(u.ru_stime);
+        }
+    }
+    0.0
+}
+
+/// The line printed after each training epoch.
+pub(crate) fn epoch_line(prefix: &str, r: &cross::EpochReport, cpu_start: f64) -> String {
+    format!(
+        "{prefix}epoch {}: loss {:.4}, {:.1} s wall, {:.1} pairs/s; process CPU so far {:.0} s",
+        r.epoch,
+        r.loss,
+        r.seconds,
+        r.pairs as f64 / r.seconds.max(1e-9),
+        cpu_seconds() - cpu_start
+    )
+}
+
+/// Print `what` as a confusion's accuracy/F1/precision/recall.
+fn figures(c: &Confusion) -> String {
+    format!(
+        "accuracy {:.4}  F1 {:.4}  precision {:.4}  recall {:.4}",
+        c.accuracy(),
+        c.f1(),
+        c.precision(),
+        c.recall()
+    )
+}
+
+/// `--cv K --cross-train BASE`: fine-tune a cross-encoder on each fold's training pairs (pair i
+/// in fold i mod K) and decide the fold's pairs at the model's threshold (0.5).
+fn run_cross_cv(path: &Path, pairs: &[Pair], k: usize, base: &Path, args: &Args) -> Result<()> {
+    let params = args.train.params()?;
+    let folds: Vec<usize> = if args.folds.is_empty() {
+        (0..k).collect()
+    } else {
+        args.folds.clone()
+    };
+    if let Some(&f) = folds.iter().find(|&&f| f >= k) {
+        bail!("--folds: fold {f} is not below --cv {k}");
+    }
+    let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
+    let texts: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|p| (p.a.text.as_str(), p.b.text.as_str()))
+        .collect();
+    let mut oof = match &args.cross_oof {
+        Some(p) => Some(create_output(p)?),
+        None => None,
+    };
+    println!(
+        "{k}-fold cross-validation of a cross-encoder fine-tuned from {} on {} ({} pairs; pair i in fold i mod {k}; folds {:?}); {:?}; {} threads",
+        base.display(),
+        path.display(),
+        pairs.len(),
+        folds,
+        params,
+        rayon::current_num_threads()
+    );
+    let mut pooled = Confusion::default();
+    let mut pooled_half = Confusion::default();
+    for &fold in &folds {
+        let train: Vec<usize> = (0..pairs.len()).filter(|i| i % k != fold).collect();
+        let test: Vec<usize> = (0..pairs.len()).filter(|i| i % k == fold).collect();
+        let mut model = CrossEncoder::load(base, Some(params.max_tokens), params.seed)
+            .with_context(|| format!("cannot load the cross-encoder base {}", base.display()))?;
+        let tx: Vec<(&str, &str)> = train.iter().map(|&i| texts[i]).collect();
+        let ty: Vec<bool> = train.iter().map(|&i| ys[i]).collect();
+        let start = std::time::Instant::now();
+        let cpu_start = cpu_seconds();
+        cross::train(&mut model, &tx, &ty, &params, |r| {
+            eprintln!("{}", epoch_line(&format!("fold {fold} "), r, cpu_start));
+        })?;
+        let train_secs = start.elapsed().as_secs_f64();
+        let start = std::time::Instant::now();
+        let px: Vec<(&str, &str)> = test.iter().map(|&i| texts[i]).collect();
+        let probs = model.score(&px)?;
+        let score_secs = start.elapsed().as_secs_f64();
+        let mut c = Confusion::default();
+        for (&i, &p) in test.iter().zip(&probs) {
+            c.add(model.is_paraphrase(p), ys[i]);
+            pooled.add(model.is_paraphrase(p), ys[i]);
+            pooled_half.add(p >= 0.5, ys[i]);
+            if let Some(w) = oof.as_mut() {
+                write_json_line(
+                    w,
+                    &serde_json::json!({"line": pairs[i].line, "fold": fold, "p": p}),
+                )?;
+            }
+        }
+        println!(
+            "fold {fold}: {} ({} test pairs; trained in {train_secs:.0} s, scored in {score_secs:.1} s = {:.0} pairs/s)",
+            figures(&c),
+            test.len(),
+            test.len() as f64 / score_secs.max(1e-9)
+        );
+    }
+    if let Some(mut w) = oof {
+        w.flush()?;
+    }
+    println!(
+        "cross-encoder, pooled over folds {folds:?}: {}",
+        figures(&pooled)
+    );
+    let _ = pooled_half;
     Ok(())
 }

@@ -505,7 +505,7 @@ mod tests {
 /// Tests of the encoder on a tiny random BERT written to a temporary folder (no real model
 /// needed): tokenization, truncation, padding invariance, pooling, errors.
 #[cfg(all(test, feature = "encoder"))]
-mod model_tests {
+pub(crate) mod model_tests {
     use std::collections::HashMap;
     use std::path::Path;
 
@@ -534,7 +534,7 @@ mod model_tests {
         "initializer_range":0.02,"layer_norm_eps":1e-12,"pad_token_id":0}"#;
 
     /// Write a tiny model with deterministic pseudo-random weights.
-    fn tiny_model(dir: &Path, max_seq_length: Option<usize>) {
+    pub(crate) fn tiny_model(dir: &Path, max_seq_length: Option<usize>) {
         let mut seed = 0x9E37_79B9_7F4A_7C15u64;
         let mut tensor = |shape: &[usize]| {
             let n: usize = shape.iter().product();

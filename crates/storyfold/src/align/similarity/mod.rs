@@ -22,6 +22,7 @@
 //! * [`kld`], [`embed`]: TF-KLD token weights and static word embeddings, measured as extra
 //!   features but not shipped (see the README table).
 
+pub mod cross;
 pub mod embed;
 pub mod encoder;
 pub mod features;

@@ -1,0 +1,1151 @@
+//! A cross-encoder for the paraphrase decision: the two sentences go together through a BERT
+//! (`[CLS] a [SEP] b [SEP]`), fine-tuned end to end on labelled pairs, in pure Rust with candle.
+//!
+//! **Why.** A frozen bi-encoder sees each sentence alone; a cross-encoder attends from every
+//! word of one sentence to every word of the other, so it can see the one detail or extra clause
+//! that makes MRPC's near-miss pairs non-paraphrases. See the README figures.
+//!
+//! **Model.** The base is a sentence-transformers BERT folder (all-MiniLM-L6-v2: 6 layers, 384
+//! dimensions, 12 heads), the same one [`super::Encoder`] reads. The forward pass is written
+//! here from candle primitives so that it is differentiable end to end (candle-nn's fused
+//! `layer_norm` has no backward pass): embeddings (word + position + token type, layer norm),
+//! then per layer multi-head self-attention (softmax with max subtraction, padding keys masked by
+//! adding −10⁴·(1 − mask)), output projection, residual and layer norm (mean/variance, ε from
+//! `config.json`), a GELU (erf) feed-forward block, residual and layer norm. The head is the
+//! masked mean of the last layer's token vectors (padding excluded, as the base model was
+//! trained) through a linear layer to 2 logits; the score is the softmax probability of the
+//! "paraphrase" logit.
+//!
+//! **Training** ([`train`]): cross-entropy, AdamW (β = 0.9/0.999, ε = 10⁻⁸; weight decay on the
+//! weight matrices only, not on biases and layer-norm parameters), learning rate warmed up
+//! linearly over the first [`TrainParams::warmup`] share of the steps then decayed linearly to 0,
+//! gradients clipped to global norm 1, dropout [`TrainParams::dropout`] on the embeddings' output,
+//! the attention output, the feed-forward output and the pooled vector (not on attention
+//! probabilities). The word-piece embedding table (11.7 M of the model's 22.7 M parameters)
+//! stays frozen: MRPC touches a small part of the vocabulary, and it spares the optimizer a
+//! dense 47 MB update per step. Pairs are tokenized as a pair (token types 0/1), truncated to
+//! [`TrainParams::max_tokens`] (longest side first), shuffled, grouped in chunks of 50 batches
+//! sorted by length (so padding stays small), and the batch order is shuffled again. Every random
+//! choice (head initialisation, order, dropout masks) comes from [`TrainParams::seed`]: the same
+//! seed and thread count give the same model.
+//!
+//! **Saved model** ([`CrossEncoder::save`]): `model.safetensors` (the base's names plus
+//! `classifier.weight`, `classifier.bias`), the base's `config.json` and `tokenizer.json`, and
+//! `cross_config.json` (`max_tokens`, `threshold`).
+//!
+//! Everything but [`TrainParams`] and [`DEFAULT_CROSS_THRESHOLD`] needs the cargo feature
+//! `encoder`.
+
+/// Probability at or above which the cross-encoder calls a pair a paraphrase, unless the saved
+/// model says otherwise (the argmax of the two logits).
+pub const DEFAULT_CROSS_THRESHOLD: f64 = 0.5;
+
+/// Fine-tuning settings (see the [module docs](self)).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainParams {
+    /// Passes over the training pairs.
+    pub epochs: usize,
+    /// Pairs per optimizer step.
+    pub batch: usize,
+    /// Peak learning rate.
+    pub lr: f64,
+    /// AdamW weight decay (weight matrices only).
+    pub weight_decay: f64,
+    /// Share of the steps over which the learning rate warms up linearly from 0.
+    pub warmup: f64,
+    /// Dropout probability while training.
+    pub dropout: f64,
+    /// Longest pair in tokens (`[CLS]` and both `[SEP]`s included).
+    pub max_tokens: usize,
+    /// Seed of every random choice.
+    pub seed: u64,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            epochs: 3,
+            batch: 16,
+            lr: 5e-5,
+            weight_decay: 0.01,
+            warmup: 0.1,
+            dropout: 0.1,
+            max_tokens: 128,
+            seed: 42,
+        }
+    }
+}
+
+/// Learning rate at optimizer step `step` (0-based) of `total`: linear warmup over the first
+/// `warmup` share of the steps, then linear decay to 0.
+pub fn learning_rate(params: &TrainParams, step: usize, total: usize) -> f64 {
+    let total = total.max(1) as f64;
+    let warm = (params.warmup * total).ceil().max(1.0);
+    let s = step as f64 + 1.0;
+    if s <= warm {
+        params.lr * s / warm
+    } else {
+        params.lr * ((total - s + 1.0) / (total - warm + 1.0)).clamp(0.0, 1.0)
+    }
+}
+
+#[cfg(feature = "encoder")]
+pub use model::{train, CrossEncoder, EpochReport};
+
+/// The cross-encoder itself (feature `encoder`).
+#[cfg(feature = "encoder")]
+mod model {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use candle_core::{DType, Device, Tensor, Var, D};
+    use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+    use candle_transformers::models::bert::Config;
+    use rand::rngs::StdRng;
+    use rand::seq::SliceRandom;
+    use rand::{Rng, SeedableRng};
+    use tokenizers::{Tokenizer, TruncationParams, TruncationStrategy};
+
+    use super::{learning_rate, TrainParams, DEFAULT_CROSS_THRESHOLD};
+    use crate::align::similarity::EncoderError;
+
+    /// Pairs per forward pass at inference.
+    const INFER_BATCH: usize = 32;
+    /// Batches per length-sorted chunk while training.
+    const SORT_CHUNK: usize = 50;
+    /// Global gradient norm above which gradients are scaled down.
+    const MAX_GRAD_NORM: f64 = 1.0;
+    /// Added to the attention scores of padding keys.
+    const MASK_BIAS: f64 = -1e4;
+
+    fn model_err(e: candle_core::Error) -> EncoderError {
+        EncoderError::Model(e.to_string())
+    }
+
+    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> EncoderError + '_ {
+        move |source| EncoderError::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
+    /// Sizes read from `config.json`.
+    #[derive(Clone, Debug)]
+    struct Dims {
+        hidden: usize,
+        heads: usize,
+        layers: usize,
+        eps: f64,
+    }
+
+    /// A cross-encoder: a BERT with trainable weights and a 2-logit head (see the
+    /// [module docs](super)).
+    pub struct CrossEncoder {
+        /// Trainable parameters by safetensors name (sorted, so iteration is deterministic).
+        vars: BTreeMap<String, Var>,
+        /// The word-piece embedding table (frozen).
+        word_embeddings: Tensor,
+        dims: Dims,
+        config_text: String,
+        tokenizer: Tokenizer,
+        tokenizer_text: String,
+        max_tokens: usize,
+        threshold: f64,
+        device: Device,
+        dtype: DType,
+    }
+
+    /// Figures of one training epoch.
+    #[derive(Clone, Debug)]
+    pub struct EpochReport {
+        /// 1-based epoch.
+        pub epoch: usize,
+        /// Mean training loss over the epoch's batches.
+        pub loss: f64,
+        /// Wall time of the epoch in seconds.
+        pub seconds: f64,
+        /// Training pairs in the epoch.
+        pub pairs: usize,
+    }
+
+    /// A tokenized pair.
+    struct Tokens {
+        ids: Vec<u32>,
+        types: Vec<u32>,
+    }
+
+    /// The tensors of one forward pass (tracked or detached from the variables).
+    struct Weights {
+        word: Tensor,
+        map: BTreeMap<String, Tensor>,
+    }
+
+    impl Weights {
+        fn get(&self, name: &str) -> candle_core::Result<&Tensor> {
+            self.map
+                .get(name)
+                .ok_or_else(|| candle_core::Error::Msg(format!("missing weight {name}")))
+        }
+    }
+
+    /// Dropout masks drawn from the training seed (`None` at inference).
+    struct Dropout<'a> {
+        rng: &'a mut StdRng,
+        p: f64,
+    }
+
+    impl Dropout<'_> {
+        fn apply(&mut self, x: &Tensor) -> candle_core::Result<Tensor> {
+            if self.p <= 0.0 {
+                return Ok(x.clone());
+            }
+            let n = x.elem_count();
+            let keep = (1.0 / (1.0 - self.p)) as f32;
+            let p = self.p as f32;
+            let mask: Vec<f32> = (0..n)
+                .map(|_| {
+                    if self.rng.random::<f32>() < p {
+                        0.0
+                    } else {
+                        keep
+                    }
+                })
+                .collect();
+            let mask = Tensor::from_vec(mask, x.shape(), x.device())?.to_dtype(x.dtype())?;
+            x * mask
+        }
+    }
+
+    fn maybe_dropout(d: &mut Option<Dropout<'_>>, x: Tensor) -> candle_core::Result<Tensor> {
+        match d {
+            Some(d) => d.apply(&x),
+            None => Ok(x),
+        }
+    }
+
+    /// `x · wᵀ + b` over the last dimension of a `(batch, seq, in)` tensor.
+    fn linear(x: &Tensor, w: &Tensor, b: &Tensor) -> candle_core::Result<Tensor> {
+        let (bs, seq, inp) = x.dims3()?;
+        let out = w.dim(0)?;
+        x.reshape((bs * seq, inp))?
+            .matmul(&w.t()?)?
+            .broadcast_add(b)?
+            .reshape((bs, seq, out))
+    }
+
+    /// Layer norm over the last dimension from mean and (biased) variance.
+    fn layer_norm(x: &Tensor, w: &Tensor, b: &Tensor, eps: f64) -> candle_core::Result<Tensor> {
+        let mean = x.mean_keepdim(D::Minus1)?;
+        let centered = x.broadcast_sub(&mean)?;
+        let var = centered.sqr()?.mean_keepdim(D::Minus1)?;
+        let norm = centered.broadcast_div(&(var + eps)?.sqrt()?)?;
+        norm.broadcast_mul(w)?.broadcast_add(b)
+    }
+
+    impl CrossEncoder {
+        /// Load a BERT folder (`config.json`, `tokenizer.json`, `model.safetensors`, optional
+        /// `cross_config.json`) as a cross-encoder. A base model without a `classifier.*` head
+        /// gets a fresh one (weights N(0, 0.02²) from `seed`, bias 0). `max_tokens` overrides the
+        /// saved or default (128) input length.
+        pub fn load(
+            dir: &Path,
+            max_tokens: Option<usize>,
+            seed: u64,
+        ) -> Result<Self, EncoderError> {
+            Self::load_with(dir, max_tokens, seed, DType::F32)
+        }
+
+        fn load_with(
+            dir: &Path,
+            max_tokens: Option<usize>,
+            seed: u64,
+            dtype: DType,
+        ) -> Result<Self, EncoderError> {
+            let config_path = dir.join("config.json");
+            let config_text = std::fs::read_to_string(&config_path).map_err(io(&config_path))?;
+            let config: Config = serde_json::from_str(&config_text)
+                .map_err(|e| EncoderError::Format(format!("config.json: {e}")))?;
+            if config.num_attention_heads == 0
+                || !config
+                    .hidden_size
+                    .is_multiple_of(config.num_attention_heads)
+            {
+                return Err(EncoderError::Format(
+                    "config.json: hidden_size is not a multiple of num_attention_heads".into(),
+                ));
+            }
+            let cross_path = dir.join("cross_config.json");
+            let saved: Option<serde_json::Value> = match std::fs::read_to_string(&cross_path) {
+                Ok(text) => Some(
+                    serde_json::from_str(&text)
+                        .map_err(|e| EncoderError::Format(format!("cross_config.json: {e}")))?,
+                ),
+                Err(_) => None,
+            };
+            let threshold = saved
+                .as_ref()
+                .and_then(|v| v["threshold"].as_f64())
+                .filter(|t| t.is_finite())
+                .unwrap_or(DEFAULT_CROSS_THRESHOLD);
+            let max_tokens = max_tokens
+                .or_else(|| {
+                    saved
+                        .as_ref()
+                        .and_then(|v| v["max_tokens"].as_u64())
+                        .map(|n| n as usize)
+                })
+                .unwrap_or(TrainParams::default().max_tokens)
+                .min(config.max_position_embeddings)
+                .max(3);
+            let tok_path = dir.join("tokenizer.json");
+            let tokenizer_text = std::fs::read_to_string(&tok_path).map_err(io(&tok_path))?;
+            let mut tokenizer = Tokenizer::from_bytes(tokenizer_text.as_bytes())
+                .map_err(|e| EncoderError::Format(format!("tokenizer.json: {e}")))?;
+            tokenizer
+                .with_truncation(Some(TruncationParams {
+                    max_length: max_tokens,
+                    strategy: TruncationStrategy::LongestFirst,
+                    ..TruncationParams::default()
+                }))
+                .map_err(|e| EncoderError::Format(format!("tokenizer.json: {e}")))?;
+            tokenizer.with_padding(None);
+            let device = Device::Cpu;
+            let weights_path = dir.join("model.safetensors");
+            let bytes = std::fs::read(&weights_path).map_err(io(&weights_path))?;
+            let tensors =
+                candle_core::safetensors::load_buffer(&bytes, &device).map_err(model_err)?;
+            let h = config.hidden_size;
+            let mut expected: Vec<(String, Vec<usize>)> = vec![
+                (
+                    "embeddings.position_embeddings.weight".into(),
+                    vec![config.max_position_embeddings, h],
+                ),
+                (
+                    "embeddings.token_type_embeddings.weight".into(),
+                    vec![config.type_vocab_size, h],
+                ),
+                ("embeddings.LayerNorm.weight".into(), vec![h]),
+                ("embeddings.LayerNorm.bias".into(), vec![h]),
+            ];
+            let i = config.intermediate_size;
+            for l in 0..config.num_hidden_layers {
+                let p = format!("encoder.layer.{l}.");
+                for (name, shape) in [
+                    ("attention.self.query", [h, h]),
+                    ("attention.self.key", [h, h]),
+                    ("attention.self.value", [h, h]),
+                    ("attention.output.dense", [h, h]),
+                    ("intermediate.dense", [i, h]),
+                    ("output.dense", [h, i]),
+                ] {
+                    expected.push((format!("{p}{name}.weight"), shape.to_vec()));
+                    expected.push((format!("{p}{name}.bias"), vec![shape[0]]));
+                }
+                for ln in ["attention.output.LayerNorm", "output.LayerNorm"] {
+                    expected.push((format!("{p}{ln}.weight"), vec![h]));
+                    expected.push((format!("{p}{ln}.bias"), vec![h]));
+                }
+            }
+            let fetch = |name: &str, shape: &[usize]| -> Result<Tensor, EncoderError> {
+                let t = tensors.get(name).ok_or_else(|| {
+                    EncoderError::Format(format!("model.safetensors: no tensor {name}"))
+                })?;
+                if t.dims() != shape {
+                    return Err(EncoderError::Format(format!(
+                        "model.safetensors: {name} has shape {:?}, expected {shape:?}",
+                        t.dims()
+                    )));
+                }
+                t.to_dtype(dtype).map_err(model_err)
+            };
+            let word_embeddings =
+                fetch("embeddings.word_embeddings.weight", &[config.vocab_size, h])?;
+            let mut vars = BTreeMap::new();
+            for (name, shape) in &expected {
+                let t = fetch(name, shape)?;
+                vars.insert(name.clone(), Var::from_tensor(&t).map_err(model_err)?);
+            }
+            let (cw, cb) = match (
+                tensors.get("classifier.weight"),
+                tensors.get("classifier.bias"),
+            ) {
+                (Some(_), Some(_)) => (
+                    fetch("classifier.weight", &[2, h])?,
+                    fetch("classifier.bias", &[2])?,
+                ),
+                _ => {
+                    let mut rng = StdRng::seed_from_u64(seed ^ 0xC1A5_51F1E4);
+                    let w: Vec<f32> = (0..2 * h).map(|_| normal(&mut rng) * 0.02).collect();
+                    (
+                        Tensor::from_vec(w, (2, h), &device)
+                            .and_then(|t| t.to_dtype(dtype))
+                            .map_err(model_err)?,
+                        Tensor::zeros(2, dtype, &device).map_err(model_err)?,
+                    )
+                }
+            };
+            vars.insert(
+                "classifier.weight".into(),
+                Var::from_tensor(&cw).map_err(model_err)?,
+            );
+            vars.insert(
+                "classifier.bias".into(),
+                Var::from_tensor(&cb).map_err(model_err)?,
+            );
+            Ok(CrossEncoder {
+                vars,
+                word_embeddings,
+                dims: Dims {
+                    hidden: h,
+                    heads: config.num_attention_heads,
+                    layers: config.num_hidden_layers,
+                    eps: config.layer_norm_eps,
+                },
+                config_text,
+                tokenizer,
+                tokenizer_text,
+                max_tokens,
+                threshold,
+                device,
+                dtype,
+            })
+        }
+
+        /// Probability at or above which a pair is a paraphrase.
+        pub fn threshold(&self) -> f64 {
+            self.threshold
+        }
+
+        /// Longest pair in tokens.
+        pub fn max_tokens(&self) -> usize {
+            self.max_tokens
+        }
+
+        /// Write the model to `dir` (created if needed): `model.safetensors`, `config.json`,
+        /// `tokenizer.json`, `cross_config.json`.
+        pub fn save(&self, dir: &Path) -> Result<(), EncoderError> {
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
+            let mut tensors: std::collections::HashMap<String, Tensor> = self
+                .vars
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_tensor().detach()))
+                .collect();
+            tensors.insert(
+                "embeddings.word_embeddings.weight".into(),
+                self.word_embeddings.clone(),
+            );
+            candle_core::safetensors::save(&tensors, dir.join("model.safetensors"))
+                .map_err(model_err)?;
+            let write = |name: &str, text: &str| {
+                let p = dir.join(name);
+                std::fs::write(&p, text).map_err(io(&p))
+            };
+            write("config.json", &self.config_text)?;
+            write("tokenizer.json", &self.tokenizer_text)?;
+            let cross = serde_json::json!({
+                "max_tokens": self.max_tokens,
+                "threshold": self.threshold,
+                "head": "masked mean of the last layer, linear to 2 logits (0 = not, 1 = paraphrase)",
+            });
+            write("cross_config.json", &format!("{cross:#}\n"))
+        }
+
+        fn weights(&self, track: bool) -> Weights {
+            let map = self
+                .vars
+                .iter()
+                .map(|(k, v)| {
+                    let t = if track {
+                        v.as_tensor().clone()
+                    } else {
+                        v.as_tensor().detach()
+                    };
+                    (k.clone(), t)
+                })
+                .collect();
+            Weights {
+                word: self.word_embeddings.clone(),
+                map,
+            }
+        }
+
+        fn tokenize(&self, pairs: &[(&str, &str)]) -> Result<Vec<Tokens>, EncoderError> {
+            let inputs: Vec<tokenizers::EncodeInput> =
+                pairs.iter().map(|&(a, b)| (a, b).into()).collect();
+            let enc = self
+                .tokenizer
+                .encode_batch(inputs, true)
+                .map_err(|e| EncoderError::Tokenizer(e.to_string()))?;
+            Ok(enc
+                .into_iter()
+                .map(|e| Tokens {
+                    ids: e.get_ids().to_vec(),
+                    types: e.get_type_ids().to_vec(),
+                })
+                .collect())
+        }
+
+        /// Padded id, type and mask tensors of some tokenized pairs.
+        fn batch(&self, items: &[&Tokens]) -> candle_core::Result<(Tensor, Tensor, Tensor)> {
+            let len = items.iter().map(|t| t.ids.len()).max().unwrap_or(0).max(1);
+            let n = items.len();
+            let mut ids = vec![0u32; n * len];
+            let mut types = vec![0u32; n * len];
+            let mut mask = vec![0f32; n * len];
+            for (r, t) in items.iter().enumerate() {
+                let k = t.ids.len().min(len);
+                ids[r * len..r * len + k].copy_from_slice(&t.ids[..k]);
+                types[r * len..r * len + k].copy_from_slice(&t.types[..k]);
+                mask[r * len..r * len + k].iter_mut().for_each(|m| *m = 1.0);
+            }
+            Ok((
+                Tensor::from_vec(ids, (n, len), &self.device)?,
+                Tensor::from_vec(types, (n, len), &self.device)?,
+                Tensor::from_vec(mask, (n, len), &self.device)?.to_dtype(self.dtype)?,
+            ))
+        }
+
+        /// The last layer's token vectors `(batch, seq, hidden)`.
+        fn hidden(
+            &self,
+            w: &Weights,
+            ids: &Tensor,
+            types: &Tensor,
+            mask: &Tensor,
+            dropout: &mut Option<Dropout<'_>>,
+        ) -> candle_core::Result<Tensor> {
+            let (bs, seq) = ids.dims2()?;
+            let Dims {
+                hidden: h,
+                heads,
+                layers,
+                eps,
+            } = self.dims.clone();
+            let hd = h / heads;
+            let pos = w.get("embeddings.position_embeddings.weight")?;
+            if seq > pos.dim(0)? {
+                candle_core::bail!("input of {seq} tokens is longer than the position table");
+            }
+            let words = w
+                .word
+                .index_select(&ids.flatten_all()?, 0)?
+                .reshape((bs, seq, h))?;
+            let typ = w
+                .get("embeddings.token_type_embeddings.weight")?
+                .index_select(&types.flatten_all()?, 0)?
+                .reshape((bs, seq, h))?;
+            let x = (words + typ)?.broadcast_add(&pos.narrow(0, 0, seq)?)?;
+            let x = layer_norm(
+                &x,
+                w.get("embeddings.LayerNorm.weight")?,
+                w.get("embeddings.LayerNorm.bias")?,
+                eps,
+            )?;
+            let mut x = maybe_dropout(dropout, x)?;
+            // (bs, 1, 1, seq): 0 for tokens, MASK_BIAS for padding keys.
+            let bias = mask
+                .affine(-MASK_BIAS, MASK_BIAS)?
+                .reshape((bs, 1, 1, seq))?;
+            let scale = 1.0 / (hd as f64).sqrt();
+            for l in 0..layers {
+                let p = |n: &str| format!("encoder.layer.{l}.{n}");
+                let heads_of = |name: &str| -> candle_core::Result<Tensor> {
+                    linear(
+                        &x,
+                        w.get(&p(&format!("{name}.weight")))?,
+                        w.get(&p(&format!("{name}.bias")))?,
+                    )?
+                    .reshape((bs, seq, heads, hd))?
+                    .transpose(1, 2)?
+                    .contiguous()
+                };
+                let q = heads_of("attention.self.query")?;
+                let k = heads_of("attention.self.key")?;
+                let v = heads_of("attention.self.value")?;
+                let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(&bias)?;
+                let probs = candle_nn::ops::softmax(&scores, D::Minus1)?;
+                let ctx = probs
+                    .matmul(&v)?
+                    .transpose(1, 2)?
+                    .contiguous()?
+                    .reshape((bs, seq, h))?;
+                let a = linear(
+                    &ctx,
+                    w.get(&p("attention.output.dense.weight"))?,
+                    w.get(&p("attention.output.dense.bias"))?,
+                )?;
+                let a = maybe_dropout(dropout, a)?;
+                let x1 = layer_norm(
+                    &(a + &x)?,
+                    w.get(&p("attention.output.LayerNorm.weight"))?,
+                    w.get(&p("attention.output.LayerNorm.bias"))?,
+                    eps,
+                )?;
+                let inter = linear(
+                    &x1,
+                    w.get(&p("intermediate.dense.weight"))?,
+                    w.get(&p("intermediate.dense.bias"))?,
+                )?
+                .gelu_erf()?;
+                let o = linear(
+                    &inter,
+                    w.get(&p("output.dense.weight"))?,
+                    w.get(&p("output.dense.bias"))?,
+                )?;
+                let o = maybe_dropout(dropout, o)?;
+                x = layer_norm(
+                    &(o + x1)?,
+                    w.get(&p("output.LayerNorm.weight"))?,
+                    w.get(&p("output.LayerNorm.bias"))?,
+                    eps,
+                )?;
+            }
+            Ok(x)
+        }
+
+        /// The 2 logits `(batch, 2)` of a batch.
+        fn logits(
+            &self,
+            w: &Weights,
+            ids: &Tensor,
+            types: &Tensor,
+            mask: &Tensor,
+            dropout: &mut Option<Dropout<'_>>,
+        ) -> candle_core::Result<Tensor> {
+            let x = self.hidden(w, ids, types, mask, dropout)?;
+            let m = mask.unsqueeze(2)?;
+            let pooled = x
+                .broadcast_mul(&m)?
+                .sum(1)?
+                .broadcast_div(&m.sum(1)?.clamp(1.0, 1e9)?)?;
+            let pooled = maybe_dropout(dropout, pooled)?;
+            pooled
+                .matmul(&w.get("classifier.weight")?.t()?)?
+                .broadcast_add(w.get("classifier.bias")?)
+        }
+
+        /// Paraphrase probabilities of sentence pairs, in order (batches of similar length).
+        pub fn score(&self, pairs: &[(&str, &str)]) -> Result<Vec<f64>, EncoderError> {
+            let tokens = self.tokenize(pairs)?;
+            let mut order: Vec<usize> = (0..pairs.len()).collect();
+            order.sort_by_key(|&i| tokens[i].ids.len());
+            let w = self.weights(false);
+            let mut out = vec![0.0; pairs.len()];
+            for chunk in order.chunks(INFER_BATCH) {
+                let items: Vec<&Tokens> = chunk.iter().map(|&i| &tokens[i]).collect();
+                let probs = self
+                    .batch(&items)
+                    .and_then(|(ids, types, mask)| self.logits(&w, &ids, &types, &mask, &mut None))
+                    .and_then(|l| candle_nn::ops::softmax(&l, D::Minus1))
+                    .and_then(|p| p.to_dtype(DType::F64))
+                    .and_then(|p| p.to_vec2::<f64>())
+                    .map_err(model_err)?;
+                for (&i, p) in chunk.iter().zip(probs) {
+                    let x = p.get(1).copied().unwrap_or(0.0);
+                    out[i] = if x.is_finite() {
+                        x.clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                }
+            }
+            Ok(out)
+        }
+
+        /// Whether a [`score`](Self::score) probability is a paraphrase.
+        pub fn is_paraphrase(&self, p: f64) -> bool {
+            p >= self.threshold
+        }
+
+        /// Mean cross-entropy of a batch (with dropout from `rng` when given).
+        fn loss(
+            &self,
+            w: &Weights,
+            items: &[&Tokens],
+            labels: &[bool],
+            dropout: &mut Option<Dropout<'_>>,
+        ) -> candle_core::Result<Tensor> {
+            let (ids, types, mask) = self.batch(items)?;
+            let logits = self.logits(w, &ids, &types, &mask, dropout)?;
+            let y: Vec<u32> = labels.iter().map(|&l| u32::from(l)).collect();
+            let y = Tensor::from_vec(y, labels.len(), &self.device)?;
+            candle_nn::loss::cross_entropy(&logits, &y)
+        }
+    }
+
+    /// A standard normal draw (Box–Muller).
+    fn normal(rng: &mut StdRng) -> f32 {
+        let u1: f64 = rng.random::<f64>().max(1e-12);
+        let u2: f64 = rng.random::<f64>();
+        ((-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()) as f32
+    }
+
+    /// Fine-tune the cross-encoder `model` on labelled pairs (see the [module docs](super));
+    /// `progress` is called after every epoch. An empty training set leaves the model unchanged.
+    pub fn train(
+        model: &mut CrossEncoder,
+        pairs: &[(&str, &str)],
+        labels: &[bool],
+        params: &TrainParams,
+        mut progress: impl FnMut(&EpochReport),
+    ) -> Result<(), EncoderError> {
+        if pairs.len() != labels.len() {
+            return Err(EncoderError::Model(format!(
+                "{} pairs but {} labels",
+                pairs.len(),
+                labels.len()
+            )));
+        }
+        if !(params.dropout >= 0.0 && params.dropout < 1.0) || params.batch == 0 {
+            return Err(EncoderError::Model(
+                "dropout must be in [0, 1) and the batch at least 1".into(),
+            ));
+        }
+        if pairs.is_empty() || params.epochs == 0 {
+            return Ok(());
+        }
+        let tokens = model.tokenize(pairs)?;
+        let mut rng = StdRng::seed_from_u64(params.seed);
+        let (decay, no_decay): (Vec<Var>, Vec<Var>) = {
+            let (d, n): (Vec<_>, Vec<_>) = model.vars.iter().partition(|(k, v)| {
+                k.ends_with(".weight") && !k.contains("LayerNorm") && v.rank() == 2
+            });
+            (
+                d.into_iter().map(|(_, v)| v.clone()).collect(),
+                n.into_iter().map(|(_, v)| v.clone()).collect(),
+            )
+        };
+        let adam = |wd: f64| ParamsAdamW {
+            lr: params.lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: wd,
+        };
+        let mut opt_decay = AdamW::new(decay, adam(params.weight_decay)).map_err(model_err)?;
+        let mut opt_plain = AdamW::new(no_decay, adam(0.0)).map_err(model_err)?;
+        let all_vars: Vec<Var> = model.vars.values().cloned().collect();
+        let per_epoch = pairs.len().div_ceil(params.batch);
+        let total = per_epoch * params.epochs;
+        let mut step = 0usize;
+        for epoch in 1..=params.epochs {
+            let start = std::time::Instant::now();
+            let mut order: Vec<usize> = (0..pairs.len()).collect();
+            order.shuffle(&mut rng);
+            let mut batches: Vec<Vec<usize>> = Vec::with_capacity(per_epoch);
+            for chunk in order.chunks_mut(params.batch * SORT_CHUNK) {
+                chunk.sort_by_key(|&i| tokens[i].ids.len());
+                batches.extend(chunk.chunks(params.batch).map(<[usize]>::to_vec));
+            }
+            batches.shuffle(&mut rng);
+            let mut loss_sum = 0.0;
+            for b in &batches {
+                let lr = learning_rate(params, step, total);
+                opt_decay.set_learning_rate(lr);
+                opt_plain.set_learning_rate(lr);
+                let items: Vec<&Tokens> = b.iter().map(|&i| &tokens[i]).collect();
+                let ys: Vec<bool> = b.iter().map(|&i| labels[i]).collect();
+                let w = model.weights(true);
+                let mut drop = Some(Dropout {
+                    rng: &mut rng,
+                    p: params.dropout,
+                });
+                let step_result = (|| -> candle_core::Result<f64> {
+                    let loss = model.loss(&w, &items, &ys, &mut drop)?;
+                    let value = loss.to_dtype(DType::F64)?.to_scalar::<f64>()?;
+                    let mut grads = loss.backward()?;
+                    clip(&mut grads, &all_vars, MAX_GRAD_NORM)?;
+                    opt_decay.step(&grads)?;
+                    opt_plain.step(&grads)?;
+                    Ok(value)
+                })();
+                loss_sum += step_result.map_err(model_err)?;
+                step += 1;
+            }
+            progress(&EpochReport {
+                epoch,
+                loss: loss_sum / batches.len().max(1) as f64,
+                seconds: start.elapsed().as_secs_f64(),
+                pairs: pairs.len(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Scale the gradients of `vars` down to global L2 norm `max` when above it.
+    fn clip(
+        grads: &mut candle_core::backprop::GradStore,
+        vars: &[Var],
+        max: f64,
+    ) -> candle_core::Result<()> {
+        let mut sq = 0.0f64;
+        for v in vars {
+            if let Some(g) = grads.get(v.as_tensor()) {
+                sq += g
+                    .sqr()?
+                    .sum_all()?
+                    .to_dtype(DType::F64)?
+                    .to_scalar::<f64>()?;
+            }
+        }
+        let norm = sq.sqrt();
+        if norm.is_finite() && norm > max {
+            let f = max / (norm + 1e-6);
+            for v in vars {
+                if let Some(g) = grads.remove(v.as_tensor()) {
+                    grads.insert(v.as_tensor(), (g * f)?);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    pub(super) mod testing {
+        //! Hooks for the tests of the differentiable forward pass.
+        use super::*;
+
+        /// Load in a chosen precision.
+        pub fn load(dir: &Path, dtype: DType) -> CrossEncoder {
+            CrossEncoder::load_with(dir, None, 7, dtype).expect("loads")
+        }
+
+        /// Last-layer token vectors of single sentences (`[CLS] s [SEP]`), as the encoder
+        /// sees them: `(batch, seq, hidden)` and the lengths.
+        pub fn hidden_single(m: &CrossEncoder, texts: &[&str]) -> (Vec<Vec<f32>>, Vec<usize>) {
+            let enc = m.tokenizer.encode_batch(texts.to_vec(), true).expect("tok");
+            let toks: Vec<Tokens> = enc
+                .iter()
+                .map(|e| Tokens {
+                    ids: e.get_ids().to_vec(),
+                    types: e.get_type_ids().to_vec(),
+                })
+                .collect();
+            let items: Vec<&Tokens> = toks.iter().collect();
+            let (ids, types, mask) = m.batch(&items).expect("batch");
+            let w = m.weights(false);
+            let h = m
+                .hidden(&w, &ids, &types, &mask, &mut None)
+                .expect("forward");
+            let rows: Vec<Vec<f32>> = (0..texts.len())
+                .map(|r| {
+                    h.get(r)
+                        .and_then(|t| t.flatten_all())
+                        .and_then(|t| t.to_dtype(DType::F32))
+                        .and_then(|t| t.to_vec1::<f32>())
+                        .expect("rows")
+                })
+                .collect();
+            (rows, toks.iter().map(|t| t.ids.len()).collect())
+        }
+
+        /// Loss of a fixed batch and its gradient with respect to every variable.
+        pub fn loss_and_grads(
+            m: &CrossEncoder,
+            pairs: &[(&str, &str)],
+            labels: &[bool],
+        ) -> (f64, BTreeMap<String, Vec<f64>>) {
+            let toks = m.tokenize(pairs).expect("tok");
+            let items: Vec<&Tokens> = toks.iter().collect();
+            let w = m.weights(true);
+            let loss = m.loss(&w, &items, labels, &mut None).expect("loss");
+            let grads = loss.backward().expect("backward");
+            let g = m
+                .vars
+                .iter()
+                .filter_map(|(k, v)| {
+                    let g = grads.get(v.as_tensor())?;
+                    let g = g
+                        .flatten_all()
+                        .and_then(|t| t.to_dtype(DType::F64))
+                        .and_then(|t| t.to_vec1::<f64>())
+                        .ok()?;
+                    Some((k.clone(), g))
+                })
+                .collect();
+            let value = loss
+                .to_dtype(DType::F64)
+                .and_then(|t| t.to_scalar::<f64>())
+                .expect("scalar");
+            (value, g)
+        }
+
+        /// Add `delta` to element `i` of variable `name`.
+        pub fn nudge(m: &CrossEncoder, name: &str, i: usize, delta: f64) {
+            let v = &m.vars[name];
+            let shape = v.shape().clone();
+            let mut x = v
+                .as_tensor()
+                .flatten_all()
+                .and_then(|t| t.to_dtype(DType::F64))
+                .and_then(|t| t.to_vec1::<f64>())
+                .expect("values");
+            x[i] += delta;
+            let t = Tensor::from_vec(x, shape, &m.device)
+                .and_then(|t| t.to_dtype(m.dtype))
+                .expect("tensor");
+            v.set(&t).expect("set");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learning_rate_warms_up_then_decays_to_zero() {
+        let p = TrainParams {
+            lr: 1.0,
+            warmup: 0.1,
+            ..TrainParams::default()
+        };
+        let lrs: Vec<f64> = (0..100).map(|s| learning_rate(&p, s, 100)).collect();
+        assert!((lrs[0] - 0.1).abs() < 1e-12);
+        assert!((lrs[9] - 1.0).abs() < 1e-12, "{}", lrs[9]);
+        assert!(lrs[10] < 1.0 && lrs[10] > 0.95);
+        assert!(lrs[99] > 0.0 && lrs[99] < 0.02, "{}", lrs[99]);
+        assert!(lrs.windows(2).skip(10).all(|w| w[1] < w[0]));
+        assert!(learning_rate(&p, 0, 0).is_finite());
+    }
+}
+
+/// Tests of the differentiable forward pass: it equals candle's `BertModel` (tiny random model,
+/// and the real all-MiniLM-L6-v2 when `models/all-minilm-l6-v2` is present), its gradients match
+/// finite differences, and training is deterministic and learns.
+#[cfg(all(test, feature = "encoder"))]
+mod model_tests {
+    use std::path::{Path, PathBuf};
+
+    use candle_core::{DType, Device, Tensor};
+    use candle_nn::VarBuilder;
+    use candle_transformers::models::bert::{BertModel, Config};
+
+    use super::model::testing;
+    use super::{train, CrossEncoder, TrainParams, DEFAULT_CROSS_THRESHOLD};
+    use crate::align::similarity::encoder::model_tests::tiny_model;
+    use crate::align::similarity::EncoderError;
+
+    /// `BertModel`'s last-layer token vectors for single sentences.
+    fn reference(dir: &Path, texts: &[&str]) -> Vec<Vec<f32>> {
+        let cfg: Config =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).expect("cfg"))
+                .expect("config");
+        let vb = VarBuilder::from_buffered_safetensors(
+            std::fs::read(dir.join("model.safetensors")).expect("weights"),
+            DType::F32,
+            &Device::Cpu,
+        )
+        .expect("vb");
+        let bert = BertModel::load(vb, &cfg).expect("bert");
+        let mut tok = tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).expect("tok");
+        tok.with_padding(None);
+        let enc = tok.encode_batch(texts.to_vec(), true).expect("enc");
+        let len = enc.iter().map(|e| e.get_ids().len()).max().unwrap_or(1);
+        let mut ids = vec![0u32; texts.len() * len];
+        let mut mask = vec![0u32; texts.len() * len];
+        for (r, e) in enc.iter().enumerate() {
+            let n = e.get_ids().len();
+            ids[r * len..r * len + n].copy_from_slice(e.get_ids());
+            mask[r * len..r * len + n].iter_mut().for_each(|x| *x = 1);
+        }
+        let ids = Tensor::from_vec(ids, (texts.len(), len), &Device::Cpu).expect("ids");
+        let mask = Tensor::from_vec(mask, (texts.len(), len), &Device::Cpu).expect("mask");
+        let h = bert
+            .forward(&ids, &ids.zeros_like().expect("z"), Some(&mask))
+            .expect("forward");
+        (0..texts.len())
+            .map(|r| {
+                h.get(r)
+                    .and_then(|t| t.flatten_all())
+                    .and_then(|t| t.to_vec1::<f32>())
+                    .expect("rows")
+            })
+            .collect()
+    }
+
+    /// Largest difference between our forward pass and `BertModel`'s over the real tokens.
+    fn max_token_diff(dir: &Path, texts: &[&str]) -> f32 {
+        let m = testing::load(dir, DType::F32);
+        let (ours, lens) = testing::hidden_single(&m, texts);
+        let theirs = reference(dir, texts);
+        let padded = lens.iter().copied().max().unwrap_or(1);
+        let mut worst = 0.0f32;
+        for ((a, b), &n) in ours.iter().zip(&theirs).zip(&lens) {
+            assert_eq!(a.len(), b.len());
+            // Only the real tokens (padding rows are not used by anyone).
+            let dim = a.len() / padded;
+            for (x, y) in a[..n * dim].iter().zip(&b[..n * dim]) {
+                worst = worst.max((x - y).abs());
+            }
+        }
+        worst
+    }
+
+    #[test]
+    fn forward_equals_bert_model_on_a_tiny_random_model() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        tiny_model(dir.path(), None);
+        let d = max_token_diff(
+            dir.path(),
+            &["The cat sat.", "the cat sat unbelievable . the cat", ""],
+        );
+        assert!(d < 1e-5, "max difference {d}");
+    }
+
+    /// The all-MiniLM-L6-v2 folder: `$STORYFOLD_ENCODER`, else `models/all-minilm-l6-v2`.
+    fn real_model() -> Option<PathBuf> {
+        let dir = std::env::var_os("STORYFOLD_ENCODER")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/all-minilm-l6-v2")
+            });
+        if dir.join("model.safetensors").is_file() {
+            Some(dir)
+        } else {
+            eprintln!(
+                "skipped: no encoder model at {} (run scripts/fetch_encoder.sh or set STORYFOLD_ENCODER)",
+                dir.display()
+            );
+            None
+        }
+    }
+
+    #[test]
+    fn forward_equals_bert_model_on_all_minilm() {
+        let Some(dir) = real_model() else { return };
+        let d = max_token_diff(
+            &dir,
+            &[
+                "The company said its quarterly profit rose 12 percent to $1.2 billion.",
+                "Heavy snow closed schools.",
+                "Referring to him as only \"the witness\", Amrozi accused his brother of deliberately distorting his evidence.",
+            ],
+        );
+        assert!(d < 1e-4, "max difference {d}");
+    }
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        tiny_model(dir.path(), None);
+        let m = testing::load(dir.path(), DType::F64);
+        let pairs = [
+            ("the cat sat .", "the cat"),
+            ("unbelievable", "the sat cat sat"),
+        ];
+        let labels = [true, false];
+        let (_, grads) = testing::loss_and_grads(&m, &pairs, &labels);
+        let eps = 1e-6;
+        let mut checked = 0;
+        for (name, i) in [
+            ("classifier.weight", 3),
+            ("classifier.bias", 1),
+            ("embeddings.LayerNorm.weight", 2),
+            ("embeddings.position_embeddings.weight", 9),
+            ("embeddings.token_type_embeddings.weight", 12),
+            ("encoder.layer.0.attention.self.query.weight", 5),
+            ("encoder.layer.0.attention.self.key.bias", 1),
+            ("encoder.layer.0.attention.self.value.weight", 17),
+            ("encoder.layer.0.attention.output.LayerNorm.bias", 4),
+            ("encoder.layer.0.intermediate.dense.weight", 30),
+            ("encoder.layer.0.output.dense.weight", 7),
+            ("encoder.layer.0.output.LayerNorm.weight", 6),
+        ] {
+            let g = grads[name][i];
+            testing::nudge(&m, name, i, eps);
+            let (up, _) = testing::loss_and_grads(&m, &pairs, &labels);
+            testing::nudge(&m, name, i, -2.0 * eps);
+            let (down, _) = testing::loss_and_grads(&m, &pairs, &labels);
+            testing::nudge(&m, name, i, eps);
+            let fd = (up - down) / (2.0 * eps);
+            assert!(
+                (fd - g).abs() <= 1e-6 + 1e-4 * fd.abs().max(g.abs()),
+                "{name}[{i}]: backprop {g}, finite difference {fd}"
+            );
+            checked += usize::from(g.abs() > 1e-9);
+        }
+        assert!(checked >= 8, "too many zero gradients ({checked} non-zero)");
+    }
+
+    #[test]
+    fn training_is_deterministic_learns_and_round_trips() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        tiny_model(dir.path(), None);
+        // Identical sides are paraphrases, different ones are not.
+        let words = [
+            "the cat",
+            "sat",
+            "unbelievable",
+            "the cat sat",
+            "cat .",
+            "the sat",
+        ];
+        let mut pairs = Vec::new();
+        let mut labels = Vec::new();
+        for (i, a) in words.iter().enumerate() {
+            for (j, b) in words.iter().enumerate() {
+                pairs.push((*a, *b));
+                labels.push(i == j);
+            }
+        }
+        let params = TrainParams {
+            epochs: 8,
+            batch: 6,
+            lr: 3e-3,
+            dropout: 0.0,
+            ..TrainParams::default()
+        };
+        let run = || {
+            let mut m = CrossEncoder::load(dir.path(), None, params.seed).expect("loads");
+            let mut losses = Vec::new();
+            train(&mut m, &pairs, &labels, &params, |r| losses.push(r.loss)).expect("trains");
+            let scores = m.score(&pairs).expect("scores");
+            (m, losses, scores)
+        };
+        let (m, losses, scores) = run();
+        assert_eq!(losses.len(), 8);
+        assert!(losses[7] < losses[0], "{losses:?}");
+        let (_, losses2, scores2) = run();
+        assert_eq!(losses, losses2, "same seed, same training");
+        assert_eq!(scores, scores2);
+        assert!(scores.iter().all(|p| (0.0..=1.0).contains(p)));
+        let out = tempfile::tempdir().expect("tempdir");
+        m.save(out.path()).expect("saves");
+        let back = CrossEncoder::load(out.path(), None, 999).expect("loads back");
+        assert_eq!(back.threshold(), DEFAULT_CROSS_THRESHOLD);
+        let again = back.score(&pairs).expect("scores");
+        for (x, y) in scores.iter().zip(&again) {
+            assert!((x - y).abs() < 1e-6, "{x} vs {y}");
+        }
+        // Scores do not depend on the batch they are in.
+        let alone = m.score(&pairs[..1]).expect("scores");
+        assert!((alone[0] - scores[0]).abs() < 1e-5);
+        assert!(m.score(&[]).expect("empty").is_empty());
+        let mut m2 = CrossEncoder::load(dir.path(), None, 1).expect("loads");
+        assert!(train(&mut m2, &pairs, &labels[1..], &params, |_| {}).is_err());
+        assert!(train(&mut m2, &[], &[], &params, |_| {}).is_ok());
+    }
+
+    #[test]
+    fn a_malformed_model_folder_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(matches!(
+            CrossEncoder::load(&dir.path().join("nope"), None, 0),
+            Err(EncoderError::Io { .. })
+        ));
+        tiny_model(dir.path(), None);
+        std::fs::write(dir.path().join("cross_config.json"), "{").expect("write");
+        assert!(matches!(
+            CrossEncoder::load(dir.path(), None, 0),
+            Err(EncoderError::Format(_))
+        ));
+        tiny_model(dir.path(), None);
+        std::fs::remove_file(dir.path().join("cross_config.json")).expect("rm");
+        std::fs::write(dir.path().join("model.safetensors"), b"junk").expect("write");
+        assert!(matches!(
+            CrossEncoder::load(dir.path(), None, 0),
+            Err(EncoderError::Model(_))
+        ));
+    }
+}
