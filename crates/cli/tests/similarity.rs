@@ -231,6 +231,24 @@ fn fit_writes_the_model_and_prints_the_threshold() {
         cv.contains("model     accuracy 1.0000"),
         "separable toy data: {cv}"
     );
+    // --oof: one line per pair, pair i in fold i mod 4, decided at its fold's threshold.
+    let oof = dir.path().join("oof.jsonl");
+    similarity(&["--cv", "4", "--oof", oof.to_str().unwrap()], &file)
+        .assert()
+        .success();
+    let rows = json_lines(&std::fs::read(&oof).unwrap());
+    assert_eq!(rows.len(), 40);
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r["line"].as_u64().unwrap(), i as u64 + 2);
+        assert_eq!(r["fold"].as_u64().unwrap(), i as u64 % 4);
+        let (score, threshold) = (
+            r["score"].as_f64().unwrap(),
+            r["threshold"].as_f64().unwrap(),
+        );
+        assert_eq!(r["paraphrase"].as_bool().unwrap(), score >= threshold);
+        assert_eq!(r["quality"].as_bool().unwrap(), i % 2 == 0);
+        assert_eq!(r["paraphrase"], r["quality"], "separable toy data: {r}");
+    }
 }
 
 #[test]

@@ -48,6 +48,10 @@ pub struct Args {
     /// Print K-fold cross-validated accuracy/F1 of the paraphrase decision (needs the Quality column).
     #[arg(long, value_name = "K", requires = "pairs")]
     pub cv: Option<usize>,
+    /// With --cv: write each pair's out-of-fold score as JSON lines here
+    /// (`{"line", "fold", "score", "threshold", "paraphrase", "quality"}`), for error analysis.
+    #[arg(long, value_name = "FILE", requires = "cv")]
+    pub oof: Option<PathBuf>,
     /// Fit the model and threshold on the whole --pairs file and print them as Rust consts.
     #[arg(long, requires = "pairs")]
     pub fit: bool,
@@ -459,7 +463,8 @@ pub fn run(args: Args) -> Result<()> {
                     &mask,
                     emb.as_ref(),
                     encodings.as_deref(),
-                );
+                    args.oof.as_deref(),
+                )?;
             }
             if args.fit {
                 let shipped = if encoder.is_some() {
@@ -646,16 +651,12 @@ const KLD_INNER_FOLDS: usize = 5;
 /// of `train` (cross-fitting, so that the classifier sees TF-KLD features of unseen labels, as at
 /// prediction time).
 fn kld_columns(pairs: &[Pair], ys: &[bool], train: &[usize], xs: &mut [[f64; NUM_FEATURES]]) {
-    let alpha: f64 = std::env::var("XA")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(KLD_ALPHA);
-    let minc: u32 = std::env::var("XM")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(KLD_MIN_COUNT);
     let fit = |idx: &mut dyn Iterator<Item = usize>| {
-        Kld::fit(idx.map(|i| (&pairs[i].a, &pairs[i].b, ys[i])), alpha, minc)
+        Kld::fit(
+            idx.map(|i| (&pairs[i].a, &pairs[i].b, ys[i])),
+            KLD_ALPHA,
+            KLD_MIN_COUNT,
+        )
     };
     let all = fit(&mut train.iter().copied());
     let mut in_train = vec![usize::MAX; pairs.len()];
@@ -775,7 +776,8 @@ fn run_cv(
     mask: &[bool; NUM_FEATURES],
     emb: Option<&Embeddings>,
     encodings: Option<&PairEncodings>,
-) {
+    oof: Option<&Path>,
+) -> Result<()> {
     let base: Vec<[f64; NUM_FEATURES]> = pairs
         .par_iter()
         .enumerate()
@@ -832,6 +834,26 @@ fn run_cv(
         classifier.describe(),
         mask.iter().filter(|&&m| m).count()
     );
+    if let Some(file) = oof {
+        let mut out = create_output(file)?;
+        for (i, (p, &score)) in pairs.iter().zip(&model_cv.scores).enumerate() {
+            let fold = i % k;
+            let threshold = model_cv.fold_threshold[fold];
+            write_json_line(
+                &mut out,
+                &serde_json::json!({
+                    "line": p.line,
+                    "fold": fold,
+                    "score": score,
+                    "threshold": threshold,
+                    "paraphrase": score >= threshold,
+                    "quality": p.quality,
+                }),
+            )?;
+        }
+        out.flush()?;
+    }
+    Ok(())
 }
 
 fn run_fit(

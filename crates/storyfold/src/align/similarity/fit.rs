@@ -205,6 +205,9 @@ pub struct CrossValidation {
     pub fold_accuracy: Vec<f64>,
     /// Threshold chosen on each fold's training part.
     pub fold_threshold: Vec<f64>,
+    /// Out-of-fold score of each example (from the model that did not see it; NaN when its fold
+    /// was empty). Example `i` was decided with `fold_threshold[i % k]`.
+    pub scores: Vec<f64>,
 }
 
 /// K-fold cross-validation of "fit on k−1 folds, pick the accuracy-maximizing threshold on them,
@@ -216,7 +219,10 @@ where
     S: Fn(usize) -> f64,
 {
     let k = k.max(2);
-    let mut cv = CrossValidation::default();
+    let mut cv = CrossValidation {
+        scores: vec![f64::NAN; n],
+        ..CrossValidation::default()
+    };
     for fold in 0..k {
         let train: Vec<usize> = (0..n).filter(|i| i % k != fold).collect();
         let test: Vec<usize> = (0..n).filter(|i| i % k == fold).collect();
@@ -229,8 +235,10 @@ where
         let t = best_threshold(&train_scores, &train_ys);
         let mut c = Confusion::default();
         for &i in &test {
-            c.add(scorer(i) >= t, ys[i]);
-            cv.pooled.add(scorer(i) >= t, ys[i]);
+            let s = scorer(i);
+            cv.scores[i] = s;
+            c.add(s >= t, ys[i]);
+            cv.pooled.add(s >= t, ys[i]);
         }
         cv.fold_accuracy.push(c.accuracy());
         cv.fold_threshold.push(t);
