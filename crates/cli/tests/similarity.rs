@@ -138,9 +138,8 @@ fn cv_and_fit_need_the_quality_column() {
         .stderr(predicate::str::contains("Quality column"));
 }
 
-#[test]
-fn fit_writes_the_model_and_prints_the_threshold() {
-    let dir = tempfile::tempdir().unwrap();
+/// 40 labelled pairs in MRPC's layout, alternately a paraphrase and not (lines 2..=41).
+fn separable_training_file(dir: &Path) -> PathBuf {
     let mut text = b"Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n".to_vec();
     for i in 0..20 {
         text.extend_from_slice(
@@ -152,7 +151,13 @@ fn fit_writes_the_model_and_prints_the_threshold() {
                 .as_bytes(),
         );
     }
-    let file = write(dir.path(), "train.txt", &text);
+    write(dir, "train.txt", &text)
+}
+
+#[test]
+fn fit_writes_the_model_and_prints_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = separable_training_file(dir.path());
     let model = dir.path().join("model.tsv");
     let out = storyfold()
         .args([
@@ -467,6 +472,35 @@ fn train_cross_writes_a_model_that_similarity_cross_reads() {
         assert!((0.0..=1.0).contains(&s));
         assert_eq!(r["paraphrase"].as_bool().unwrap(), s >= 0.5);
     }
+    // With the encoder: the blend of the two models, decided at its threshold.
+    let blended = similarity(
+        &[
+            "--cross",
+            out.to_str().unwrap(),
+            "--encoder",
+            model.to_str().unwrap(),
+        ],
+        &file,
+    )
+    .assert()
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    let blended = json_lines(&blended);
+    assert_eq!(blended.len(), 3);
+    for (b, c) in blended.iter().zip(&rows) {
+        let s = b["score"].as_f64().unwrap();
+        assert_eq!(
+            b["paraphrase"].as_bool().unwrap(),
+            s >= storyfold::align::similarity::BLENDED_PARAPHRASE_THRESHOLD
+        );
+        assert_ne!(
+            s,
+            c["score"].as_f64().unwrap(),
+            "the blend is not the cross-encoder alone"
+        );
+    }
     // Same seed, same model.
     let out2 = dir.path().join("cross2");
     train(&out2);
@@ -501,4 +535,93 @@ fn a_missing_cross_encoder_folder_is_an_error_naming_it() {
         ))
         .stderr(predicate::str::contains("no-cross"))
         .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn cross_scores_add_the_cross_encoder_and_the_blend_to_cv_and_fit() {
+    let Some(model) = encoder_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = separable_training_file(dir.path());
+    // Out-of-fold cross-encoder probabilities as `--cv 4 --cross-train` writes them.
+    let row = |i: usize, fold: usize| {
+        let p = if i.is_multiple_of(2) { 0.9 } else { 0.2 };
+        format!("{{\"line\": {}, \"fold\": {fold}, \"p\": {p}}}\n", i + 2)
+    };
+    let good: String = (0..40).map(|i| row(i, i % 4)).collect();
+    let scores = write(dir.path(), "cross.jsonl", good.as_bytes());
+    let enc = model.to_str().unwrap();
+    let cross = scores.to_str().unwrap();
+    let out = similarity(
+        &["--cv", "4", "--encoder", enc, "--cross-scores", cross],
+        &file,
+    )
+    .assert()
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("cross     accuracy 1.0000"), "{out}");
+    assert!(out.contains("blend     accuracy 1.0000"), "{out}");
+    assert!(out.contains("blend = 0.50 x model + 0.50 x cross"), "{out}");
+    // --fit prints the blend's threshold.
+    let fitted = dir.path().join("m.tsv");
+    similarity(&["--fit", "--encoder", enc, "--cross-scores", cross], &file)
+        .arg("--model-out")
+        .arg(&fitted)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "pub const BLENDED_PARAPHRASE_THRESHOLD: f64 = ",
+        ));
+    // Broken files are errors naming the file and line.
+    for (name, text, message) in [
+        (
+            "missing.jsonl",
+            (0..39).map(|i| row(i, i % 4)).collect::<String>(),
+            "no score for pair 40 (line 41",
+        ),
+        (
+            "fold.jsonl",
+            (0..40).map(|i| row(i, (i + 1) % 4)).collect(),
+            "fold.jsonl:1: pair 2 was scored by fold 1, but --cv 4 puts it in fold 0",
+        ),
+        (
+            "json.jsonl",
+            format!("{}{{oops\n", row(0, 0)),
+            "json.jsonl:2: invalid cross-encoder score",
+        ),
+        (
+            "twice.jsonl",
+            format!("{good}{}", row(0, 0)),
+            "twice.jsonl:41: pair 2 is scored twice",
+        ),
+        (
+            "range.jsonl",
+            good.replace("0.9}", "1.5}"),
+            "probability 1.5 is outside [0, 1]",
+        ),
+    ] {
+        let bad = write(dir.path(), name, text.as_bytes());
+        similarity(
+            &[
+                "--cv",
+                "4",
+                "--encoder",
+                enc,
+                "--cross-scores",
+                bad.to_str().unwrap(),
+            ],
+            &file,
+        )
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(message))
+        .stderr(predicate::str::contains("panicked").not());
+    }
+    // Cross-encoder scores need the encoder model they are blended with.
+    similarity(&["--cv", "4", "--cross-scores", cross], &file)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--encoder"));
 }

@@ -17,6 +17,7 @@
 //!   check against `scripts/encoder_reference.py`).
 //! * `--build-idf OUT CORPUS...`: count document frequencies over corpora and write an IDF table.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -119,12 +120,23 @@ pub struct Args {
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub folds: Vec<usize>,
     /// With --cv --cross-train: write every out-of-fold probability here as JSON lines
-    /// (`line`, `fold`, `p`); `--cross-oof-in` reads them back for stacking.
+    /// (`line`, `fold`, `p` = the mean of both orders, `p_ab`, `p_ba`); `--cross-scores` reads
+    /// them back.
     #[arg(long, value_name = "FILE")]
     pub cross_oof: Option<PathBuf>,
+    /// With --cv or --fit and --encoder: the cross-encoder's out-of-fold probabilities (the
+    /// `--cross-oof` file of a `--cv K --cross-train` run with the same K); --cv then also
+    /// prints the cross-encoder's and the blend's figures, --fit the blend's threshold.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "encoder",
+        conflicts_with = "cross_train"
+    )]
+    pub cross_scores: Option<PathBuf>,
     /// A fine-tuned cross-encoder folder (written by `storyfold train-cross`): --pairs are scored
-    /// by it (its probability and its threshold, 0.5).
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["encoder", "cross_train"])]
+    /// by it (both ways round), blended with the encoder model's score when --encoder is given.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["cross_train", "cross_scores"])]
     pub cross: Option<PathBuf>,
     /// Fine-tuning settings of --cross-train.
     #[command(flatten)]
@@ -418,12 +430,22 @@ pub fn run(args: Args) -> Result<()> {
         let (pairs, _, skipped) = read_pairs(path, skip)?;
         let model = CrossEncoder::load(dir, None, 0)
             .with_context(|| format!("cannot load the cross-encoder from {}", dir.display()))?;
-        score_pairs_cross(&pairs, &model)?;
+        let encodings = encoder
+            .as_ref()
+            .map(|enc| encode_pairs(enc, pairs.iter().map(|p| (&p.a, &p.b)), pairs.len()))
+            .transpose()?;
+        score_pairs_cross(&pairs, &model, &idf, encodings.as_deref())?;
         skipped.report("pair");
         return Ok(());
     }
     if let Some(path) = &args.pairs {
         let (pairs, mrpc, skipped) = read_pairs(path, skip)?;
+        // Checked before the (slow) encoding.
+        let cross = args
+            .cross_scores
+            .as_deref()
+            .map(|f| read_cross_scores(f, &pairs, args.cv))
+            .transpose()?;
         let encodings = encoder
             .as_ref()
             .map(|enc| encode_pairs(enc, pairs.iter().map(|p| (&p.a, &p.b)), pairs.len()))
@@ -463,6 +485,7 @@ pub fn run(args: Args) -> Result<()> {
                     &mask,
                     emb.as_ref(),
                     encodings.as_deref(),
+                    cross.as_deref(),
                     args.oof.as_deref(),
                 )?;
             }
@@ -479,7 +502,15 @@ pub fn run(args: Args) -> Result<()> {
                     bail!("--fit needs --model-out FILE");
                 };
                 let classifier = Classifier::from_args(&args)?;
-                run_fit(path, &pairs, &classifier, &idf, out, encodings.as_deref())?;
+                run_fit(
+                    path,
+                    &pairs,
+                    &classifier,
+                    &idf,
+                    out,
+                    encodings.as_deref(),
+                    cross.as_deref(),
+                )?;
             }
         } else {
             score_pairs(&pairs, &idf, encodings.as_deref())?;
@@ -776,6 +807,7 @@ fn run_cv(
     mask: &[bool; NUM_FEATURES],
     emb: Option<&Embeddings>,
     encodings: Option<&PairEncodings>,
+    cross: Option<&[f64]>,
     oof: Option<&Path>,
 ) -> Result<()> {
     let base: Vec<[f64; NUM_FEATURES]> = pairs
@@ -791,7 +823,7 @@ fn run_cv(
         .collect();
     let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
     let use_kld = mask[FIRST_KLD..FIRST_EMB].iter().any(|&m| m);
-    let model_cv = cross_validate(pairs.len(), &ys, k, |train| {
+    let fit_fold = |train: &[usize]| {
         let mut xs = base.clone();
         if use_kld {
             // TF-KLD weights from the training folds only.
@@ -808,6 +840,16 @@ fn run_cv(
         let ty: Vec<_> = train.iter().map(|&i| ys[i]).collect();
         let m = classifier.fit(&tx, &ty);
         move |i: usize| m(&xs[i])
+    };
+    let model_cv = cross_validate(pairs.len(), &ys, k, fit_fold);
+    // The cross-encoder alone and blended with the model (its scores are out-of-fold already).
+    let cross_cvs = cross.map(|cross| {
+        let alone = cross_validate(pairs.len(), &ys, k, |_| move |i: usize| cross[i]);
+        let blended = cross_validate(pairs.len(), &ys, k, |train| {
+            let model = fit_fold(train);
+            move |i: usize| similarity::blend(model(i), cross[i])
+        });
+        (alone, blended)
     });
     let cos: Vec<f64> = pairs
         .par_iter()
@@ -827,6 +869,10 @@ fn run_cv(
         positives as f64 / pairs.len().max(1) as f64
     );
     println!("{}", describe("model", &model_cv));
+    if let Some((alone, blended)) = &cross_cvs {
+        println!("{}", describe("cross", alone));
+        println!("{}", describe("blend", blended));
+    }
     println!("{}", describe("baseline", &base_cv));
     println!(
         "model = {} on {} of the {NUM_FEATURES} features; \
@@ -834,6 +880,14 @@ fn run_cv(
         classifier.describe(),
         mask.iter().filter(|&&m| m).count()
     );
+    if cross.is_some() {
+        println!(
+            "cross = the fine-tuned cross-encoder's out-of-fold probability (both ways round) with a threshold; \
+             blend = {:.2} x model + {:.2} x cross, threshold fitted on the other folds",
+            1.0 - similarity::CROSS_WEIGHT,
+            similarity::CROSS_WEIGHT
+        );
+    }
     if let Some(file) = oof {
         let mut out = create_output(file)?;
         for (i, (p, &score)) in pairs.iter().zip(&model_cv.scores).enumerate() {
@@ -863,6 +917,7 @@ fn run_fit(
     idf: &Idf,
     out: &Path,
     encodings: Option<&PairEncodings>,
+    cross: Option<&[f64]>,
 ) -> Result<()> {
     let xs = all_features(pairs, idf, encodings);
     let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
@@ -910,6 +965,27 @@ fn run_fit(
     );
     println!("/// Score at or above which two sentences are paraphrases.");
     println!("pub const {name}: f64 = {:.4};", t);
+    if let Some(cross) = cross {
+        // The blend of this model (in-sample, as each fold's threshold in --cv) with the
+        // cross-encoder's out-of-fold probabilities.
+        let blended: Vec<f64> = probs
+            .iter()
+            .zip(cross)
+            .map(|(&p, &c)| similarity::blend(p, c))
+            .collect();
+        let t = best_threshold(&blended, &ys);
+        let mut c = Confusion::default();
+        for (p, &y) in blended.iter().zip(&ys) {
+            c.add(*p >= t, y);
+        }
+        eprintln!(
+            "blend with the cross-encoder's out-of-fold probabilities: accuracy {:.4}, F1 {:.4} at threshold {t:.4}",
+            c.accuracy(),
+            c.f1()
+        );
+        println!("/// [`blend`] at or above which two sentences are paraphrases.");
+        println!("pub const BLENDED_PARAPHRASE_THRESHOLD: f64 = {t:.4};");
+    }
     Ok(())
 }
 
@@ -1011,20 +1087,102 @@ fn build_idf(args: &Args, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The cross-encoder probability of every pair, from a `--cross-oof` file (JSON lines with
+/// `line`, `fold` and `p`). Every pair needs exactly one; with `k`, pair i must have been
+/// scored by fold i mod k (the folds of `--cv k`).
+fn read_cross_scores(file: &Path, pairs: &[Pair], k: Option<usize>) -> Result<Vec<f64>> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        line: usize,
+        fold: usize,
+        p: f64,
+    }
+    let bytes = read_all(file)?;
+    let index: HashMap<usize, usize> = pairs.iter().enumerate().map(|(i, p)| (p.line, i)).collect();
+    let mut scores = vec![f64::NAN; pairs.len()];
+    for (n, raw) in lines(&bytes) {
+        let at = || format!("{}:{n}", file.display());
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let row: Row = serde_json::from_slice(raw)
+            .with_context(|| format!("{}: invalid cross-encoder score", at()))?;
+        let Some(&i) = index.get(&row.line) else {
+            bail!(
+                "{}: line {} is not a pair of the --pairs file",
+                at(),
+                row.line
+            );
+        };
+        if let Some(k) = k {
+            if row.fold != i % k {
+                bail!(
+                    "{}: pair {} was scored by fold {}, but --cv {k} puts it in fold {}",
+                    at(),
+                    row.line,
+                    row.fold,
+                    i % k
+                );
+            }
+        }
+        if !(0.0..=1.0).contains(&row.p) {
+            bail!("{}: probability {} is outside [0, 1]", at(), row.p);
+        }
+        if !scores[i].is_nan() {
+            bail!("{}: pair {} is scored twice", at(), row.line);
+        }
+        scores[i] = row.p;
+    }
+    if let Some(i) = scores.iter().position(|s| s.is_nan()) {
+        bail!(
+            "{}: no score for pair {} (line {} of the --pairs file); {} of {} pairs have none",
+            file.display(),
+            i + 1,
+            pairs[i].line,
+            scores.iter().filter(|s| s.is_nan()).count(),
+            pairs.len()
+        );
+    }
+    Ok(scores)
+}
+
 /// `--pairs FILE --cross DIR`: one JSON line per pair from the cross-encoder's probability.
-fn score_pairs_cross(pairs: &[Pair], model: &CrossEncoder) -> Result<()> {
+/// With encodings, the score is the [`similarity::blend`] of the encoder model's and the
+/// cross-encoder's, decided at [`similarity::BLENDED_PARAPHRASE_THRESHOLD`].
+fn score_pairs_cross(
+    pairs: &[Pair],
+    model: &CrossEncoder,
+    idf: &Idf,
+    encodings: Option<&PairEncodings>,
+) -> Result<()> {
     let texts: Vec<(&str, &str)> = pairs
         .iter()
         .map(|p| (p.a.text.as_str(), p.b.text.as_str()))
         .collect();
     let start = std::time::Instant::now();
-    let probs = model.score(&texts)?;
+    let mut probs = model.score_both_ways(&texts)?;
     let secs = start.elapsed().as_secs_f64();
+    let (decide, threshold): (Box<dyn Fn(f64) -> bool>, f64) = match encodings {
+        Some(encodings) => {
+            probs
+                .par_iter_mut()
+                .zip(pairs)
+                .zip(encodings)
+                .for_each(|((c, p), (ea, eb))| {
+                    *c = similarity::blend(similarity::score_encoded(&p.a, &p.b, ea, eb, idf), *c)
+                });
+            (
+                Box::new(similarity::is_paraphrase_blended),
+                similarity::BLENDED_PARAPHRASE_THRESHOLD,
+            )
+        }
+        None => (Box::new(|p| model.is_paraphrase(p)), model.threshold()),
+    };
     let mut out = create_output("-".as_ref())?;
     let mut confusion = Confusion::default();
     let mut labelled = false;
     for (p, &s) in pairs.iter().zip(&probs) {
-        let paraphrase = model.is_paraphrase(s);
+        let paraphrase = decide(s);
         if let Some(q) = p.quality {
             labelled = true;
             confusion.add(paraphrase, q);
@@ -1042,16 +1200,15 @@ fn score_pairs_cross(pairs: &[Pair], model: &CrossEncoder) -> Result<()> {
     }
     out.flush()?;
     eprintln!(
-        "scored {} pairs with the cross-encoder in {secs:.1} s ({:.0} pairs/s)",
+        "scored {} pairs with the cross-encoder (both ways round) in {secs:.1} s ({:.0} pairs/s)",
         pairs.len(),
         pairs.len() as f64 / secs.max(1e-9)
     );
     if labelled {
         eprintln!(
-            "{} pairs: {} (threshold {})",
+            "{} pairs: {} (threshold {threshold})",
             pairs.len(),
             figures(&confusion),
-            model.threshold()
         );
     }
     Ok(())
@@ -1125,7 +1282,6 @@ fn run_cross_cv(path: &Path, pairs: &[Pair], k: usize, base: &Path, args: &Args)
         rayon::current_num_threads()
     );
     let mut pooled = Confusion::default();
-    let mut pooled_half = Confusion::default();
     for &fold in &folds {
         let train: Vec<usize> = (0..pairs.len()).filter(|i| i % k != fold).collect();
         let test: Vec<usize> = (0..pairs.len()).filter(|i| i % k == fold).collect();
@@ -1141,19 +1297,23 @@ fn run_cross_cv(path: &Path, pairs: &[Pair], k: usize, base: &Path, args: &Args)
         let train_secs = start.elapsed().as_secs_f64();
         let start = std::time::Instant::now();
         let px: Vec<(&str, &str)> = test.iter().map(|&i| texts[i]).collect();
-        let probs = model.score(&px)?;
+        let each_way = model.score_each_way(&px)?;
         let score_secs = start.elapsed().as_secs_f64();
         let mut c = Confusion::default();
-        for (&i, &p) in test.iter().zip(&probs) {
+        for (&i, &(p_ab, p_ba)) in test.iter().zip(&each_way) {
+            let p = cross::both_ways((p_ab, p_ba));
             c.add(model.is_paraphrase(p), ys[i]);
             pooled.add(model.is_paraphrase(p), ys[i]);
-            pooled_half.add(p >= 0.5, ys[i]);
             if let Some(w) = oof.as_mut() {
                 write_json_line(
                     w,
-                    &serde_json::json!({"line": pairs[i].line, "fold": fold, "p": p}),
+                    &serde_json::json!({"line": pairs[i].line, "fold": fold, "p": p, "p_ab": p_ab, "p_ba": p_ba}),
                 )?;
             }
+        }
+        if let Some(w) = oof.as_mut() {
+            // A long run's finished folds stay usable if it is stopped.
+            w.flush()?;
         }
         println!(
             "fold {fold}: {} ({} test pairs; trained in {train_secs:.0} s, scored in {score_secs:.1} s = {:.0} pairs/s)",
@@ -1169,6 +1329,5 @@ fn run_cross_cv(path: &Path, pairs: &[Pair], k: usize, base: &Path, args: &Args)
         "cross-encoder, pooled over folds {folds:?}: {}",
         figures(&pooled)
     );
-    let _ = pooled_half;
     Ok(())
 }
