@@ -10,7 +10,7 @@
 # falls below 0.765. With it, the blend with the fine-tuned cross-encoder is cross-validated from
 # the cross-encoder's out-of-fold probabilities in eval/mrpc-cross-oof.jsonl (written by
 # `similarity --cv 10 --cross-train BASE --cross-oof FILE`, about 1 h 45 min on 2 cores, so not
-# re-run here); it fails when the blend's accuracy falls below BLEND_GUARD.
+# re-run here); it fails when the blend's accuracy falls below 0.785.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="${1:-$root/../shared/data}"
@@ -60,7 +60,7 @@ if [[ -f "$encoder/model.safetensors" ]]; then
     fi
   }
   guard model 0.765
-  guard blend BLEND_GUARD
+  guard blend 0.785
   echo "== STS Benchmark, genre main-news, with the sentence encoder =="
   "$bin" similarity --sts "$sts/sts-train.csv" --sts "$sts/sts-dev.csv" --encoder "$encoder"
 else
