@@ -600,10 +600,30 @@ fn score_pairs(pairs: &[Pair], idf: &Idf, encodings: Option<&PairEncodings>) -> 
     } else {
         (similarity::is_paraphrase, PARAPHRASE_THRESHOLD)
     };
+    if let Some(confusion) = write_scored(pairs, &scores, decide)? {
+        eprintln!(
+            "{} pairs: accuracy {:.4}  F1 {:.4}  precision {:.4}  recall {:.4} (threshold {threshold})",
+            pairs.len(),
+            confusion.accuracy(),
+            confusion.f1(),
+            confusion.precision(),
+            confusion.recall()
+        );
+    }
+    Ok(())
+}
+
+/// Write one JSON line per pair (its score and the decision `decide` takes on it) to stdout;
+/// the confusion counts when the pairs are labelled.
+fn write_scored(
+    pairs: &[Pair],
+    scores: &[f64],
+    decide: impl Fn(f64) -> bool,
+) -> Result<Option<Confusion>> {
     let mut out = create_output("-".as_ref())?;
     let mut confusion = Confusion::default();
     let mut labelled = false;
-    for (p, &s) in pairs.iter().zip(&scores) {
+    for (p, &s) in pairs.iter().zip(scores) {
         let paraphrase = decide(s);
         if let Some(q) = p.quality {
             labelled = true;
@@ -621,17 +641,7 @@ fn score_pairs(pairs: &[Pair], idf: &Idf, encodings: Option<&PairEncodings>) -> 
         )?;
     }
     out.flush()?;
-    if labelled {
-        eprintln!(
-            "{} pairs: accuracy {:.4}  F1 {:.4}  precision {:.4}  recall {:.4} (threshold {threshold})",
-            pairs.len(),
-            confusion.accuracy(),
-            confusion.f1(),
-            confusion.precision(),
-            confusion.recall()
-        );
-    }
-    Ok(())
+    Ok(labelled.then_some(confusion))
 }
 
 fn all_features(
@@ -1178,33 +1188,13 @@ fn score_pairs_cross(
         }
         None => (Box::new(|p| model.is_paraphrase(p)), model.threshold()),
     };
-    let mut out = create_output("-".as_ref())?;
-    let mut confusion = Confusion::default();
-    let mut labelled = false;
-    for (p, &s) in pairs.iter().zip(&probs) {
-        let paraphrase = decide(s);
-        if let Some(q) = p.quality {
-            labelled = true;
-            confusion.add(paraphrase, q);
-        }
-        write_json_line(
-            &mut out,
-            &PairOut {
-                line: p.line,
-                id1: p.id1.as_deref(),
-                id2: p.id2.as_deref(),
-                score: round4(s),
-                paraphrase,
-            },
-        )?;
-    }
-    out.flush()?;
+    let confusion = write_scored(pairs, &probs, decide)?;
     eprintln!(
         "scored {} pairs with the cross-encoder (both ways round) in {secs:.1} s ({:.0} pairs/s)",
         pairs.len(),
         pairs.len() as f64 / secs.max(1e-9)
     );
-    if labelled {
+    if let Some(confusion) = confusion {
         eprintln!(
             "{} pairs: {} (threshold {threshold})",
             pairs.len(),
