@@ -336,14 +336,7 @@ mod model {
             let i = config.intermediate_size;
             for l in 0..config.num_hidden_layers {
                 let p = format!("encoder.layer.{l}.");
-                for (name, shape) in [
-                    ("attention.self.query", [h, h]),
-                    ("attention.self.key", [h, h]),
-                    ("attention.self.value", [h, h]),
-                    ("attention.output.dense", [h, h]),
-                    ("intermediate.dense", [i, h]),
-                    ("output.dense", [h, i]),
-                ] {
+                for (name, shape) in super::super::encoder::bert_layer_linears(h, i) {
                     expected.push((format!("{p}{name}.weight"), shape.to_vec()));
                     expected.push((format!("{p}{name}.bias"), vec![shape[0]]));
                 }

@@ -215,6 +215,20 @@ pub fn encoder_features(a: &Encoding, b: &Encoding, idf: &Idf) -> [f64; NUM_ENC]
 #[cfg(feature = "encoder")]
 pub use model::Encoder;
 
+/// The linear layers of one BERT layer (names under `encoder.layer.N.`) and their weight
+/// shapes `[out, in]` for hidden size `h` and feed-forward size `i`; each has a bias `[out]`.
+#[cfg(feature = "encoder")]
+pub(crate) fn bert_layer_linears(h: usize, i: usize) -> [(&'static str, [usize; 2]); 6] {
+    [
+        ("attention.self.query", [h, h]),
+        ("attention.self.key", [h, h]),
+        ("attention.self.value", [h, h]),
+        ("attention.output.dense", [h, h]),
+        ("intermediate.dense", [i, h]),
+        ("output.dense", [h, i]),
+    ]
+}
+
 /// Stand-in for the encoder when the library is built without the `encoder` feature: loading
 /// it fails with [`EncoderError::Disabled`].
 #[cfg(not(feature = "encoder"))]
@@ -560,14 +574,7 @@ pub(crate) mod model_tests {
             tensor(&[2, h]),
         );
         let p = "encoder.layer.0.";
-        for (name, shape) in [
-            ("attention.self.query", [h, h]),
-            ("attention.self.key", [h, h]),
-            ("attention.self.value", [h, h]),
-            ("attention.output.dense", [h, h]),
-            ("intermediate.dense", [i, h]),
-            ("output.dense", [h, i]),
-        ] {
+        for (name, shape) in super::bert_layer_linears(h, i) {
             t.insert(format!("{p}{name}.weight"), tensor(&shape));
             t.insert(format!("{p}{name}.bias"), tensor(&[shape[0]]));
         }
