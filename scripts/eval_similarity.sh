@@ -9,7 +9,7 @@
 # goes through the transformer) and fails when the encoder model's cross-validated accuracy
 # falls below 0.765. With it, the blend with the fine-tuned cross-encoder is cross-validated from
 # the cross-encoder's out-of-fold probabilities in eval/mrpc-cross-oof.jsonl (written by
-# `similarity --cv 10 --cross-train BASE --cross-oof FILE`, about 1 h 45 min on 2 cores, so not
+# `similarity --cv 10 --cross-train BASE --cross-oof FILE`, about 2 h on 2 cores, so not
 # re-run here); it fails when the blend's accuracy falls below 0.785.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -200,6 +200,19 @@ struct PairOut<'a> {
     paraphrase: bool,
 }
 
+/// The two texts of every pair.
+pub(crate) fn pair_texts(pairs: &[Pair]) -> Vec<(&str, &str)> {
+    pairs
+        .iter()
+        .map(|p| (p.a.text.as_str(), p.b.text.as_str()))
+        .collect()
+}
+
+/// Every pair's label (`Quality` 1; unlabelled pairs count as not paraphrases).
+pub(crate) fn labels(pairs: &[Pair]) -> Vec<bool> {
+    pairs.iter().map(|p| p.quality == Some(true)).collect()
+}
+
 /// A parsed sentence pair.
 pub(crate) struct Pair {
     pub(crate) line: usize,
@@ -831,7 +844,7 @@ fn run_cv(
             }
         })
         .collect();
-    let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
+    let ys = labels(pairs);
     let use_kld = mask[FIRST_KLD..FIRST_EMB].iter().any(|&m| m);
     let fit_fold = |train: &[usize]| {
         let mut xs = base.clone();
@@ -930,7 +943,7 @@ fn run_fit(
     cross: Option<&[f64]>,
 ) -> Result<()> {
     let xs = all_features(pairs, idf, encodings);
-    let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
+    let ys = labels(pairs);
     let m = match classifier {
         Classifier::Logistic(l2) => Gbt {
             linear: Some(fit_logistic(&xs, &ys, *l2)),
@@ -1165,10 +1178,7 @@ fn score_pairs_cross(
     idf: &Idf,
     encodings: Option<&PairEncodings>,
 ) -> Result<()> {
-    let texts: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|p| (p.a.text.as_str(), p.b.text.as_str()))
-        .collect();
+    let texts = pair_texts(pairs);
     let start = std::time::Instant::now();
     let mut probs = model.score_both_ways(&texts)?;
     let secs = start.elapsed().as_secs_f64();
@@ -1253,11 +1263,8 @@ fn run_cross_cv(path: &Path, pairs: &[Pair], k: usize, base: &Path, args: &Args)
     if let Some(&f) = folds.iter().find(|&&f| f >= k) {
         bail!("--folds: fold {f} is not below --cv {k}");
     }
-    let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
-    let texts: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|p| (p.a.text.as_str(), p.b.text.as_str()))
-        .collect();
+    let ys = labels(pairs);
+    let texts = pair_texts(pairs);
     let mut oof = match &args.cross_oof {
         Some(p) => Some(create_output(p)?),
         None => None,

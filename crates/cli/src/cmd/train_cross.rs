@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use storyfold::align::similarity::cross::{self, CrossEncoder};
 
-use super::similarity::{cpu_seconds, epoch_line, read_pairs, CrossTrainArgs};
+use super::similarity::{cpu_seconds, epoch_line, labels, pair_texts, read_pairs, CrossTrainArgs};
 
 /// Arguments of `storyfold train-cross`.
 #[derive(clap::Args, Debug)]
@@ -38,11 +38,8 @@ pub fn run(args: Args) -> Result<()> {
     if !mrpc {
         bail!("train-cross needs labelled pairs (MRPC layout with its Quality header)");
     }
-    let texts: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|p| (p.a.text.as_str(), p.b.text.as_str()))
-        .collect();
-    let ys: Vec<bool> = pairs.iter().map(|p| p.quality == Some(true)).collect();
+    let texts = pair_texts(&pairs);
+    let ys = labels(&pairs);
     let mut model = CrossEncoder::load(&args.encoder, Some(params.max_tokens), params.seed)
         .with_context(|| format!("cannot load the base model {}", args.encoder.display()))?;
     eprintln!(
