@@ -432,9 +432,11 @@ fn train_cross_writes_a_model_that_similarity_cross_reads() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "mrpc.txt", MRPC);
     let out = dir.path().join("cross");
-    let train = |out: &Path| {
+    let train = |out: &Path, extra: &[&str]| {
         storyfold()
-            .args(["train-cross", "--epochs", "1", "--batch", "2", "--encoder"])
+            .args(["train-cross", "--epochs", "1", "--batch", "2"])
+            .args(extra)
+            .arg("--encoder")
             .arg(&model)
             .arg("--pairs")
             .arg(&file)
@@ -445,7 +447,7 @@ fn train_cross_writes_a_model_that_similarity_cross_reads() {
             .stderr(predicate::str::contains("epoch 1: loss"))
             .stderr(predicate::str::contains("model written to"));
     };
-    train(&out);
+    train(&out, &[]);
     for f in [
         "model.safetensors",
         "config.json",
@@ -454,8 +456,10 @@ fn train_cross_writes_a_model_that_similarity_cross_reads() {
     ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
-    let score = || {
-        let o = similarity(&["--cross", out.to_str().unwrap()], &file)
+    let score_with = |dirs: &[&Path]| {
+        let mut args = vec!["--cross"];
+        args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+        let o = similarity(&args, &file)
             .assert()
             .success()
             .stderr(predicate::str::contains("3 pairs: accuracy"))
@@ -464,7 +468,7 @@ fn train_cross_writes_a_model_that_similarity_cross_reads() {
             .clone();
         json_lines(&o)
     };
-    let rows = score();
+    let rows = score_with(&[&out]);
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["id1"], "101");
     for r in &rows {
@@ -503,11 +507,33 @@ fn train_cross_writes_a_model_that_similarity_cross_reads() {
     }
     // Same seed, same model.
     let out2 = dir.path().join("cross2");
-    train(&out2);
+    train(&out2, &[]);
     assert_eq!(
         std::fs::read(out.join("model.safetensors")).unwrap(),
         std::fs::read(out2.join("model.safetensors")).unwrap()
     );
+    // Another seed, pairs in random order: another model; an ensemble of the two averages them.
+    let out3 = dir.path().join("cross3");
+    train(&out3, &["--seed", "7", "--random-order"]);
+    assert_ne!(
+        std::fs::read(out.join("model.safetensors")).unwrap(),
+        std::fs::read(out3.join("model.safetensors")).unwrap()
+    );
+    let other = score_with(&[&out3]);
+    let both = score_with(&[&out, &out3]);
+    assert_eq!(both.len(), 3);
+    for ((b, x), y) in both.iter().zip(&rows).zip(&other) {
+        let (b, x, y) = (
+            b["score"].as_f64().unwrap(),
+            x["score"].as_f64().unwrap(),
+            y["score"].as_f64().unwrap(),
+        );
+        // Scores are written to 4 decimals.
+        assert!(
+            (b - (x + y) / 2.0).abs() < 1.5e-4,
+            "{b} is not the mean of {x} and {y}"
+        );
+    }
     // Training needs labels.
     let tsv = write(dir.path(), "pairs.tsv", b"a b\tc d\n");
     storyfold()
@@ -619,6 +645,61 @@ fn cross_scores_add_the_cross_encoder_and_the_blend_to_cv_and_fit() {
         .stderr(predicate::str::contains(message))
         .stderr(predicate::str::contains("panicked").not());
     }
+    // Several files are an ensemble: averaged pair by pair. A member that says the opposite
+    // cancels the first one out (every pair at 0.5).
+    let flipped: String = (0..40)
+        .map(|i| {
+            row(i, i % 4)
+                .replace("0.9}", "X")
+                .replace("0.2}", "0.9}")
+                .replace('X', "0.1}")
+        })
+        .collect();
+    let flipped = write(dir.path(), "flipped.jsonl", flipped.as_bytes());
+    let out = similarity(
+        &[
+            "--cv",
+            "4",
+            "--encoder",
+            enc,
+            "--cross-scores",
+            cross,
+            flipped.to_str().unwrap(),
+        ],
+        &file,
+    )
+    .assert()
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    let out = String::from_utf8(out).unwrap();
+    let cross_accuracy: f64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("cross     accuracy "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("no cross line in {out}"));
+    assert!(cross_accuracy <= 0.6, "{out}");
+    // A broken member is an error naming it.
+    let bad = write(dir.path(), "member.jsonl", b"{oops\n");
+    similarity(
+        &[
+            "--cv",
+            "4",
+            "--encoder",
+            enc,
+            "--cross-scores",
+            cross,
+            bad.to_str().unwrap(),
+        ],
+        &file,
+    )
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains(
+        "member.jsonl:1: invalid cross-encoder score",
+    ));
     // Cross-encoder scores need the encoder model they are blended with.
     similarity(&["--cv", "4", "--cross-scores", cross], &file)
         .assert()

@@ -126,18 +126,21 @@ pub struct Args {
     pub cross_oof: Option<PathBuf>,
     /// With --cv or --fit and --encoder: the cross-encoder's out-of-fold probabilities (the
     /// `--cross-oof` file of a `--cv K --cross-train` run with the same K); --cv then also
-    /// prints the cross-encoder's and the blend's figures, --fit the blend's threshold.
+    /// prints the cross-encoder's and the blend's figures, --fit the blend's threshold. Several
+    /// files (one per ensemble member) are averaged pair by pair.
     #[arg(
         long,
         value_name = "FILE",
+        num_args = 1..,
         requires = "encoder",
         conflicts_with = "cross_train"
     )]
-    pub cross_scores: Option<PathBuf>,
+    pub cross_scores: Vec<PathBuf>,
     /// A fine-tuned cross-encoder folder (written by `storyfold train-cross`): --pairs are scored
     /// by it (both ways round), blended with the encoder model's score when --encoder is given.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["cross_train", "cross_scores"])]
-    pub cross: Option<PathBuf>,
+    /// Several folders (an ensemble, say of seeds) are averaged pair by pair.
+    #[arg(long, value_name = "DIR", num_args = 1.., conflicts_with_all = ["cross_train", "cross_scores"])]
+    pub cross: Vec<PathBuf>,
     /// Fine-tuning settings of --cross-train.
     #[command(flatten)]
     pub train: CrossTrainArgs,
@@ -165,6 +168,9 @@ pub struct CrossTrainArgs {
     /// Cross-encoder training: seed of the head initialisation, the pair order and dropout.
     #[arg(long, default_value_t = TrainParams::default().seed)]
     pub seed: u64,
+    /// Cross-encoder training: feed each pair as (a, b) or (b, a) at random, drawn afresh every epoch.
+    #[arg(long)]
+    pub random_order: bool,
 }
 
 impl CrossTrainArgs {
@@ -185,6 +191,7 @@ impl CrossTrainArgs {
             lr: self.lr,
             max_tokens: self.max_tokens,
             seed: self.seed,
+            random_order: self.random_order,
             ..TrainParams::default()
         })
     }
@@ -436,29 +443,41 @@ pub fn run(args: Args) -> Result<()> {
             "lexical".to_string()
         }
     });
-    if let (Some(dir), Some(path)) = (&args.cross, &args.pairs) {
+    if let (false, Some(path)) = (args.cross.is_empty(), &args.pairs) {
         if args.cv.is_some() || args.fit {
             bail!("--cross scores pairs with a trained cross-encoder; --cv and --fit take --cross-train BASE");
         }
         let (pairs, _, skipped) = read_pairs(path, skip)?;
-        let model = CrossEncoder::load(dir, None, 0)
-            .with_context(|| format!("cannot load the cross-encoder from {}", dir.display()))?;
+        let models = args
+            .cross
+            .iter()
+            .map(|dir| {
+                CrossEncoder::load(dir, None, 0).with_context(|| {
+                    format!("cannot load the cross-encoder from {}", dir.display())
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         let encodings = encoder
             .as_ref()
             .map(|enc| encode_pairs(enc, pairs.iter().map(|p| (&p.a, &p.b)), pairs.len()))
             .transpose()?;
-        score_pairs_cross(&pairs, &model, &idf, encodings.as_deref())?;
+        score_pairs_cross(&pairs, &models, &idf, encodings.as_deref())?;
         skipped.report("pair");
         return Ok(());
     }
     if let Some(path) = &args.pairs {
         let (pairs, mrpc, skipped) = read_pairs(path, skip)?;
         // Checked before the (slow) encoding.
-        let cross = args
-            .cross_scores
-            .as_deref()
-            .map(|f| read_cross_scores(f, &pairs, args.cv))
-            .transpose()?;
+        let cross = if args.cross_scores.is_empty() {
+            None
+        } else {
+            let members = args
+                .cross_scores
+                .iter()
+                .map(|f| read_cross_scores(f, &pairs, args.cv))
+                .collect::<Result<Vec<_>>>()?;
+            Some(cross::ensemble(&members))
+        };
         let encodings = encoder
             .as_ref()
             .map(|enc| encode_pairs(enc, pairs.iter().map(|p| (&p.a, &p.b)), pairs.len()))
@@ -905,7 +924,7 @@ fn run_cv(
     );
     if cross.is_some() {
         println!(
-            "cross = the fine-tuned cross-encoder's out-of-fold probability (both ways round) with a threshold; \
+            "cross = the fine-tuned cross-encoder's out-of-fold probability (both ways round; the mean of the --cross-scores files) with a threshold; \
              blend = {:.2} x model + {:.2} x cross, threshold fitted on the other folds",
             1.0 - similarity::CROSS_WEIGHT,
             similarity::CROSS_WEIGHT
@@ -1169,18 +1188,22 @@ fn read_cross_scores(file: &Path, pairs: &[Pair], k: Option<usize>) -> Result<Ve
     Ok(scores)
 }
 
-/// `--pairs FILE --cross DIR`: one JSON line per pair from the cross-encoder's probability.
-/// With encodings, the score is the [`similarity::blend`] of the encoder model's and the
+/// `--pairs FILE --cross DIR...`: one JSON line per pair from the cross-encoder's probability
+/// (the [`cross::ensemble`] mean of several). With encodings, the score is the [`similarity::blend`] of the encoder model's and the
 /// cross-encoder's, decided at [`similarity::BLENDED_PARAPHRASE_THRESHOLD`].
 fn score_pairs_cross(
     pairs: &[Pair],
-    model: &CrossEncoder,
+    models: &[CrossEncoder],
     idf: &Idf,
     encodings: Option<&PairEncodings>,
 ) -> Result<()> {
     let texts = pair_texts(pairs);
     let start = std::time::Instant::now();
-    let mut probs = model.score_both_ways(&texts)?;
+    let members = models
+        .iter()
+        .map(|m| m.score_both_ways(&texts))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut probs = cross::ensemble(&members);
     let secs = start.elapsed().as_secs_f64();
     let (decide, threshold): (Box<dyn Fn(f64) -> bool>, f64) = match encodings {
         Some(encodings) => {
@@ -1196,12 +1219,21 @@ fn score_pairs_cross(
                 similarity::BLENDED_PARAPHRASE_THRESHOLD,
             )
         }
-        None => (Box::new(|p| model.is_paraphrase(p)), model.threshold()),
+        None => {
+            // The members' own thresholds, averaged like their scores.
+            let t = models.iter().map(CrossEncoder::threshold).sum::<f64>()
+                / models.len().max(1) as f64;
+            (Box::new(move |p| p >= t), t)
+        }
     };
     let confusion = write_scored(pairs, &probs, decide)?;
     eprintln!(
-        "scored {} pairs with the cross-encoder (both ways round) in {secs:.1} s ({:.0} pairs/s)",
+        "scored {} pairs with {} (both ways round) in {secs:.1} s ({:.0} pairs/s)",
         pairs.len(),
+        match models.len() {
+            1 => "the cross-encoder".to_string(),
+            n => format!("an ensemble of {n} cross-encoders"),
+        },
         pairs.len() as f64 / secs.max(1e-9)
     );
     if let Some(confusion) = confusion {

@@ -25,7 +25,9 @@
 //! stays frozen: MRPC touches a small part of the vocabulary, and it spares the optimizer a
 //! dense 47 MB update per step. Pairs are tokenized as a pair (token types 0/1), truncated to
 //! [`TrainParams::max_tokens`] (longest side first), shuffled, grouped in chunks of 50 batches
-//! sorted by length (so padding stays small), and the batch order is shuffled again. Every random
+//! sorted by length (so padding stays small), and the batch order is shuffled again. With
+//! [`TrainParams::random_order`] each pair goes in as `(a, b)` or `(b, a)`, drawn afresh every
+//! epoch. Every random
 //! choice (head initialisation, order, dropout masks) comes from [`TrainParams::seed`]: the same
 //! seed and thread count give the same model.
 //!
@@ -33,13 +35,23 @@
 //! `classifier.weight`, `classifier.bias`), the base's `config.json` and `tokenizer.json`, and
 //! `cross_config.json` (`max_tokens`, `threshold`).
 //!
-//! Everything but [`TrainParams`], [`both_ways`] and [`DEFAULT_CROSS_THRESHOLD`] needs the cargo
+//! Everything but [`TrainParams`], [`both_ways`], [`ensemble`] and [`DEFAULT_CROSS_THRESHOLD`] needs the cargo
 //! feature `encoder`.
 
 /// The cross-encoder's score of a pair taken both ways round, from its scores `(p(a, b),
 /// p(b, a))`: their mean.
 pub fn both_ways((ab, ba): (f64, f64)) -> f64 {
     (ab + ba) / 2.0
+}
+
+/// The scores of an ensemble of cross-encoders (say, trained with different seeds) from each
+/// member's scores of the same pairs: the per-pair mean (over the shortest member's pairs; empty
+/// without members). Members that err on different pairs average their errors out.
+pub fn ensemble(members: &[Vec<f64>]) -> Vec<f64> {
+    let n = members.iter().map(Vec::len).min().unwrap_or(0);
+    (0..n)
+        .map(|i| members.iter().map(|m| m[i]).sum::<f64>() / members.len() as f64)
+        .collect()
 }
 
 /// Probability at or above which the cross-encoder calls a pair a paraphrase, unless the saved
@@ -65,6 +77,9 @@ pub struct TrainParams {
     pub max_tokens: usize,
     /// Seed of every random choice.
     pub seed: u64,
+    /// Feed each pair in a random order, `(a, b)` or `(b, a)`, drawn afresh every epoch, so that
+    /// the model learns the task as symmetric (it is scored both ways round) at no extra cost.
+    pub random_order: bool,
 }
 
 impl Default for TrainParams {
@@ -78,6 +93,7 @@ impl Default for TrainParams {
             dropout: 0.1,
             max_tokens: 128,
             seed: 42,
+            random_order: false,
         }
     }
 }
@@ -728,6 +744,13 @@ mod model {
             return Ok(());
         }
         let tokens = model.tokenize(pairs)?;
+        // Both orders, when the order is drawn per epoch (same lengths up to truncation).
+        let swapped = if params.random_order {
+            let rev: Vec<(&str, &str)> = pairs.iter().map(|&(a, b)| (b, a)).collect();
+            model.tokenize(&rev)?
+        } else {
+            Vec::new()
+        };
         let mut rng = StdRng::seed_from_u64(params.seed);
         let (decay, no_decay): (Vec<Var>, Vec<Var>) = {
             let (d, n): (Vec<_>, Vec<_>) = model.vars.iter().partition(|(k, v)| {
@@ -761,12 +784,21 @@ mod model {
                 batches.extend(chunk.chunks(params.batch).map(<[usize]>::to_vec));
             }
             batches.shuffle(&mut rng);
+            // Which pairs go in as (b, a) this epoch.
+            let flip: Vec<bool> = if params.random_order {
+                (0..pairs.len()).map(|_| rng.random::<bool>()).collect()
+            } else {
+                vec![false; pairs.len()]
+            };
             let mut loss_sum = 0.0;
             for b in &batches {
                 let lr = learning_rate(params, step, total);
                 opt_decay.set_learning_rate(lr);
                 opt_plain.set_learning_rate(lr);
-                let items: Vec<&Tokens> = b.iter().map(|&i| &tokens[i]).collect();
+                let items: Vec<&Tokens> = b
+                    .iter()
+                    .map(|&i| if flip[i] { &swapped[i] } else { &tokens[i] })
+                    .collect();
                 let ys: Vec<bool> = b.iter().map(|&i| labels[i]).collect();
                 let w = model.weights(true);
                 let mut drop = Some(Dropout {
@@ -1148,6 +1180,41 @@ mod model_tests {
         let mut m2 = CrossEncoder::load(dir.path(), None, 1).expect("loads");
         assert!(train(&mut m2, &pairs, &labels[1..], &params, |_| {}).is_err());
         assert!(train(&mut m2, &[], &[], &params, |_| {}).is_ok());
+    }
+
+    #[test]
+    fn random_order_training_makes_the_scores_symmetric() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        tiny_model(dir.path(), None);
+        // An order-dependent labelling: (a, b) is "paraphrase" when a comes first in the list.
+        // Plain training learns it; with random order each input is seen with both labels.
+        let words = ["the cat", "sat", "unbelievable", "the cat sat", "cat ."];
+        let mut pairs = Vec::new();
+        let mut labels = Vec::new();
+        for (i, a) in words.iter().enumerate() {
+            for (j, b) in words.iter().enumerate() {
+                if i != j {
+                    pairs.push((*a, *b));
+                    labels.push(i < j);
+                }
+            }
+        }
+        let asymmetry = |random_order: bool| {
+            let params = TrainParams {
+                epochs: 40,
+                batch: 4,
+                lr: 1e-2,
+                dropout: 0.0,
+                random_order,
+                ..TrainParams::default()
+            };
+            let mut m = CrossEncoder::load(dir.path(), None, params.seed).expect("loads");
+            train(&mut m, &pairs, &labels, &params, |_| {}).expect("trains");
+            let each = m.score_each_way(&pairs).expect("scores");
+            each.iter().map(|(ab, ba)| (ab - ba).abs()).sum::<f64>() / each.len() as f64
+        };
+        let (plain, random) = (asymmetry(false), asymmetry(true));
+        assert!(random < plain / 2.0, "random order {random}, plain {plain}");
     }
 
     #[test]

@@ -196,6 +196,19 @@ mod tests {
     }
 
     #[test]
+    fn an_ensemble_averages_its_members_pair_by_pair() {
+        let e = cross::ensemble(&[vec![0.2, 0.9, 0.5], vec![0.6, 0.7, 0.1]]);
+        assert_eq!(e.len(), 3);
+        for (got, want) in e.iter().zip([0.4, 0.8, 0.3]) {
+            assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+        }
+        assert_eq!(cross::ensemble(&[vec![0.3, 0.4]]), vec![0.3, 0.4]);
+        // A shorter member bounds the pairs; no member, no scores.
+        assert_eq!(cross::ensemble(&[vec![0.2, 0.4], vec![0.6]]), vec![0.4]);
+        assert!(cross::ensemble(&[]).is_empty());
+    }
+
+    #[test]
     fn identical_sentences_score_high() {
         let x = s(BASE, BASE);
         assert!(x > 0.95, "{x}");
