@@ -577,19 +577,47 @@ fn cross_scores_add_the_cross_encoder_and_the_blend_to_cv_and_fit() {
     let scores = write(dir.path(), "cross.jsonl", good.as_bytes());
     let enc = model.to_str().unwrap();
     let cross = scores.to_str().unwrap();
-    let out = similarity(
-        &["--cv", "4", "--encoder", enc, "--cross-scores", cross],
-        &file,
-    )
-    .assert()
-    .success()
-    .get_output()
-    .stdout
-    .clone();
+    // `--cv 4 --encoder … --cross-scores MEMBERS…`
+    let cv_with = |members: &[&PathBuf]| {
+        let mut args = vec!["--cv", "4", "--encoder", enc, "--cross-scores"];
+        args.extend(members.iter().map(|m| m.to_str().unwrap()));
+        similarity(&args, &file).assert()
+    };
+    let out = cv_with(&[&scores]).success().get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("cross     accuracy 1.0000"), "{out}");
     assert!(out.contains("blend     accuracy 1.0000"), "{out}");
     assert!(out.contains("blend = 0.50 x model + 0.50 x cross"), "{out}");
+    // --oof adds each pair's cross-encoder score and its out-of-fold blend and decision.
+    let oof = dir.path().join("oof.jsonl");
+    let oof_arg = oof.to_str().unwrap();
+    similarity(
+        &[
+            "--cv",
+            "4",
+            "--encoder",
+            enc,
+            "--cross-scores",
+            cross,
+            "--oof",
+            oof_arg,
+        ],
+        &file,
+    )
+    .assert()
+    .success();
+    let rows = json_lines(&std::fs::read(&oof).unwrap());
+    assert_eq!(rows.len(), 40);
+    for r in &rows {
+        let f = |k: &str| r[k].as_f64().unwrap_or_else(|| panic!("no {k} in {r}"));
+        let w = storyfold::align::similarity::CROSS_WEIGHT;
+        let expected = (1.0 - w) * f("score") + w * f("cross");
+        assert!((f("blend") - expected).abs() < 1e-9, "{r}");
+        let decided = f("blend") >= f("blend_threshold");
+        assert_eq!(r["blend_paraphrase"].as_bool(), Some(decided), "{r}");
+        // The pairs are separable, so every out-of-fold blend decision is right.
+        assert_eq!(r["quality"].as_bool(), Some(decided), "{r}");
+    }
     // --fit prints the blend's threshold.
     let fitted = dir.path().join("m.tsv");
     similarity(&["--fit", "--encoder", enc, "--cross-scores", cross], &file)
@@ -629,21 +657,10 @@ fn cross_scores_add_the_cross_encoder_and_the_blend_to_cv_and_fit() {
         ),
     ] {
         let bad = write(dir.path(), name, text.as_bytes());
-        similarity(
-            &[
-                "--cv",
-                "4",
-                "--encoder",
-                enc,
-                "--cross-scores",
-                bad.to_str().unwrap(),
-            ],
-            &file,
-        )
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(message))
-        .stderr(predicate::str::contains("panicked").not());
+        cv_with(&[&bad])
+            .failure()
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains("panicked").not());
     }
     // Several files are an ensemble: averaged pair by pair. A member that says the opposite
     // cancels the first one out (every pair at 0.5).
@@ -656,23 +673,11 @@ fn cross_scores_add_the_cross_encoder_and_the_blend_to_cv_and_fit() {
         })
         .collect();
     let flipped = write(dir.path(), "flipped.jsonl", flipped.as_bytes());
-    let out = similarity(
-        &[
-            "--cv",
-            "4",
-            "--encoder",
-            enc,
-            "--cross-scores",
-            cross,
-            flipped.to_str().unwrap(),
-        ],
-        &file,
-    )
-    .assert()
-    .success()
-    .get_output()
-    .stdout
-    .clone();
+    let out = cv_with(&[&scores, &flipped])
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let out = String::from_utf8(out).unwrap();
     let cross_accuracy: f64 = out
         .lines()
@@ -683,23 +688,11 @@ fn cross_scores_add_the_cross_encoder_and_the_blend_to_cv_and_fit() {
     assert!(cross_accuracy <= 0.6, "{out}");
     // A broken member is an error naming it.
     let bad = write(dir.path(), "member.jsonl", b"{oops\n");
-    similarity(
-        &[
-            "--cv",
-            "4",
-            "--encoder",
-            enc,
-            "--cross-scores",
-            cross,
-            bad.to_str().unwrap(),
-        ],
-        &file,
-    )
-    .assert()
-    .failure()
-    .stderr(predicate::str::contains(
-        "member.jsonl:1: invalid cross-encoder score",
-    ));
+    cv_with(&[&scores, &bad])
+        .failure()
+        .stderr(predicate::str::contains(
+            "member.jsonl:1: invalid cross-encoder score",
+        ));
     // Cross-encoder scores need the encoder model they are blended with.
     similarity(&["--cv", "4", "--cross-scores", cross], &file)
         .assert()

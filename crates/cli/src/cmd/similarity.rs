@@ -50,7 +50,9 @@ pub struct Args {
     #[arg(long, value_name = "K", requires = "pairs")]
     pub cv: Option<usize>,
     /// With --cv: write each pair's out-of-fold score as JSON lines here
-    /// (`{"line", "fold", "score", "threshold", "paraphrase", "quality"}`), for error analysis.
+    /// (`{"line", "fold", "score", "threshold", "paraphrase", "quality"}`, and with
+    /// --cross-scores also `cross`, `blend`, `blend_threshold`, `blend_paraphrase`), for error
+    /// analysis.
     #[arg(long, value_name = "FILE", requires = "cv")]
     pub oof: Option<PathBuf>,
     /// Fit the model and threshold on the whole --pairs file and print them as Rust consts.
@@ -883,13 +885,23 @@ fn run_cv(
         let m = classifier.fit(&tx, &ty);
         move |i: usize| m(&xs[i])
     };
-    let model_cv = cross_validate(pairs.len(), &ys, k, fit_fold);
+    // Each fold's model scores every pair once (in-sample on its training folds); the blend
+    // below reuses these scores instead of fitting the folds again.
+    let mut fold_scores: Vec<Vec<f64>> = Vec::with_capacity(k);
+    let model_cv = cross_validate(pairs.len(), &ys, k, |train| {
+        let model = fit_fold(train);
+        let scores: Vec<f64> = (0..pairs.len()).map(model).collect();
+        fold_scores.push(scores.clone());
+        move |i: usize| scores[i]
+    });
     // The cross-encoder alone and blended with the model (its scores are out-of-fold already).
     let cross_cvs = cross.map(|cross| {
         let alone = cross_validate(pairs.len(), &ys, k, |_| move |i: usize| cross[i]);
-        let blended = cross_validate(pairs.len(), &ys, k, |train| {
-            let model = fit_fold(train);
-            move |i: usize| similarity::blend(model(i), cross[i])
+        // cross_validate visits the same folds in the same order every time.
+        let mut folds = fold_scores.iter();
+        let blended = cross_validate(pairs.len(), &ys, k, |_| {
+            let model = folds.next().expect("one fitted model per fold");
+            move |i: usize| similarity::blend(model[i], cross[i])
         });
         (alone, blended)
     });
@@ -935,17 +947,22 @@ fn run_cv(
         for (i, (p, &score)) in pairs.iter().zip(&model_cv.scores).enumerate() {
             let fold = i % k;
             let threshold = model_cv.fold_threshold[fold];
-            write_json_line(
-                &mut out,
-                &serde_json::json!({
-                    "line": p.line,
-                    "fold": fold,
-                    "score": score,
-                    "threshold": threshold,
-                    "paraphrase": score >= threshold,
-                    "quality": p.quality,
-                }),
-            )?;
+            let mut row = serde_json::json!({
+                "line": p.line,
+                "fold": fold,
+                "score": score,
+                "threshold": threshold,
+                "paraphrase": score >= threshold,
+                "quality": p.quality,
+            });
+            if let (Some(cross), Some((_, blended))) = (cross, &cross_cvs) {
+                let (blend, threshold) = (blended.scores[i], blended.fold_threshold[fold]);
+                row["cross"] = cross[i].into();
+                row["blend"] = blend.into();
+                row["blend_threshold"] = threshold.into();
+                row["blend_paraphrase"] = (blend >= threshold).into();
+            }
+            write_json_line(&mut out, &row)?;
         }
         out.flush()?;
     }
