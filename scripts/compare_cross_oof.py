@@ -10,9 +10,10 @@ and each fold's blend threshold are reused for the blends with SECOND and with t
 Prints accuracy at 0.5 and AUC of each cross-encoder and their mean, the blends' accuracy, and the
 same per fold.
 """
-import bisect
 import json
 import sys
+
+from stats import auc
 
 
 def load(path):
@@ -41,23 +42,21 @@ def main():
     def accuracy(decide, subset):
         return sum(decide(l) == labels[l] for l in subset) / len(subset)
 
-    def auc(score):
-        pos = [score[l] for l in lines if labels[l]]
-        neg = sorted(score[l] for l in lines if not labels[l])
-        wins = sum(bisect.bisect_left(neg, p) + (bisect.bisect_right(neg, p) - bisect.bisect_left(neg, p)) / 2 for p in pos)
-        return wins / len(pos) / len(neg)
+    def roc_auc(score):
+        return auc([score[l] for l in lines if labels[l]], [score[l] for l in lines if not labels[l]])
 
     def blended(score):
         return lambda l: 0.5 * trees[l]["score"] + 0.5 * score[l] >= trees[l]["blend_threshold"]
 
     print(f"folds {folds}, {len(lines)} pairs")
+    asymmetry = {
+        name: f"  mean |p_ab - p_ba| {sum(abs(rows[l]['p_ab'] - rows[l]['p_ba']) for l in lines) / len(lines):.4f}"
+        for name, rows in (("first", first), ("second", second))
+    }
     for name, score in models.items():
-        asym = ""
-        if name != "mean":
-            rows = first if name == "first" else second
-            asym = f"  mean |p_ab - p_ba| {sum(abs(rows[l]['p_ab'] - rows[l]['p_ba']) for l in lines) / len(lines):.4f}"
+        asym = asymmetry.get(name, "")
         print(
-            f"{name:<7} cross@0.5 {accuracy(lambda l: score[l] >= 0.5, lines):.4f}  AUC {auc(score):.3f}  "
+            f"{name:<7} cross@0.5 {accuracy(lambda l: score[l] >= 0.5, lines):.4f}  AUC {roc_auc(score):.3f}  "
             f"blend {accuracy(blended(score), lines):.4f}{asym}"
         )
     for fold in folds:

@@ -10,6 +10,7 @@ overlap, ROC AUCs, and precision/recall of "relation >= same_story" and of key-t
 Usage: scripts/eval_same_story.py [DOCS_JSONL] [STORYFOLD_BINARY] [N_DOCS]
 """
 import collections, json, os, random, subprocess, sys
+from stats import auc
 
 docs_path = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/ecbplus/docs.jsonl"
 binary = sys.argv[2] if len(sys.argv) > 2 else (
@@ -40,9 +41,6 @@ for kind, a, b in pairs:
                          check=True, capture_output=True, text=True).stdout
     results.append((kind, json.loads(out)))
 
-def auc(pos, neg):
-    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
-    return wins / (len(pos) * len(neg))
 
 order = ["unrelated", "same_story", "rewrite", "near_duplicate", "exact"]
 print(f"{'pairs':<13} {'n':>4} {'key terms':>9} {'shared':>6} {'B in A':>6}  relations")

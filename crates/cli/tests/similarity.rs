@@ -581,37 +581,30 @@ fn cross_scores_add_the_cross_encoder_and_the_blend_to_cv_and_fit() {
     let cv_with = |members: &[&PathBuf]| {
         let mut args = vec!["--cv", "4", "--encoder", enc, "--cross-scores"];
         args.extend(members.iter().map(|m| m.to_str().unwrap()));
-        similarity(&args, &file).assert()
+        similarity(&args, &file)
     };
-    let out = cv_with(&[&scores]).success().get_output().stdout.clone();
+    let out = cv_with(&[&scores])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("cross     accuracy 1.0000"), "{out}");
     assert!(out.contains("blend     accuracy 1.0000"), "{out}");
     assert!(out.contains("blend = 0.50 x model + 0.50 x cross"), "{out}");
     // --oof adds each pair's cross-encoder score and its out-of-fold blend and decision.
     let oof = dir.path().join("oof.jsonl");
-    let oof_arg = oof.to_str().unwrap();
-    similarity(
-        &[
-            "--cv",
-            "4",
-            "--encoder",
-            enc,
-            "--cross-scores",
-            cross,
-            "--oof",
-            oof_arg,
-        ],
-        &file,
-    )
-    .assert()
-    .success();
+    cv_with(&[&scores])
+        .arg("--oof")
+        .arg(&oof)
+        .assert()
+        .success();
     let rows = json_lines(&std::fs::read(&oof).unwrap());
     assert_eq!(rows.len(), 40);
     for r in &rows {
         let f = |k: &str| r[k].as_f64().unwrap_or_else(|| panic!("no {k} in {r}"));
-        let w = storyfold::align::similarity::CROSS_WEIGHT;
-        let expected = (1.0 - w) * f("score") + w * f("cross");
+        let expected = storyfold::align::similarity::blend(f("score"), f("cross"));
         assert!((f("blend") - expected).abs() < 1e-9, "{r}");
         let decided = f("blend") >= f("blend_threshold");
         assert_eq!(r["blend_paraphrase"].as_bool(), Some(decided), "{r}");
@@ -658,6 +651,7 @@ fn cross_scores_add_the_cross_encoder_and_the_blend_to_cv_and_fit() {
     ] {
         let bad = write(dir.path(), name, text.as_bytes());
         cv_with(&[&bad])
+            .assert()
             .failure()
             .stderr(predicate::str::contains(message))
             .stderr(predicate::str::contains("panicked").not());
@@ -674,6 +668,7 @@ fn cross_scores_add_the_cross_encoder_and_the_blend_to_cv_and_fit() {
         .collect();
     let flipped = write(dir.path(), "flipped.jsonl", flipped.as_bytes());
     let out = cv_with(&[&scores, &flipped])
+        .assert()
         .success()
         .get_output()
         .stdout
@@ -689,6 +684,7 @@ fn cross_scores_add_the_cross_encoder_and_the_blend_to_cv_and_fit() {
     // A broken member is an error naming it.
     let bad = write(dir.path(), "member.jsonl", b"{oops\n");
     cv_with(&[&scores, &bad])
+        .assert()
         .failure()
         .stderr(predicate::str::contains(
             "member.jsonl:1: invalid cross-encoder score",

@@ -903,7 +903,7 @@ fn run_cv(
             let model = folds.next().expect("one fitted model per fold");
             move |i: usize| similarity::blend(model[i], cross[i])
         });
-        (alone, blended)
+        (cross, alone, blended)
     });
     let cos: Vec<f64> = pairs
         .par_iter()
@@ -923,7 +923,7 @@ fn run_cv(
         positives as f64 / pairs.len().max(1) as f64
     );
     println!("{}", describe("model", &model_cv));
-    if let Some((alone, blended)) = &cross_cvs {
+    if let Some((_, alone, blended)) = &cross_cvs {
         println!("{}", describe("cross", alone));
         println!("{}", describe("blend", blended));
     }
@@ -934,7 +934,7 @@ fn run_cv(
         classifier.describe(),
         mask.iter().filter(|&&m| m).count()
     );
-    if cross.is_some() {
+    if cross_cvs.is_some() {
         println!(
             "cross = the fine-tuned cross-encoder's out-of-fold probability (both ways round; the mean of the --cross-scores files) with a threshold; \
              blend = {:.2} x model + {:.2} x cross, threshold fitted on the other folds",
@@ -955,7 +955,7 @@ fn run_cv(
                 "paraphrase": score >= threshold,
                 "quality": p.quality,
             });
-            if let (Some(cross), Some((_, blended))) = (cross, &cross_cvs) {
+            if let Some((cross, _, blended)) = &cross_cvs {
                 let (blend, threshold) = (blended.scores[i], blended.fold_threshold[fold]);
                 row["cross"] = cross[i].into();
                 row["blend"] = blend.into();
