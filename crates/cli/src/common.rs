@@ -60,56 +60,21 @@ pub struct AlignArgs {
     /// quantity frames (experimental: about 1 in 5 is right on AllSides, see the README).
     #[arg(long)]
     pub frames: bool,
-    /// The contextual sentence encoder (a local all-MiniLM-L6-v2 folder;
-    /// `scripts/fetch_encoder.sh` fetches it). With --frames it also reports disagreeing figures
-    /// of unaligned sentences of independent reports that say the same thing in other words
-    /// (the meaning pass, `via: meaning`; experimental); `compare` decides paraphrases with it.
-    #[arg(long, value_name = "DIR")]
-    pub encoder: Option<PathBuf>,
 }
 
 impl AlignArgs {
-    /// [`AlignArgs::aligner`] for `pairs` and `fold`, where the encoder serves the frame
-    /// passes only: `--encoder` without `--frames` is an error rather than a no-op.
-    pub fn frames_aligner(&self) -> Result<storyfold::align::alignment::Aligner> {
-        if self.encoder.is_some() && !self.frames {
-            anyhow::bail!(
-                "--encoder serves the --frames passes here (the meaning pass): add --frames"
-            );
-        }
-        self.aligner()
-    }
-
-    /// An aligner with the built-in IDF table and the models, when given.
+    /// An aligner with the built-in IDF table and the model, when given.
     pub fn aligner(&self) -> Result<storyfold::align::alignment::Aligner> {
-        use std::sync::Arc;
         use storyfold::align::alignment::Aligner;
-        use storyfold::align::meaning::SentenceVectors;
-        use storyfold::align::similarity::{Embeddings, Encoder, Idf};
-        let mut aligner = Aligner::new(Idf::builtin()).with_frames(self.frames);
-        if let Some(dir) = &self.embeddings {
-            aligner = aligner.with_embeddings(Arc::new(
+        use storyfold::align::similarity::{Embeddings, Idf};
+        let aligner = Aligner::new(Idf::builtin()).with_frames(self.frames);
+        Ok(match &self.embeddings {
+            Some(dir) => aligner.with_embeddings(std::sync::Arc::new(
                 Embeddings::load(dir)
                     .with_context(|| format!("loading embeddings from {}", dir.display()))?,
-            ));
-        }
-        if let Some(dir) = &self.encoder {
-            let encoder = Encoder::load(dir)
-                .with_context(|| format!("cannot load the encoder from {}", dir.display()))?;
-            aligner = aligner.with_meaning(Arc::new(SentenceVectors::new(encoder)));
-        }
-        Ok(aligner)
-    }
-}
-
-/// A warning on stderr when the encoder failed on sentences of the meaning pass (their
-/// figures were not compared by meaning).
-pub fn warn_meaning_failures(aligner: &storyfold::align::alignment::Aligner) {
-    if let Some(m) = aligner.meaning().filter(|m| m.failed() > 0) {
-        eprintln!(
-            "warning: the encoder failed on {} sentence(s); their figures were not compared by meaning",
-            m.failed()
-        );
+            )),
+            None => aligner,
+        })
     }
 }
 

@@ -14,6 +14,7 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use storyfold::align::alignment::{Alignment, FactSupport, MatchKind, Relation};
 use storyfold::align::facts::{Disagreement, FactKind};
+use storyfold::align::similarity::Encoder;
 use storyfold::align::PreparedDoc;
 use storyfold::ingest::{self, Article, Format, Input, ReadOptions, Reader};
 
@@ -52,6 +53,10 @@ pub struct Args {
     /// Width of the side-by-side view (default: $COLUMNS, else 120).
     #[arg(long)]
     pub width: Option<usize>,
+    /// Decide paraphrases with the contextual sentence encoder in this local all-MiniLM-L6-v2
+    /// folder (`scripts/fetch_encoder.sh` fetches it).
+    #[arg(long, value_name = "DIR")]
+    pub encoder: Option<PathBuf>,
 }
 
 /// Read the only article of a file: a `.txt` file is read as a one-file `.txt` directory
@@ -188,9 +193,11 @@ pub fn run(args: Args) -> Result<()> {
     let doc_a = PreparedDoc::new(&a.text);
     let doc_b = PreparedDoc::new(&b.text);
     let aligner = args.align.aligner()?;
-    let al = match aligner.meaning().map(|m| m.encoder()) {
+    let al = match &args.encoder {
         None => aligner.align(&doc_a, &doc_b),
-        Some(encoder) => {
+        Some(dir) => {
+            let encoder = Encoder::load(dir)
+                .with_context(|| format!("cannot load the encoder from {}", dir.display()))?;
             fn texts(d: &PreparedDoc) -> Vec<&str> {
                 d.sentences.iter().map(|s| s.text.as_str()).collect()
             }
@@ -256,7 +263,6 @@ pub fn run(args: Args) -> Result<()> {
         view.render(&a, &b, &mut out)?;
     }
     out.flush()?;
-    crate::common::warn_meaning_failures(&aligner);
     Ok(())
 }
 

@@ -324,7 +324,7 @@ pub fn run(args: Args) -> Result<()> {
         Some(path) => Some(create_output(path)?),
         None => None,
     };
-    let aligner = args.align.frames_aligner()?;
+    let aligner = args.align.aligner()?;
     let derive = DeriveConfig {
         all_pairs_max: args.derive_all_pairs_max,
         candidates: args.derive_candidates,
@@ -381,7 +381,6 @@ pub fn run(args: Args) -> Result<()> {
     if !skipped.is_empty() {
         eprintln!("{skipped}");
     }
-    crate::common::warn_meaning_failures(&aligner);
     Ok(())
 }
 

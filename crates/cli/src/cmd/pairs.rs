@@ -313,7 +313,7 @@ pub fn run(args: Args) -> Result<()> {
     let retrieve_seconds = start.elapsed().as_secs_f64();
 
     let verify_start = Instant::now();
-    let aligner = args.align.frames_aligner()?;
+    let aligner = args.align.aligner()?;
     let verifying = bar(
         if args.no_verify {
             0
@@ -440,6 +440,5 @@ pub fn run(args: Args) -> Result<()> {
     if summary.skipped > 0 || !skipped.is_empty() {
         eprintln!("{skipped}");
     }
-    crate::common::warn_meaning_failures(&aligner);
     Ok(())
 }

@@ -89,9 +89,8 @@ use super::analysis::{
 };
 use super::facts::{self, Disagreement, Via};
 use super::frames::{self, Frame, FrameMatch};
-use super::meaning::{self, SentenceVectors};
 use super::sentence::QUANTITY_KINDS;
-use super::similarity::embed::{self, Embeddings};
+use super::similarity::embed::Embeddings;
 use super::similarity::features::{count_common, Rows, SentenceSide};
 use super::similarity::{self, Encoding, Idf};
 use super::{PreparedDoc, Sentence};
@@ -299,8 +298,6 @@ pub struct Aligner {
     /// Whether the quantity-frame pass runs (off by default: see [`super::frames`] for its
     /// measured precision).
     frames: bool,
-    /// Sentence vectors for the meaning pass ([`super::meaning`]), when an encoder is loaded.
-    meaning: Option<Arc<SentenceVectors>>,
 }
 
 impl Default for Aligner {
@@ -327,7 +324,6 @@ impl Aligner {
             weights,
             embeddings: None,
             frames: false,
-            meaning: None,
         }
     }
 
@@ -342,20 +338,6 @@ impl Aligner {
     pub fn with_embeddings(mut self, embeddings: Arc<Embeddings>) -> Self {
         self.embeddings = Some(embeddings);
         self
-    }
-
-    /// This aligner with the contextual sentence encoder's vectors for the meaning pass
-    /// ([`super::meaning`]: disagreeing figures of unaligned sentences of `same_story` pairs
-    /// that say the same thing in other words). The pass is part of the experimental frame
-    /// passes: it runs only with [`Aligner::with_frames`] on.
-    pub fn with_meaning(mut self, vectors: Arc<SentenceVectors>) -> Self {
-        self.meaning = Some(vectors);
-        self
-    }
-
-    /// The sentence vectors of the meaning pass, when loaded.
-    pub fn meaning(&self) -> Option<&SentenceVectors> {
-        self.meaning.as_deref()
     }
 
     /// The word-embedding model, when loaded.
@@ -731,13 +713,6 @@ impl Aligner {
         }
 
         if self.frames && relation == Relation::SameStory {
-            for d in self.meaning_disagreements(a, b, &chosen) {
-                if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
-                    disagreements.push(d);
-                }
-            }
-        }
-        if self.frames && relation == Relation::SameStory {
             for d in self.frame_disagreements(a, aa, b, ab, &chosen) {
                 if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
                     disagreements.push(d);
@@ -867,122 +842,6 @@ impl Aligner {
                 via: Via::Frame,
             });
         }
-        out.sort_by_key(|d| (d.b_sentence, d.a_sentence));
-        out
-    }
-
-    /// Experimental fact pass, for `same_story` pairs with the frame pass on and sentence
-    /// vectors ([`super::meaning`]): figures of unaligned sentences whose meanings are close,
-    /// best sentence cosine first, each figure once. Nothing without [`Aligner::with_meaning`].
-    fn meaning_disagreements(
-        &self,
-        a: &PreparedDoc,
-        b: &PreparedDoc,
-        chosen: &[Option<Cand>],
-    ) -> Vec<Disagreement> {
-        let Some(model) = self.meaning() else {
-            return Vec::new();
-        };
-        let (fa, fb) = (all_frames(a), all_frames(b));
-        if fa.is_empty() || fb.is_empty() {
-            return Vec::new();
-        }
-        let (open_a, open_b) = (open_frames(&fa, &fb), open_frames(&fb, &fa));
-        // Figure pairs that could count the same thing, before any encoding.
-        let mut pairs: Vec<(usize, usize, FrameMatch)> = Vec::new();
-        for (x, &(ai, f)) in fa.iter().enumerate() {
-            if !open_a[x] || f.head.is_empty() {
-                continue;
-            }
-            for (y, &(bi, g)) in fb.iter().enumerate() {
-                if !open_b[y] || g.head.is_empty() || chosen[bi].is_some_and(|c| c.a == ai) {
-                    continue;
-                }
-                if !frames::values_disagree(f, g)
-                    || frames::dates_differ(
-                        &a.sentences[ai].facts().facts,
-                        &b.sentences[bi].facts().facts,
-                    )
-                {
-                    continue;
-                }
-                if let Some(m) = FrameMatch::of(f, g, 0.0, None) {
-                    // A measure counts the same thing only with a shared word around it.
-                    if f.unit.is_none() || m.lexical {
-                        pairs.push((x, y, m));
-                    }
-                }
-            }
-        }
-        if pairs.is_empty() {
-            return Vec::new();
-        }
-        // Their sentences, encoded in one batch with the head words.
-        fn wanted<'f>(
-            fs: &[(usize, &'f Frame)],
-            side: impl Iterator<Item = usize>,
-        ) -> Vec<(usize, Vec<&'f str>)> {
-            let mut v: Vec<(usize, Vec<&'f str>)> = Vec::new();
-            for k in side {
-                let (i, f) = fs[k];
-                let at = match v.iter().position(|(j, _)| *j == i) {
-                    Some(at) => at,
-                    None => {
-                        v.push((i, Vec::new()));
-                        v.len() - 1
-                    }
-                };
-                v[at].1.push(f.head[0].as_str());
-            }
-            v
-        }
-        let sa = wanted(&fa, pairs.iter().map(|p| p.0));
-        let sb = wanted(&fb, pairs.iter().map(|p| p.1));
-        let texts: Vec<(&str, Vec<&str>)> = sa
-            .iter()
-            .map(|(i, w)| (a.sentences[*i].text.as_str(), w.clone()))
-            .chain(
-                sb.iter()
-                    .map(|(i, w)| (b.sentences[*i].text.as_str(), w.clone())),
-            )
-            .collect();
-        let vectors = model.vectors(&texts);
-        let (va, vb) = vectors.split_at(sa.len());
-        let find = |s: &[(usize, Vec<&str>)], v: &[Option<Arc<meaning::SentenceVector>>], i| {
-            s.iter()
-                .position(|(j, _)| *j == i)
-                .and_then(|k| v[k].clone())
-        };
-        let mut cands: Vec<(f64, usize, usize)> = Vec::new();
-        for (x, y, m) in pairs {
-            let ((ai, f), (bi, g)) = (fa[x], fb[y]);
-            let (Some(u), Some(v)) = (find(&sa, va, ai), find(&sb, vb, bi)) else {
-                continue;
-            };
-            let cos = embed::cosine(&u.sentence, &v.sentence);
-            let head = match (u.word(&f.head[0]), v.word(&g.head[0])) {
-                (Some(p), Some(q)) => embed::cosine(p, q),
-                _ => 0.0,
-            };
-            if meaning::same_fact(cos, m.lexical, head) {
-                // A shared head word breaks ties between figures of one sentence pair.
-                cands.push((cos + 1e-3 * f64::from(u8::from(m.lexical)), x, y));
-            }
-        }
-        let mut out: Vec<Disagreement> = best_one_to_one(cands, fa.len(), fb.len())
-            .into_iter()
-            .map(|(x, y)| {
-                let ((ai, f), (bi, g)) = (fa[x], fb[y]);
-                Disagreement {
-                    a_sentence: ai,
-                    b_sentence: bi,
-                    a_value: a.sentences[ai].facts().facts[f.fact].text.clone(),
-                    b_value: b.sentences[bi].facts().facts[g.fact].text.clone(),
-                    kind: f.kind,
-                    via: Via::Meaning,
-                }
-            })
-            .collect();
         out.sort_by_key(|d| (d.b_sentence, d.a_sentence));
         out
     }

@@ -109,9 +109,6 @@ pub enum Via {
     /// Two unaligned sentences whose figures count the same thing in different words
     /// ([`super::frames`]).
     Frame,
-    /// Two unaligned sentences that say the same thing in other words by the contextual
-    /// sentence encoder ([`super::meaning`]).
-    Meaning,
 }
 
 /// The normalized value of a fact.

@@ -10,8 +10,6 @@
 //!   aligned sentences.
 //! * [`frames`]: quantity frames (what each figure counts) for comparing the figures of
 //!   unaligned sentences of independent reports (experimental, off by default).
-//! * [`meaning`]: figures of unaligned sentences that say the same thing in other words, by the
-//!   contextual sentence encoder (with `--encoder`).
 //! * [`retrieve`]: corpus-scale candidate retrieval for rewrites that MinHash misses.
 //! * [`templates`]: sentences an outlet repeats across its articles, learnt from the corpus and
 //!   stripped before alignment.
@@ -20,7 +18,6 @@ pub mod alignment;
 pub mod analysis;
 pub mod facts;
 pub mod frames;
-pub mod meaning;
 pub mod retrieve;
 pub mod sentence;
 pub mod similarity;
