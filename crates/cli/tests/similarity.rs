@@ -512,9 +512,16 @@ fn train_cross_writes_a_model_that_similarity_cross_reads() {
         std::fs::read(out.join("model.safetensors")).unwrap(),
         std::fs::read(out2.join("model.safetensors")).unwrap()
     );
-    // Another seed, pairs in random order: another model; an ensemble of the two averages them.
+    // Pairs fed as written instead of in random order (the default): another model.
+    let fixed = dir.path().join("cross-fixed");
+    train(&fixed, &["--fixed-order"]);
+    assert_ne!(
+        std::fs::read(out.join("model.safetensors")).unwrap(),
+        std::fs::read(fixed.join("model.safetensors")).unwrap()
+    );
+    // Another seed: another model; an ensemble of the two averages them.
     let out3 = dir.path().join("cross3");
-    train(&out3, &["--seed", "7", "--random-order"]);
+    train(&out3, &["--seed", "7"]);
     assert_ne!(
         std::fs::read(out.join("model.safetensors")).unwrap(),
         std::fs::read(out3.join("model.safetensors")).unwrap()

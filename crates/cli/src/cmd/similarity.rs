@@ -170,8 +170,12 @@ pub struct CrossTrainArgs {
     /// Cross-encoder training: seed of the head initialisation, the pair order and dropout.
     #[arg(long, default_value_t = TrainParams::default().seed)]
     pub seed: u64,
-    /// Cross-encoder training: feed each pair as (a, b) or (b, a) at random, drawn afresh every epoch.
+    /// Cross-encoder training: feed each pair as written, (a, b), instead of as (a, b) or (b, a)
+    /// at random, drawn afresh every epoch (the default).
     #[arg(long)]
+    pub fixed_order: bool,
+    /// Cross-encoder training: pairs in random order (the default; kept for older scripts).
+    #[arg(long, hide = true, conflicts_with = "fixed_order")]
     pub random_order: bool,
 }
 
@@ -193,7 +197,7 @@ impl CrossTrainArgs {
             lr: self.lr,
             max_tokens: self.max_tokens,
             seed: self.seed,
-            random_order: self.random_order,
+            random_order: !self.fixed_order,
             ..TrainParams::default()
         })
     }

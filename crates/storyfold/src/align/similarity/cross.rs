@@ -26,8 +26,8 @@
 //! dense 47 MB update per step. Pairs are tokenized as a pair (token types 0/1), truncated to
 //! [`TrainParams::max_tokens`] (longest side first), shuffled, grouped in chunks of 50 batches
 //! sorted by length (so padding stays small), and the batch order is shuffled again. With
-//! [`TrainParams::random_order`] each pair goes in as `(a, b)` or `(b, a)`, drawn afresh every
-//! epoch. Every random
+//! [`TrainParams::random_order`] (the default) each pair goes in as `(a, b)` or `(b, a)`, drawn
+//! afresh every epoch. Every random
 //! choice (head initialisation, order, dropout masks) comes from [`TrainParams::seed`]: the same
 //! seed and thread count give the same model.
 //!
@@ -78,7 +78,9 @@ pub struct TrainParams {
     /// Seed of every random choice.
     pub seed: u64,
     /// Feed each pair in a random order, `(a, b)` or `(b, a)`, drawn afresh every epoch, so that
-    /// the model learns the task as symmetric (it is scored both ways round) at no extra cost.
+    /// the model learns the task as symmetric (it is scored both ways round) at no extra cost
+    /// (the default: on MRPC it cross-validated 0.7991 blended against 0.7944 for pairs fed as
+    /// written, see the README).
     pub random_order: bool,
 }
 
@@ -93,7 +95,7 @@ impl Default for TrainParams {
             dropout: 0.1,
             max_tokens: 128,
             seed: 42,
-            random_order: false,
+            random_order: true,
         }
     }
 }
