@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Compare two cross-encoders' out-of-fold MRPC probabilities on the folds both have scored.
+"""Compare cross-encoders' out-of-fold MRPC probabilities on the pairs all of them have scored.
 
-Usage: scripts/compare_cross_oof.py MRPC_TRAIN FIRST.jsonl SECOND.jsonl BLEND_OOF.jsonl
+Usage: scripts/compare_cross_oof.py BLEND_OOF.jsonl CROSS.jsonl [CROSS.jsonl ...]
 
-FIRST and SECOND are `--cross-oof` files of `storyfold similarity --cv 10 --cross-train` (SECOND may
-hold only some folds). BLEND_OOF is the `--oof` file of
-`storyfold similarity --cv 10 --encoder DIR --cross-scores FIRST --oof BLEND_OOF`: its trees score
-and each fold's blend threshold are reused for the blends with SECOND and with the mean of the two.
-Prints accuracy at 0.5 and AUC of each cross-encoder and their mean, the blends' accuracy, and the
-same per fold.
+BLEND_OOF is the `--oof` file of
+`storyfold similarity --cv 10 --encoder DIR --cross-scores FIRST_CROSS --oof BLEND_OOF`: its labels
+(`quality`), trees score and each fold's blend threshold are reused for the blend of every
+cross-encoder and of their mean (with the trees' weight and the cross-encoder's taken from its rows).
+Each CROSS is a `--cross-oof` file of `storyfold similarity --cv 10 --cross-train` (it may hold only
+some folds). Prints, pooled and per fold, each model's accuracy at 0.5, AUC, mean |p_ab - p_ba| and
+blend accuracy.
 """
 import json
 import sys
@@ -22,50 +23,43 @@ def load(path):
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) < 3:
         sys.exit(__doc__)
-    labels = {}
-    with open(sys.argv[1], encoding="utf-8-sig") as f:
-        for n, line in enumerate(f, 1):
-            fields = line.rstrip("\r\n").split("\t")
-            if n > 1 and len(fields) >= 5:
-                labels[n] = fields[0] == "1"
-    first, second, trees = load(sys.argv[2]), load(sys.argv[3]), load(sys.argv[4])
-    lines = sorted(l for l in second if l in first and l in trees)
-    folds = sorted({second[l]["fold"] for l in lines})
-    models = {
-        "first": {l: first[l]["p"] for l in lines},
-        "second": {l: second[l]["p"] for l in lines},
-    }
-    models["mean"] = {l: (models["first"][l] + models["second"][l]) / 2 for l in lines}
+    trees = load(sys.argv[1])
+    crosses = [(path, load(path)) for path in sys.argv[2:]]
+    lines = sorted(l for l in trees if all(l in rows for _, rows in crosses))
+    if not lines:
+        sys.exit("no pair is scored by every file")
+    label = {l: trees[l]["quality"] for l in lines}
+    # The blend's weight of the cross-encoder, from a row where the two scores differ.
+    r = next(trees[l] for l in lines if abs(trees[l]["cross"] - trees[l]["score"]) > 1e-3)
+    w = (r["blend"] - r["score"]) / (r["cross"] - r["score"])
+    models = [(path, {l: rows[l]["p"] for l in lines}, rows) for path, rows in crosses]
+    if len(models) > 1:
+        mean = {l: sum(m[1][l] for m in models) / len(models) for l in lines}
+        models.append(("mean", mean, None))
 
-    def accuracy(decide, subset):
-        return sum(decide(l) == labels[l] for l in subset) / len(subset)
-
-    def roc_auc(score):
-        return auc([score[l] for l in lines if labels[l]], [score[l] for l in lines if not labels[l]])
-
-    def blended(score):
-        return lambda l: 0.5 * trees[l]["score"] + 0.5 * score[l] >= trees[l]["blend_threshold"]
-
-    print(f"folds {folds}, {len(lines)} pairs")
-    asymmetry = {
-        name: f"  mean |p_ab - p_ba| {sum(abs(rows[l]['p_ab'] - rows[l]['p_ba']) for l in lines) / len(lines):.4f}"
-        for name, rows in (("first", first), ("second", second))
-    }
-    for name, score in models.items():
-        asym = asymmetry.get(name, "")
-        print(
-            f"{name:<7} cross@0.5 {accuracy(lambda l: score[l] >= 0.5, lines):.4f}  AUC {roc_auc(score):.3f}  "
-            f"blend {accuracy(blended(score), lines):.4f}{asym}"
+    def row(score, rows, subset):
+        at_half = sum((score[l] >= 0.5) == label[l] for l in subset) / len(subset)
+        roc = auc([score[l] for l in subset if label[l]], [score[l] for l in subset if not label[l]])
+        blend = sum(
+            ((1 - w) * trees[l]["score"] + w * score[l] >= trees[l]["blend_threshold"]) == label[l]
+            for l in subset
+        ) / len(subset)
+        asym = (
+            f"  |p_ab - p_ba| {sum(abs(rows[l]['p_ab'] - rows[l]['p_ba']) for l in subset) / len(subset):.4f}"
+            if rows
+            else ""
         )
-    for fold in folds:
-        subset = [l for l in lines if second[l]["fold"] == fold]
-        cells = "  ".join(
-            f"{name} {accuracy(lambda l: score[l] >= 0.5, subset):.4f}/{accuracy(blended(score), subset):.4f}"
-            for name, score in models.items()
-        )
-        print(f"fold {fold}: cross@0.5/blend  {cells}")
+        return f"cross@0.5 {at_half:.4f}  AUC {roc:.3f}  blend {blend:.4f}{asym}"
+
+    folds = sorted({trees[l]["fold"] for l in lines})
+    print(f"folds {folds}, {len(lines)} pairs, cross weight {w:.2f}")
+    for fold in [None] + folds:
+        subset = [l for l in lines if fold is None or trees[l]["fold"] == fold]
+        print("pooled" if fold is None else f"fold {fold}")
+        for name, score, rows in models:
+            print(f"  {row(score, rows, subset)}  {name}")
 
 
 if __name__ == "__main__":
