@@ -27,8 +27,7 @@ use serde::Serialize;
 use storyfold::align::similarity::cross::{self, CrossEncoder, TrainParams};
 use storyfold::align::similarity::features::{kld_features, FIRST_EMB, FIRST_ENC, FIRST_KLD};
 use storyfold::align::similarity::fit::{
-    best_blend, best_threshold, cross_validate, cross_validate_by, fit_logistic, inner_oof,
-    pearson, spearman, Confusion, CrossValidation,
+    best_threshold, cross_validate, fit_logistic, pearson, spearman, Confusion, CrossValidation,
 };
 use storyfold::align::similarity::gbt::{fit_gbt, Gbt, GbtParams};
 use storyfold::align::similarity::kld::{KLD_ALPHA, KLD_MIN_COUNT};
@@ -871,17 +870,6 @@ fn run_cv(
         })
         .collect();
     let ys = labels(pairs);
-    let (base, mask) = {
-        let (mut base, mut mask) = (base, *mask);
-        if let (Ok(_), Some(c)) = (std::env::var("SF_STACK"), cross) {
-            for (x, &c) in base.iter_mut().zip(c) {
-                x[FIRST_EMB] = c;
-            }
-            mask[FIRST_EMB] = true;
-        }
-        (base, mask)
-    };
-    let mask = &mask;
     let use_kld = mask[FIRST_KLD..FIRST_EMB].iter().any(|&m| m);
     let fit_fold = |train: &[usize]| {
         let mut xs = base.clone();
@@ -903,51 +891,22 @@ fn run_cv(
     };
     // Each fold's model scores every pair once (in-sample on its training folds); the blend
     // below reuses these scores instead of fitting the folds again.
-    let nested = std::env::var("SF_NESTED").is_ok();
     let mut fold_scores: Vec<Vec<f64>> = Vec::with_capacity(k);
-    let mut fold_inner: Vec<Vec<f64>> = Vec::with_capacity(k);
-    let model_cv = cross_validate_by(pairs.len(), &ys, k, |train| {
+    let model_cv = cross_validate(pairs.len(), &ys, k, |train| {
         let model = fit_fold(train);
-        let scores: Vec<f64> = (0..pairs.len()).map(&model).collect();
-        let train_ys: Vec<bool> = train.iter().map(|&i| ys[i]).collect();
-        let inner = if nested {
-            inner_oof(train, k, &fit_fold)
-        } else {
-            train.iter().map(|&i| scores[i]).collect()
-        };
-        let t = best_threshold(&inner, &train_ys);
+        let scores: Vec<f64> = (0..pairs.len()).map(model).collect();
         fold_scores.push(scores.clone());
-        fold_inner.push(inner);
-        (move |i: usize| scores[i], t)
+        move |i: usize| scores[i]
     });
     // The cross-encoder alone and blended with the model (its scores are out-of-fold already).
     let cross_cvs = cross.map(|cross| {
         let alone = cross_validate(pairs.len(), &ys, k, |_| move |i: usize| cross[i]);
         // cross_validate visits the same folds in the same order every time.
-        let mut folds = fold_scores.iter().zip(&fold_inner);
-        let blended = cross_validate_by(pairs.len(), &ys, k, |train| {
-            let (model, inner) = folds.next().expect("one fitted model per fold");
-            let train_ys: Vec<bool> = train.iter().map(|&i| ys[i]).collect();
-            let b: Vec<f64> = train
-                .iter()
-                .zip(inner)
-                .map(|(&i, &m)| similarity::blend(m, cross[i]))
-                .collect();
-            let t = best_threshold(&b, &train_ys);
-            (move |i: usize| similarity::blend(model[i], cross[i]), t)
+        let mut folds = fold_scores.iter();
+        let blended = cross_validate(pairs.len(), &ys, k, |_| {
+            let model = folds.next().expect("one fitted model per fold");
+            move |i: usize| similarity::blend(model[i], cross[i])
         });
-        if nested {
-            let mut folds = fold_scores.iter().zip(&fold_inner);
-            let fitted = cross_validate_by(pairs.len(), &ys, k, |train| {
-                let (model, inner) = folds.next().expect("one fitted model per fold");
-                let train_ys: Vec<bool> = train.iter().map(|&i| ys[i]).collect();
-                let tc: Vec<f64> = train.iter().map(|&i| cross[i]).collect();
-                let (w, t) = best_blend(inner, &tc, &train_ys);
-                eprintln!("fold weight {w:.2} threshold {t:.4}");
-                (move |i: usize| (1.0 - w) * model[i] + w * cross[i], t)
-            });
-            println!("{}", describe("blend-w", &fitted));
-        }
         (cross, alone, blended)
     });
     let cos: Vec<f64> = pairs

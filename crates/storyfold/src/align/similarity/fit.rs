@@ -138,37 +138,6 @@ pub fn best_threshold(scores: &[f64], ys: &[bool]) -> f64 {
     best_t
 }
 
-/// Number of examples `score >= t` decides right.
-pub fn correct_at(scores: &[f64], ys: &[bool], t: f64) -> usize {
-    scores
-        .iter()
-        .zip(ys)
-        .filter(|(&s, &y)| (s >= t) == y)
-        .count()
-}
-
-/// The weight `w` (on a grid of steps of 0.05 from 0 to 1) and threshold `t` for which
-/// `(1 − w)·a + w·b >= t` decides the most examples right; among equally good weights, the one
-/// nearest 0.5.
-pub fn best_blend(a: &[f64], b: &[f64], ys: &[bool]) -> (f64, f64) {
-    let mut best = (0usize, f64::INFINITY, 0.5, 0.5);
-    for step in 0..=20 {
-        let w = step as f64 / 20.0;
-        let s: Vec<f64> = a
-            .iter()
-            .zip(b)
-            .map(|(x, y)| (1.0 - w) * x + w * y)
-            .collect();
-        let t = best_threshold(&s, ys);
-        let c = correct_at(&s, ys, t);
-        let d = (w - 0.5).abs();
-        if c > best.0 || (c == best.0 && d < best.1) {
-            best = (c, d, w, t);
-        }
-    }
-    (best.2, best.3)
-}
-
 /// Binary classification counts and the usual rates.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Confusion {
@@ -243,29 +212,10 @@ pub struct CrossValidation {
 
 /// K-fold cross-validation of "fit on k−1 folds, pick the accuracy-maximizing threshold on them,
 /// predict the held-out fold". Example `i` belongs to fold `i mod k`. `fit` gets the training
-/// indices and returns a scoring function for an example index; the threshold is chosen on that
-/// function's in-sample scores of the training folds (see [`cross_validate_by`] to choose it
-/// otherwise).
+/// indices and returns a scoring function for an example index.
 pub fn cross_validate<F, S>(n: usize, ys: &[bool], k: usize, mut fit: F) -> CrossValidation
 where
     F: FnMut(&[usize]) -> S,
-    S: Fn(usize) -> f64,
-{
-    cross_validate_by(n, ys, k, |train| {
-        let scorer = fit(train);
-        let train_scores: Vec<f64> = train.iter().map(|&i| scorer(i)).collect();
-        let train_ys: Vec<bool> = train.iter().map(|&i| ys[i]).collect();
-        let t = best_threshold(&train_scores, &train_ys);
-        (scorer, t)
-    })
-}
-
-/// K-fold cross-validation where `fit` gets the training indices (example `i` is in fold
-/// `i mod k`) and returns the scoring function for the held-out fold together with the decision
-/// threshold it chose from the training folds alone.
-pub fn cross_validate_by<F, S>(n: usize, ys: &[bool], k: usize, mut fit: F) -> CrossValidation
-where
-    F: FnMut(&[usize]) -> (S, f64),
     S: Fn(usize) -> f64,
 {
     let k = k.max(2);
@@ -279,7 +229,10 @@ where
         if test.is_empty() || train.is_empty() {
             continue;
         }
-        let (scorer, t) = fit(&train);
+        let scorer = fit(&train);
+        let train_scores: Vec<f64> = train.iter().map(|&i| scorer(i)).collect();
+        let train_ys: Vec<bool> = train.iter().map(|&i| ys[i]).collect();
+        let t = best_threshold(&train_scores, &train_ys);
         let mut c = Confusion::default();
         for &i in &test {
             let s = scorer(i);
@@ -291,43 +244,6 @@ where
         cv.fold_threshold.push(t);
     }
     cv
-}
-
-/// Out-of-fold scores of the examples `idx` by a `k`-fold split of them alone (the example at
-/// position `p` of `idx` is in inner fold `p mod k`): each is scored by the model `fit` made from
-/// the other inner folds. The result is aligned with `idx`. Inner folds are fitted in parallel.
-/// Thresholds (and blend weights) chosen on these scores are chosen as they will be used, on
-/// examples the model did not see, instead of on in-sample scores that overfit models (boosted
-/// trees above all) push towards 0 and 1.
-pub fn inner_oof<F, S>(idx: &[usize], k: usize, fit: F) -> Vec<f64>
-where
-    F: Fn(&[usize]) -> S + Sync,
-    S: Fn(usize) -> f64,
-{
-    use rayon::prelude::*;
-    let k = k.max(2);
-    let parts: Vec<Vec<(usize, f64)>> = (0..k)
-        .into_par_iter()
-        .map(|fold| {
-            let train: Vec<usize> = (0..idx.len())
-                .filter(|p| p % k != fold)
-                .map(|p| idx[p])
-                .collect();
-            if train.is_empty() {
-                return Vec::new();
-            }
-            let scorer = fit(&train);
-            (fold..idx.len())
-                .step_by(k)
-                .map(|p| (p, scorer(idx[p])))
-                .collect()
-        })
-        .collect();
-    let mut out = vec![f64::NAN; idx.len()];
-    for (p, s) in parts.into_iter().flatten() {
-        out[p] = s;
-    }
-    out
 }
 
 /// Pearson correlation (0 when either side is constant or there are fewer than 2 values).
