@@ -5,7 +5,7 @@
 //! normalizes their values:
 //!
 //! * **Numbers**: digits (`1,200`, `3.5`), number words (`three`, `twenty-five`, `a dozen`,
-//!   `one hundred`), scale words (`thousand`/`k`, `million`/`m`/`mn`, `billion`/`bn`,
+//!   `three dozen`, `one hundred`), scale words (`thousand`/`k`, `million`/`m`/`mn`, `billion`/`bn`,
 //!   `trillion`/`tn`); `N of (the) M` (`250 of the 400`) and fraction words with a total
 //!   (`half of 400`, `a third of the 90`) are proportions `N/M`.
 //! * **Percentages**: `85%`, `85 percent`, `85 per cent`, `85 pct`, and fraction words without
@@ -830,6 +830,11 @@ impl<'a> Parser<'a> {
             }
             _ => return None,
         };
+        // "three dozen", "2 dozen": twelve times the number.
+        if self.word(j) == Some("dozen") {
+            v *= 12.0;
+            j += 1;
+        }
         // Ordinal suffix glued to digits ("5th") is part of the number.
         if self.lx.get(j).is_some_and(|l| !l.spaced)
             && matches!(self.word(j), Some("st" | "nd" | "rd" | "th"))
@@ -1971,6 +1976,17 @@ mod tests {
     #[test]
     fn number_words_and_money() {
         assert!(disagree("Three people died.", "3 people died.").is_empty());
+        // "three dozen" is 36: more than 36 agrees with 41, 2 dozen with 24.
+        assert!(disagree(
+            "A lawyer representing more than three dozen of the groups spoke.",
+            "A lawyer representing 41 of the groups spoke."
+        )
+        .is_empty());
+        assert!(disagree("They bought 2 dozen eggs.", "They bought 24 eggs.").is_empty());
+        assert_eq!(
+            disagree("They bought three dozen eggs.", "They bought 30 eggs."),
+            vec![("three dozen".into(), "30".into(), FactKind::Number)]
+        );
         assert!(disagree("Twenty-five people died.", "25 people died.").is_empty());
         assert!(disagree(
             "The deal is worth $1.2 billion.",
@@ -2460,6 +2476,7 @@ mod tests {
         "half of 400",
         "a third of the 90",
         "a dozen",
+        "three dozen",
         "a decade",
         "twenty-five",
         "three",

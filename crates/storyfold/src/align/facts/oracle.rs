@@ -229,6 +229,11 @@ impl<'a> Parser<'a> {
             }
             _ => return None,
         };
+        // "three dozen", "2 dozen": twelve times the number.
+        if self.word(j) == Some("dozen") {
+            v *= 12.0;
+            j += 1;
+        }
         // Ordinal suffix glued to digits ("5th") is part of the number.
         if let Some(Lexeme {
             tok: Tok::Word(w),
