@@ -556,6 +556,93 @@ fn train_cross_writes_a_model_that_similarity_cross_reads() {
 }
 
 #[test]
+fn train_cross_on_sts_then_on_pairs_from_the_sts_model() {
+    let Some(model) = encoder_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let sts = write(
+        dir.path(),
+        "sts.csv",
+        b"main-news\theadlines\t2015\t1\t5.0\tObama visits Kenya\tObama visits Kenya\n\
+          main-news\theadlines\t2015\t2\t3.2\tObama visits Kenya today\tObama arrives in Kenya\n\
+          main-news\tMSRpar\t2012train\t3\t4.0\tThe shares rose 5 percent\tShares were up 5 percent\n\
+          main-captions\timages\t2015\t4\t0.4\tA dog runs\tA cat sleeps\n",
+    );
+    let mrpc = write(dir.path(), "mrpc.txt", MRPC);
+    let train = |input: &[&str], base: &Path, out: &Path| {
+        storyfold()
+            .args(["train-cross", "--epochs", "1", "--batch", "2"])
+            .args(input)
+            .arg("--encoder")
+            .arg(base)
+            .arg("--out")
+            .arg(out)
+            .assert()
+    };
+    let sts_model = dir.path().join("cross-sts");
+    train(&["--sts", sts.to_str().unwrap()], &model, &sts_model)
+        .success()
+        .stderr(predicate::str::contains("fine-tuning on 3 pairs"))
+        .stderr(predicate::str::contains("1 pairs of MSRpar left out"))
+        .stderr(predicate::str::contains("model written to"));
+    assert!(sts_model.join("cross_config.json").is_file());
+    // Nothing left out when asked.
+    train(
+        &["--sts", sts.to_str().unwrap(), "--skip-source", "none"],
+        &model,
+        &dir.path().join("all"),
+    )
+    .success()
+    .stderr(predicate::str::contains("fine-tuning on 4 pairs"));
+    // The second stage starts from the STS model: another model than from the base.
+    let (from_sts, from_base) = (dir.path().join("from-sts"), dir.path().join("from-base"));
+    for (base, out) in [(&sts_model, &from_sts), (&model, &from_base)] {
+        train(&["--pairs", mrpc.to_str().unwrap()], base, out)
+            .success()
+            .stderr(predicate::str::contains("fine-tuning on 3 pairs"));
+    }
+    assert_ne!(
+        std::fs::read(from_sts.join("model.safetensors")).unwrap(),
+        std::fs::read(from_base.join("model.safetensors")).unwrap()
+    );
+    // Untrusted input: a short line names its file and line, a gold score off the 0-5 scale is
+    // refused, and --pairs and --sts do not go together.
+    for (name, content, error) in [
+        (
+            "bad.csv",
+            &b"main-news\theadlines\t2015\t1\t5.0\tonly six\n"[..],
+            "bad.csv:1: expected at least 7 tab-separated fields",
+        ),
+        (
+            "off.csv",
+            b"main-news\theadlines\t2015\t1\t7.5\ta b\tc d\n",
+            "off.csv:1: gold score 7.5 is outside 0 to 5",
+        ),
+    ] {
+        let file = write(dir.path(), name, content);
+        train(
+            &["--sts", file.to_str().unwrap()],
+            &model,
+            &dir.path().join("x"),
+        )
+        .failure()
+        .stderr(predicate::str::contains(error))
+        .stderr(predicate::str::contains("panicked").not());
+    }
+    train(
+        &[
+            "--sts",
+            sts.to_str().unwrap(),
+            "--pairs",
+            mrpc.to_str().unwrap(),
+        ],
+        &model,
+        &dir.path().join("x"),
+    )
+    .failure()
+    .stderr(predicate::str::contains("cannot be used with"));
+}
+
+#[test]
 fn a_missing_cross_encoder_folder_is_an_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "mrpc.txt", MRPC);

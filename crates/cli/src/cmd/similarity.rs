@@ -237,11 +237,15 @@ pub(crate) struct Pair {
 }
 
 /// An STS pair.
-struct StsPair {
-    source: String,
-    gold: f64,
-    a: Sentence,
-    b: Sentence,
+pub(crate) struct StsPair {
+    /// 1-based line in its file.
+    pub(crate) line: usize,
+    /// The file the pair came from (`MSRpar`, `headlines`, ...).
+    pub(crate) source: String,
+    /// Gold similarity, 0 to 5.
+    pub(crate) gold: f64,
+    pub(crate) a: Sentence,
+    pub(crate) b: Sentence,
 }
 
 /// Lines that could not be parsed (with --skip-invalid).
@@ -366,7 +370,7 @@ pub(crate) fn read_pairs(path: &Path, skip: bool) -> Result<(Vec<Pair>, bool, Sk
     Ok((pairs, mrpc, skipped))
 }
 
-fn read_sts(path: &Path, genre: &str, skip: bool) -> Result<(Vec<StsPair>, Skipped)> {
+pub(crate) fn read_sts(path: &Path, genre: &str, skip: bool) -> Result<(Vec<StsPair>, Skipped)> {
     let bytes = read_all(path)?;
     let mut skipped = Skipped::default();
     let mut pairs = Vec::new();
@@ -396,6 +400,7 @@ fn read_sts(path: &Path, genre: &str, skip: bool) -> Result<(Vec<StsPair>, Skipp
             continue;
         }
         pairs.push(StsPair {
+            line: n,
             source: f[1].to_string(),
             gold,
             a: Sentence::new(f[5]),

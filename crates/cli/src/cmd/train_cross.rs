@@ -2,22 +2,44 @@
 //! sentence pairs (MRPC layout) and write it to a folder that `similarity --cross DIR` reads.
 //!
 //! The base model is a local sentence-transformers BERT folder (all-MiniLM-L6-v2,
-//! `scripts/fetch_encoder.sh`); training is `storyfold::align::similarity::cross::train`.
+//! `scripts/fetch_encoder.sh`) or a cross-encoder folder this command wrote (training goes on
+//! from it, head included); training is `storyfold::align::similarity::cross::train`. With
+//! `--sts FILE` instead of `--pairs` it trains on STS Benchmark pairs with graded targets (gold
+//! / 5, `cross::train_graded`), an intermediate stage to start the paraphrase training from.
 
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use storyfold::align::similarity::cross::{self, CrossEncoder};
 
-use super::similarity::{cpu_seconds, epoch_line, labels, pair_texts, read_pairs, CrossTrainArgs};
+use super::similarity::{
+    cpu_seconds, epoch_line, labels, pair_texts, read_pairs, read_sts, CrossTrainArgs,
+};
 
 /// Arguments of `storyfold train-cross`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Labelled sentence pairs in MRPC layout (with its `Quality` header).
-    #[arg(long, value_name = "FILE")]
-    pub pairs: PathBuf,
-    /// Base model folder (all-MiniLM-L6-v2: `config.json`, `tokenizer.json`, `model.safetensors`).
+    #[arg(long, value_name = "FILE", required_unless_present = "sts")]
+    pub pairs: Option<PathBuf>,
+    /// Instead of --pairs: STS Benchmark pairs (`sts-train.csv` layout: genre, file, year, id,
+    /// score, s1, s2), trained towards their gold similarity / 5 (all genres). Give the file once
+    /// per STS file to use.
+    #[arg(long, value_name = "FILE", conflicts_with = "pairs")]
+    pub sts: Vec<PathBuf>,
+    /// With --sts: leave out the pairs of these STS source files (comma list; `none` keeps
+    /// all). Default `MSRpar`: those pairs are taken from the MRPC corpus itself (592 of the
+    /// 1,000 in sts-train.csv share a sentence with MRPC's train file, the others may be in its
+    /// test file), so training on them would leak MRPC pairs into a model judged on MRPC.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "MSRpar"
+    )]
+    pub skip_source: Vec<String>,
+    /// Base model folder (all-MiniLM-L6-v2: `config.json`, `tokenizer.json`, `model.safetensors`),
+    /// or a cross-encoder folder written by this command to train further.
     #[arg(long, value_name = "DIR")]
     pub encoder: PathBuf,
     /// Output folder for the fine-tuned model (created; files in it are overwritten).
@@ -34,28 +56,77 @@ pub struct Args {
 /// Run `storyfold train-cross`.
 pub fn run(args: Args) -> Result<()> {
     let params = args.train.params()?;
-    let (pairs, mrpc, skipped) = read_pairs(&args.pairs, args.skip_invalid)?;
-    if !mrpc {
-        bail!("train-cross needs labelled pairs (MRPC layout with its Quality header)");
-    }
-    let texts = pair_texts(&pairs);
-    let ys = labels(&pairs);
+    // (text pairs, targets in [0, 1], what they are, skipped-line reports)
+    let (owned, targets, what, reports) = match &args.pairs {
+        Some(path) => {
+            let (pairs, mrpc, skipped) = read_pairs(path, args.skip_invalid)?;
+            if !mrpc {
+                bail!("train-cross needs labelled pairs (MRPC layout with its Quality header)");
+            }
+            let texts: Vec<(String, String)> = pair_texts(&pairs)
+                .into_iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            let ys = labels(&pairs).into_iter().map(|y| f64::from(u8::from(y)));
+            (
+                texts,
+                ys.collect(),
+                path.display().to_string(),
+                vec![skipped],
+            )
+        }
+        None => {
+            let (mut texts, mut ys, mut reports, mut left_out) = (vec![], vec![], vec![], 0);
+            for path in &args.sts {
+                let (pairs, skipped) = read_sts(path, "all", args.skip_invalid)?;
+                for p in pairs {
+                    if args.skip_source.contains(&p.source) {
+                        left_out += 1;
+                        continue;
+                    }
+                    if !(0.0..=5.0).contains(&p.gold) {
+                        bail!(
+                            "{}:{}: gold score {} is outside 0 to 5",
+                            path.display(),
+                            p.line,
+                            p.gold
+                        );
+                    }
+                    texts.push((p.a.text, p.b.text));
+                    ys.push(p.gold / 5.0);
+                }
+                reports.push(skipped);
+            }
+            let files: Vec<String> = args.sts.iter().map(|p| p.display().to_string()).collect();
+            let what = format!(
+                "{} (graded, gold / 5; {left_out} pairs of {} left out)",
+                files.join(", "),
+                args.skip_source.join(", ")
+            );
+            (texts, ys, what, reports)
+        }
+    };
+    let texts: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let mut model = CrossEncoder::load(&args.encoder, Some(params.max_tokens), params.seed)
         .with_context(|| format!("cannot load the base model {}", args.encoder.display()))?;
     eprintln!(
-        "fine-tuning on {} pairs of {}: {params:?}; {} threads",
-        pairs.len(),
-        args.pairs.display(),
+        "fine-tuning on {} pairs of {what}: {params:?}; {} threads",
+        texts.len(),
         rayon::current_num_threads()
     );
     let cpu_start = cpu_seconds();
-    cross::train(&mut model, &texts, &ys, &params, |r| {
+    cross::train_graded(&mut model, &texts, &targets, &params, |r| {
         eprintln!("{}", epoch_line("", r, cpu_start));
     })?;
     model
         .save(&args.out)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!("model written to {}", args.out.display());
-    skipped.report("pair");
+    for skipped in &reports {
+        skipped.report("pair");
+    }
     Ok(())
 }

@@ -114,7 +114,7 @@ pub fn learning_rate(params: &TrainParams, step: usize, total: usize) -> f64 {
 }
 
 #[cfg(feature = "encoder")]
-pub use model::{train, CrossEncoder, EpochReport};
+pub use model::{train, train_graded, CrossEncoder, EpochReport};
 
 /// The cross-encoder itself (feature `encoder`).
 #[cfg(feature = "encoder")]
@@ -698,19 +698,29 @@ mod model {
             p >= self.threshold
         }
 
-        /// Mean cross-entropy of a batch (with dropout from `rng` when given).
+        /// Mean cross-entropy of a batch against targets in [0, 1] (the probability that the
+        /// pair is a paraphrase: 0 or 1 for labels, a graded similarity otherwise), with dropout
+        /// from `rng` when given. A batch of 0/1 targets takes candle's cross-entropy; graded
+        /// targets take `−(y·log p + (1 − y)·log(1 − p))`, which is the same loss for y = 0 or 1.
         fn loss(
             &self,
             w: &Weights,
             items: &[&Tokens],
-            labels: &[bool],
+            targets: &[f64],
             dropout: &mut Option<Dropout<'_>>,
         ) -> candle_core::Result<Tensor> {
             let (ids, types, mask) = self.batch(items)?;
             let logits = self.logits(w, &ids, &types, &mask, dropout)?;
-            let y: Vec<u32> = labels.iter().map(|&l| u32::from(l)).collect();
-            let y = Tensor::from_vec(y, labels.len(), &self.device)?;
-            candle_nn::loss::cross_entropy(&logits, &y)
+            if targets.iter().all(|&y| y == 0.0 || y == 1.0) {
+                let y: Vec<u32> = targets.iter().map(|&y| u32::from(y == 1.0)).collect();
+                let y = Tensor::from_vec(y, targets.len(), &self.device)?;
+                return candle_nn::loss::cross_entropy(&logits, &y);
+            }
+            let dist: Vec<f64> = targets.iter().flat_map(|&y| [1.0 - y, y]).collect();
+            let dist = Tensor::from_vec(dist, (targets.len(), 2), &self.device)?
+                .to_dtype(logits.dtype())?;
+            let log_p = candle_nn::ops::log_softmax(&logits, D::Minus1)?;
+            (log_p * dist)?.sum(D::Minus1)?.mean(0)?.neg()
         }
     }
 
@@ -728,14 +738,32 @@ mod model {
         pairs: &[(&str, &str)],
         labels: &[bool],
         params: &TrainParams,
+        progress: impl FnMut(&EpochReport),
+    ) -> Result<(), EncoderError> {
+        let targets: Vec<f64> = labels.iter().map(|&l| f64::from(u8::from(l))).collect();
+        train_graded(model, pairs, &targets, params, progress)
+    }
+
+    /// Fine-tune the cross-encoder `model` on pairs with graded targets in [0, 1] (for example
+    /// an STS similarity divided by 5) by cross-entropy against them; 0/1 targets make it
+    /// [`train`]. Used to train on graded pairs first and on labelled ones after, starting from
+    /// the saved model.
+    pub fn train_graded(
+        model: &mut CrossEncoder,
+        pairs: &[(&str, &str)],
+        targets: &[f64],
+        params: &TrainParams,
         mut progress: impl FnMut(&EpochReport),
     ) -> Result<(), EncoderError> {
-        if pairs.len() != labels.len() {
+        if pairs.len() != targets.len() {
             return Err(EncoderError::Model(format!(
-                "{} pairs but {} labels",
+                "{} pairs but {} targets",
                 pairs.len(),
-                labels.len()
+                targets.len()
             )));
+        }
+        if !targets.iter().all(|y| (0.0..=1.0).contains(y)) {
+            return Err(EncoderError::Model("targets must be in [0, 1]".into()));
         }
         if !(params.dropout >= 0.0 && params.dropout < 1.0) || params.batch == 0 {
             return Err(EncoderError::Model(
@@ -801,7 +829,7 @@ mod model {
                     .iter()
                     .map(|&i| if flip[i] { &swapped[i] } else { &tokens[i] })
                     .collect();
-                let ys: Vec<bool> = b.iter().map(|&i| labels[i]).collect();
+                let ys: Vec<f64> = b.iter().map(|&i| targets[i]).collect();
                 let w = model.weights(true);
                 let mut drop = Some(Dropout {
                     rng: &mut rng,
@@ -900,12 +928,12 @@ mod model {
         pub fn loss_and_grads(
             m: &CrossEncoder,
             pairs: &[(&str, &str)],
-            labels: &[bool],
+            targets: &[f64],
         ) -> (f64, BTreeMap<String, Vec<f64>>) {
             let toks = m.tokenize(pairs).expect("tok");
             let items: Vec<&Tokens> = toks.iter().collect();
             let w = m.weights(true);
-            let loss = m.loss(&w, &items, labels, &mut None).expect("loss");
+            let loss = m.loss(&w, &items, targets, &mut None).expect("loss");
             let grads = loss.backward().expect("backward");
             let g = m
                 .vars
@@ -979,7 +1007,7 @@ mod model_tests {
     use candle_transformers::models::bert::{BertModel, Config};
 
     use super::model::testing;
-    use super::{train, CrossEncoder, TrainParams, DEFAULT_CROSS_THRESHOLD};
+    use super::{train, train_graded, CrossEncoder, TrainParams, DEFAULT_CROSS_THRESHOLD};
     use crate::align::similarity::encoder::model_tests::tiny_model;
     use crate::align::similarity::EncoderError;
 
@@ -1091,38 +1119,107 @@ mod model_tests {
             ("the cat sat .", "the cat"),
             ("unbelievable", "the sat cat sat"),
         ];
-        let labels = [true, false];
-        let (_, grads) = testing::loss_and_grads(&m, &pairs, &labels);
-        let eps = 1e-6;
-        let mut checked = 0;
-        for (name, i) in [
-            ("classifier.weight", 3),
-            ("classifier.bias", 1),
-            ("embeddings.LayerNorm.weight", 2),
-            ("embeddings.position_embeddings.weight", 9),
-            ("embeddings.token_type_embeddings.weight", 12),
-            ("encoder.layer.0.attention.self.query.weight", 5),
-            ("encoder.layer.0.attention.self.key.bias", 1),
-            ("encoder.layer.0.attention.self.value.weight", 17),
-            ("encoder.layer.0.attention.output.LayerNorm.bias", 4),
-            ("encoder.layer.0.intermediate.dense.weight", 30),
-            ("encoder.layer.0.output.dense.weight", 7),
-            ("encoder.layer.0.output.LayerNorm.weight", 6),
-        ] {
-            let g = grads[name][i];
-            testing::nudge(&m, name, i, eps);
-            let (up, _) = testing::loss_and_grads(&m, &pairs, &labels);
-            testing::nudge(&m, name, i, -2.0 * eps);
-            let (down, _) = testing::loss_and_grads(&m, &pairs, &labels);
-            testing::nudge(&m, name, i, eps);
-            let fd = (up - down) / (2.0 * eps);
-            assert!(
-                (fd - g).abs() <= 1e-6 + 1e-4 * fd.abs().max(g.abs()),
-                "{name}[{i}]: backprop {g}, finite difference {fd}"
-            );
-            checked += usize::from(g.abs() > 1e-9);
+        // Labels (candle's cross-entropy) and graded targets (the soft cross-entropy).
+        for targets in [[1.0, 0.0], [0.8, 0.25]] {
+            let (_, grads) = testing::loss_and_grads(&m, &pairs, &targets);
+            let eps = 1e-6;
+            let mut checked = 0;
+            for (name, i) in [
+                ("classifier.weight", 3),
+                ("classifier.bias", 1),
+                ("embeddings.LayerNorm.weight", 2),
+                ("embeddings.position_embeddings.weight", 9),
+                ("embeddings.token_type_embeddings.weight", 12),
+                ("encoder.layer.0.attention.self.query.weight", 5),
+                ("encoder.layer.0.attention.self.key.bias", 1),
+                ("encoder.layer.0.attention.self.value.weight", 17),
+                ("encoder.layer.0.attention.output.LayerNorm.bias", 4),
+                ("encoder.layer.0.intermediate.dense.weight", 30),
+                ("encoder.layer.0.output.dense.weight", 7),
+                ("encoder.layer.0.output.LayerNorm.weight", 6),
+            ] {
+                let g = grads[name][i];
+                testing::nudge(&m, name, i, eps);
+                let (up, _) = testing::loss_and_grads(&m, &pairs, &targets);
+                testing::nudge(&m, name, i, -2.0 * eps);
+                let (down, _) = testing::loss_and_grads(&m, &pairs, &targets);
+                testing::nudge(&m, name, i, eps);
+                let fd = (up - down) / (2.0 * eps);
+                assert!(
+                    (fd - g).abs() <= 1e-6 + 1e-4 * fd.abs().max(g.abs()),
+                    "{targets:?} {name}[{i}]: backprop {g}, finite difference {fd}"
+                );
+                checked += usize::from(g.abs() > 1e-9);
+            }
+            assert!(checked >= 8, "too many zero gradients ({checked} non-zero)");
         }
-        assert!(checked >= 8, "too many zero gradients ({checked} non-zero)");
+    }
+
+    #[test]
+    fn graded_loss_is_the_cross_entropy_of_the_scores() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        tiny_model(dir.path(), None);
+        let m = testing::load(dir.path(), DType::F64);
+        let pairs = [
+            ("the cat sat .", "the cat"),
+            ("unbelievable", "the sat cat sat"),
+            ("cat", "cat"),
+        ];
+        let p = m.score(&pairs).expect("scores");
+        let ce = |targets: &[f64]| {
+            -targets
+                .iter()
+                .zip(&p)
+                .map(|(y, p)| y * p.ln() + (1.0 - y) * (1.0 - p).ln())
+                .sum::<f64>()
+                / targets.len() as f64
+        };
+        for targets in [[0.8, 0.25, 0.5], [1.0, 0.0, 1.0], [0.0, 0.0, 0.6]] {
+            let (loss, _) = testing::loss_and_grads(&m, &pairs, &targets);
+            let want = ce(&targets);
+            assert!(
+                (loss - want).abs() < 1e-9,
+                "{targets:?}: loss {loss}, expected {want}"
+            );
+        }
+    }
+
+    /// Short texts over the tiny model's vocabulary.
+    const TINY_WORDS: &[&str] = &[
+        "the cat",
+        "sat",
+        "unbelievable",
+        "the cat sat",
+        "cat .",
+        "the sat",
+    ];
+
+    /// Every ordered pair `(a, b)` of `words` for which `target(i, j)` gives a value, with it.
+    fn word_pairs<T>(
+        words: &'static [&'static str],
+        target: impl Fn(usize, usize) -> Option<T>,
+    ) -> (Vec<(&'static str, &'static str)>, Vec<T>) {
+        let (mut pairs, mut ys) = (Vec::new(), Vec::new());
+        for (i, a) in words.iter().enumerate() {
+            for (j, b) in words.iter().enumerate() {
+                if let Some(y) = target(i, j) {
+                    pairs.push((*a, *b));
+                    ys.push(y);
+                }
+            }
+        }
+        (pairs, ys)
+    }
+
+    /// Training settings for the tiny model: no dropout, a large learning rate.
+    fn tiny_params(epochs: usize, batch: usize, lr: f64) -> TrainParams {
+        TrainParams {
+            epochs,
+            batch,
+            lr,
+            dropout: 0.0,
+            ..TrainParams::default()
+        }
     }
 
     #[test]
@@ -1130,29 +1227,8 @@ mod model_tests {
         let dir = tempfile::tempdir().expect("tempdir");
         tiny_model(dir.path(), None);
         // Identical sides are paraphrases, different ones are not.
-        let words = [
-            "the cat",
-            "sat",
-            "unbelievable",
-            "the cat sat",
-            "cat .",
-            "the sat",
-        ];
-        let mut pairs = Vec::new();
-        let mut labels = Vec::new();
-        for (i, a) in words.iter().enumerate() {
-            for (j, b) in words.iter().enumerate() {
-                pairs.push((*a, *b));
-                labels.push(i == j);
-            }
-        }
-        let params = TrainParams {
-            epochs: 8,
-            batch: 6,
-            lr: 3e-3,
-            dropout: 0.0,
-            ..TrainParams::default()
-        };
+        let (pairs, labels) = word_pairs(TINY_WORDS, |i, j| Some(i == j));
+        let params = tiny_params(8, 6, 3e-3);
         let run = || {
             let mut m = CrossEncoder::load(dir.path(), None, params.seed).expect("loads");
             let mut losses = Vec::new();
@@ -1185,30 +1261,64 @@ mod model_tests {
     }
 
     #[test]
+    fn graded_training_learns_the_grades_and_a_second_stage_starts_from_it() {
+        use std::collections::HashSet;
+        let dir = tempfile::tempdir().expect("tempdir");
+        tiny_model(dir.path(), None);
+        // Target: the share of words the two sides have in common (Jaccard).
+        let (pairs, targets) = word_pairs(TINY_WORDS, |i, j| {
+            let (x, y): (HashSet<&str>, HashSet<&str>) = (
+                TINY_WORDS[i].split(' ').collect(),
+                TINY_WORDS[j].split(' ').collect(),
+            );
+            Some(x.intersection(&y).count() as f64 / x.union(&y).count() as f64)
+        });
+        let params = tiny_params(30, 6, 1e-2);
+        let mae = |m: &CrossEncoder| {
+            let p = m.score(&pairs).expect("scores");
+            p.iter()
+                .zip(&targets)
+                .map(|(p, y)| (p - y).abs())
+                .sum::<f64>()
+                / p.len() as f64
+        };
+        let mut m = CrossEncoder::load(dir.path(), None, params.seed).expect("loads");
+        let before = mae(&m);
+        train_graded(&mut m, &pairs, &targets, &params, |_| {}).expect("trains");
+        let after = mae(&m);
+        assert!(
+            after < 0.5 * before,
+            "mean error {before} before, {after} after"
+        );
+        // Out-of-range targets are refused.
+        let mut bad = targets.clone();
+        bad[0] = 1.5;
+        assert!(train_graded(&mut m, &pairs, &bad, &params, |_| {}).is_err());
+        // A saved graded model keeps its head and trains on labels from where it stopped.
+        let out = tempfile::tempdir().expect("tempdir");
+        m.save(out.path()).expect("saves");
+        let mut second = CrossEncoder::load(out.path(), None, 5).expect("loads back");
+        assert!((mae(&second) - after).abs() < 1e-6);
+        let labels: Vec<bool> = targets.iter().map(|&y| y == 1.0).collect();
+        let mut losses = Vec::new();
+        train(&mut second, &pairs, &labels, &params, |r| {
+            losses.push(r.loss)
+        })
+        .expect("trains");
+        assert!(losses[29] < losses[0], "{losses:?}");
+    }
+
+    #[test]
     fn random_order_training_makes_the_scores_symmetric() {
         let dir = tempfile::tempdir().expect("tempdir");
         tiny_model(dir.path(), None);
         // An order-dependent labelling: (a, b) is "paraphrase" when a comes first in the list.
         // Plain training learns it; with random order each input is seen with both labels.
-        let words = ["the cat", "sat", "unbelievable", "the cat sat", "cat ."];
-        let mut pairs = Vec::new();
-        let mut labels = Vec::new();
-        for (i, a) in words.iter().enumerate() {
-            for (j, b) in words.iter().enumerate() {
-                if i != j {
-                    pairs.push((*a, *b));
-                    labels.push(i < j);
-                }
-            }
-        }
+        let (pairs, labels) = word_pairs(&TINY_WORDS[..5], |i, j| (i != j).then_some(i < j));
         let asymmetry = |random_order: bool| {
             let params = TrainParams {
-                epochs: 40,
-                batch: 4,
-                lr: 1e-2,
-                dropout: 0.0,
                 random_order,
-                ..TrainParams::default()
+                ..tiny_params(40, 4, 1e-2)
             };
             let mut m = CrossEncoder::load(dir.path(), None, params.seed).expect("loads");
             train(&mut m, &pairs, &labels, &params, |_| {}).expect("trains");
