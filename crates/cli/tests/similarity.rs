@@ -585,6 +585,20 @@ fn train_cross_on_sts_then_on_pairs_from_the_sts_model() {
         .stderr(predicate::str::contains("1 pairs of MSRpar left out"))
         .stderr(predicate::str::contains("model written to"));
     assert!(sts_model.join("cross_config.json").is_file());
+    // Only MSRpar pairs: nothing to train on is an error, not an untrained model.
+    let only = write(
+        dir.path(),
+        "only.csv",
+        b"main-news\tMSRpar\t2012train\t1\t4.0\tThe shares rose\tShares were up\n",
+    );
+    train(
+        &["--sts", only.to_str().unwrap()],
+        &model,
+        &dir.path().join("x"),
+    )
+    .failure()
+    .stderr(predicate::str::contains("no training pairs"));
+    assert!(!dir.path().join("x").exists());
     // Nothing left out when asked.
     train(
         &["--sts", sts.to_str().unwrap(), "--skip-source", "none"],

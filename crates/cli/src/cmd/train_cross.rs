@@ -45,7 +45,7 @@ pub struct Args {
     /// Output folder for the fine-tuned model (created; files in it are overwritten).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Skip unparseable lines of --pairs (counted) instead of stopping at the first.
+    /// Skip unparseable lines of --pairs or --sts (counted) instead of stopping at the first.
     #[arg(long)]
     pub skip_invalid: bool,
     /// Fine-tuning settings.
@@ -106,6 +106,9 @@ pub fn run(args: Args) -> Result<()> {
             (texts, ys, what, reports)
         }
     };
+    if owned.is_empty() {
+        bail!("no training pairs in {what}");
+    }
     let texts: Vec<(&str, &str)> = owned
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
