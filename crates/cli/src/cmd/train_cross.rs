@@ -7,13 +7,13 @@
 //! `--sts FILE` instead of `--pairs` it trains on STS Benchmark pairs with graded targets (gold
 //! / 5, `cross::train_graded`), an intermediate stage to start the paraphrase training from.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use storyfold::align::similarity::cross::{self, CrossEncoder};
 
 use super::similarity::{
-    cpu_seconds, epoch_line, labels, pair_texts, read_pairs, read_sts, CrossTrainArgs,
+    cpu_seconds, epoch_line, labels, pair_texts, read_pairs, read_sts, CrossTrainArgs, Skipped,
 };
 
 /// Arguments of `storyfold train-cross`.
@@ -53,58 +53,85 @@ pub struct Args {
     pub train: CrossTrainArgs,
 }
 
+/// What `train-cross` trains on: text pairs, their targets in [0, 1], a description for the
+/// messages, and the skipped-line report of each input file.
+struct TrainingSet {
+    texts: Vec<(String, String)>,
+    targets: Vec<f64>,
+    what: String,
+    skipped: Vec<Skipped>,
+}
+
+/// Labelled pairs (MRPC layout): targets 0 or 1.
+fn labelled_pairs(path: &Path, skip_invalid: bool) -> Result<TrainingSet> {
+    let (pairs, mrpc, skipped) = read_pairs(path, skip_invalid)?;
+    if !mrpc {
+        bail!("train-cross needs labelled pairs (MRPC layout with its Quality header)");
+    }
+    let texts = pair_texts(&pairs)
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let targets = labels(&pairs)
+        .into_iter()
+        .map(|y| f64::from(u8::from(y)))
+        .collect();
+    Ok(TrainingSet {
+        texts,
+        targets,
+        what: path.display().to_string(),
+        skipped: vec![skipped],
+    })
+}
+
+/// STS Benchmark pairs of every genre but the `skip_source` files: targets gold / 5.
+fn sts_pairs(files: &[PathBuf], skip_source: &[String], skip_invalid: bool) -> Result<TrainingSet> {
+    let mut set = TrainingSet {
+        texts: Vec::new(),
+        targets: Vec::new(),
+        what: String::new(),
+        skipped: Vec::new(),
+    };
+    let mut left_out = 0;
+    for path in files {
+        let (pairs, skipped) = read_sts(path, "all", skip_invalid)?;
+        for p in pairs {
+            if skip_source.contains(&p.source) {
+                left_out += 1;
+            } else if !(0.0..=5.0).contains(&p.gold) {
+                bail!(
+                    "{}:{}: gold score {} is outside 0 to 5",
+                    path.display(),
+                    p.line,
+                    p.gold
+                );
+            } else {
+                set.texts.push((p.a.text, p.b.text));
+                set.targets.push(p.gold / 5.0);
+            }
+        }
+        set.skipped.push(skipped);
+    }
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    set.what = format!(
+        "{} (graded, gold / 5; {left_out} pairs of {} left out)",
+        names.join(", "),
+        skip_source.join(", ")
+    );
+    Ok(set)
+}
+
 /// Run `storyfold train-cross`.
 pub fn run(args: Args) -> Result<()> {
     let params = args.train.params()?;
-    // (text pairs, targets in [0, 1], what they are, skipped-line reports)
-    let (owned, targets, what, reports) = match &args.pairs {
-        Some(path) => {
-            let (pairs, mrpc, skipped) = read_pairs(path, args.skip_invalid)?;
-            if !mrpc {
-                bail!("train-cross needs labelled pairs (MRPC layout with its Quality header)");
-            }
-            let texts: Vec<(String, String)> = pair_texts(&pairs)
-                .into_iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
-            let ys = labels(&pairs).into_iter().map(|y| f64::from(u8::from(y)));
-            (
-                texts,
-                ys.collect(),
-                path.display().to_string(),
-                vec![skipped],
-            )
-        }
-        None => {
-            let (mut texts, mut ys, mut reports, mut left_out) = (vec![], vec![], vec![], 0);
-            for path in &args.sts {
-                let (pairs, skipped) = read_sts(path, "all", args.skip_invalid)?;
-                for p in pairs {
-                    if args.skip_source.contains(&p.source) {
-                        left_out += 1;
-                        continue;
-                    }
-                    if !(0.0..=5.0).contains(&p.gold) {
-                        bail!(
-                            "{}:{}: gold score {} is outside 0 to 5",
-                            path.display(),
-                            p.line,
-                            p.gold
-                        );
-                    }
-                    texts.push((p.a.text, p.b.text));
-                    ys.push(p.gold / 5.0);
-                }
-                reports.push(skipped);
-            }
-            let files: Vec<String> = args.sts.iter().map(|p| p.display().to_string()).collect();
-            let what = format!(
-                "{} (graded, gold / 5; {left_out} pairs of {} left out)",
-                files.join(", "),
-                args.skip_source.join(", ")
-            );
-            (texts, ys, what, reports)
-        }
+    let TrainingSet {
+        texts: owned,
+        targets,
+        what,
+        skipped,
+    } = match &args.pairs {
+        Some(path) => labelled_pairs(path, args.skip_invalid)?,
+        None => sts_pairs(&args.sts, &args.skip_source, args.skip_invalid)?,
     };
     if owned.is_empty() {
         bail!("no training pairs in {what}");
@@ -128,8 +155,8 @@ pub fn run(args: Args) -> Result<()> {
         .save(&args.out)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!("model written to {}", args.out.display());
-    for skipped in &reports {
-        skipped.report("pair");
+    for s in &skipped {
+        s.report("pair");
     }
     Ok(())
 }

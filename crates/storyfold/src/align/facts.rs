@@ -5,9 +5,9 @@
 //! normalizes their values:
 //!
 //! * **Numbers**: digits (`1,200`, `3.5`), number words (`three`, `twenty-five`, `a dozen`,
-//!   `three dozen`, `one hundred`), scale words (`thousand`/`k`, `million`/`m`/`mn`, `billion`/`bn`,
-//!   `trillion`/`tn`); `N of (the) M` (`250 of the 400`) and fraction words with a total
-//!   (`half of 400`, `a third of the 90`) are proportions `N/M`.
+//!   `three dozen`, `one hundred`), scale words (`thousand`/`k`, `million`/`m`/`mn`,
+//!   `billion`/`bn`, `trillion`/`tn`); `N of (the) M` (`250 of the 400`) and fraction words with
+//!   a total (`half of 400`, `a third of the 90`) are proportions `N/M`.
 //! * **Percentages**: `85%`, `85 percent`, `85 per cent`, `85 pct`, and fraction words without
 //!   a total (`half` = 50%, `a third`, `a quarter`, `two-thirds`).
 //! * **Money**: a currency sign or code before (`$`, `US$`, `£`, `€`, `¥`, `USD`) or a currency
