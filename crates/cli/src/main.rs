@@ -39,7 +39,8 @@ enum Command {
     Pairs(cmd::pairs::Args),
     /// Score sentence pairs (TSV) and decide which are paraphrases.
     Similarity(Box<cmd::similarity::Args>),
-    /// Fine-tune the cross-encoder paraphrase model on labelled sentence pairs (MRPC layout).
+    /// Fine-tune the cross-encoder paraphrase model on labelled sentence pairs (MRPC layout), or
+    /// on graded STS Benchmark pairs as a first stage (`--sts`, then `--pairs` from its folder).
     TrainCross(cmd::train_cross::Args),
 }
 
