@@ -55,6 +55,7 @@ pub struct Args {
 
 /// What `train-cross` trains on: text pairs, their targets in [0, 1], a description for the
 /// messages, and the skipped-line report of each input file.
+#[derive(Default)]
 struct TrainingSet {
     texts: Vec<(String, String)>,
     targets: Vec<f64>,
@@ -86,12 +87,7 @@ fn labelled_pairs(path: &Path, skip_invalid: bool) -> Result<TrainingSet> {
 
 /// STS Benchmark pairs of every genre but the `skip_source` files: targets gold / 5.
 fn sts_pairs(files: &[PathBuf], skip_source: &[String], skip_invalid: bool) -> Result<TrainingSet> {
-    let mut set = TrainingSet {
-        texts: Vec::new(),
-        targets: Vec::new(),
-        what: String::new(),
-        skipped: Vec::new(),
-    };
+    let mut set = TrainingSet::default();
     let mut left_out = 0;
     for path in files {
         let (pairs, skipped) = read_sts(path, "all", skip_invalid)?;
