@@ -8,8 +8,8 @@ BLEND_OOF is the `--oof` file of
 (`quality`), trees score and each fold's blend threshold are reused for the blend of every
 cross-encoder and of their mean (with the trees' weight and the cross-encoder's taken from its rows).
 Each CROSS is a `--cross-oof` file of `storyfold similarity --cv 10 --cross-train` (it may hold only
-some folds). Prints, pooled and per fold, each model's accuracy at 0.5, AUC, mean |p_ab - p_ba| and
-blend accuracy.
+some folds). Prints, pooled and per fold, each model's accuracy and F1 at 0.5, AUC, blend
+accuracy, the blend's AUC and mean |p_ab - p_ba|.
 """
 import json
 import sys
@@ -41,17 +41,24 @@ def main():
 
     def row(score, rows, subset):
         at_half = sum((score[l] >= 0.5) == label[l] for l in subset) / len(subset)
+        tp = sum(score[l] >= 0.5 and label[l] for l in subset)
+        wrong = sum((score[l] >= 0.5) != label[l] for l in subset)
+        f1 = 2 * tp / (2 * tp + wrong)
         roc = auc([score[l] for l in subset if label[l]], [score[l] for l in subset if not label[l]])
-        blend = sum(
-            ((1 - w) * trees[l]["score"] + w * score[l] >= trees[l]["blend_threshold"]) == label[l]
-            for l in subset
-        ) / len(subset)
+        mixed = {l: (1 - w) * trees[l]["score"] + w * score[l] for l in subset}
+        blend = sum((mixed[l] >= trees[l]["blend_threshold"]) == label[l] for l in subset) / len(
+            subset
+        )
+        blend_roc = auc([mixed[l] for l in subset if label[l]], [mixed[l] for l in subset if not label[l]])
         asym = (
             f"  |p_ab - p_ba| {sum(abs(rows[l]['p_ab'] - rows[l]['p_ba']) for l in subset) / len(subset):.4f}"
             if rows
             else ""
         )
-        return f"cross@0.5 {at_half:.4f}  AUC {roc:.3f}  blend {blend:.4f}{asym}"
+        return (
+            f"cross@0.5 {at_half:.4f}  F1 {f1:.4f}  AUC {roc:.3f}  "
+            f"blend {blend:.4f}  blend AUC {blend_roc:.3f}{asym}"
+        )
 
     folds = sorted({trees[l]["fold"] for l in lines})
     print(f"folds {folds}, {len(lines)} pairs, cross weight {w:.2f}")
