@@ -130,10 +130,7 @@ impl Background {
     /// Encode `(key, rate)` entries and the default rate of each kind (word, entity, number,
     /// date, year) as a table. Entries are sorted; a repeated key keeps its largest rate.
     pub fn encode(entries: &[(u64, f64)], defaults: [f64; 5]) -> Vec<u8> {
-        let mut e: Vec<(u64, u16)> = entries
-            .iter()
-            .map(|&(k, r)| (k, code_of_rate(r)))
-            .collect();
+        let mut e: Vec<(u64, u16)> = entries.iter().map(|&(k, r)| (k, code_of_rate(r))).collect();
         // Sorted by key, the largest rate (smallest code) first: dedup keeps it.
         e.sort_unstable();
         e.dedup_by_key(|x| x.0);
@@ -259,7 +256,11 @@ mod tests {
             .iter()
             .flat_map(|w| build_keys("w", w))
             .collect();
-        let raw = raw_terms(None, "Later Reid said talks went on.", &FeatureConfig::default());
+        let raw = raw_terms(
+            None,
+            "Later Reid said talks went on.",
+            &FeatureConfig::default(),
+        );
         for k in [
             term_key(TermKind::Word, "reid"),
             term_key(TermKind::Entity, "reid"),

@@ -68,7 +68,7 @@ impl Default for FeatureConfig {
 }
 
 /// Default [`FeatureConfig::background_weight`].
-pub const BACKGROUND_WEIGHT: f64 = 100.0;
+pub const BACKGROUND_WEIGHT: f64 = 50.0;
 
 /// Kinds of terms; part of the hashed key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,7 +141,9 @@ fn stem(w: &str) -> &str {
 /// The word term of a token of [`prepare`]d text (see the [module docs](self)): `None` for
 /// stopwords, one-letter tokens and numbers, else the stemmed token.
 pub fn word_term(t: &str) -> Option<&str> {
-    if t.chars().count() < 2 || t.chars().next().is_some_and(|c| c.is_ascii_digit()) || is_stopword(t)
+    if t.chars().count() < 2
+        || t.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || is_stopword(t)
     {
         return None;
     }
