@@ -42,8 +42,8 @@ def markdown_files():
                 yield os.path.join(dirpath, name)
 
 
-def prose_lines(path):
-    """(line number, text) of the lines outside fenced code blocks, inline code blanked."""
+def outside_fences(path):
+    """(line number, text) of the lines of a Markdown file outside fenced code blocks."""
     in_fence = None
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
@@ -53,9 +53,14 @@ def prose_lines(path):
                     in_fence = m.group(1)
                 elif m.group(1) == in_fence:
                     in_fence = None
-                continue
-            if in_fence is None:
-                yield number, INLINE_CODE.sub(lambda c: " " * len(c.group(0)), line)
+            elif in_fence is None:
+                yield number, line
+
+
+def prose_lines(path):
+    """The lines outside fenced code blocks, with inline code blanked out."""
+    for number, line in outside_fences(path):
+        yield number, INLINE_CODE.sub(lambda c: " " * len(c.group(0)), line)
 
 
 def slug(heading):
@@ -73,22 +78,13 @@ def anchors(path):
     if path not in _anchors:
         seen = {}
         found = set()
-        in_fence = None
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                m = FENCE.match(line)
-                if m:
-                    if in_fence is None:
-                        in_fence = m.group(1)
-                    elif m.group(1) == in_fence:
-                        in_fence = None
-                    continue
-                h = HEADING.match(line) if in_fence is None else None
-                if h:
-                    base = slug(h.group(2))
-                    n = seen.get(base, 0)
-                    seen[base] = n + 1
-                    found.add(base if n == 0 else f"{base}-{n}")
+        for _, line in outside_fences(path):
+            h = HEADING.match(line)
+            if h:
+                base = slug(h.group(2))
+                n = seen.get(base, 0)
+                seen[base] = n + 1
+                found.add(base if n == 0 else f"{base}-{n}")
         _anchors[path] = found
     return _anchors[path]
 
