@@ -26,7 +26,7 @@ fi
 echo "== MRPC train, 10-fold cross-validation (shipped: logistic regression on the lexical features) =="
 "$bin" similarity --pairs "$mrpc" --cv 10
 if [[ "${EVAL_SIMILARITY_VARIANTS:-0}" == 1 ]]; then
-  # The variants table of the README (about a minute): classifiers x feature groups; TF-KLD is
+  # The variants measured in docs/evaluation.md (about a minute): classifiers x feature groups; TF-KLD is
   # fitted inside the training folds (cross-fitted), embeddings from the shared model2vec model.
   emb="$data/../models/minilm-l6-static-256"
   for c in logistic gbt hybrid; do

@@ -57,7 +57,7 @@ pub struct AlignArgs {
     #[arg(long, value_name = "DIR")]
     pub embeddings: Option<PathBuf>,
     /// Also report disagreeing figures of unaligned sentences of independent reports by
-    /// quantity frames (experimental: about 1 in 5 is right on AllSides, see the README).
+    /// quantity frames (experimental: about 1 in 5 is right on AllSides, see docs/evaluation.md).
     #[arg(long)]
     pub frames: bool,
 }

@@ -19,7 +19,7 @@
 //!    needs one source; the second candidate is the fallback when the first is no link. (Aligning
 //!    each member also with the story's first member and with 4 candidates cost twice as many
 //!    alignments on the generated million's largest stories and found fewer variants' true
-//!    sources, see the README.)
+//!    sources, see docs/performance.md.)
 //! 3. **Families.** Two members are linked when their alignment relation is `exact`,
 //!    `near_duplicate` or `rewrite`; families are the connected components of the links (a
 //!    member without links is a family of its own).

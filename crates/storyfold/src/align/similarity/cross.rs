@@ -3,7 +3,7 @@
 //!
 //! **Why.** A frozen bi-encoder sees each sentence alone; a cross-encoder attends from every
 //! word of one sentence to every word of the other, so it can see the one detail or extra clause
-//! that makes MRPC's near-miss pairs non-paraphrases. See the README figures.
+//! that makes MRPC's near-miss pairs non-paraphrases. See the figures in docs/evaluation.md.
 //!
 //! **Model.** The base is a sentence-transformers BERT folder (all-MiniLM-L6-v2: 6 layers, 384
 //! dimensions, 12 heads), the same one [`super::Encoder`] reads. The forward pass is written
@@ -80,7 +80,7 @@ pub struct TrainParams {
     /// Feed each pair in a random order, `(a, b)` or `(b, a)`, drawn afresh every epoch, so that
     /// the model learns the task as symmetric (it is scored both ways round) at no extra cost
     /// (the default, for symmetric scores; on MRPC its accuracy is within the spread between
-    /// seeds of pairs fed as written, see the README).
+    /// seeds of pairs fed as written, see docs/history.md).
     pub random_order: bool,
 }
 

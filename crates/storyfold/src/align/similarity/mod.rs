@@ -5,8 +5,8 @@
 //! agreement of numbers and of capitalized names, prefix-"stem" overlap) and feeds them to the
 //! shipped model, fitted on the MRPC training file: an L2-regularized logistic regression
 //! (`p = σ(b + Σ wᵢ·xᵢ)`). The model file format ([`gbt`]) also holds boosted trees that correct
-//! the regression's log-odds (`--classifier hybrid`), measured but not shipped (see the README
-//! table). The score is the model's probability that the pair is a paraphrase in MRPC's sense
+//! the regression's log-odds (`--classifier hybrid`), measured but not shipped (see
+//! docs/evaluation.md). The score is the model's probability that the pair is a paraphrase in MRPC's sense
 //! (a value in [0, 1]; higher = more similar). [`is_paraphrase`] compares it with
 //! [`PARAPHRASE_THRESHOLD`], the accuracy-maximizing threshold on the same file.
 //!
@@ -20,7 +20,7 @@
 //! * [`gbt`]: the boosted trees (and the model file format); [`fit`]: logistic regression,
 //!   threshold choice, cross-validation, correlations.
 //! * [`kld`], [`embed`]: TF-KLD token weights and static word embeddings, measured as extra
-//!   features but not shipped (see the README table).
+//!   features but not shipped (see docs/evaluation.md).
 
 pub mod cross;
 pub mod embed;
