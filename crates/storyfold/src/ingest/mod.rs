@@ -32,7 +32,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset};
 
 pub use date::parse_date;
-pub use keep::{write_kept, KeepTarget};
+pub use keep::{write_kept, KeepError, KeepTarget};
 pub use txt::looks_like_headline;
 
 /// One article read from an input.
@@ -581,6 +581,27 @@ pub(crate) fn next_bounded<R: BufRead>(
         }
     };
     let location = Location::at_line(file, rec.line);
+    match rec.unclosed {
+        Some(records::Unclosed::Lost) => {
+            return Err(Box::new(Step::Fatal(IngestError::new(
+                location,
+                ErrorKind::InvalidCsv(
+                    "unterminated quoted field: the quote opened on this line does not close \
+                     (an unbalanced quote?), and the lines after it cannot be read again (over \
+                     the record limit, or too many such quotes); the rest of the file is not read"
+                        .into(),
+                ),
+            ))))
+        }
+        Some(records::Unclosed::Resynced { until }) => {
+            return Err(Box::new(Step::Record {
+                location,
+                fields: Err(ErrorKind::InvalidCsv(unclosed_message(until))),
+                raw: Raw::None,
+            }))
+        }
+        None => {}
+    }
     if rec.too_large(max_bytes) {
         return Err(Box::new(Step::Record {
             location,
@@ -592,6 +613,18 @@ pub(crate) fn next_bounded<R: BufRead>(
         }));
     }
     Ok(Some((location, rec)))
+}
+
+/// What is wrong with a CSV row whose quote does not close ([`records::Unclosed::Resynced`]).
+pub(crate) fn unclosed_message(until: Option<u64>) -> String {
+    let how = match until {
+        Some(line) => format!("is taken as closed only on line {line}, followed by text"),
+        None => "never closes".to_string(),
+    };
+    format!(
+        "unterminated quoted field: the quote opened on this line {how} (an unbalanced \
+         quote?); the row is this line alone, and reading goes on with the next line"
+    )
 }
 
 /// The error for a failed read in the middle of a stream: gzip damage when the stream is
@@ -1672,7 +1705,10 @@ mod tests {
             KeepTarget::Writer(&mut out),
         )
         .expect_err("different headers");
-        assert!(matches!(e.kind, ErrorKind::Unsupported(_)));
+        assert!(
+            matches!(&e, KeepError::Input(e) if matches!(e.kind, ErrorKind::Unsupported(_))),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -1694,6 +1730,50 @@ mod tests {
     }
 
     #[test]
+    fn write_kept_write_errors_name_the_output_not_the_input() {
+        /// A writer that fails like a full disk, naming itself as an `Output` would.
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "cannot write kept.jsonl: no space left",
+                ))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let dir = tmp();
+        let a = write(dir.path(), "a.jsonl", b"{\"id\":\"a\",\"text\":\"x\"}\n");
+        let e = write_kept(
+            &[Input::Path(a)],
+            &ReadOptions::default(),
+            &|_| true,
+            KeepTarget::Writer(&mut Full),
+        )
+        .expect_err("full");
+        assert!(matches!(e, KeepError::Output(_)), "{e:?}");
+        assert_eq!(e.to_string(), "cannot write kept.jsonl: no space left");
+        // A directory target names the file it could not write.
+        let src = txt_corpus();
+        let blocker = dir.path().join("blocked");
+        std::fs::write(&blocker, "a file where a directory is needed").expect("write");
+        let e = write_kept(
+            &[Input::Path(src.path().to_path_buf())],
+            &ReadOptions::default(),
+            &|_| true,
+            KeepTarget::Dir(blocker.join("out")),
+        )
+        .expect_err("not a directory");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("cannot write {}", blocker.display())),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn write_kept_rejects_stdin() {
         let mut out = Vec::new();
         let e = write_kept(
@@ -1703,7 +1783,10 @@ mod tests {
             KeepTarget::Writer(&mut out),
         )
         .expect_err("stdin");
-        assert!(matches!(e.kind, ErrorKind::Unsupported(_)));
+        assert!(
+            matches!(&e, KeepError::Input(e) if matches!(e.kind, ErrorKind::Unsupported(_))),
+            "{e:?}"
+        );
     }
 
     #[test]
