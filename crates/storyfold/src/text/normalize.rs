@@ -73,7 +73,7 @@ pub fn is_blank(s: &str) -> bool {
     while !s.is_char_boundary(end) {
         end += 1;
     }
-    !normalize(&s[first..end]).is_empty() || (end < s.len() && !normalize(&s[end..]).is_empty())
+    normalize(&s[first..end]).is_empty() && (end == s.len() || normalize(&s[end..]).is_empty())
 }
 
 /// Append the normalized form of `s` to `out` (exactly `out.push_str(&normalize(s))`, without
