@@ -174,6 +174,52 @@ fn every_output_onto_an_input_is_refused_whatever_its_spelling() {
 }
 
 #[test]
+fn a_model_folder_is_never_written_over_its_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base");
+    fs::create_dir(&base).unwrap();
+    fs::write(base.join("config.json"), "{}").unwrap();
+    fs::write(
+        dir.path().join("p.tsv"),
+        "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n1\ta\tb\tx\ty\n",
+    )
+    .unwrap();
+    for out in ["base", "base/out"] {
+        storyfold()
+            .current_dir(dir.path())
+            .args([
+                "train-cross",
+                "--pairs",
+                "p.tsv",
+                "--encoder",
+                "base",
+                "--out",
+                out,
+            ])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("outputs never overwrite inputs"));
+    }
+    assert_eq!(fs::read_to_string(base.join("config.json")).unwrap(), "{}");
+    assert_eq!(others(&base, &["config.json"]), Vec::<String>::new());
+}
+
+#[test]
+fn inputs_whose_records_are_all_invalid_are_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("bad.jsonl"), "not json\n{\"id\": 1}\n").unwrap();
+    storyfold()
+        .current_dir(dir.path())
+        .args(["dedup", "bad.jsonl", "--skip-invalid", "-o", "g.jsonl"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no valid records in bad.jsonl (2 read, all skipped)",
+        ));
+    assert!(!dir.path().join("g.jsonl").exists());
+}
+
+#[test]
 fn standard_output_appended_to_an_input_is_refused() {
     let (dir, input) = corpus_copy();
     let before = fs::read(&input).unwrap();

@@ -698,6 +698,20 @@ mod tests {
     }
 
     #[test]
+    fn a_directory_or_a_dangling_link_is_not_an_output_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Output::create(&target(dir.path())).unwrap_err();
+        assert!(err.to_string().ends_with(": is a directory"), "{err}");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.jsonl");
+            std::os::unix::fs::symlink(dir.path().join("nowhere/x"), &link).unwrap();
+            let err = Output::create(&target(&link)).unwrap_err();
+            assert!(err.to_string().contains("dangling symbolic link"), "{err}");
+        }
+    }
+
+    #[test]
     fn output_dir_appears_whole_or_merges_file_by_file() {
         let dir = tempfile::tempdir().unwrap();
         let target_dir = dir.path().join("kept");

@@ -790,19 +790,7 @@ fn open_source(
         Input::Stdin => "stdin".to_string(),
         Input::Path(p) => file_stem(p),
     };
-    let open_text = || -> Result<Stream, IngestError> {
-        let mut stream = open_stream(input, counter)?;
-        // A read error here is met again (and reported) by the source.
-        if let Ok(start) = stream.reader.fill_buf() {
-            if let Some(encoding) = foreign_encoding(start) {
-                return Err(IngestError::new(
-                    Location::file(input.label()),
-                    ErrorKind::Encoding(encoding),
-                ));
-            }
-        }
-        Ok(stream)
-    };
+    let open_text = || checked_text(open_stream(input, counter)?, &label);
     match format {
         Format::Jsonl => {
             let stream = open_text()?;
@@ -822,6 +810,48 @@ fn open_source(
     }
 }
 
+/// Open the source of an input held in memory (see [`Reader::from_bytes`]).
+fn open_memory(
+    label: &str,
+    bytes: Vec<u8>,
+    format: Format,
+    opts: &ReadOptions,
+    counter: &Arc<AtomicU64>,
+) -> Result<Box<dyn Source>, IngestError> {
+    counter.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    let stem = file_stem(Path::new(label));
+    if format == Format::TxtDir {
+        return Ok(Box::new(txt::TxtBytesSource::new(label.to_string(), bytes)));
+    }
+    let gz = bytes.starts_with(&[0x1f, 0x8b]);
+    let cursor = io::Cursor::new(bytes);
+    let reader: Box<dyn BufRead + Send> = if gz {
+        Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(cursor)))
+    } else {
+        Box::new(cursor)
+    };
+    let stream = checked_text(Stream { reader, gz }, label)?;
+    let label = label.to_string();
+    Ok(match format {
+        Format::Csv => Box::new(csv::CsvSource::new(stream, label, stem, opts)),
+        _ => Box::new(jsonl::JsonlSource::new(stream, label, stem, opts)),
+    })
+}
+
+/// `stream`, unless it starts like UTF-16 or UTF-32 text (then an error naming `label`).
+fn checked_text(mut stream: Stream, label: &str) -> Result<Stream, IngestError> {
+    // A read error here is met again (and reported) by the source.
+    if let Ok(start) = stream.reader.fill_buf() {
+        if let Some(encoding) = foreign_encoding(start) {
+            return Err(IngestError::new(
+                Location::file(label),
+                ErrorKind::Encoding(encoding),
+            ));
+        }
+    }
+    Ok(stream)
+}
+
 /// Iterator over the articles of several inputs, in input order.
 ///
 /// Yields `Ok(article)` for each valid record and `Err` for each problem; after a record
@@ -831,6 +861,8 @@ fn open_source(
 /// yielded; errors opening or reading an input are always yielded.
 pub struct Reader {
     inputs: std::vec::IntoIter<Input>,
+    /// An input held in memory, read first ([`Reader::from_bytes`]).
+    memory: Option<(String, Vec<u8>, Format)>,
     opts: ReadOptions,
     current: Option<Box<dyn Source>>,
     /// The label of the current input and the records it gave so far.
@@ -858,6 +890,7 @@ impl Reader {
     pub fn open(inputs: Vec<Input>, opts: ReadOptions) -> Reader {
         Reader {
             inputs: inputs.into_iter(),
+            memory: None,
             opts,
             current: None,
             current_label: String::new(),
@@ -868,6 +901,21 @@ impl Reader {
             bytes: Arc::new(AtomicU64::new(0)),
             skipped: SkipReport::default(),
         }
+    }
+
+    /// Read articles from bytes in memory (a request body, a test, a fuzzer) as from a file
+    /// named `label` in `format`: JSONL or CSV (gzip recognised by its magic bytes), or with
+    /// [`Format::TxtDir`] a single `.txt` file whose id is `label` without its extension.
+    /// Records are validated, and errors reported, exactly as from a file.
+    pub fn from_bytes(
+        label: impl Into<String>,
+        bytes: Vec<u8>,
+        format: Format,
+        opts: ReadOptions,
+    ) -> Reader {
+        let mut reader = Reader::open(Vec::new(), opts);
+        reader.memory = Some((label.into(), bytes, format));
+        reader
     }
 
     /// What was skipped (and repaired) so far.
@@ -891,10 +939,20 @@ impl Reader {
             let source = match self.current.as_mut() {
                 Some(s) => s,
                 None => {
-                    let input = self.inputs.next()?;
-                    match open_source(&input, &self.opts, &self.bytes) {
+                    let (label, opened) = match self.memory.take() {
+                        Some((label, bytes, format)) => {
+                            let opened =
+                                open_memory(&label, bytes, format, &self.opts, &self.bytes);
+                            (label, opened)
+                        }
+                        None => {
+                            let input = self.inputs.next()?;
+                            (input.label(), open_source(&input, &self.opts, &self.bytes))
+                        }
+                    };
+                    match opened {
                         Ok(s) => {
-                            self.current_label = input.label();
+                            self.current_label = label;
                             self.current_records = 0;
                             self.current.insert(s)
                         }
@@ -1918,6 +1976,102 @@ mod tests {
             assert!(!items.is_empty());
             assert!(reader.read_count() > 0);
         }
+    }
+
+    #[test]
+    fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
+        let line = format!(
+            "{}{}\n{{\"id\":\"a\",\"text\":\"x\"}}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let items: Vec<_> = Reader::from_bytes(
+            "deep.jsonl",
+            line.clone().into_bytes(),
+            Format::Jsonl,
+            ReadOptions::default(),
+        )
+        .collect();
+        let err = only_err(&items);
+        assert!(
+            err.to_string().contains("recursion limit exceeded"),
+            "{err}"
+        );
+        assert_eq!(oks(&items).len(), 1);
+        let object = format!(
+            "{{\"id\":\"b\",\"text\":\"x\",\"extra\":{}{}}}\n",
+            "{\"a\":".repeat(100_000),
+            "}".repeat(100_000)
+        );
+        let items: Vec<_> = Reader::from_bytes(
+            "deep.jsonl",
+            object.into_bytes(),
+            Format::Jsonl,
+            ReadOptions::default(),
+        )
+        .collect();
+        assert!(only_err(&items)
+            .to_string()
+            .contains("recursion limit exceeded"));
+    }
+
+    #[test]
+    fn bare_carriage_returns_in_jsonl_are_named() {
+        let items: Vec<_> = Reader::from_bytes(
+            "cr.jsonl",
+            b"{\"id\":\"a\",\"text\":\"x\"}\r{\"id\":\"b\",\"text\":\"y\"}\r".to_vec(),
+            Format::Jsonl,
+            ReadOptions::default(),
+        )
+        .collect();
+        let err = only_err(&items).to_string();
+        assert!(err.contains("cr.jsonl:1: invalid JSON"), "{err}");
+        assert!(err.contains("bare carriage return"), "{err}");
+    }
+
+    #[test]
+    fn from_bytes_reads_like_a_file() {
+        let jsonl = b"{\"id\":\"a\",\"text\":\"Hello\"}\nbad\n".to_vec();
+        let items: Vec<_> = Reader::from_bytes(
+            "m.jsonl",
+            jsonl.clone(),
+            Format::Jsonl,
+            ReadOptions::default(),
+        )
+        .collect();
+        assert_eq!(oks(&items)[0].id, "a");
+        assert_eq!(
+            only_err(&items).to_string().split(':').next(),
+            Some("m.jsonl")
+        );
+        let gz: Vec<_> = Reader::from_bytes(
+            "m.jsonl.gz",
+            gzip(&jsonl),
+            Format::Jsonl,
+            ReadOptions::default(),
+        )
+        .collect();
+        assert_eq!(oks(&gz).len(), 1);
+        let csv: Vec<_> = Reader::from_bytes(
+            "m.csv",
+            b"id,text\n1,\"two\nlines\"\n".to_vec(),
+            Format::Csv,
+            ReadOptions::default(),
+        )
+        .collect();
+        assert_eq!(oks(&csv)[0].text, "two\nlines");
+        let txt: Vec<_> = Reader::from_bytes(
+            "dir/story.txt",
+            b"title: T\n\nBody.".to_vec(),
+            Format::TxtDir,
+            ReadOptions::default(),
+        )
+        .collect();
+        let a = oks(&txt)[0];
+        assert_eq!(
+            (a.id.as_str(), a.title.as_deref(), a.text.as_str()),
+            ("dir/story", Some("T"), "Body.")
+        );
     }
 
     #[test]

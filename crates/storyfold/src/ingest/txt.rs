@@ -261,13 +261,58 @@ impl TxtSource {
         if bytes.len() > opts.max_bytes {
             return Err(too_large(bytes.len() as u64));
         }
-        if let Some(encoding) = foreign_encoding(&bytes) {
-            return Err(ErrorKind::Encoding(encoding));
+        file_fields(&bytes, id_for(rel), opts, report)
+    }
+}
+
+/// The fields of one `.txt` file's bytes (already checked against the size limit).
+fn file_fields(
+    bytes: &[u8],
+    id: String,
+    opts: &ReadOptions,
+    report: &mut SkipReport,
+) -> Result<Fields, ErrorKind> {
+    if let Some(encoding) = foreign_encoding(bytes) {
+        return Err(ErrorKind::Encoding(encoding));
+    }
+    let content = decode_utf8(bytes, opts, report)?;
+    let mut fields = parse_txt(&content);
+    fields.id = Some(id);
+    Ok(fields)
+}
+
+/// One `.txt` file held in memory ([`super::Reader::from_bytes`]).
+pub(crate) struct TxtBytesSource {
+    label: String,
+    bytes: Option<Vec<u8>>,
+}
+
+impl TxtBytesSource {
+    /// The file `label` (its id: `label` without its extension) with content `bytes`.
+    pub fn new(label: String, bytes: Vec<u8>) -> Self {
+        TxtBytesSource {
+            label,
+            bytes: Some(bytes),
         }
-        let content = decode_utf8(&bytes, opts, report)?;
-        let mut fields = parse_txt(&content);
-        fields.id = Some(id_for(rel));
-        Ok(fields)
+    }
+}
+
+impl Source for TxtBytesSource {
+    fn next_step(&mut self, opts: &ReadOptions, report: &mut SkipReport) -> Option<Step> {
+        let bytes = self.bytes.take()?;
+        let fields = if bytes.len() > opts.max_bytes {
+            Err(ErrorKind::TooLarge {
+                bytes: bytes.len(),
+                max: opts.max_bytes,
+            })
+        } else {
+            file_fields(&bytes, id_for(Path::new(&self.label)), opts, report)
+        };
+        Some(Step::Record {
+            location: Location::file(self.label.clone()),
+            fields,
+            raw: Raw::None,
+        })
     }
 }
 
