@@ -615,7 +615,7 @@ fn utf16_input_is_named_as_such() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "u.jsonl: the file is UTF-16LE, not UTF-8",
+            "u.jsonl: unsupported input: the file is UTF-16LE, not UTF-8",
         ));
 }
 

@@ -238,7 +238,8 @@ pub enum ErrorKind {
     /// A `.txt` file of a directory input is a symbolic link to nothing (its target).
     #[error("dangling symbolic link (to {0})")]
     DanglingLink(String),
-    /// The input is UTF-16 or UTF-32 (see [`foreign_encoding`]), not UTF-8.
+    /// A `.txt` file is UTF-16 or UTF-32 (see [`foreign_encoding`]), not UTF-8. (A JSONL or
+    /// CSV input in those encodings is refused whole, as [`ErrorKind::Unsupported`].)
     #[error("the file is {0}, not UTF-8: convert it first, e.g. with `iconv -f {0} -t UTF-8`")]
     Encoding(&'static str),
 }
@@ -654,9 +655,10 @@ pub(crate) fn next_bounded<R: BufRead>(
     let location = Location::at_line(file, rec.line);
     match rec.unclosed {
         Some(records::Unclosed::Lost) => {
+            // The rest of the input is lost: an error about the whole input, never skipped.
             return Err(Box::new(Step::Fatal(IngestError::new(
                 location,
-                ErrorKind::InvalidCsv(
+                ErrorKind::Unsupported(
                     "unterminated quoted field: the quote opened on this line does not close \
                      (an unbalanced quote?), and the lines after it cannot be read again (over \
                      the record limit, or too many such quotes); the rest of the file is not read"
@@ -838,14 +840,16 @@ fn open_memory(
     })
 }
 
-/// `stream`, unless it starts like UTF-16 or UTF-32 text (then an error naming `label`).
+/// `stream`, unless it starts like UTF-16 or UTF-32 text: then an error naming `label` and
+/// the encoding, about the whole input ([`ErrorKind::Unsupported`], never skipped; a `.txt`
+/// file in that encoding is one record, [`ErrorKind::Encoding`]).
 fn checked_text(mut stream: Stream, label: &str) -> Result<Stream, IngestError> {
     // A read error here is met again (and reported) by the source.
     if let Ok(start) = stream.reader.fill_buf() {
         if let Some(encoding) = foreign_encoding(start) {
             return Err(IngestError::new(
                 Location::file(label),
-                ErrorKind::Encoding(encoding),
+                ErrorKind::Unsupported(ErrorKind::Encoding(encoding).to_string()),
             ));
         }
     }
@@ -2142,12 +2146,20 @@ mod tests {
             ("le32.jsonl", utf32le, "UTF-32LE"),
         ] {
             let p = write(dir.path(), name, &bytes);
-            let items = read_path(&p, ReadOptions::default());
+            let (items, _) = read_all(
+                vec![Input::Path(p)],
+                ReadOptions {
+                    skip_invalid: true,
+                    ..ReadOptions::default()
+                },
+            );
             let err = only_err(&items);
-            assert_eq!(err.kind, ErrorKind::Encoding(encoding), "{name}");
-            assert!(err
-                .to_string()
-                .contains(&format!("is {encoding}, not UTF-8")));
+            assert!(!err.kind.is_record_error(), "the whole input is refused");
+            assert!(
+                err.to_string()
+                    .contains(&format!("is {encoding}, not UTF-8")),
+                "{err}"
+            );
         }
         write(dir.path(), "t/a.txt", &with_bom);
         let items = read_path(&dir.path().join("t"), ReadOptions::default());
