@@ -47,7 +47,10 @@ pub fn read_and_check(data: &[u8], name: &str, format: Format) {
                 let _ = e.to_string();
                 errors += 1;
                 // Under skip_invalid only an error ending the input is yielded: one at most.
-                assert!(!skip || errors == 1, "a second error under skip_invalid: {e}");
+                assert!(
+                    !skip || errors == 1,
+                    "a second error under skip_invalid: {e}"
+                );
             }
         }
     }

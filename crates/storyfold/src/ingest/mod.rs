@@ -664,7 +664,7 @@ pub(crate) fn next_bounded<R: BufRead>(
                      the record limit, or too many such quotes); the rest of the file is not read"
                         .into(),
                 ),
-            ))))
+            ))));
         }
         Some(records::Unclosed::Resynced { until }) => {
             return Err(Box::new(Step::Record {
@@ -2126,6 +2126,27 @@ mod tests {
         let items = read_path(&p, ReadOptions::default());
         assert_eq!(oks(&items).len(), 2, "{items:?}");
         assert_eq!(oks(&items)[0].text, "two\nlines, \"quoted\"");
+        // Lines that cannot be read again (over the record limit) end the input, loudly,
+        // also under --skip-invalid.
+        let mut long = String::from("id,text\n1,one\n2,\"unclosed\n");
+        long.push_str(&"3,three\n".repeat(20));
+        let (items, reader) = read_all(
+            vec![Input::Path(write(dir.path(), "f.csv", long.as_bytes()))],
+            ReadOptions {
+                skip_invalid: true,
+                max_bytes: 64,
+                ..ReadOptions::default()
+            },
+        );
+        let err = only_err(&items);
+        assert_eq!(err.location.line, Some(3));
+        assert!(!err.kind.is_record_error());
+        assert!(
+            err.to_string().contains("the rest of the file is not read"),
+            "{err}"
+        );
+        assert_eq!(oks(&items).len(), 1);
+        assert_eq!(reader.skipped().total(), 0);
     }
 
     #[test]
