@@ -28,7 +28,7 @@ for target in "${TARGETS[@]}"; do
     mkdir -p "regressions/$target"
     log="$scratch.log"
     if ! cargo fuzz run -O --sanitizer none "$target" "$scratch" "corpus/$target" "regressions/$target" -- \
-        -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -jobs=1 -workers=1 \
+        -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 >"$log" 2>&1; then
         tail -n 60 "$log"
         echo "fuzz: $target FAILED (input saved under fuzz/artifacts/$target/)"

@@ -156,6 +156,32 @@ pub fn create_output(path: &Path) -> Result<Output> {
     Ok(Output::create(&Target::from_arg(path))?)
 }
 
+/// The finished outputs of a command, committed together at its end so that a failure leaves
+/// every previous output file as it was. Standard output is flushed at once instead, so that
+/// several outputs sent to it keep their order.
+#[derive(Default)]
+pub struct Finished(Vec<Output>);
+
+impl Finished {
+    /// Hold `out` until [`Finished::commit`] (standard output: flush it now).
+    pub fn hold(&mut self, out: Output) -> Result<()> {
+        if out.is_stdout() {
+            out.commit()?;
+        } else {
+            self.0.push(out);
+        }
+        Ok(())
+    }
+
+    /// Replace every held output's file.
+    pub fn commit(self) -> Result<()> {
+        for out in self.0 {
+            out.commit()?;
+        }
+        Ok(())
+    }
+}
+
 /// Write `text` to standard output (see [`outln!`]).
 pub fn print_stdout(text: &str) -> Result<()> {
     let mut out = Output::stdout();
@@ -211,6 +237,14 @@ pub fn no_documents(
             names.join(", ")
         )
     }
+}
+
+/// [`check_outputs`] for a command reading a corpus with the aligner (its embeddings model is
+/// an input too).
+pub fn check_corpus_outputs(input: &InputArgs, align: &AlignArgs, outputs: &[Out]) -> Result<()> {
+    let mut inputs = input.engine_inputs();
+    inputs.extend(path_inputs(&align.embeddings));
+    check_outputs(&inputs, outputs)
 }
 
 /// Paths read as inputs besides the corpus (models, label files), as engine inputs.

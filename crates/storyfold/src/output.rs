@@ -154,17 +154,8 @@ impl Output {
             }
         }
         let (dir, file_name) = split(&real, &name)?;
-        let mut builder = tempfile::Builder::new();
-        let prefix = format!(".{}.", shorten(&file_name.to_string_lossy()));
-        builder.prefix(&prefix).suffix(".tmp");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            // As `File::create` would: read and write for all, less the umask.
-            builder.permissions(fs::Permissions::from_mode(0o666));
-        }
-        let tmp = builder
-            .tempfile_in(dir)
+        // As `File::create` would: read and write for all, less the umask.
+        let tmp = hidden_temp(dir, file_name, 0o666, |b, d| b.tempfile_in(d))
             .map_err(|e| Error::io(&name, "create", e))?;
         if let Some(meta) = &existing {
             // The replacement keeps the permissions of the file it replaces.
@@ -191,6 +182,11 @@ impl Output {
     /// The output's name in messages.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Whether this is standard output (never replaced atomically: what is written is seen).
+    pub fn is_stdout(&self) -> bool {
+        matches!(self.sink, Sink::Stdout(_))
     }
 
     /// Finish the output: flush it and, for a file, sync the temporary file to disk and
@@ -282,16 +278,7 @@ impl OutputDir {
             ));
         }
         let (parent, dir_name) = split(&real, &name)?;
-        let mut builder = tempfile::Builder::new();
-        let prefix = format!(".{}.", shorten(&dir_name.to_string_lossy()));
-        builder.prefix(&prefix).suffix(".tmp");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(fs::Permissions::from_mode(0o777));
-        }
-        let staging = builder
-            .tempdir_in(parent)
+        let staging = hidden_temp(parent, dir_name, 0o777, |b, d| b.tempdir_in(d))
             .map_err(|e| Error::io(&name, "create", e))?;
         Ok(OutputDir {
             name,
@@ -362,6 +349,27 @@ fn split<'p>(path: &'p Path, name: &str) -> Result<(&'p Path, &'p std::ffi::OsSt
         _ => Path::new("."),
     };
     Ok((dir, file_name))
+}
+
+/// A temporary file or directory, as `make` creates it with the builder in `dir`, named after
+/// `name` but hidden (`.NAME.XXXXXX.tmp`), with permissions `mode` less the umask on Unix.
+fn hidden_temp<T>(
+    dir: &Path,
+    name: &std::ffi::OsStr,
+    mode: u32,
+    make: impl FnOnce(&tempfile::Builder, &Path) -> io::Result<T>,
+) -> io::Result<T> {
+    let prefix = format!(".{}.", shorten(&name.to_string_lossy()));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    make(&builder, dir)
 }
 
 /// A file name cut to at most 64 bytes (at a character boundary), so that the temporary name

@@ -16,8 +16,8 @@ use storyfold::ingest::{self, Article, Input, KeepError, KeepTarget, Reader, Ski
 use storyfold::output::OutputDir;
 
 use crate::common::{
-    check_outputs, create_output, no_documents, progress, round4, write_json_line, InputArgs, Out,
-    Output,
+    check_outputs, create_output, no_documents, progress, round4, write_json_line, Finished,
+    InputArgs, Out, Output,
 };
 
 /// Arguments of `storyfold dedup`.
@@ -394,7 +394,8 @@ pub fn run(args: Args) -> Result<()> {
             },
         )?;
     }
-    let mut outputs = vec![out];
+    let mut outputs = Finished::default();
+    outputs.hold(out)?;
 
     if let Some(path) = &args.pairs {
         let mut out = create_output(path)?;
@@ -410,7 +411,7 @@ pub fn run(args: Args) -> Result<()> {
                 },
             )?;
         }
-        outputs.push(out);
+        outputs.hold(out)?;
     }
 
     let mut kept = dedup.len() as u64 - removed_seqs.len() as u64;
@@ -430,7 +431,9 @@ pub fn run(args: Args) -> Result<()> {
         } else {
             let mut out = create_output(path)?;
             let n = ingest::write_kept(&inputs, &opts, &keep, KeepTarget::Writer(&mut out));
-            outputs.push(out);
+            if n.is_ok() {
+                outputs.hold(out)?;
+            }
             n
         };
         kept = written.map_err(|e| match e {
@@ -438,9 +441,7 @@ pub fn run(args: Args) -> Result<()> {
             KeepError::Output(e) => anyhow::Error::from(e),
         })?;
     }
-    for out in outputs {
-        out.commit()?;
-    }
+    outputs.commit()?;
     if let Some(dir) = kept_dir {
         dir.commit()?;
     }

@@ -32,8 +32,8 @@ use storyfold::story::report::{self, headline_of, StoryReport};
 use storyfold::story::spool::{Span, Spool, SpoolReader};
 
 use crate::common::{
-    check_outputs, create_output, no_documents, path_inputs, print_stdout, progress,
-    write_json_line, InputArgs, Out,
+    check_corpus_outputs, create_output, no_documents, print_stdout, progress, write_json_line,
+    Finished, InputArgs, Out,
 };
 
 /// Arguments of `storyfold fold`.
@@ -192,10 +192,9 @@ pub fn run(args: Args) -> Result<()> {
     if args.input.inputs.is_empty() {
         bail!("no INPUT given (use `-` for stdin)");
     }
-    let mut inputs = args.input.engine_inputs();
-    inputs.extend(path_inputs(&args.align.embeddings));
-    check_outputs(
-        &inputs,
+    check_corpus_outputs(
+        &args.input,
+        &args.align,
         &[
             Out::File("--output", args.output.as_deref()),
             Out::File("--assignments", args.assignments.as_deref()),
@@ -387,20 +386,19 @@ pub fn run(args: Args) -> Result<()> {
         bar.set_position(((c + 1) * CHUNK).min(members.len()) as u64);
     }
     bar.finish_and_clear();
-    let assignments = match &args.assignments {
-        Some(path) => {
-            let mut out = create_output(path)?;
-            for (m, &s) in metas.iter().zip(&story_of) {
-                writeln!(out, "{}\t{}", m.id, s + 1)?;
-            }
-            Some(out)
-        }
-        None => None,
-    };
-    // Both outputs are complete: only now do they replace the previous files.
-    for out in out.into_iter().chain(assignments) {
-        out.commit()?;
+    let mut outputs = Finished::default();
+    if let Some(out) = out {
+        outputs.hold(out)?;
     }
+    if let Some(path) = &args.assignments {
+        let mut out = create_output(path)?;
+        for (m, &s) in metas.iter().zip(&story_of) {
+            writeln!(out, "{}\t{}", m.id, s + 1)?;
+        }
+        outputs.hold(out)?;
+    }
+    // Both outputs are complete: only now do they replace the previous files.
+    outputs.commit()?;
     timing("reported");
 
     let seconds = start.elapsed().as_secs_f64();

@@ -19,7 +19,7 @@ use storyfold::align::PreparedDoc;
 use storyfold::ingest::Reader;
 
 use crate::common::{
-    check_outputs, create_output, no_documents, path_inputs, progress, round4, write_json_line,
+    check_corpus_outputs, create_output, no_documents, progress, round4, write_json_line, Finished,
     InputArgs, Out,
 };
 
@@ -252,10 +252,9 @@ pub fn run(args: Args) -> Result<()> {
     if args.input.inputs.is_empty() {
         bail!("no INPUT given (use `-` for stdin)");
     }
-    let mut inputs = args.input.engine_inputs();
-    inputs.extend(path_inputs(&args.align.embeddings));
-    check_outputs(
-        &inputs,
+    check_corpus_outputs(
+        &args.input,
+        &args.align,
         &[
             Out::File("--output", args.output.as_deref()),
             Out::File("--candidates", args.candidates.as_deref()),
@@ -365,7 +364,7 @@ pub fn run(args: Args) -> Result<()> {
         (None, false) => None,
     };
     // Both outputs replace their previous files only once both are complete.
-    let mut outputs = Vec::new();
+    let mut outputs = Finished::default();
     if let Some(path) = &candidates_path {
         let mut out = create_output(path)?;
         for (c, (a, b, al)) in retrieval.candidates.iter().zip(&verified) {
@@ -383,7 +382,7 @@ pub fn run(args: Args) -> Result<()> {
                 },
             )?;
         }
-        outputs.push(out);
+        outputs.hold(out)?;
     }
 
     let mut by_relation = ByRelation::default();
@@ -412,11 +411,9 @@ pub fn run(args: Args) -> Result<()> {
             )?;
             written += 1;
         }
-        outputs.push(out);
+        outputs.hold(out)?;
     }
-    for out in outputs {
-        out.commit()?;
-    }
+    outputs.commit()?;
 
     let seconds = start.elapsed().as_secs_f64();
     let summary = Summary {

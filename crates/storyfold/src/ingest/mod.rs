@@ -1984,36 +1984,32 @@ mod tests {
 
     #[test]
     fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
-        let line = format!(
+        let read = |text: String| -> Vec<_> {
+            Reader::from_bytes(
+                "deep.jsonl",
+                text.into_bytes(),
+                Format::Jsonl,
+                ReadOptions::default(),
+            )
+            .collect()
+        };
+        let deep = 100_000;
+        let items = read(format!(
             "{}{}\n{{\"id\":\"a\",\"text\":\"x\"}}\n",
-            "[".repeat(100_000),
-            "]".repeat(100_000)
-        );
-        let items: Vec<_> = Reader::from_bytes(
-            "deep.jsonl",
-            line.clone().into_bytes(),
-            Format::Jsonl,
-            ReadOptions::default(),
-        )
-        .collect();
+            "[".repeat(deep),
+            "]".repeat(deep)
+        ));
         let err = only_err(&items);
         assert!(
             err.to_string().contains("recursion limit exceeded"),
             "{err}"
         );
         assert_eq!(oks(&items).len(), 1);
-        let object = format!(
+        let items = read(format!(
             "{{\"id\":\"b\",\"text\":\"x\",\"extra\":{}{}}}\n",
-            "{\"a\":".repeat(100_000),
-            "}".repeat(100_000)
-        );
-        let items: Vec<_> = Reader::from_bytes(
-            "deep.jsonl",
-            object.into_bytes(),
-            Format::Jsonl,
-            ReadOptions::default(),
-        )
-        .collect();
+            "{\"a\":".repeat(deep),
+            "}".repeat(deep)
+        ));
         assert!(only_err(&items)
             .to_string()
             .contains("recursion limit exceeded"));
