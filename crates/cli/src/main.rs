@@ -2,9 +2,15 @@
 //!
 //! Each subcommand lives in its own module under `cmd/`; shared input options, output
 //! helpers and progress reporting live in `common.rs`.
+//!
+//! Exit status: 0 on success, and also when standard output is a pipe closed early
+//! (`storyfold ... | head`: the program stops quietly, as ripgrep does); 1 on any error,
+//! printed on standard error (a full disk or a full standard output included); 2 for a
+//! command line that does not parse.
 
-mod cmd;
+#[macro_use]
 mod common;
+mod cmd;
 
 use clap::{Parser, Subcommand};
 
@@ -20,7 +26,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores; at most 4 per core, more is clamped).
     #[arg(long, global = true)]
     threads: Option<usize>,
 }
@@ -76,15 +82,50 @@ fn lean_allocator() {
     }
 }
 
-fn main() {
-    let cli = Cli::parse();
-    if let Some(n) = cli.threads {
-        // Only fails when a global pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global();
+/// Most worker threads per available core: more only adds memory and switching.
+const THREADS_PER_CORE: usize = 4;
+
+/// The worker threads to start for `--threads n`: an error for 0, and at most
+/// [`THREADS_PER_CORE`] per available core (with a message when clamped).
+fn threads(n: usize) -> anyhow::Result<usize> {
+    if n == 0 {
+        anyhow::bail!("--threads must be at least 1");
     }
-    let result = match cli.command {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let max = THREADS_PER_CORE * cores;
+    if n > max {
+        note!(
+            "storyfold: --threads {n} is more than {THREADS_PER_CORE} per available core \
+             ({cores} cores); using {max}"
+        );
+        return Ok(max);
+    }
+    Ok(n)
+}
+
+/// Whether an error comes from writing into a closed pipe.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        let kind = if let Some(e) = e.downcast_ref::<std::io::Error>() {
+            Some(e.kind())
+        } else if let Some(e) = e.downcast_ref::<storyfold::output::Error>() {
+            e.io_kind()
+        } else {
+            e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads(n)?)
+            .build_global()
+            .map_err(|e| anyhow::anyhow!("cannot start the worker threads: {e}"))?;
+    }
+    match cli.command {
         Command::Fold(args) => cmd::fold::run(args),
         Command::Dedup(args) => {
             lean_allocator();
@@ -95,9 +136,17 @@ fn main() {
         Command::Pairs(args) => cmd::pairs::run(args),
         Command::Similarity(args) => cmd::similarity::run(*args),
         Command::TrainCross(args) => cmd::train_cross::run(args),
-    };
-    if let Err(err) = result {
-        eprintln!("storyfold: error: {err:#}");
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(err) = run(cli) {
+        if is_broken_pipe(&err) {
+            // The reader of standard output has gone (`| head`): stop quietly.
+            std::process::exit(0);
+        }
+        note!("storyfold: error: {err:#}");
         std::process::exit(1);
     }
 }

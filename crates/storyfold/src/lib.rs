@@ -13,6 +13,7 @@
 //! * [`dedup`]: verified near-duplicate pairs and groups with a representative each.
 //! * [`story`]: folding articles into stories (clustering, derivation, report).
 //! * [`eval`]: clustering metrics (pairwise, B-cubed, ARI, NMI) against gold labels.
+//! * [`output`]: safe outputs: written atomically, never over an input, errors naming the file.
 //!
 //! The `storyfold` command-line tool is a thin shell over this API.
 
@@ -22,5 +23,6 @@ pub mod eval;
 pub mod fingerprint;
 pub mod index;
 pub mod ingest;
+pub mod output;
 pub mod story;
 pub mod text;

@@ -38,7 +38,9 @@ use storyfold::align::similarity::{
 use storyfold::align::Sentence;
 use storyfold::ingest::Reader;
 
-use crate::common::{create_output, round4, write_json_line, InputArgs};
+use crate::common::{
+    check_outputs, create_output, path_inputs, round4, write_json_line, InputArgs, Out, Output,
+};
 
 /// Arguments of `storyfold similarity`.
 #[derive(clap::Args, Debug)]
@@ -270,9 +272,9 @@ impl Skipped {
 
     pub(crate) fn report(&self, what: &str) {
         if self.count > 0 {
-            eprintln!("skipped {} invalid {what} line(s):", self.count);
+            note!("skipped {} invalid {what} line(s):", self.count);
             for e in &self.examples {
-                eprintln!("  {e}");
+                note!("  {e}");
             }
         }
     }
@@ -423,6 +425,28 @@ fn load_idf(args: &Args) -> Result<Idf> {
 
 /// Run `storyfold similarity`.
 pub fn run(args: Args) -> Result<()> {
+    let mut inputs = args.input.engine_inputs();
+    inputs.extend(path_inputs(
+        args.pairs
+            .iter()
+            .chain(&args.sts)
+            .chain(&args.idf)
+            .chain(&args.embeddings)
+            .chain(&args.encoder)
+            .chain(&args.encoder_dump)
+            .chain(&args.cross_train)
+            .chain(&args.cross_scores)
+            .chain(&args.cross),
+    ));
+    check_outputs(
+        &inputs,
+        &[
+            Out::File("--oof", args.oof.as_deref()),
+            Out::File("--model-out", args.model_out.as_deref()),
+            Out::File("--build-idf", args.build_idf.as_deref()),
+            Out::File("--cross-oof", args.cross_oof.as_deref()),
+        ],
+    )?;
     if let Some(out) = &args.build_idf {
         return build_idf(&args, out);
     }
@@ -566,7 +590,7 @@ pub fn run(args: Args) -> Result<()> {
             .as_ref()
             .map(|enc| encode_pairs(enc, pairs.iter().map(|p| (&p.a, &p.b)), pairs.len()))
             .transpose()?;
-        run_sts(path, &pairs, &args.genre, &idf, encodings.as_deref());
+        run_sts(path, &pairs, &args.genre, &idf, encodings.as_deref())?;
         skipped.report("STS");
     }
     Ok(())
@@ -591,7 +615,7 @@ fn encode_pairs<'a>(
     let start = std::time::Instant::now();
     let mut encoded = enc.encode(&texts)?;
     let secs = start.elapsed().as_secs_f64();
-    eprintln!(
+    note!(
         "encoded {} sentences in {secs:.1} s ({:.0} sentences/s, {} threads)",
         texts.len(),
         texts.len() as f64 / secs.max(1e-9),
@@ -618,14 +642,14 @@ fn encoder_dump(enc: &Encoder, file: &Path) -> Result<()> {
         .map(|l| enc.token_ids(l))
         .collect::<Result<_, _>>()?;
     let encoded = enc.encode(&lines)?;
-    let mut out = create_output("-".as_ref())?;
+    let mut out = Output::stdout();
     for (ids, e) in ids.iter().zip(&encoded) {
         write_json_line(
             &mut out,
             &serde_json::json!({"ids": ids, "embedding": e.sentence, "words": e.words}),
         )?;
     }
-    out.flush()?;
+    out.commit()?;
     Ok(())
 }
 
@@ -644,7 +668,7 @@ fn score_pairs(pairs: &[Pair], idf: &Idf, encodings: Option<&PairEncodings>) -> 
         (similarity::is_paraphrase, PARAPHRASE_THRESHOLD)
     };
     if let Some(confusion) = write_scored(pairs, &scores, decide)? {
-        eprintln!(
+        note!(
             "{} pairs: accuracy {:.4}  F1 {:.4}  precision {:.4}  recall {:.4} (threshold {threshold})",
             pairs.len(),
             confusion.accuracy(),
@@ -663,7 +687,7 @@ fn write_scored(
     scores: &[f64],
     decide: impl Fn(f64) -> bool,
 ) -> Result<Option<Confusion>> {
-    let mut out = create_output("-".as_ref())?;
+    let mut out = Output::stdout();
     let mut confusion = Confusion::default();
     let mut labelled = false;
     for (p, &s) in pairs.iter().zip(scores) {
@@ -683,7 +707,7 @@ fn write_scored(
             },
         )?;
     }
-    out.flush()?;
+    out.commit()?;
     Ok(labelled.then_some(confusion))
 }
 
@@ -923,33 +947,33 @@ fn run_cv(
         move |i: usize| cos[i]
     });
     let positives = ys.iter().filter(|&&y| y).count();
-    println!(
+    outln!(
         "{k}-fold cross-validation on {} ({} pairs, {} paraphrases = {:.4}; pair i in fold i mod {k}; \
          model and threshold fitted on the other folds)",
         path.display(),
         pairs.len(),
         positives,
         positives as f64 / pairs.len().max(1) as f64
-    );
-    println!("{}", describe("model", &model_cv));
+    )?;
+    outln!("{}", describe("model", &model_cv))?;
     if let Some((_, alone, blended)) = &cross_cvs {
-        println!("{}", describe("cross", alone));
-        println!("{}", describe("blend", blended));
+        outln!("{}", describe("cross", alone))?;
+        outln!("{}", describe("blend", blended))?;
     }
-    println!("{}", describe("baseline", &base_cv));
-    println!(
+    outln!("{}", describe("baseline", &base_cv))?;
+    outln!(
         "model = {} on {} of the {NUM_FEATURES} features; \
          baseline = TF-IDF cosine with a threshold",
         classifier.describe(),
         mask.iter().filter(|&&m| m).count()
-    );
+    )?;
     if cross_cvs.is_some() {
-        println!(
+        outln!(
             "cross = the fine-tuned cross-encoder's out-of-fold probability (both ways round; the mean of the --cross-scores files) with a threshold; \
              blend = {:.2} x model + {:.2} x cross, threshold fitted on the other folds",
             1.0 - similarity::CROSS_WEIGHT,
             similarity::CROSS_WEIGHT
-        );
+        )?;
     }
     if let Some(file) = oof {
         let mut out = create_output(file)?;
@@ -973,7 +997,7 @@ fn run_cv(
             }
             write_json_line(&mut out, &row)?;
         }
-        out.flush()?;
+        out.commit()?;
     }
     Ok(())
 }
@@ -1005,8 +1029,8 @@ fn run_fit(
     }
     let mut w = create_output(out)?;
     w.write_all(m.to_text().as_bytes())?;
-    w.flush()?;
-    eprintln!(
+    w.commit()?;
+    note!(
         "fitted {} on all {} pairs of {}: in-sample accuracy {:.4}, F1 {:.4} at threshold {:.4}; model written to {}",
         classifier.describe(),
         pairs.len(),
@@ -1021,7 +1045,7 @@ fn run_fit(
     } else {
         ("", "PARAPHRASE_THRESHOLD")
     };
-    println!(
+    outln!(
         "// Generated by `storyfold similarity --pairs {}{flag} --fit --classifier {} --model-out {}`.",
         path.display(),
         match classifier {
@@ -1030,9 +1054,9 @@ fn run_fit(
             Classifier::Hybrid(..) => "hybrid",
         },
         out.display()
-    );
-    println!("/// Score at or above which two sentences are paraphrases.");
-    println!("pub const {name}: f64 = {:.4};", t);
+    )?;
+    outln!("/// Score at or above which two sentences are paraphrases.")?;
+    outln!("pub const {name}: f64 = {:.4};", t)?;
     if let Some(cross) = cross {
         // The blend of this model (in-sample, as each fold's threshold in --cv) with the
         // cross-encoder's out-of-fold probabilities.
@@ -1046,13 +1070,13 @@ fn run_fit(
         for (p, &y) in blended.iter().zip(&ys) {
             c.add(*p >= t, y);
         }
-        eprintln!(
+        note!(
             "blend with the cross-encoder's out-of-fold probabilities: accuracy {:.4}, F1 {:.4} at threshold {t:.4}",
             c.accuracy(),
             c.f1()
         );
-        println!("/// [`blend`] at or above which two sentences are paraphrases.");
-        println!("pub const BLENDED_PARAPHRASE_THRESHOLD: f64 = {t:.4};");
+        outln!("/// [`blend`] at or above which two sentences are paraphrases.")?;
+        outln!("pub const BLENDED_PARAPHRASE_THRESHOLD: f64 = {t:.4};")?;
     }
     Ok(())
 }
@@ -1063,7 +1087,7 @@ fn run_sts(
     genre: &str,
     idf: &Idf,
     encodings: Option<&PairEncodings>,
-) {
+) -> Result<()> {
     let scores: Vec<f64> = pairs
         .par_iter()
         .enumerate()
@@ -1086,7 +1110,7 @@ fn run_sts(
         .map(|p| tfidf_cosine(&p.a, &p.b, idf))
         .collect();
     let gold: Vec<f64> = pairs.iter().map(|p| p.gold).collect();
-    println!("{} (genre {genre}):", path.display());
+    outln!("{} (genre {genre}):", path.display())?;
     let line = |name: &str, idx: &[usize]| {
         let g: Vec<f64> = idx.iter().map(|&i| gold[i]).collect();
         let s: Vec<f64> = idx.iter().map(|&i| scores[i]).collect();
@@ -1099,17 +1123,17 @@ fn run_sts(
                 spearman(&e, &g)
             )
         });
-        println!(
+        outln!(
             "  {name:<10} {:>5} pairs  score: Pearson {:.4} Spearman {:.4}   TF-IDF cosine: Pearson {:.4} Spearman {:.4}{extra}",
             idx.len(),
             pearson(&s, &g),
             spearman(&s, &g),
             pearson(&c, &g),
             spearman(&c, &g)
-        );
+        )
     };
     let all: Vec<usize> = (0..pairs.len()).collect();
-    line("all", &all);
+    line("all", &all)?;
     let mut sources: Vec<&str> = pairs.iter().map(|p| p.source.as_str()).collect();
     sources.sort_unstable();
     sources.dedup();
@@ -1120,9 +1144,10 @@ fn run_sts(
                 .copied()
                 .filter(|&i| pairs[i].source == src)
                 .collect();
-            line(src, &idx);
+            line(src, &idx)?;
         }
     }
+    Ok(())
 }
 
 fn build_idf(args: &Args, out: &Path) -> Result<()> {
@@ -1139,8 +1164,8 @@ fn build_idf(args: &Args, out: &Path) -> Result<()> {
     idf.prune(args.idf_keep, args.idf_min_df);
     let mut w = create_output(out)?;
     idf.write_tsv(&mut w)?;
-    w.flush()?;
-    eprintln!(
+    w.commit()?;
+    note!(
         "{} documents, {} distinct tokens, {} kept (df >= {}) in {}",
         idf.documents,
         distinct,
@@ -1150,7 +1175,7 @@ fn build_idf(args: &Args, out: &Path) -> Result<()> {
     );
     let skipped = reader.skipped();
     if !skipped.is_empty() {
-        eprintln!("{skipped}");
+        note!("{skipped}");
     }
     Ok(())
 }
@@ -1253,7 +1278,7 @@ fn score_pairs_cross(
         }
     };
     let confusion = write_scored(pairs, &probs, decide)?;
-    eprintln!(
+    note!(
         "scored {} pairs with {} (both ways round) in {secs:.1} s ({:.0} pairs/s)",
         pairs.len(),
         match models.len() {
@@ -1263,7 +1288,7 @@ fn score_pairs_cross(
         pairs.len() as f64 / secs.max(1e-9)
     );
     if let Some(confusion) = confusion {
-        eprintln!(
+        note!(
             "{} pairs: {} (threshold {threshold})",
             pairs.len(),
             figures(&confusion),
@@ -1323,11 +1348,10 @@ fn run_cross_cv(path: &Path, pairs: &[Pair], k: usize, base: &Path, args: &Args)
     }
     let ys = labels(pairs);
     let texts = pair_texts(pairs);
-    let mut oof = match &args.cross_oof {
-        Some(p) => Some(create_output(p)?),
-        None => None,
-    };
-    println!(
+    // The out-of-fold lines so far: rewritten (atomically) after each fold, so that a long
+    // run's finished folds stay usable if it is stopped.
+    let mut oof_lines: Vec<u8> = Vec::new();
+    outln!(
         "{k}-fold cross-validation of a cross-encoder fine-tuned from {} on {} ({} pairs; pair i in fold i mod {k}; folds {:?}); {:?}; {} threads",
         base.display(),
         path.display(),
@@ -1335,7 +1359,7 @@ fn run_cross_cv(path: &Path, pairs: &[Pair], k: usize, base: &Path, args: &Args)
         folds,
         params,
         rayon::current_num_threads()
-    );
+    )?;
     let mut pooled = Confusion::default();
     for &fold in &folds {
         let train: Vec<usize> = (0..pairs.len()).filter(|i| i % k != fold).collect();
@@ -1347,7 +1371,7 @@ fn run_cross_cv(path: &Path, pairs: &[Pair], k: usize, base: &Path, args: &Args)
         let start = std::time::Instant::now();
         let cpu_start = cpu_seconds();
         cross::train(&mut model, &tx, &ty, &params, |r| {
-            eprintln!("{}", epoch_line(&format!("fold {fold} "), r, cpu_start));
+            note!("{}", epoch_line(&format!("fold {fold} "), r, cpu_start));
         })?;
         let train_secs = start.elapsed().as_secs_f64();
         let start = std::time::Instant::now();
@@ -1359,30 +1383,28 @@ fn run_cross_cv(path: &Path, pairs: &[Pair], k: usize, base: &Path, args: &Args)
             let p = cross::both_ways((p_ab, p_ba));
             c.add(model.is_paraphrase(p), ys[i]);
             pooled.add(model.is_paraphrase(p), ys[i]);
-            if let Some(w) = oof.as_mut() {
+            if args.cross_oof.is_some() {
                 write_json_line(
-                    w,
+                    &mut oof_lines,
                     &serde_json::json!({"line": pairs[i].line, "fold": fold, "p": p, "p_ab": p_ab, "p_ba": p_ba}),
                 )?;
             }
         }
-        if let Some(w) = oof.as_mut() {
-            // A long run's finished folds stay usable if it is stopped.
-            w.flush()?;
+        if let Some(path) = &args.cross_oof {
+            let mut w = create_output(path)?;
+            w.write_all(&oof_lines)?;
+            w.commit()?;
         }
-        println!(
+        outln!(
             "fold {fold}: {} ({} test pairs; trained in {train_secs:.0} s, scored in {score_secs:.1} s = {:.0} pairs/s)",
             figures(&c),
             test.len(),
             test.len() as f64 / score_secs.max(1e-9)
-        );
+        )?;
     }
-    if let Some(mut w) = oof {
-        w.flush()?;
-    }
-    println!(
+    outln!(
         "cross-encoder, pooled over folds {folds:?}: {}",
         figures(&pooled)
-    );
+    )?;
     Ok(())
 }

@@ -12,9 +12,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use storyfold::align::similarity::cross::{self, CrossEncoder};
 
+use storyfold::output::OutputDir;
+
 use super::similarity::{
     cpu_seconds, epoch_line, labels, pair_texts, read_pairs, read_sts, CrossTrainArgs, Skipped,
 };
+use crate::common::{check_outputs, path_inputs, Out};
 
 /// Arguments of `storyfold train-cross`.
 #[derive(clap::Args, Debug)]
@@ -119,6 +122,10 @@ fn sts_pairs(files: &[PathBuf], skip_source: &[String], skip_invalid: bool) -> R
 
 /// Run `storyfold train-cross`.
 pub fn run(args: Args) -> Result<()> {
+    check_outputs(
+        &path_inputs(args.pairs.iter().chain(&args.sts).chain([&args.encoder])),
+        &[Out::Dir("--out", Some(&args.out))],
+    )?;
     let params = args.train.params()?;
     let TrainingSet {
         texts: owned,
@@ -138,19 +145,22 @@ pub fn run(args: Args) -> Result<()> {
         .collect();
     let mut model = CrossEncoder::load(&args.encoder, Some(params.max_tokens), params.seed)
         .with_context(|| format!("cannot load the base model {}", args.encoder.display()))?;
-    eprintln!(
+    note!(
         "fine-tuning on {} pairs of {what}: {params:?}; {} threads",
         texts.len(),
         rayon::current_num_threads()
     );
     let cpu_start = cpu_seconds();
     cross::train_graded(&mut model, &texts, &targets, &params, |r| {
-        eprintln!("{}", epoch_line("", r, cpu_start));
+        note!("{}", epoch_line("", r, cpu_start));
     })?;
+    // Saved into a staging directory beside --out, moved into place once complete.
+    let out = OutputDir::create(&args.out)?;
     model
-        .save(&args.out)
+        .save(out.path())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
-    eprintln!("model written to {}", args.out.display());
+    out.commit()?;
+    note!("model written to {}", args.out.display());
     for s in &skipped {
         s.report("pair");
     }
