@@ -94,6 +94,7 @@ use super::similarity::embed::Embeddings;
 use super::similarity::features::{count_common, Rows, SentenceSide};
 use super::similarity::{self, Encoding, Idf};
 use super::{PreparedDoc, Sentence};
+use crate::text::lexicon::{self, prefix_stem};
 
 /// Token edit similarity at or above which a pair is `edited`.
 pub const EDITED_MIN: f64 = 0.8;
@@ -136,15 +137,9 @@ pub const PROVENANCE_MIN_COVER: f64 = 0.2;
 /// Content overlap (IDF-weighted Dice of word stems outside the facts) at or above which two
 /// sentences not aligned to each other but sharing a fact kind are about the same thing.
 pub const SAME_TOPIC_MIN: f64 = 0.2;
-/// Characters of a word kept as its stem in the same-topic overlap.
+/// Characters of a word kept as its stem ([`prefix_stem`]) in the same-topic overlap and the
+/// fact passes.
 pub const STEM_CHARS: usize = 5;
-
-/// The stem of a word in the same-topic overlap and the fact passes: its first [`STEM_CHARS`]
-/// characters.
-pub fn stem(w: &str) -> &str {
-    let end = w.char_indices().nth(STEM_CHARS).map_or(w.len(), |(i, _)| i);
-    &w[..end]
-}
 /// Largest sentence grid (|A| x |B|) aligned by dynamic programming; larger pairs are matched
 /// greedily (best pairs first) so untrusted input cannot exhaust memory.
 pub const MAX_GRID_CELLS: usize = 4_000_000;
@@ -822,7 +817,12 @@ impl Aligner {
                 if frames::dates_differ(&sa.facts().facts, &sb.facts().facts) {
                     continue;
                 }
-                let own: Vec<&str> = f.head.iter().chain(&g.head).map(|w| stem(w)).collect();
+                let own: Vec<&str> = f
+                    .head
+                    .iter()
+                    .chain(&g.head)
+                    .map(|w| prefix_stem(w, STEM_CHARS))
+                    .collect();
                 let dice = stem_dice_without(&aa.views[ai].stems, &ab.views[bi].stems, &own);
                 let m = FrameMatch::of(f, g, dice, model);
                 if let Some(m) = m.filter(FrameMatch::same) {
@@ -1070,7 +1070,7 @@ fn unit_after(text: &str, value: &str) -> Option<String> {
     let at = text.find(value)? + value.len();
     let norm = crate::text::normalize(text.get(at..)?);
     let first = crate::text::tokens(&norm).into_iter().next()?;
-    Some(stem(first).to_string())
+    Some(prefix_stem(first, STEM_CHARS).to_string())
 }
 
 /// Whether two facts count the same unit: the words right after them share a stem.
@@ -1337,7 +1337,7 @@ fn only_fact_edits(a: &Sentence, b: &Sentence) -> bool {
     };
     let (ca, cb) = (caps(a), caps(b));
     let ok = |t: &str, caps: &HashSet<String>| {
-        t.chars().any(|c| c.is_ascii_digit()) || caps.contains(t) || facts::is_number_word(t)
+        t.chars().any(|c| c.is_ascii_digit()) || caps.contains(t) || lexicon::is_number_word(t)
     };
     let mut any = false;
     for t in ta.symmetric_difference(&tb) {
@@ -1348,83 +1348,6 @@ fn only_fact_edits(a: &Sentence, b: &Sentence) -> bool {
         }
     }
     any
-}
-
-/// Common English function words (used to down-weight tokens and in the candidate filter).
-pub fn is_stopword(t: &str) -> bool {
-    // A `match` compiles to a switch on the length and a few byte compares: this is called
-    // for every token the aligner looks at.
-    matches!(
-        t,
-        "a" | "about"
-            | "after"
-            | "all"
-            | "also"
-            | "an"
-            | "and"
-            | "any"
-            | "are"
-            | "as"
-            | "at"
-            | "be"
-            | "been"
-            | "before"
-            | "but"
-            | "by"
-            | "can"
-            | "could"
-            | "did"
-            | "do"
-            | "for"
-            | "from"
-            | "had"
-            | "has"
-            | "have"
-            | "he"
-            | "her"
-            | "his"
-            | "i"
-            | "if"
-            | "in"
-            | "into"
-            | "is"
-            | "it"
-            | "its"
-            | "more"
-            | "not"
-            | "of"
-            | "on"
-            | "one"
-            | "or"
-            | "our"
-            | "out"
-            | "over"
-            | "said"
-            | "says"
-            | "she"
-            | "so"
-            | "than"
-            | "that"
-            | "the"
-            | "their"
-            | "them"
-            | "there"
-            | "they"
-            | "this"
-            | "to"
-            | "up"
-            | "was"
-            | "we"
-            | "were"
-            | "what"
-            | "when"
-            | "which"
-            | "who"
-            | "will"
-            | "with"
-            | "would"
-            | "you"
-    )
 }
 
 /// A one-to-one choice among scored pairs `(score, a, b)` (`a < na`, `b < nb`): the best score
@@ -1455,16 +1378,6 @@ mod tests {
     use crate::align::facts::FactKind;
 
     #[test]
-    fn stopwords() {
-        assert!(is_stopword("the"));
-        assert!(is_stopword("would"));
-        assert!(is_stopword("a"));
-        assert!(!is_stopword("minister"));
-        assert!(!is_stopword("The"));
-        assert!(!is_stopword(""));
-    }
-
-    #[test]
     fn edit_similarity() {
         let t = |s: &str| -> Vec<String> { s.split(' ').map(str::to_owned).collect() };
         assert_eq!(token_edit_similarity(&t("a b c d"), &t("a b c d")), 1.0);
@@ -1475,7 +1388,7 @@ mod tests {
     /// The weighted overlaps of the aligner as they were first written: over hash sets of
     /// the tokens (a test oracle for the merge of the analyses' sorted distinct tokens).
     fn overlaps_by_hash_sets(x: &Sentence, y: &Sentence, idf: &Idf) -> (f64, f64) {
-        let w = |t: &str| analysis::token_weight(is_stopword(t), idf.weight(t));
+        let w = |t: &str| analysis::token_weight(lexicon::is_stopword(t), idf.weight(t));
         let sx: HashSet<&str> = x.tokens.iter().map(String::as_str).collect();
         let sy: HashSet<&str> = y.tokens.iter().map(String::as_str).collect();
         let wx: f64 = sx.iter().map(|t| w(t)).sum();

@@ -19,13 +19,14 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::alignment::{is_stopword, stem, SHINGLE_NGRAM};
+use super::alignment::{SHINGLE_NGRAM, STEM_CHARS};
 use super::facts::{self, Fact, FactKind, Value};
 use super::similarity::features::SentenceSide;
 use super::similarity::Idf;
 use super::{PreparedDoc, Sentence};
 use crate::fingerprint::shingle::TokenHashes;
 use crate::fingerprint::{for_each_common, for_each_common_at, shingle_hashes};
+use crate::text::lexicon::{is_stopword, prefix_stem};
 
 /// A string ordered as `str` is, with its first eight bytes packed into a big-endian integer
 /// (zero-padded): two strings whose heads differ compare as their heads do, so most comparisons
@@ -169,7 +170,7 @@ impl<'s> FactView<'s> {
                     Some(&w) => w,
                     None => weights.weight(t),
                 };
-                (Keyed::new(stem(t)), w.max(0.0))
+                (Keyed::new(prefix_stem(t, STEM_CHARS)), w.max(0.0))
             })
             .collect();
         FactView {

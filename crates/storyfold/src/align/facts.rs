@@ -63,6 +63,11 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
+use crate::text::lexicon::{
+    fraction_word, is_capitalized, is_stopword, month_of, number_word, scale_word, weekday_of,
+    NAME_CONNECTORS,
+};
+
 /// Kind of a fact value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -544,132 +549,6 @@ fn is_lower_abbreviation(l: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Vocabularies
 
-fn month_of(w: &str) -> Option<u32> {
-    let w = w.trim_end_matches('.');
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    for (i, m) in MONTHS.iter().enumerate() {
-        if w == *m || (w.len() >= 3 && m.starts_with(w) && (w.len() == 3 || w == "sept")) {
-            return Some(i as u32 + 1);
-        }
-    }
-    None
-}
-
-fn weekday_of(w: &str) -> Option<u32> {
-    let w = w.trim_end_matches('.');
-    const DAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
-    DAYS.iter()
-        .position(|d| w == *d || (w.len() == 3 && d.starts_with(w)))
-        .map(|i| i as u32)
-}
-
-fn unit_word(w: &str) -> Option<f64> {
-    Some(match w {
-        "zero" => 0.0,
-        "one" => 1.0,
-        "two" => 2.0,
-        "three" => 3.0,
-        "four" => 4.0,
-        "five" => 5.0,
-        "six" => 6.0,
-        "seven" => 7.0,
-        "eight" => 8.0,
-        "nine" => 9.0,
-        "ten" => 10.0,
-        "eleven" => 11.0,
-        "twelve" => 12.0,
-        "thirteen" => 13.0,
-        "fourteen" => 14.0,
-        "fifteen" => 15.0,
-        "sixteen" => 16.0,
-        "seventeen" => 17.0,
-        "eighteen" => 18.0,
-        "nineteen" => 19.0,
-        "twenty" => 20.0,
-        "thirty" => 30.0,
-        "forty" => 40.0,
-        "fifty" => 50.0,
-        "sixty" => 60.0,
-        "seventy" => 70.0,
-        "eighty" => 80.0,
-        "ninety" => 90.0,
-        _ => return None,
-    })
-}
-
-/// Value of a number word (`three`, `twenty-five`, `dozen`), if `w` (lowercase) is one.
-pub fn number_word(w: &str) -> Option<f64> {
-    // Number words have 3 ("one") to 13 ("seventy-seven") bytes, compounds at least 9
-    // ("forty-one"): the length rules out most words before any comparison.
-    if !(3..=13).contains(&w.len()) {
-        return None;
-    }
-    if w == "dozen" {
-        return Some(12.0);
-    }
-    if let Some(v) = unit_word(w) {
-        return Some(v);
-    }
-    if w.len() < 9 {
-        return None;
-    }
-    let (tens, unit) = w.split_once('-')?;
-    let t = unit_word(tens)?;
-    let u = unit_word(unit)?;
-    (t >= 20.0 && t % 10.0 == 0.0 && (1.0..10.0).contains(&u)).then_some(t + u)
-}
-
-/// Whether a (lowercase) token is a number word or a fraction word.
-pub fn is_number_word(w: &str) -> bool {
-    number_word(w).is_some() || fraction_word(w).is_some() || scale_word(w).is_some()
-}
-
-fn fraction_word(w: &str) -> Option<f64> {
-    Some(match w {
-        "half" => 0.5,
-        "third" => 1.0 / 3.0,
-        "quarter" => 0.25,
-        "two-thirds" => 2.0 / 3.0,
-        "three-quarters" => 0.75,
-        "one-third" => 1.0 / 3.0,
-        "one-quarter" => 0.25,
-        "one-half" => 0.5,
-        _ => return None,
-    })
-}
-
-fn scale_word(w: &str) -> Option<f64> {
-    Some(match w {
-        "hundred" => 1e2,
-        "thousand" | "k" => 1e3,
-        "million" | "millions" | "m" | "mn" | "mln" => 1e6,
-        "billion" | "billions" | "bn" | "b" | "bln" => 1e9,
-        "trillion" | "trillions" | "tn" | "trn" => 1e12,
-        _ => return None,
-    })
-}
-
 fn currency_word(w: &str) -> Option<&'static str> {
     Some(match w {
         "dollar" | "dollars" | "usd" => "USD",
@@ -994,7 +873,7 @@ impl<'a> Parser<'a> {
                 if is_capitalized(self.text(i - 1))
                     && month_of(lp).is_none()
                     && weekday_of(lp).is_none()
-                    && !super::alignment::is_stopword(lp)
+                    && !is_stopword(lp)
                     && !COMMON_STARTERS.contains(&lp)
                 {
                     return None;
@@ -1249,13 +1128,6 @@ const TITLES: &[&str] = &[
     "st",
 ];
 
-const CONNECTORS: &[&str] = &["of", "de", "van", "von", "al", "bin", "la", "del", "da"];
-
-fn is_capitalized(w: &str) -> bool {
-    let mut cs = w.chars();
-    cs.next().is_some_and(char::is_uppercase)
-}
-
 /// Extract the facts of a text (numbers, percentages, money, dates and names), in order.
 pub fn extract(s: &str) -> Vec<Fact> {
     let (lx, lower) = lex(s);
@@ -1278,9 +1150,8 @@ pub fn extract(s: &str) -> Vec<Fact> {
     }
     // Names.
     // Function words and sentence starters at the edges are not part of a name.
-    let edge = |w: &str| {
-        super::alignment::is_stopword(w) || COMMON_STARTERS.contains(&w) || CONNECTORS.contains(&w)
-    };
+    let edge =
+        |w: &str| is_stopword(w) || COMMON_STARTERS.contains(&w) || NAME_CONNECTORS.contains(&w);
     // (lexeme index, lowercase word, written in capitals) of each word of the current run.
     let mut items: Vec<(usize, &str, bool)> = Vec::new();
     let mut i = 0;
@@ -1306,7 +1177,7 @@ pub fn extract(s: &str) -> Vec<Fact> {
                     && !w.chars().any(char::is_lowercase);
                 items.push((j, lw.trim_end_matches('.'), caps));
                 j += 1;
-            } else if CONNECTORS.contains(&lw)
+            } else if NAME_CONNECTORS.contains(&lw)
                 && !items.is_empty()
                 && p.lx
                     .get(j + 1)
@@ -1345,7 +1216,7 @@ pub fn extract(s: &str) -> Vec<Fact> {
         }
         let key: Vec<String> = run
             .iter()
-            .filter(|x| !TITLES.contains(&x.1) && !CONNECTORS.contains(&x.1))
+            .filter(|x| !TITLES.contains(&x.1) && !NAME_CONNECTORS.contains(&x.1))
             .map(|x| name_word(x.1))
             .collect();
         if !key.is_empty() {
@@ -1456,7 +1327,7 @@ pub fn key_terms_of(facts: &[Fact]) -> Vec<String> {
         match &f.value {
             Value::Name(words) => {
                 for w in words {
-                    if !super::alignment::is_stopword(w) {
+                    if !is_stopword(w) {
                         out.push(w.clone());
                     }
                 }
@@ -2695,17 +2566,6 @@ mod tests {
         for (words, _) in HEDGES {
             assert!(is_hedge_start(words[0]), "{words:?}");
         }
-    }
-
-    #[test]
-    fn number_words_of_every_length() {
-        assert_eq!(number_word("one"), Some(1.0));
-        assert_eq!(number_word("seventeen"), Some(17.0));
-        assert_eq!(number_word("forty-one"), Some(41.0));
-        assert_eq!(number_word("seventy-seven"), Some(77.0));
-        assert_eq!(number_word("dozen"), Some(12.0));
-        assert_eq!(number_word("ten-one"), None);
-        assert_eq!(number_word("on"), None);
     }
 
     #[test]

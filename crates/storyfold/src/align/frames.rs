@@ -60,9 +60,10 @@
 //! jobs` / `nearly 600 positions`: cosine 0.26, verbs `cut` / `shed` 0.05; `about 60 people`
 //! / `Nearly 80 workers`: cosine 0.58 but only `warehouse` shared, Dice 0.18 < 0.3).
 
-use super::alignment::{is_stopword, stem};
+use super::alignment::STEM_CHARS;
 use super::facts::{Fact, FactKind, Value};
 use super::similarity::embed::{self, Embeddings};
+use crate::text::lexicon::{is_stopword, prefix_stem};
 
 /// Most head words kept after a figure.
 pub const HEAD_WORDS: usize = 2;
@@ -393,7 +394,10 @@ impl Frame {
 }
 
 fn share_stem(a: &[String], b: &[String]) -> bool {
-    a.iter().any(|x| b.iter().any(|y| stem(x) == stem(y)))
+    a.iter().any(|x| {
+        b.iter()
+            .any(|y| prefix_stem(x, STEM_CHARS) == prefix_stem(y, STEM_CHARS))
+    })
 }
 
 /// Whether two sentences are about different dates or periods: both carry dates, and no date
@@ -480,7 +484,7 @@ impl FrameMatch {
         };
         match (&a.unit, &b.unit) {
             (Some(x), Some(y)) => {
-                if stem(x) != stem(y) {
+                if prefix_stem(x, STEM_CHARS) != prefix_stem(y, STEM_CHARS) {
                     return None;
                 }
                 let around = |f: &Frame| -> Vec<String> {
@@ -499,7 +503,8 @@ impl FrameMatch {
                     }
                     m.lexical = share_stem(&a.before, &b.before);
                 } else {
-                    m.lexical = stem(&a.head[0]) == stem(&b.head[0]);
+                    m.lexical =
+                        prefix_stem(&a.head[0], STEM_CHARS) == prefix_stem(&b.head[0], STEM_CHARS);
                 }
             }
             _ => return None,
@@ -514,7 +519,9 @@ impl FrameMatch {
             // The verbs (or modifiers) right before two counted heads.
             m.verbs = match (a.before.first(), b.before.first()) {
                 (Some(x), Some(y)) => {
-                    if stem(x) == stem(y) || model.is_some_and(|e| cos(x, y, e) >= HEAD_COS_MIN) {
+                    if prefix_stem(x, STEM_CHARS) == prefix_stem(y, STEM_CHARS)
+                        || model.is_some_and(|e| cos(x, y, e) >= HEAD_COS_MIN)
+                    {
                         Verbs::Same
                     } else {
                         Verbs::Differ

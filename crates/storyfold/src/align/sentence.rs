@@ -10,10 +10,10 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use super::alignment::is_stopword;
 use super::facts::{self, Fact, FactKind};
 use super::frames::{self, Frame};
 use crate::text;
+use crate::text::lexicon::{is_number_word, is_stopword};
 
 /// Fact kinds the aligner's second fact pass compares (numbers, percentages, money, dates);
 /// [`SentenceFacts::kinds`] is a bit set over this list.
@@ -106,7 +106,7 @@ impl SentenceFacts {
 
 /// Whether a token is a content word: not a stopword, no digit, not a number word.
 fn is_content_word(t: &str) -> bool {
-    !is_stopword(t) && !t.bytes().any(|c| c.is_ascii_digit()) && !facts::is_number_word(t)
+    !is_stopword(t) && !t.bytes().any(|c| c.is_ascii_digit()) && !is_number_word(t)
 }
 
 /// A value computed once and kept; not part of equality (it is derived from the rest).
