@@ -6,10 +6,8 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::{
-    currency_sym, currency_word, Disagreement, Fact, FactKind, Hedge, Value, COMMON_STARTERS,
-    HEDGES, NAME_GAP_MAX, TITLES,
-};
+use super::vocab::{currency_sym, currency_word, Hedge, COMMON_STARTERS, HEDGES, TITLES};
+use super::{Disagreement, Fact, FactKind, Value, NAME_GAP_MAX};
 use crate::text::lexicon::{
     fraction_word, is_capitalized, is_stopword, month_of, number_word, scale_word, weekday_of,
     NAME_CONNECTORS as CONNECTORS,
