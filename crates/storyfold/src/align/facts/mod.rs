@@ -56,8 +56,8 @@
 //! has a fact left open on both sides (the common case: the facts agree), builds each side's
 //! name-mention words at most once (slices of one lowercase copy for ASCII) and aligns the
 //! words for name slots on numbers instead of strings. The former code is kept as a test
-//! oracle (`facts/oracle.rs`): property tests and an on-demand corpus test check that
-//! extraction, comparison and key terms give exactly what it gives.
+//! oracle (`crates/storyfold/tests/facts_oracle/`): property tests and an on-demand corpus
+//! test there check that extraction, comparison and key terms give exactly what it gives.
 //!
 //! **Files**, one per concept: `fact.rs` (the types), `lex.rs` (the lexer and the parser's
 //! cursor), `quantity.rs`, `dates.rs` and `names.rs` (the rules of each kind), `extract.rs`
@@ -80,9 +80,6 @@ pub use compare::{compare_facts, compare_sentences, NAME_GAP_MAX};
 pub use extract::extract;
 pub use fact::{Disagreement, Fact, FactKind, Value, Via};
 pub use key_terms::{key_terms, key_terms_of};
-
-#[cfg(test)]
-mod oracle;
 
 #[cfg(test)]
 mod tests;

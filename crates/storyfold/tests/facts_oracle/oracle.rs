@@ -1,14 +1,16 @@
 //! The fact extraction and comparison as they were before they were made fast, kept as a test
-//! oracle: the property tests of [`super`] check that [`super::extract`],
-//! [`super::compare_facts`] and [`super::key_terms_of`] give exactly what these give. The
-//! vocabularies are shared.
+//! oracle: the tests of `main.rs` check that `extract`, `compare_facts` and
+//! `key_terms_of` of `storyfold::align::facts` give exactly what these give. The vocabularies
+//! are shared (`storyfold::text::lexicon`, `storyfold::align::facts::vocab`).
 
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::vocab::{currency_sym, currency_word, Hedge, COMMON_STARTERS, HEDGES, TITLES};
-use super::{Disagreement, Fact, FactKind, Value, NAME_GAP_MAX};
-use crate::text::lexicon::{
+use storyfold::align::facts::vocab::{
+    currency_sym, currency_word, Hedge, COMMON_STARTERS, HEDGES, TITLES,
+};
+use storyfold::align::facts::{Disagreement, Fact, FactKind, Value, Via, NAME_GAP_MAX};
+use storyfold::text::lexicon::{
     fraction_word, is_capitalized, is_stopword, month_of, number_word, scale_word, weekday_of,
     NAME_CONNECTORS as CONNECTORS,
 };
@@ -939,7 +941,7 @@ pub fn compare_facts(
                     a_value: fa[i].text.clone(),
                     b_value: fb[j].text.clone(),
                     kind,
-                    via: super::Via::Aligned,
+                    via: Via::Aligned,
                 });
             }
         }
