@@ -401,7 +401,9 @@ impl Aligner {
         exact_copy(a, b, Some((aa, ab))).unwrap_or_else(|| self.align_sentences(a, aa, b, ab, None))
     }
 
-    /// The general method of [`Aligner::align`].
+    /// The general method of [`Aligner::align`]: the stages of the [module docs](self) in
+    /// turn (candidates and their kinds, the monotone backbone, moved sentences, split
+    /// sentences), then containment and score, the relation, and the fact passes.
     fn align_sentences(
         &self,
         a: &PreparedDoc,
@@ -411,78 +413,103 @@ impl Aligner {
         enc: Encodings,
     ) -> Alignment {
         let na = a.sentences.len();
-        let nb = b.sentences.len();
         let cands = self.candidates(a, aa, b, ab, enc);
+        let mut chosen = self.backbone(&cands, na);
+        let moved = self.moved_sentences(na, aa, ab, &cands, &mut chosen);
+        self.split_sentences(a, aa, b, ab, enc, &mut chosen);
+        let cover = Coverage::of(a, b, &chosen);
 
-        // Monotone backbone: weighted LCS.
-        let mut chosen: Vec<Option<Cand>> = vec![None; nb];
-        if na.saturating_mul(nb) > MAX_GRID_CELLS {
-            // Too large for the grid: greedy one-to-one matching, best pairs first.
-            let mut all: Vec<(usize, Cand)> = cands
-                .iter()
-                .enumerate()
-                .flat_map(|(bi, cs)| cs.iter().map(move |c| (bi, *c)))
-                .collect();
-            all.sort_by(|x, y| y.1.weight.total_cmp(&x.1.weight).then(x.0.cmp(&y.0)));
-            let mut taken = vec![false; na];
-            for (bi, c) in all {
-                if chosen[bi].is_none() && !taken[c.a] {
-                    taken[c.a] = true;
-                    chosen[bi] = Some(c);
-                }
-            }
-        } else if na > 0 && nb > 0 {
-            let w = |bi: usize, ai: usize| -> f64 {
-                cands[bi]
-                    .iter()
-                    .find(|c| c.a == ai)
-                    .map_or(0.0, |c| c.weight)
-            };
-            // dp[(i, j)] = best total weight using A[..i] and B[..j], stored by column
-            // (`j * rows + i`): B's sentences are taken in turn, their candidates' weights
-            // spread over a dense row of A (the same cells, each computed from the same three).
-            let rows = na + 1;
-            let at = |i: usize, j: usize| j * rows + i;
-            let mut dp = vec![0.0f64; rows * (nb + 1)];
-            let mut row = vec![0.0f64; na];
-            for j in 1..=nb {
-                for c in &cands[j - 1] {
-                    row[c.a] = c.weight;
-                }
-                for i in 1..=na {
-                    let mut best = dp[at(i - 1, j)].max(dp[at(i, j - 1)]);
-                    let wij = row[i - 1];
-                    if wij > 0.0 {
-                        best = best.max(dp[at(i - 1, j - 1)] + wij);
-                    }
-                    dp[at(i, j)] = best;
-                }
-                for c in &cands[j - 1] {
-                    row[c.a] = 0.0;
-                }
-            }
-            let (mut i, mut j) = (na, nb);
-            while i > 0 && j > 0 {
-                let here = dp[at(i, j)];
-                let wij = w(j - 1, i - 1);
-                if wij > 0.0 && (here - (dp[at(i - 1, j - 1)] + wij)).abs() < 1e-9 {
-                    chosen[j - 1] = cands[j - 1].iter().find(|c| c.a == i - 1).copied();
-                    i -= 1;
-                    j -= 1;
-                } else if (here - dp[at(i - 1, j)]).abs() < 1e-12 {
-                    i -= 1;
-                } else {
-                    j -= 1;
-                }
-            }
+        let shingles = overlap_of(&aa.shingles, &ab.shingles, na);
+        let copy = copy_of(a, b, aa.joined == ab.joined, shingles.jaccard);
+        // A shared footer says nothing about the story: its key terms, facts and content words
+        // are left out, and it makes no rewrite.
+        let footer_only = footer_only(&chosen, na);
+        let footer = if footer_only {
+            trailing_block(&chosen, na)
+        } else {
+            0
+        };
+        let story = self.story_evidence(a, aa, b, ab, footer);
+        let by_containment =
+            !footer_only && cover.containment_b_in_a.max(cover.containment_a_in_b) >= REWRITE_MIN;
+        let mut relation = match copy {
+            Some(copy) => copy,
+            // A paraphrased rewrite states (almost) only facts of the other article; it is
+            // confirmed below when no fact disagrees.
+            None if by_containment || story.provenance() => Relation::Rewrite,
+            None if story.same_story() => Relation::SameStory,
+            None => Relation::Unrelated,
+        };
+
+        let mut found = Reported::default();
+        found.extend(aligned_disagreements(a, b, &chosen));
+        if matches!(relation, Relation::SameStory | Relation::Rewrite) {
+            found.extend(Self::topic_disagreements(a, aa, b, ab, &chosen));
         }
+        let mut score = if copy == Some(Relation::Exact) {
+            1.0
+        } else {
+            cover.score
+        };
+        if relation == Relation::Rewrite && !by_containment {
+            (relation, score) = story.confirm_provenance(found.list.is_empty(), score);
+        }
+        if self.frames && relation == Relation::SameStory {
+            found.extend(self.frame_disagreements(a, aa, b, ab, &chosen));
+        }
+
+        Alignment {
+            matches: sentence_matches(&chosen, &moved),
+            containment_b_in_a: cover.containment_b_in_a,
+            containment_a_in_b: cover.containment_a_in_b,
+            added: cover.added,
+            dropped: cover.dropped,
+            relation,
+            score,
+            disagreements: found.list,
+            shingle_jaccard: shingles.jaccard,
+            shingle_b_in_a: shingles.b_in_a,
+            shingle_a_in_b: shingles.a_in_b,
+            key_term_overlap: story.key_term_overlap,
+            shared_key_terms: story.shared_key_terms,
+            facts_b_in_a: story.facts_b_in_a,
+            facts_a_in_b: story.facts_a_in_b,
+            content_b_in_a: story.content_b_in_a,
+            content_a_in_b: story.content_a_in_b,
+        }
+    }
+
+    /// Stage 3, the monotone backbone: each B sentence's match in the order-preserving choice
+    /// of candidates with the largest total weight ([`weighted_lcs`]), or, when the sentence
+    /// grid has more than [`MAX_GRID_CELLS`] cells, in a greedy one-to-one choice, best pairs
+    /// first ([`greedy_matches`]); `None` for a sentence left unmatched.
+    fn backbone(&self, cands: &[Vec<Cand>], na: usize) -> Vec<Option<Cand>> {
+        let nb = cands.len();
+        if na.saturating_mul(nb) > MAX_GRID_CELLS {
+            greedy_matches(cands, na)
+        } else if na > 0 && nb > 0 {
+            weighted_lcs(cands, na)
+        } else {
+            vec![None; nb]
+        }
+    }
+
+    /// Stage 4, moved sentences: B sentences left unmatched by the backbone are matched out of
+    /// order to an A sentence no match uses yet, when the pair is verbatim or edited, or a
+    /// paraphrase whose IDF-weighted token Dice is at least [`MOVED_DICE_MIN`]; best pairs
+    /// first (A has `na` sentences). Returns which B sentences were matched so.
+    fn moved_sentences(
+        &self,
+        na: usize,
+        aa: &DocAnalysis,
+        ab: &DocAnalysis,
+        cands: &[Vec<Cand>],
+        chosen: &mut [Option<Cand>],
+    ) -> Vec<bool> {
         let mut used = vec![false; na];
         for c in chosen.iter().flatten() {
             used[c.a] = true;
         }
-        let mut moved = vec![false; nb];
-
-        // Moved sentences: strong pairs out of order, best first.
         let mut extra: Vec<(usize, Cand)> = Vec::new();
         for (bi, cs) in cands.iter().enumerate() {
             if chosen[bi].is_some() {
@@ -502,6 +529,7 @@ impl Aligner {
             }
         }
         extra.sort_by(|x, y| y.1.weight.total_cmp(&x.1.weight).then(x.0.cmp(&y.0)));
+        let mut moved = vec![false; chosen.len()];
         for (bi, c) in extra {
             if chosen[bi].is_none() && !used[c.a] {
                 used[c.a] = true;
@@ -509,8 +537,24 @@ impl Aligner {
                 moved[bi] = true;
             }
         }
+        moved
+    }
 
-        // Split sentences: a left-over B sentence contained in its neighbour's A sentence.
+    /// Stage 5, split sentences: a B sentence still unmatched (of at least 4 tokens) whose
+    /// IDF-weighted tokens are at least [`SPLIT_CONTAINMENT_MIN`] contained in the A sentence
+    /// matched by a neighbour in B is matched to that A sentence as a `paraphrase` (B split
+    /// it). Sentences are taken in B's order, so a split sentence can be the neighbour of the
+    /// next.
+    fn split_sentences(
+        &self,
+        a: &PreparedDoc,
+        aa: &DocAnalysis,
+        b: &PreparedDoc,
+        ab: &DocAnalysis,
+        enc: Encodings,
+        chosen: &mut [Option<Cand>],
+    ) {
+        let nb = chosen.len();
         for bi in 0..nb {
             if chosen[bi].is_some() || b.sentences[bi].tokens.len() < 4 {
                 continue;
@@ -543,201 +587,55 @@ impl Aligner {
                 });
             }
         }
+    }
 
-        let matches: Vec<SentenceMatch> = chosen
-            .iter()
-            .enumerate()
-            .map(|(bi, c)| match c {
-                Some(c) => SentenceMatch {
-                    b: bi,
-                    a: Some(c.a),
-                    kind: c.kind,
-                    score: c.score,
-                    moved: moved[bi],
-                },
-                None => SentenceMatch {
-                    b: bi,
-                    a: None,
-                    kind: MatchKind::Unmatched,
-                    score: 0.0,
-                    moved: false,
-                },
-            })
-            .collect();
-
-        let mut used = vec![false; na];
-        let mut weight_a = vec![0.0f64; na];
-        for c in chosen.iter().flatten() {
-            used[c.a] = true;
-            weight_a[c.a] = weight_a[c.a].max(c.weight);
-        }
-        let added: Vec<usize> = (0..nb).filter(|&i| chosen[i].is_none()).collect();
-        let dropped: Vec<usize> = (0..na).filter(|&i| !used[i]).collect();
-
-        let len = |s: &Sentence| s.tokens.len() as f64;
-        let total_a: f64 = a.sentences.iter().map(len).sum();
-        let total_b: f64 = b.sentences.iter().map(len).sum();
-        let share = |n: f64, d: f64| {
-            if d > 0.0 {
-                (n / d).clamp(0.0, 1.0)
-            } else {
-                0.0
-            }
-        };
-        let mut cov_b = 0.0;
-        let mut soft_b = 0.0;
-        for (bi, c) in chosen.iter().enumerate() {
-            if let Some(c) = c {
-                cov_b += len(&b.sentences[bi]);
-                soft_b += len(&b.sentences[bi]) * c.weight;
-            }
-        }
-        let mut cov_a = 0.0;
-        let mut soft_a = 0.0;
-        for ai in 0..na {
-            if used[ai] {
-                cov_a += len(&a.sentences[ai]);
-                soft_a += len(&a.sentences[ai]) * weight_a[ai];
-            }
-        }
-        let containment_b_in_a = share(cov_b, total_b);
-        let containment_a_in_b = share(cov_a, total_a);
-        let score = share(soft_b, total_b).max(share(soft_a, total_a));
-
-        let shingles = overlap_of(&aa.shingles, &ab.shingles, na);
-        let copy = copy_of(a, b, aa.joined == ab.joined, shingles.jaccard);
-        let shingle_jaccard = shingles.jaccard;
-        // A shared footer says nothing about the story: its key terms are left out too.
-        let footer = if footer_only(&chosen, na) {
-            trailing_block(&chosen, na)
-        } else {
-            0
-        };
-        let views_a = &aa.views;
-        let views_b = &ab.views;
-        let (key_term_overlap, shared_key_terms, facts_b_in_a, facts_a_in_b) = if footer == 0 {
+    /// Key terms, fact provenance and content containment of the pair, the last `footer`
+    /// sentences of each side (a shared footer) left out.
+    fn story_evidence(
+        &self,
+        a: &PreparedDoc,
+        aa: &DocAnalysis,
+        b: &PreparedDoc,
+        ab: &DocAnalysis,
+        footer: usize,
+    ) -> StoryEvidence {
+        let (na, nb) = (a.sentences.len(), b.sentences.len());
+        if footer == 0 {
             let (o, n) = key_term_overlap(&aa.key_terms, &ab.key_terms);
-            let fb = fact_support(nb, &ab.facts, &aa.facts);
-            let fa = fact_support(na, &aa.facts, &ab.facts);
-            (o, n, fb, fa)
-        } else {
-            // Footer left out: the same measures on the bodies (rare, computed here).
-            let (body_a, body_b) = (&views_a[..na - footer], &views_b[..nb - footer]);
-            let (ka, kb) = (
-                analysis::key_terms(&a.sentences[..na - footer], &self.weights),
-                analysis::key_terms(&b.sentences[..nb - footer], &self.weights),
-            );
-            let (o, n) = key_term_overlap(&ka, &kb);
-            let (fa_set, fb_set) = (FactSet::of(body_a), FactSet::of(body_b));
-            let fb = fact_support(body_b.len(), &fb_set, &fa_set);
-            let fa = fact_support(body_a.len(), &fa_set, &fb_set);
-            (o, n, fb, fa)
-        };
-        // Content containment, footer left out.
-        let (content_b_in_a, content_a_in_b) = if footer == 0 {
-            (
-                stem_containment(&ab.stems, &aa.stems),
-                stem_containment(&aa.stems, &ab.stems),
-            )
-        } else {
-            let (ua, ub): (Stems, Stems) = (
-                WeightedSet::union(views_a[..na - footer].iter().map(|x| &x.stems)),
-                WeightedSet::union(views_b[..nb - footer].iter().map(|x| &x.stems)),
-            );
-            (stem_containment(&ub, &ua), stem_containment(&ua, &ub))
-        };
-        let exact = copy == Some(Relation::Exact);
-        let same_story =
-            key_term_overlap >= SAME_STORY_MIN && shared_key_terms >= SAME_STORY_MIN_SHARED;
-        // A paraphrased rewrite states (almost) only facts of the other article; it is
-        // confirmed below when no fact disagrees.
-        let provenance = facts_b_in_a.derived(content_b_in_a, content_a_in_b)
-            || facts_a_in_b.derived(content_a_in_b, content_b_in_a);
-        let mut relation = if let Some(copy) = copy {
-            copy
-        } else if (!footer_only(&chosen, na)
-            && containment_b_in_a.max(containment_a_in_b) >= REWRITE_MIN)
-            || provenance
-        {
-            Relation::Rewrite
-        } else if same_story {
-            Relation::SameStory
-        } else {
-            Relation::Unrelated
-        };
-
-        let mut disagreements: Vec<Disagreement> = Vec::new();
-        let mut seen = HashSet::new();
-        for m in &matches {
-            if let (Some(ai), MatchKind::Edited | MatchKind::Paraphrase) = (m.a, m.kind) {
-                for d in compare_cached(ai, &a.sentences[ai], m.b, &b.sentences[m.b]) {
-                    // The same pair of values is reported once, at its first place in B.
-                    if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
-                        disagreements.push(d);
-                    }
-                }
-            }
+            return StoryEvidence {
+                key_term_overlap: o,
+                shared_key_terms: n,
+                facts_b_in_a: fact_support(nb, &ab.facts, &aa.facts),
+                facts_a_in_b: fact_support(na, &aa.facts, &ab.facts),
+                content_b_in_a: stem_containment(&ab.stems, &aa.stems),
+                content_a_in_b: stem_containment(&aa.stems, &ab.stems),
+            };
         }
-
-        if matches!(relation, Relation::SameStory | Relation::Rewrite) {
-            for mut d in Self::topic_disagreements(a, aa, b, ab, &chosen) {
-                d.via = Via::SameTopic;
-                if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
-                    disagreements.push(d);
-                }
-            }
-        }
-        let by_containment =
-            !footer_only(&chosen, na) && containment_b_in_a.max(containment_a_in_b) >= REWRITE_MIN;
-        let mut score = if exact { 1.0 } else { score };
-        if relation == Relation::Rewrite && !by_containment {
-            if disagreements.is_empty() {
-                // No sentence carries the derivation: the content overlap does.
-                let (x, y) = (content_b_in_a, content_a_in_b);
-                if x + y > 0.0 {
-                    score = score.max(2.0 * x * y / (x + y));
-                }
-            } else {
-                // Facts that disagree: an independent report, not a paraphrase.
-                relation = if same_story {
-                    Relation::SameStory
-                } else {
-                    Relation::Unrelated
-                };
-            }
-        }
-
-        if self.frames && relation == Relation::SameStory {
-            for d in self.frame_disagreements(a, aa, b, ab, &chosen) {
-                if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
-                    disagreements.push(d);
-                }
-            }
-        }
-
-        Alignment {
-            matches,
-            containment_b_in_a,
-            containment_a_in_b,
-            added,
-            dropped,
-            relation,
-            score,
-            disagreements,
-            shingle_jaccard,
-            shingle_b_in_a: shingles.b_in_a,
-            shingle_a_in_b: shingles.a_in_b,
-            key_term_overlap,
-            shared_key_terms,
-            facts_b_in_a,
-            facts_a_in_b,
-            content_b_in_a,
-            content_a_in_b,
+        // The same measures on the bodies (rare, computed here).
+        let (body_a, body_b) = (&aa.views[..na - footer], &ab.views[..nb - footer]);
+        let (ka, kb) = (
+            analysis::key_terms(&a.sentences[..na - footer], &self.weights),
+            analysis::key_terms(&b.sentences[..nb - footer], &self.weights),
+        );
+        let (o, n) = key_term_overlap(&ka, &kb);
+        let (fa_set, fb_set) = (FactSet::of(body_a), FactSet::of(body_b));
+        let (ua, ub): (Stems, Stems) = (
+            WeightedSet::union(body_a.iter().map(|x| &x.stems)),
+            WeightedSet::union(body_b.iter().map(|x| &x.stems)),
+        );
+        StoryEvidence {
+            key_term_overlap: o,
+            shared_key_terms: n,
+            facts_b_in_a: fact_support(body_b.len(), &fb_set, &fa_set),
+            facts_a_in_b: fact_support(body_a.len(), &fa_set, &fb_set),
+            content_b_in_a: stem_containment(&ub, &ua),
+            content_a_in_b: stem_containment(&ua, &ub),
         }
     }
 
     /// Second fact pass (see the [module docs](self)): disagreeing quantities and dates of
-    /// sentence pairs that are not aligned to each other but are about the same thing.
+    /// sentence pairs that are not aligned to each other but are about the same thing
+    /// (`via: same_topic`).
     fn topic_disagreements(
         a: &PreparedDoc,
         aa: &DocAnalysis,
@@ -777,6 +675,10 @@ impl Aligner {
                         && same_unit(ta, &d.a_value, tb, &d.b_value)
                         && !agrees_anywhere(views_a[ai].facts, &d.a_value, d.kind, views_b)
                         && !agrees_anywhere(views_b[bi].facts, &d.b_value, d.kind, views_a)
+                })
+                .map(|d| Disagreement {
+                    via: Via::SameTopic,
+                    ..d
                 });
             out.extend(found);
         }
@@ -987,6 +889,260 @@ type Encodings<'e> = Option<(&'e [Encoding], &'e [Encoding])>;
 fn encoded<'e>(enc: Encodings<'e>, ai: usize, bi: usize) -> Option<(&'e Encoding, &'e Encoding)> {
     let (ea, eb) = enc?;
     Some((ea.get(ai)?, eb.get(bi)?))
+}
+
+/// A greedy one-to-one choice among the candidates (`cands[bi]` of B sentence `bi`, A having
+/// `na` sentences): heaviest pairs first (ties: lower B sentence first), each sentence of A and
+/// of B used once.
+fn greedy_matches(cands: &[Vec<Cand>], na: usize) -> Vec<Option<Cand>> {
+    let mut chosen = vec![None; cands.len()];
+    let mut all: Vec<(usize, Cand)> = cands
+        .iter()
+        .enumerate()
+        .flat_map(|(bi, cs)| cs.iter().map(move |c| (bi, *c)))
+        .collect();
+    all.sort_by(|x, y| y.1.weight.total_cmp(&x.1.weight).then(x.0.cmp(&y.0)));
+    let mut taken = vec![false; na];
+    for (bi, c) in all {
+        if chosen[bi].is_none() && !taken[c.a] {
+            taken[c.a] = true;
+            chosen[bi] = Some(c);
+        }
+    }
+    chosen
+}
+
+/// The order-preserving choice among the candidates with the largest total weight (a
+/// weighted longest common subsequence over the sentence grid, `O(|A|·|B|)`; `na` > 0
+/// sentences of A, at least one of B): the table of [`lcs_table`], traced back from its last
+/// cell.
+fn weighted_lcs(cands: &[Vec<Cand>], na: usize) -> Vec<Option<Cand>> {
+    let nb = cands.len();
+    let dp = lcs_table(cands, na);
+    let rows = na + 1;
+    let at = |i: usize, j: usize| j * rows + i;
+    let w = |bi: usize, ai: usize| -> f64 {
+        cands[bi]
+            .iter()
+            .find(|c| c.a == ai)
+            .map_or(0.0, |c| c.weight)
+    };
+    let mut chosen = vec![None; nb];
+    let (mut i, mut j) = (na, nb);
+    while i > 0 && j > 0 {
+        let here = dp[at(i, j)];
+        let wij = w(j - 1, i - 1);
+        if wij > 0.0 && (here - (dp[at(i - 1, j - 1)] + wij)).abs() < 1e-9 {
+            chosen[j - 1] = cands[j - 1].iter().find(|c| c.a == i - 1).copied();
+            i -= 1;
+            j -= 1;
+        } else if (here - dp[at(i - 1, j)]).abs() < 1e-12 {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    chosen
+}
+
+/// The table of [`weighted_lcs`]: cell `(i, j)` is the best total weight using `A[..i]` and
+/// `B[..j]`, stored by column (`j * (na + 1) + i`): B's sentences are taken in turn, their
+/// candidates' weights spread over a dense row of A (the same cells, each computed from the
+/// same three).
+fn lcs_table(cands: &[Vec<Cand>], na: usize) -> Vec<f64> {
+    let nb = cands.len();
+    let rows = na + 1;
+    let at = |i: usize, j: usize| j * rows + i;
+    let mut dp = vec![0.0f64; rows * (nb + 1)];
+    let mut row = vec![0.0f64; na];
+    for j in 1..=nb {
+        for c in &cands[j - 1] {
+            row[c.a] = c.weight;
+        }
+        for i in 1..=na {
+            let mut best = dp[at(i - 1, j)].max(dp[at(i, j - 1)]);
+            let wij = row[i - 1];
+            if wij > 0.0 {
+                best = best.max(dp[at(i - 1, j - 1)] + wij);
+            }
+            dp[at(i, j)] = best;
+        }
+        for c in &cands[j - 1] {
+            row[c.a] = 0.0;
+        }
+    }
+    dp
+}
+
+/// The match of every B sentence (`chosen`, `moved`: those matched out of order), in B's
+/// order.
+fn sentence_matches(chosen: &[Option<Cand>], moved: &[bool]) -> Vec<SentenceMatch> {
+    chosen
+        .iter()
+        .enumerate()
+        .map(|(bi, c)| match c {
+            Some(c) => SentenceMatch {
+                b: bi,
+                a: Some(c.a),
+                kind: c.kind,
+                score: c.score,
+                moved: moved[bi],
+            },
+            None => SentenceMatch {
+                b: bi,
+                a: None,
+                kind: MatchKind::Unmatched,
+                score: 0.0,
+                moved: false,
+            },
+        })
+        .collect()
+}
+
+/// Which sentences the matches cover and how well (see the [module docs](self):
+/// **Containment** and **Score**).
+struct Coverage {
+    /// Sentences of B without counterpart.
+    added: Vec<usize>,
+    /// Sentences of A without counterpart.
+    dropped: Vec<usize>,
+    containment_b_in_a: f64,
+    containment_a_in_b: f64,
+    /// The quality-weighted containment, the larger of the two directions.
+    score: f64,
+}
+
+impl Coverage {
+    /// The coverage of the matches `chosen` (one per B sentence) of B against A.
+    fn of(a: &PreparedDoc, b: &PreparedDoc, chosen: &[Option<Cand>]) -> Self {
+        let (na, nb) = (a.sentences.len(), b.sentences.len());
+        let mut used = vec![false; na];
+        let mut weight_a = vec![0.0f64; na];
+        for c in chosen.iter().flatten() {
+            used[c.a] = true;
+            weight_a[c.a] = weight_a[c.a].max(c.weight);
+        }
+        let len = |s: &Sentence| s.tokens.len() as f64;
+        let total_a: f64 = a.sentences.iter().map(len).sum();
+        let total_b: f64 = b.sentences.iter().map(len).sum();
+        let share = |n: f64, d: f64| {
+            if d > 0.0 {
+                (n / d).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        };
+        let mut cov_b = 0.0;
+        let mut soft_b = 0.0;
+        for (bi, c) in chosen.iter().enumerate() {
+            if let Some(c) = c {
+                cov_b += len(&b.sentences[bi]);
+                soft_b += len(&b.sentences[bi]) * c.weight;
+            }
+        }
+        let mut cov_a = 0.0;
+        let mut soft_a = 0.0;
+        for ai in 0..na {
+            if used[ai] {
+                cov_a += len(&a.sentences[ai]);
+                soft_a += len(&a.sentences[ai]) * weight_a[ai];
+            }
+        }
+        Coverage {
+            added: (0..nb).filter(|&i| chosen[i].is_none()).collect(),
+            dropped: (0..na).filter(|&i| !used[i]).collect(),
+            containment_b_in_a: share(cov_b, total_b),
+            containment_a_in_b: share(cov_a, total_a),
+            score: share(soft_b, total_b).max(share(soft_a, total_a)),
+        }
+    }
+}
+
+/// What the relation rules read besides the matches ([`Aligner::story_evidence`]); the fields
+/// of [`Alignment`] of the same names.
+struct StoryEvidence {
+    key_term_overlap: f64,
+    shared_key_terms: usize,
+    facts_b_in_a: FactSupport,
+    facts_a_in_b: FactSupport,
+    content_b_in_a: f64,
+    content_a_in_b: f64,
+}
+
+impl StoryEvidence {
+    /// Whether the key terms make the pair the `same_story` ([`SAME_STORY_MIN`],
+    /// [`SAME_STORY_MIN_SHARED`]).
+    fn same_story(&self) -> bool {
+        self.key_term_overlap >= SAME_STORY_MIN && self.shared_key_terms >= SAME_STORY_MIN_SHARED
+    }
+
+    /// Whether one side is derived from the other by fact provenance ([`FactSupport::derived`]).
+    fn provenance(&self) -> bool {
+        let (x, y) = (self.content_b_in_a, self.content_a_in_b);
+        self.facts_b_in_a.derived(x, y) || self.facts_a_in_b.derived(y, x)
+    }
+
+    /// The relation and score of a pair taken for a rewrite by fact provenance alone (score
+    /// `score` so far): a rewrite scored at least by the harmonic mean of the content
+    /// containments when no fact disagrees (`agreeing`), else an independent report
+    /// (`same_story` or `unrelated`).
+    fn confirm_provenance(&self, agreeing: bool, score: f64) -> (Relation, f64) {
+        if !agreeing {
+            let relation = if self.same_story() {
+                Relation::SameStory
+            } else {
+                Relation::Unrelated
+            };
+            return (relation, score);
+        }
+        // No sentence carries the derivation: the content overlap does.
+        let (x, y) = (self.content_b_in_a, self.content_a_in_b);
+        let score = if x + y > 0.0 {
+            score.max(2.0 * x * y / (x + y))
+        } else {
+            score
+        };
+        (Relation::Rewrite, score)
+    }
+}
+
+/// Disagreements as the passes find them, each pair of values reported once (same kind, same
+/// two values), at its first place.
+#[derive(Default)]
+struct Reported {
+    list: Vec<Disagreement>,
+    seen: HashSet<(u8, String, String)>,
+}
+
+impl Reported {
+    /// Adds the disagreements of `found` not reported yet, in order.
+    fn extend(&mut self, found: impl IntoIterator<Item = Disagreement>) {
+        for d in found {
+            if self
+                .seen
+                .insert((d.kind as u8, d.a_value.clone(), d.b_value.clone()))
+            {
+                self.list.push(d);
+            }
+        }
+    }
+}
+
+/// First fact pass: the facts that differ between the sentences of every `edited` or
+/// `paraphrase` match (`chosen`, one per B sentence), in B's order.
+fn aligned_disagreements(
+    a: &PreparedDoc,
+    b: &PreparedDoc,
+    chosen: &[Option<Cand>],
+) -> Vec<Disagreement> {
+    let mut out = Vec::new();
+    for (bi, c) in chosen.iter().enumerate() {
+        let Some(c) = c else { continue };
+        if matches!(c.kind, MatchKind::Edited | MatchKind::Paraphrase) {
+            out.extend(compare_cached(c.a, &a.sentences[c.a], bi, &b.sentences[bi]));
+        }
+    }
+    out
 }
 
 /// A candidate sentence pair and what the aligner computed of its two sentences.
