@@ -8,7 +8,7 @@
 //! aligner's weight) and an inverted index of them, each sentence's [`FactView`] (quantity kinds
 //! and IDF-weighted content stems) and an index of the stems of the sentences carrying a
 //! quantity, the document's key terms, content stems and distinct facts (indexed for agreement
-//! lookups), its word-5-gram shingle set and a hash of its normalized text. The results are
+//! lookups), its word-shingle set (5-grams by default) and a hash of its normalized text. The results are
 //! exactly those of computing everything per pair: sums run over the same items in the same
 //! (string) order (`Keyed` strings compare in `str` order, most of the time as one integer).
 //! Tokens are identified by their 64-bit hash: two distinct tokens with the same hash would be
@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::alignment::{SHINGLE_NGRAM, STEM_CHARS};
+use super::config::AlignConfig;
 use super::facts::{self, Fact, FactKind, Value};
 use super::similarity::features::SentenceSide;
 use super::similarity::Idf;
@@ -151,17 +151,27 @@ fn stem_key(k: &Keyed<&str>) -> u64 {
 }
 
 impl<'s> FactView<'s> {
-    /// The view of one sentence.
+    /// The view of one sentence (stems of the default length).
     #[cfg(test)]
     pub(crate) fn of(s: &'s Sentence, idf: &Idf) -> Self {
         let weights = HashedIdf::of(idf);
         let token_weights: Vec<f64> = s.tokens.iter().map(|t| weights.weight(t)).collect();
-        Self::with_weights(s, &weights, &token_weights)
+        Self::with_weights(
+            s,
+            &weights,
+            &token_weights,
+            AlignConfig::default().stem_chars,
+        )
     }
 
     /// [`FactView::of`] with the weights of the sentence's document (`token_weights`: those
-    /// of the sentence's tokens, in order).
-    fn with_weights(s: &'s Sentence, weights: &HashedIdf, token_weights: &[f64]) -> Self {
+    /// of the sentence's tokens, in order) and stems of `stem_chars` characters.
+    fn with_weights(
+        s: &'s Sentence,
+        weights: &HashedIdf,
+        token_weights: &[f64],
+        stem_chars: usize,
+    ) -> Self {
         let sf = s.facts();
         let stems = s
             .content_words()
@@ -170,7 +180,7 @@ impl<'s> FactView<'s> {
                     Some(&w) => w,
                     None => weights.weight(t),
                 };
-                (Keyed::new(prefix_stem(t, STEM_CHARS)), w.max(0.0))
+                (Keyed::new(prefix_stem(t, stem_chars)), w.max(0.0))
             })
             .collect();
         FactView {
@@ -499,13 +509,13 @@ impl SentenceTokens {
     }
 }
 
-/// The distinct word-5-gram shingle hashes of a document's tokens, sorted.
-pub(crate) fn doc_shingles(doc: &PreparedDoc) -> Vec<u64> {
+/// The distinct shingle hashes (of `ngram` words) of a document's tokens, sorted.
+pub(crate) fn doc_shingles(doc: &PreparedDoc, ngram: usize) -> Vec<u64> {
     let mut v = shingle_hashes(
         doc.sentences
             .iter()
             .flat_map(|s| s.tokens.iter().map(String::as_str)),
-        SHINGLE_NGRAM,
+        ngram,
     );
     v.sort_unstable();
     v.dedup();
@@ -582,7 +592,7 @@ pub struct DocAnalysis<'d> {
     /// ([`stem_key`]), in order: the only sentences whose [`stem_dice`] with a sentence
     /// containing that stem can be above 0.
     topic_postings: Postings,
-    /// Distinct word-5-gram shingle hashes, sorted.
+    /// Distinct shingle hashes ([`AlignConfig::shingle_ngram`] words), sorted.
     pub(crate) shingles: Vec<u64>,
     /// Hash of the normalized sentences joined by a space.
     pub(crate) joined: u64,
@@ -597,8 +607,9 @@ pub struct DocAnalysis<'d> {
 }
 
 impl<'d> DocAnalysis<'d> {
-    /// Analyze `doc` with the token weights `weights`.
-    pub(crate) fn new(doc: &'d PreparedDoc, weights: &HashedIdf) -> Self {
+    /// Analyze `doc` with the token weights `weights` and the stem and shingle lengths of
+    /// `config`.
+    pub(crate) fn new(doc: &'d PreparedDoc, weights: &HashedIdf, config: &AlignConfig) -> Self {
         let n_tokens: usize = doc.sentences.iter().map(|s| s.tokens.len()).sum();
         let (mut hashes, mut idf_weights) =
             (Vec::with_capacity(n_tokens), Vec::with_capacity(n_tokens));
@@ -617,7 +628,8 @@ impl<'d> DocAnalysis<'d> {
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                FactView::with_weights(s, weights, &idf_weights[starts[i]..starts[i + 1]])
+                let r = starts[i]..starts[i + 1];
+                FactView::with_weights(s, weights, &idf_weights[r], config.stem_chars)
             })
             .collect();
         let tokens: Vec<SentenceTokens> = doc
@@ -653,7 +665,7 @@ impl<'d> DocAnalysis<'d> {
         let mut shingles = Vec::new();
         let mut buf = TokenHashes::new();
         hashes.iter().for_each(|&h| buf.push_hash(h));
-        buf.shingles_into(SHINGLE_NGRAM, &mut shingles);
+        buf.shingles_into(config.shingle_ngram, &mut shingles);
         shingles.sort_unstable();
         shingles.dedup();
         let norms: Vec<u64> = doc
@@ -827,8 +839,11 @@ mod tests {
         for name in ["base.txt", "rewrite.txt"] {
             let text = std::fs::read_to_string(format!("{dir}{name}")).expect("test article");
             for doc in [PreparedDoc::new(&text), PreparedDoc::new("One two three.")] {
-                let a = DocAnalysis::new(&doc, &hashed);
-                assert_eq!(a.shingles, doc_shingles(&doc));
+                let a = DocAnalysis::new(&doc, &hashed, &AlignConfig::default());
+                assert_eq!(
+                    a.shingles,
+                    doc_shingles(&doc, AlignConfig::default().shingle_ngram)
+                );
             }
         }
     }

@@ -6,6 +6,8 @@
 //! * [`analysis`]: what the aligner computes once per document before comparing it.
 //! * [`alignment`]: sentence-by-sentence alignment of two articles, containment both ways and
 //!   the relation label of the pair.
+//! * [`config`]: the aligner's thresholds and limits ([`config::AlignConfig`]) with their
+//!   calibrated defaults.
 //! * [`facts`]: numbers, percentages, dates, money amounts and names that differ between
 //!   aligned sentences.
 //! * [`frames`]: quantity frames (what each figure counts) for comparing the figures of
@@ -16,6 +18,7 @@
 
 pub mod alignment;
 pub mod analysis;
+pub mod config;
 pub mod facts;
 pub mod frames;
 pub mod retrieve;
