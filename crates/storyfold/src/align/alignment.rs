@@ -675,7 +675,7 @@ impl Aligner {
         ab: &DocAnalysis,
         chosen: &[Option<Cand>],
     ) -> Vec<Disagreement> {
-        let (fa, fb) = (all_frames(a), all_frames(b));
+        let (fa, fb) = (all_frames(aa), all_frames(ab));
         if fa.is_empty() || fb.is_empty() {
             return Vec::new();
         }
@@ -1234,12 +1234,10 @@ fn same_unit(ta: &str, va: &str, tb: &str, vb: &str, stem_chars: usize) -> bool 
     }
 }
 
-/// Every frame of a document with its sentence index.
-fn all_frames(d: &PreparedDoc) -> Vec<(usize, &Frame)> {
-    d.sentences
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| s.frames().iter().map(move |f| (i, f)))
+/// Every frame of an analyzed document with its sentence index.
+fn all_frames<'x>(analysis: &'x DocAnalysis) -> Vec<(usize, &'x Frame)> {
+    (analysis.frames().iter().enumerate())
+        .flat_map(|(i, fs)| fs.iter().map(move |f| (i, f)))
         .collect()
 }
 

@@ -21,6 +21,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::config::AlignConfig;
 use super::facts::{self, Fact, FactKind, Value};
+use super::frames::{frames_of, Frame};
 use super::similarity::features::SentenceSide;
 use super::similarity::Idf;
 use super::{PreparedDoc, Sentence};
@@ -604,6 +605,10 @@ pub struct DocAnalysis<'d> {
     starts: Vec<usize>,
     /// Each sentence prepared for the similarity score, when first compared.
     sides: Vec<OnceLock<SentenceSide>>,
+    /// The sentences of the document.
+    sentences: &'d [Sentence],
+    /// The quantity frames of each sentence, when first asked for ([`DocAnalysis::frames`]).
+    frames: OnceLock<Vec<Vec<Frame>>>,
 }
 
 impl<'d> DocAnalysis<'d> {
@@ -703,6 +708,8 @@ impl<'d> DocAnalysis<'d> {
             idf_weights,
             starts,
             sides: (0..doc.sentences.len()).map(|_| OnceLock::new()).collect(),
+            sentences: &doc.sentences,
+            frames: OnceLock::new(),
         }
     }
 
@@ -730,6 +737,16 @@ impl<'d> DocAnalysis<'d> {
             seen[i as usize] = false;
             f(i as usize);
         }
+    }
+
+    /// The quantity frames of each sentence ([`frames_of`]), computed on first use (only the
+    /// experimental frame pass of the aligner asks), then kept.
+    pub(crate) fn frames(&self) -> &[Vec<Frame>] {
+        self.frames.get_or_init(|| {
+            (self.sentences.iter())
+                .map(|s| frames_of(&s.text, &s.facts().facts))
+                .collect()
+        })
     }
 
     /// Sentence `i` (`s`) prepared for the similarity score (prepared on first use).

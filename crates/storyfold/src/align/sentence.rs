@@ -11,7 +11,6 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::facts::{self, Fact, FactKind};
-use super::frames::{self, Frame};
 use crate::text;
 use crate::text::lexicon::{is_number_word, is_stopword};
 
@@ -132,8 +131,6 @@ pub struct Sentence {
     pub tokens: Vec<String>,
     /// [`Sentence::facts`], once computed.
     analysis: Cached<SentenceFacts>,
-    /// [`Sentence::frames`], once computed.
-    frames: Cached<Vec<Frame>>,
 }
 
 impl Sentence {
@@ -152,7 +149,6 @@ impl Sentence {
             norm,
             tokens,
             analysis: Cached::default(),
-            frames: Cached::default(),
         }
     }
 
@@ -179,14 +175,6 @@ impl Sentence {
                 .map(move |&(a, b)| (None, &words[a as usize..b as usize]))
         });
         own.chain(blanked)
-    }
-
-    /// The quantity frames of the sentence ([`frames::frames_of`], computed on first use, then
-    /// kept).
-    pub fn frames(&self) -> &[Frame] {
-        self.frames
-            .0
-            .get_or_init(|| frames::frames_of(&self.text, &self.facts().facts))
     }
 
     /// Whether the sentence has no tokens (punctuation only).
