@@ -15,6 +15,11 @@
 //! * [`retrieve`]: corpus-scale candidate retrieval for rewrites that MinHash misses.
 //! * [`templates`]: sentences an outlet repeats across its articles, learnt from the corpus and
 //!   stripped before alignment.
+//!
+//! Each module uses only those before it in this order: [`facts`] (over
+//! [`crate::text::lexicon`]), [`sentence`], [`similarity`], [`frames`], [`analysis`],
+//! [`alignment`]; [`config`] uses none of them, [`retrieve`] and [`templates`] only
+//! [`sentence`] (`python3 scripts/module_cycles.py` checks that no import cycle appears).
 
 pub mod alignment;
 pub mod analysis;

@@ -22,7 +22,8 @@
 //!   each of its words (`tara`, `reid`), so `Reid` alone still matches `Tara Reid`.
 //! * **Numbers** are words made of digits (with `.` or `,` inside); commas are removed. Single
 //!   digits are skipped (too common to tell events apart).
-//! * **Dates** are a month name (or its usual abbreviation) next to a day number 1–31
+//! * **Dates** are a month name (or its usual abbreviation:
+//!   [`month_of_listed`]) next to a day number 1–31
 //!   (`March 3`, `3 March`), written `month-day` (`march-3`); a year 1900–2099 after the day is
 //!   a number of its own.
 

@@ -10,7 +10,7 @@ use super::fact::{Disagreement, Fact, FactKind, Value, Via};
 use super::names::{name_stem, name_word, names_agree};
 
 impl Fact {
-    /// Whether two facts of the same kind state the same thing (see the [module docs](self)).
+    /// Whether two facts of the same kind state the same thing (see the [module docs](super)).
     pub fn agrees(&self, other: &Fact) -> bool {
         if self.kind != other.kind {
             return false;
@@ -264,7 +264,7 @@ fn name_slot(
 pub const NAME_GAP_MAX: usize = 2;
 
 /// The facts that differ between sentence `a_sentence` (text `a`) of A and `b_sentence`
-/// (text `b`) of B (see the [module docs](self) for the rules).
+/// (text `b`) of B (see the [module docs](super) for the rules).
 pub fn compare_sentences(
     a_sentence: usize,
     a: &str,

@@ -86,7 +86,7 @@ pub enum Value {
 pub struct Fact {
     /// What kind of fact.
     pub kind: FactKind,
-    /// Byte span in the text given to [`extract`].
+    /// Byte span in the text given to [`extract`](super::extract()).
     pub span: Range<usize>,
     /// The fact as written.
     pub text: String,
