@@ -6,13 +6,13 @@
 //! pair: the xxh3 hash and IDF weight of every token (`HashedIdf`: the table's weights keyed by
 //! token hash), the distinct tokens of each sentence (hashed, with their stopword flag and the
 //! aligner's weight) and an inverted index of them, each sentence's [`FactView`] (quantity kinds
-//! and IDF-weighted content stems) and an index of the stems of the sentences carrying a
-//! quantity, the document's key terms, content stems and distinct facts (indexed for agreement
-//! lookups), its word-shingle set (5-grams by default) and a hash of its normalized text. The results are
-//! exactly those of computing everything per pair: sums run over the same items in the same
-//! (string) order (`Keyed` strings compare in `str` order, most of the time as one integer).
-//! Tokens are identified by their 64-bit hash: two distinct tokens with the same hash would be
-//! taken as one (no such pair is known).
+//! and IDF-weighted content stems) and an index of the stems of the sentences carrying a quantity,
+//! the document's key terms, content stems and distinct facts (indexed for agreement lookups), its
+//! word-shingle set (5-grams by default) and a hash of its normalized text. The results are exactly
+//! those of computing everything per pair: sums run over the same items in the same (string) order
+//! (`Keyed` strings compare in `str` order, most of the time as one integer). Tokens are identified
+//! by their 64-bit hash: two distinct tokens with the same hash would be taken as one (no such pair
+//! is known).
 
 use std::sync::OnceLock;
 

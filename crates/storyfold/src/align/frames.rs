@@ -27,11 +27,11 @@
 //!   money with money (same currency when both name one); measures only with the same unit
 //!   stem; two proportions only of the same total; no figure of a *tally* (a sentence with
 //!   [`CROWD_MAX`] (3) or more figures of one kind: vote counts per candidate);
-//! * the **same thing**: for a measure, a shared stem among the words around (`gusts`);
-//!   otherwise the first head words share a [`stem_chars`](super::config::AlignConfig::stem_chars)-character (5) stem (`jobs` /
-//!   `jobs`), or, when a word-embedding model is loaded, their word vectors' cosine is at least
-//!   [`HEAD_COS_MIN`] (0.5); a percentage without head words (`revenue fell 9 percent`) only
-//!   with one that shares a stem among its words before;
+//! * the **same thing**: for a measure, a shared stem among the words around (`gusts`); otherwise
+//!   the first head words share a [`stem_chars`](super::config::AlignConfig::stem_chars)-character
+//!   (5) stem (`jobs` / `jobs`), or, when a word-embedding model is loaded, their word vectors'
+//!   cosine is at least [`HEAD_COS_MIN`] (0.5); a percentage without head words (`revenue fell 9
+//!   percent`) only with one that shares a stem among its words before;
 //! * the **verbs**: the first words before two counted heads must not differ (`killed 5
 //!   people` / `injured 7 people`): a shared stem or, with the model, a cosine of at least
 //!   [`HEAD_COS_MIN`];
