@@ -346,7 +346,7 @@ pub fn run(args: Args) -> Result<()> {
             let alignment = (!args.no_verify).then(|| {
                 let al = aligner.align(a.view(), b.view());
                 if a.view.is_some() || b.view.is_some() {
-                    al.with_whole_texts(&a.prepared, &b.prepared)
+                    al.with_whole_texts(&aligner, &a.prepared, &b.prepared)
                 } else {
                     al
                 }

@@ -5,9 +5,9 @@
 //! the kinds never collide):
 //!
 //! * **words**: tokens of [`crate::text::prepare`]d text (boilerplate stripped, normalized),
-//!   minus [`is_stopword`]s, one-letter tokens and numbers, with a light plural stemming
-//!   (`-ies` → `-y`, a final `-s` is dropped unless the word ends in `ss`, `us` or `is`, for
-//!   words of more than 3 letters);
+//!   minus [`is_broad_stopword`]s, one-letter tokens and numbers, with a light plural stemming
+//!   ([`plural_stem`]: `-ies` → `-ie`, a final `-s` is dropped unless the word ends in `ss`,
+//!   `us` or `is`, for words of more than 3 letters);
 //! * **entities**, **numbers** and **dates** from [`super::entities::extract`]; a number
 //!   1900–2099 of four digits is a **year**, a kind of its own.
 //!
@@ -29,7 +29,8 @@ use std::collections::HashMap;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::entities::{extract, is_stopword};
+use super::entities::extract;
+use crate::text::lexicon::{is_broad_stopword, plural_stem};
 use crate::text::{for_each_token, prepare, strip_boilerplate};
 
 /// Weights of the term kinds (see the [module docs](self)).
@@ -117,29 +118,18 @@ pub struct RawTerms {
 /// A TF-IDF unit vector: `(key, weight)` sorted by key.
 pub type TermVector = Vec<(u64, f32)>;
 
-fn stem(w: &str) -> &str {
-    if w.len() > 3 && w.is_ascii() {
-        if let Some(s) = w.strip_suffix("ies") {
-            // `-ies` → `-y` needs an allocation; `-ie` is close enough and stays a slice.
-            return &w[..s.len() + 2];
-        }
-        if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-            return &w[..w.len() - 1];
-        }
-    }
-    w
-}
-
 fn add_text(counts: &mut HashMap<u64, f32, KeyBuildHasher>, text: &str, weight: f32) {
     let prepared = prepare(text);
     for_each_token(&prepared, |t| {
         if t.chars().count() < 2
             || t.chars().next().is_some_and(|c| c.is_ascii_digit())
-            || is_stopword(t)
+            || is_broad_stopword(t)
         {
             return;
         }
-        *counts.entry(term_key(TermKind::Word, stem(t))).or_default() += weight;
+        *counts
+            .entry(term_key(TermKind::Word, plural_stem(t)))
+            .or_default() += weight;
     });
     let ev = extract(&strip_boilerplate(text));
     for e in &ev.entities {
@@ -597,7 +587,6 @@ mod tests {
             key_kind(term_key(TermKind::Entity, "paris")),
             TermKind::Entity
         );
-        assert_eq!(stem("earthquakes"), "earthquake");
         // Years are a kind of their own; other numbers stay numbers.
         let raw = raw_terms(
             None,
@@ -610,8 +599,6 @@ mod tests {
         assert!(has(term_key(TermKind::Number, "2500")));
         assert_eq!(key_kind(term_key(TermKind::Year, "2013")), TermKind::Year);
         assert!(is_year("1999") && !is_year("2500") && !is_year("199") && !is_year("20a3"));
-        assert_eq!(stem("bus"), "bus");
-        assert_eq!(stem("cities"), "citie");
     }
 
     #[test]

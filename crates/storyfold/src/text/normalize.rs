@@ -300,7 +300,7 @@ fn normalize_unicode_into(s: &str, out: &mut String) {
     let mut may_need_nfc = false;
     let mut i = 0;
     while i < len {
-        let j = i + super::first_non_ascii(&bytes[i..]).unwrap_or(len - i);
+        let j = i + super::ascii::first_non_ascii(&bytes[i..]).unwrap_or(len - i);
         if j == len {
             em.ascii_run(&s[i..], out);
             break;

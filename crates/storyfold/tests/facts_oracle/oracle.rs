@@ -1,15 +1,18 @@
 //! The fact extraction and comparison as they were before they were made fast, kept as a test
-//! oracle: the property tests of [`super`] check that [`super::extract`],
-//! [`super::compare_facts`] and [`super::key_terms_of`] give exactly what these give. The
-//! vocabularies are shared.
+//! oracle: the tests of `main.rs` check that `extract`, `compare_facts` and
+//! `key_terms_of` of `storyfold::align::facts` give exactly what these give. The vocabularies
+//! are shared (`storyfold::text::lexicon`, `storyfold::align::facts::vocab`).
 
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::{
-    currency_sym, currency_word, fraction_word, is_capitalized, month_of, number_word, scale_word,
-    weekday_of, Disagreement, Fact, FactKind, Hedge, Value, COMMON_STARTERS, CONNECTORS, HEDGES,
-    NAME_GAP_MAX, TITLES,
+use storyfold::align::facts::vocab::{
+    currency_sym, currency_word, Hedge, COMMON_STARTERS, HEDGES, TITLES,
+};
+use storyfold::align::facts::{Disagreement, Fact, FactKind, Value, Via, NAME_GAP_MAX};
+use storyfold::text::lexicon::{
+    fraction_word, is_capitalized, is_stopword, month_of, number_word, scale_word, weekday_of,
+    NAME_CONNECTORS as CONNECTORS,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -394,7 +397,7 @@ impl<'a> Parser<'a> {
                 if is_capitalized(prev)
                     && month_of(&lp).is_none()
                     && weekday_of(&lp).is_none()
-                    && !crate::align::alignment::is_stopword(&lp)
+                    && !is_stopword(&lp)
                     && !COMMON_STARTERS.contains(&lp.as_str())
                 {
                     return None;
@@ -696,11 +699,8 @@ pub fn extract(s: &str) -> Vec<Fact> {
             items.drain(..caps_run);
         }
         // Function words and sentence starters at the edges are not part of a name.
-        let edge = |w: &str| {
-            crate::align::alignment::is_stopword(w)
-                || COMMON_STARTERS.contains(&w)
-                || CONNECTORS.contains(&w)
-        };
+        let edge =
+            |w: &str| is_stopword(w) || COMMON_STARTERS.contains(&w) || CONNECTORS.contains(&w);
         let first_is_start = starts_segment && items.first().is_some_and(|x| x.0 == i);
         while items.first().is_some_and(|x| edge(&x.1)) {
             items.remove(0);
@@ -941,7 +941,7 @@ pub fn compare_facts(
                     a_value: fa[i].text.clone(),
                     b_value: fb[j].text.clone(),
                     kind,
-                    via: super::Via::Aligned,
+                    via: Via::Aligned,
                 });
             }
         }
@@ -956,7 +956,7 @@ pub fn key_terms_of(facts: &[Fact]) -> Vec<String> {
         match &f.value {
             Value::Name(words) => {
                 for w in words {
-                    if !crate::align::alignment::is_stopword(w) {
+                    if !is_stopword(w) {
                         out.push(w.clone());
                     }
                 }
