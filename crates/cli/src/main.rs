@@ -1,10 +1,13 @@
 //! The `storyfold` command-line tool: a thin shell over the `storyfold` engine crate.
 //!
 //! Each subcommand lives in its own module under `cmd/`; shared input options, output
-//! helpers and progress reporting live in `common.rs`.
+//! helpers, progress reporting and sentence-pair files live in the crate's library
+//! (`common.rs`, `pairs.rs`), which `storyfold-train` shares. Fitting, training and
+//! cross-validating the paraphrase models is `storyfold-train`'s.
 
 mod cmd;
-mod common;
+
+use storyfold_cli::{common, pairs};
 
 use clap::{Parser, Subcommand};
 
@@ -39,9 +42,6 @@ enum Command {
     Pairs(cmd::pairs::Args),
     /// Score sentence pairs (TSV) and decide which are paraphrases.
     Similarity(Box<cmd::similarity::Args>),
-    /// Fine-tune the cross-encoder paraphrase model on labelled sentence pairs (MRPC layout), or
-    /// on graded STS Benchmark pairs as a first stage (`--sts`, then `--pairs` from its folder).
-    TrainCross(cmd::train_cross::Args),
 }
 
 /// `mi_option_purge_delay` and `mi_option_allow_thp` in mimalloc 3's `mi_option_e` (the
@@ -94,7 +94,6 @@ fn main() {
         Command::Compare(args) => cmd::compare::run(args),
         Command::Pairs(args) => cmd::pairs::run(args),
         Command::Similarity(args) => cmd::similarity::run(*args),
-        Command::TrainCross(args) => cmd::train_cross::run(args),
     };
     if let Err(err) = result {
         eprintln!("storyfold: error: {err:#}");
