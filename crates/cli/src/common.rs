@@ -17,6 +17,7 @@ use storyfold::output::{Planned, Target};
 
 /// `println!` to standard output, returning an error that names standard output (a full disk,
 /// a closed pipe) instead of panicking.
+#[macro_export]
 macro_rules! outln {
     ($($arg:tt)*) => {
         $crate::common::print_stdout(&format!("{}\n", format_args!($($arg)*)))
@@ -25,6 +26,7 @@ macro_rules! outln {
 
 /// `eprintln!` that never panics: a message that cannot be written to standard error (closed,
 /// or a full disk) is dropped.
+#[macro_export]
 macro_rules! note {
     ($($arg:tt)*) => {{
         use std::io::Write as _;

@@ -1,7 +1,9 @@
 //! The `storyfold` command-line tool: a thin shell over the `storyfold` engine crate.
 //!
 //! Each subcommand lives in its own module under `cmd/`; shared input options, output
-//! helpers and progress reporting live in `common.rs`.
+//! helpers, progress reporting and sentence-pair files live in the crate's library
+//! (`common.rs`, `pairs.rs`), which `storyfold-train` shares. Fitting, training and
+//! cross-validating the paraphrase models is `storyfold-train`'s.
 //!
 //! Exit status: 0 on success, and also when standard output is a pipe closed early
 //! (`storyfold ... | head`: the program stops quietly, as ripgrep does); 1 on any error,
@@ -9,8 +11,11 @@
 //! command line that does not parse.
 
 #[macro_use]
-mod common;
+extern crate storyfold_cli;
+
 mod cmd;
+
+use storyfold_cli::{common, pairs};
 
 use clap::{Parser, Subcommand};
 
@@ -45,9 +50,6 @@ enum Command {
     Pairs(cmd::pairs::Args),
     /// Score sentence pairs (TSV) and decide which are paraphrases.
     Similarity(Box<cmd::similarity::Args>),
-    /// Fine-tune the cross-encoder paraphrase model on labelled sentence pairs (MRPC layout), or
-    /// on graded STS Benchmark pairs as a first stage (`--sts`, then `--pairs` from its folder).
-    TrainCross(cmd::train_cross::Args),
 }
 
 /// `mi_option_purge_delay` and `mi_option_allow_thp` in mimalloc 3's `mi_option_e` (the
@@ -135,7 +137,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(args) => cmd::compare::run(args),
         Command::Pairs(args) => cmd::pairs::run(args),
         Command::Similarity(args) => cmd::similarity::run(*args),
-        Command::TrainCross(args) => cmd::train_cross::run(args),
     }
 }
 

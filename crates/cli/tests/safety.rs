@@ -141,7 +141,6 @@ fn every_output_onto_an_input_is_refused_whatever_its_spelling() {
         vec!["pairs", "b.jsonl", "--candidates", "b.jsonl"],
         vec!["dedup", "b.jsonl", "--pairs", "b.jsonl"],
         vec!["dedup", "b.jsonl", "-o", &absolute],
-        vec!["similarity", "--build-idf", "b.jsonl", "b.jsonl"],
     ];
     if cfg!(unix) {
         cases.push(vec!["dedup", "b.jsonl", "-o", "link.jsonl"]);
@@ -171,37 +170,6 @@ fn every_output_onto_an_input_is_refused_whatever_its_spelling() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("are the same file"));
-}
-
-#[test]
-fn a_model_folder_is_never_written_over_its_base() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = dir.path().join("base");
-    fs::create_dir(&base).unwrap();
-    fs::write(base.join("config.json"), "{}").unwrap();
-    fs::write(
-        dir.path().join("p.tsv"),
-        "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n1\ta\tb\tx\ty\n",
-    )
-    .unwrap();
-    for out in ["base", "base/out"] {
-        storyfold()
-            .current_dir(dir.path())
-            .args([
-                "train-cross",
-                "--pairs",
-                "p.tsv",
-                "--encoder",
-                "base",
-                "--out",
-                out,
-            ])
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains("outputs never overwrite inputs"));
-    }
-    assert_eq!(fs::read_to_string(base.join("config.json")).unwrap(), "{}");
-    assert_eq!(others(&base, &["config.json"]), Vec::<String>::new());
 }
 
 #[test]

@@ -6,4 +6,3 @@ pub mod eval;
 pub mod fold;
 pub mod pairs;
 pub mod similarity;
-pub mod train_cross;

@@ -38,7 +38,7 @@
 //!
 //! [`features`] (used by the shipped lexical score) computes the lexical features 0–15 and
 //! leaves the others 0; [`features_with`] adds features 16–18 when given a [`Kld`] table and
-//! 19–25 when given [`Embeddings`] (experiments of `storyfold similarity --cv`);
+//! 19–25 when given [`Embeddings`] (experiments of `storyfold-train similarity --cv`);
 //! [`with_encoder`] sets features 26–29 from two [`Encoding`]s (the score used with an encoder).
 //!
 //! Work buffers are thread-local and reused, so computing the features does not allocate once a

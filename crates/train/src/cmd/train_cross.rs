@@ -1,25 +1,25 @@
-//! `storyfold train-cross`: fine-tune the cross-encoder for the paraphrase decision on labelled
-//! sentence pairs (MRPC layout) and write it to a folder that `similarity --cross DIR` reads.
+//! `storyfold-train train-cross`: fine-tune the cross-encoder for the paraphrase decision on
+//! labelled sentence pairs (MRPC layout) and write it to a folder that `storyfold similarity
+//! --cross DIR` reads.
 //!
 //! The base model is a local sentence-transformers BERT folder (all-MiniLM-L6-v2,
 //! `scripts/fetch_encoder.sh`) or a cross-encoder folder this command wrote (training goes on
-//! from it, head included); training is `storyfold::align::similarity::cross::train`. With
-//! `--sts FILE` instead of `--pairs` it trains on STS Benchmark pairs with graded targets (gold
-//! / 5, `cross::train_graded`), an intermediate stage to start the paraphrase training from.
+//! from it, head included); training is [`crate::cross::train`]. With `--sts FILE` instead of
+//! `--pairs` it trains on STS Benchmark pairs with graded targets (gold / 5,
+//! [`crate::cross::train_graded`]), an intermediate stage to start the paraphrase training from.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use storyfold::align::similarity::cross::{self, CrossEncoder};
+use storyfold_cli::pairs::{labels, pair_texts, read_pairs, Skipped};
 
 use storyfold::output::OutputDir;
+use storyfold_cli::common::{check_outputs, path_inputs, Out};
 
-use super::similarity::{
-    cpu_seconds, epoch_line, labels, pair_texts, read_pairs, read_sts, CrossTrainArgs, Skipped,
-};
-use crate::common::{check_outputs, path_inputs, Out};
+use super::similarity::{cpu_seconds, epoch_line, read_sts, CrossTrainArgs};
+use crate::cross::{self, TrainableCross};
 
-/// Arguments of `storyfold train-cross`.
+/// Arguments of `storyfold-train train-cross`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Labelled sentence pairs in MRPC layout (with its `Quality` header).
@@ -120,7 +120,7 @@ fn sts_pairs(files: &[PathBuf], skip_source: &[String], skip_invalid: bool) -> R
     Ok(set)
 }
 
-/// Run `storyfold train-cross`.
+/// Run `storyfold-train train-cross`.
 pub fn run(args: Args) -> Result<()> {
     check_outputs(
         &path_inputs(args.pairs.iter().chain(&args.sts).chain([&args.encoder])),
@@ -143,7 +143,7 @@ pub fn run(args: Args) -> Result<()> {
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    let mut model = CrossEncoder::load(&args.encoder, Some(params.max_tokens), params.seed)
+    let mut model = TrainableCross::load(&args.encoder, Some(params.max_tokens), params.seed)
         .with_context(|| format!("cannot load the base model {}", args.encoder.display()))?;
     note!(
         "fine-tuning on {} pairs of {what}: {params:?}; {} threads",

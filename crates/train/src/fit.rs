@@ -1,34 +1,11 @@
 //! Fitting and checking the paraphrase model: L2-regularized logistic regression by Newton's
 //! method (IRLS), the accuracy-maximizing threshold, k-fold cross-validation, and the Pearson and
-//! Spearman correlations used on STS.
+//! Spearman correlations used on STS. The fitted model is the engine's
+//! [`Logistic`] (scored by `storyfold::align::similarity::gbt`).
 
-use super::features::NUM_FEATURES;
-
-/// A fitted logistic model: `p = 1 / (1 + exp(−(bias + Σ weights[i]·x[i])))`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Logistic {
-    /// Intercept.
-    pub bias: f64,
-    /// One weight per feature.
-    pub weights: [f64; NUM_FEATURES],
-}
-
-impl Logistic {
-    /// The model's log-odds for a feature vector.
-    pub fn margin(&self, x: &[f64; NUM_FEATURES]) -> f64 {
-        self.bias + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>()
-    }
-
-    /// The model's probability for a feature vector.
-    pub fn predict(&self, x: &[f64; NUM_FEATURES]) -> f64 {
-        sigmoid(self.margin(x))
-    }
-}
-
-/// The logistic function.
-pub fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
-}
+use storyfold::align::similarity::gbt::sigmoid;
+use storyfold::align::similarity::{Logistic, NUM_FEATURES};
+use storyfold_cli::pairs::Confusion;
 
 /// Solve `m · x = v` (dense, small) by Gaussian elimination with partial pivoting; `None` when
 /// singular.
@@ -136,64 +113,6 @@ pub fn best_threshold(scores: &[f64], ys: &[bool]) -> f64 {
         }
     }
     best_t
-}
-
-/// Binary classification counts and the usual rates.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Confusion {
-    /// True positives.
-    pub tp: u64,
-    /// False positives.
-    pub fp: u64,
-    /// True negatives.
-    pub tn: u64,
-    /// False negatives.
-    pub fn_: u64,
-}
-
-impl Confusion {
-    /// Count predictions against gold labels.
-    pub fn add(&mut self, predicted: bool, gold: bool) {
-        match (predicted, gold) {
-            (true, true) => self.tp += 1,
-            (true, false) => self.fp += 1,
-            (false, false) => self.tn += 1,
-            (false, true) => self.fn_ += 1,
-        }
-    }
-
-    /// (tp + tn) / total (0 when empty).
-    pub fn accuracy(&self) -> f64 {
-        let n = self.tp + self.fp + self.tn + self.fn_;
-        if n == 0 {
-            0.0
-        } else {
-            (self.tp + self.tn) as f64 / n as f64
-        }
-    }
-
-    /// tp / (tp + fp).
-    pub fn precision(&self) -> f64 {
-        div(self.tp, self.tp + self.fp)
-    }
-
-    /// tp / (tp + fn).
-    pub fn recall(&self) -> f64 {
-        div(self.tp, self.tp + self.fn_)
-    }
-
-    /// Harmonic mean of precision and recall (F1 of the positive class).
-    pub fn f1(&self) -> f64 {
-        div(2 * self.tp, 2 * self.tp + self.fp + self.fn_)
-    }
-}
-
-fn div(n: u64, d: u64) -> f64 {
-    if d == 0 {
-        0.0
-    } else {
-        n as f64 / d as f64
-    }
 }
 
 /// Result of a k-fold cross-validation.
@@ -331,18 +250,6 @@ mod tests {
         assert!((spearman(&x, &[4.0, 3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
         assert_eq!(pearson(&x, &[1.0, 1.0, 1.0, 1.0]), 0.0);
         assert_eq!(ranks(&[5.0, 1.0, 5.0]), vec![2.5, 1.0, 2.5]);
-    }
-
-    #[test]
-    fn confusion_rates() {
-        let mut c = Confusion::default();
-        for (p, g) in [(true, true), (true, false), (false, false), (false, true)] {
-            c.add(p, g);
-        }
-        c.add(true, true);
-        assert!((c.accuracy() - 0.6).abs() < 1e-12);
-        assert!((c.precision() - 2.0 / 3.0).abs() < 1e-12);
-        assert!((c.f1() - 2.0 / 3.0).abs() < 1e-12);
     }
 
     #[test]
