@@ -13,14 +13,20 @@
 //! * [`dedup`]: verified near-duplicate pairs and groups with a representative each.
 //! * [`story`]: folding articles into stories (clustering, derivation, report).
 //! * [`eval`]: clustering metrics (pairwise, B-cubed, ARI, NMI) against gold labels.
+//! * [`store`]: persistence of the live story index (SQLite); [`error`]: the crate's error
+//!   type.
 //!
 //! The `storyfold` command-line tool is a thin shell over this API.
 
 pub mod align;
 pub mod dedup;
+pub mod error;
 pub mod eval;
 pub mod fingerprint;
 pub mod index;
 pub mod ingest;
+pub mod store;
 pub mod story;
 pub mod text;
+
+pub use error::{Error, Result};
