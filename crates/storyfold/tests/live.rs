@@ -56,7 +56,13 @@ fn a_threshold_out_of_range_is_a_typed_error_naming_the_setting() {
         .window(Some(0))
         .in_memory()
         .expect_err("an empty window is refused");
-    assert!(matches!(err, Error::Config { field: "cluster.window", .. }));
+    assert!(matches!(
+        err,
+        Error::Config {
+            field: "cluster.window",
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -79,7 +85,10 @@ fn copies_rewrites_and_independent_reports_are_placed() {
     // wire-004 reports the same closure in other words.
     let p4 = index.insert(by_id(&a, "wire-004").clone()).expect("insert");
     assert_eq!(p4.story, p1.story, "{p4:?}");
-    assert!(matches!(p4.relation, Relation::Rewrite | Relation::SameStory));
+    assert!(matches!(
+        p4.relation,
+        Relation::Rewrite | Relation::SameStory
+    ));
     let ev = p4.evidence.as_ref().expect("evidence of an alignment");
     assert!(ev.against == "wire-001" || ev.against == "wire-002");
     assert!(ev.score.is_some());
@@ -111,12 +120,18 @@ fn copies_rewrites_and_independent_reports_are_placed() {
 #[test]
 fn an_empty_text_or_a_repeated_id_refuses_the_whole_batch() {
     let index = memory();
-    let ok = Article::new("a", "Rain is expected over the coast on Friday, forecasters said.");
+    let ok = Article::new(
+        "a",
+        "Rain is expected over the coast on Friday, forecasters said.",
+    );
     let empty = Article::new("b", "\u{200b}\u{200b} \u{feff}");
     let err = index
         .insert_batch(vec![ok.clone(), empty])
         .expect_err("invisible-only text");
-    assert!(matches!(&err, Error::Invalid { id, .. } if id == "b"), "{err}");
+    assert!(
+        matches!(&err, Error::Invalid { id, .. } if id == "b"),
+        "{err}"
+    );
     assert_eq!(index.stats().expect("stats").articles, 0);
     let err = index
         .insert_batch(vec![ok.clone(), ok])
@@ -152,7 +167,10 @@ fn stories_keep_their_ids_across_reopen_and_removal_rederives() {
         assert_eq!(p.story, first_story, "{p:?}");
     }
     index.refine().expect("refine");
-    assert_eq!(index.story_of("wire-036").expect("lookup"), Some(first_story));
+    assert_eq!(
+        index.story_of("wire-036").expect("lookup"),
+        Some(first_story)
+    );
     assert_eq!(members(&index, first_story), storm.to_vec());
     // wire-038 copies wire-036; removing wire-036 makes it derive from another copy.
     let p38 = index.placement("wire-038").expect("placement");
@@ -160,7 +178,10 @@ fn stories_keep_their_ids_across_reopen_and_removal_rederives() {
     index.remove("wire-036").expect("remove");
     assert!(matches!(
         index.remove("wire-036"),
-        Err(Error::NotFound { what: "article", .. })
+        Err(Error::NotFound {
+            what: "article",
+            ..
+        })
     ));
     let p38 = index.placement("wire-038").expect("placement");
     assert_ne!(p38.derived_from.as_deref(), Some("wire-036"), "{p38:?}");
@@ -175,7 +196,10 @@ fn stories_keep_their_ids_across_reopen_and_removal_rederives() {
     drop(index);
     // Reopened again: the removal stayed, the id too.
     let index = StoryIndex::builder().open(&db).expect("reopen");
-    assert_eq!(index.story_of("wire-037").expect("lookup"), Some(first_story));
+    assert_eq!(
+        index.story_of("wire-037").expect("lookup"),
+        Some(first_story)
+    );
     assert_eq!(index.story_of("wire-036").expect("lookup"), None);
     // Removing every member removes the story, with an event.
     for id in &storm[1..] {
@@ -209,7 +233,16 @@ fn settings_are_stored_and_a_conflicting_open_is_refused() {
         .window(None)
         .open(&db)
         .expect_err("other window");
-    assert!(matches!(err, Error::Config { field: "cluster", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Config {
+                field: "cluster",
+                ..
+            }
+        ),
+        "{err}"
+    );
     let index = StoryIndex::builder()
         .window(None)
         .reconfigure(true)
@@ -281,7 +314,9 @@ fn eviction_drops_old_stories_and_counts_stay_right() {
     assert_eq!(evicted, n);
     assert!(index.check().expect("check").is_empty());
     // Evicted ids can come back.
-    index.insert(by_id(&a, "wire-001").clone()).expect("insert again");
+    index
+        .insert(by_id(&a, "wire-001").clone())
+        .expect("insert again");
 }
 
 #[test]
@@ -314,7 +349,10 @@ fn refinement_merges_and_splits_with_stable_ids_and_events() {
         .collect();
     assert!(!merged.is_empty(), "{events:?}");
     for e in &merged {
-        assert!(e.story < e.other.expect("other"), "the smaller id stays: {e:?}");
+        assert!(
+            e.story < e.other.expect("other"),
+            "the smaller id stays: {e:?}"
+        );
     }
     assert_eq!(index.story_of("wire-011").expect("lookup"), Some(smallest));
     for e in &merged {
@@ -331,9 +369,14 @@ fn refinement_merges_and_splits_with_stable_ids_and_events() {
         window: None,
         ..ClusterConfig::default()
     };
-    let index = StoryIndex::builder().cluster(loose).in_memory().expect("index");
+    let index = StoryIndex::builder()
+        .cluster(loose)
+        .in_memory()
+        .expect("index");
     // Reports of two events in one city (the bridge, the marathon), none a copy of another.
-    let ids = ["wire-001", "wire-004", "wire-005", "wire-027", "wire-029", "wire-024"];
+    let ids = [
+        "wire-001", "wire-004", "wire-005", "wire-027", "wire-029", "wire-024",
+    ];
     let ps = index
         .insert_batch(ids.iter().map(|id| by_id(&a, id).clone()).collect())
         .expect("insert");
@@ -369,14 +412,45 @@ fn generated(n: usize, seed: u64) -> Vec<Article> {
             .wrapping_add(1_442_695_040_888_963_407);
         (x >> 33) % m
     };
-    let places = ["Valdoria", "Port Hessen", "Millbrook", "Dunmore", "Kessler", "Orville", "Grantley", "Bexley"];
-    let people = ["Marta Quince", "Oskar Lindgren", "Ana Petrescu", "Tomas Brandt", "Mara Lindqvist", "Iris Vail"];
+    let places = [
+        "Valdoria",
+        "Port Hessen",
+        "Millbrook",
+        "Dunmore",
+        "Kessler",
+        "Orville",
+        "Grantley",
+        "Bexley",
+    ];
+    let people = [
+        "Marta Quince",
+        "Oskar Lindgren",
+        "Ana Petrescu",
+        "Tomas Brandt",
+        "Mara Lindqvist",
+        "Iris Vail",
+    ];
     let kinds = [
-        ("fire", "A fire destroyed a warehouse in {p} on {d}, {w} said, and {k} workers were evacuated."),
-        ("flood", "Floods cut the main road to {p} on {d} after {k} millimetres of rain, said {w}."),
-        ("strike", "{k} nurses in {p} began a strike on {d}, union leader {w} said."),
-        ("budget", "The {p} council approved a budget of {k} million on {d}, mayor {w} announced."),
-        ("quake", "A magnitude {k} earthquake shook {p} on {d}, emergency chief {w} said."),
+        (
+            "fire",
+            "A fire destroyed a warehouse in {p} on {d}, {w} said, and {k} workers were evacuated.",
+        ),
+        (
+            "flood",
+            "Floods cut the main road to {p} on {d} after {k} millimetres of rain, said {w}.",
+        ),
+        (
+            "strike",
+            "{k} nurses in {p} began a strike on {d}, union leader {w} said.",
+        ),
+        (
+            "budget",
+            "The {p} council approved a budget of {k} million on {d}, mayor {w} announced.",
+        ),
+        (
+            "quake",
+            "A magnitude {k} earthquake shook {p} on {d}, emergency chief {w} said.",
+        ),
     ];
     let extras = [
         "Residents were told to stay indoors.",
@@ -409,7 +483,11 @@ fn generated(n: usize, seed: u64) -> Vec<Article> {
             if v % 2 == 1 {
                 sentences.reverse();
             }
-            let text = if v == 2 { base.clone() + " " + extras[0] } else { sentences.join(" ") };
+            let text = if v == 2 {
+                base.clone() + " " + extras[0]
+            } else {
+                sentences.join(" ")
+            };
             let published = (next(6) != 0).then(|| {
                 chrono::DateTime::parse_from_rfc3339(&format!(
                     "2026-03-{:02}T{:02}:00:00Z",
@@ -443,7 +521,10 @@ fn insert_batch_places_as_inserting_one_by_one() {
             .wrapping_add(1_442_695_040_888_963_407);
         articles.swap(i, (x >> 33) as usize % (i + 1));
     }
-    let one = StoryIndex::builder().window(Some(3 * 86_400)).in_memory().expect("index");
+    let one = StoryIndex::builder()
+        .window(Some(3 * 86_400))
+        .in_memory()
+        .expect("index");
     let expected: Vec<_> = articles
         .iter()
         .map(|a| one.insert(a.clone()).expect("insert"))
@@ -451,7 +532,10 @@ fn insert_batch_places_as_inserting_one_by_one() {
     let distinct: std::collections::HashSet<StoryId> = expected.iter().map(|p| p.story).collect();
     assert!(distinct.len() > 20 && distinct.len() < articles.len() - 50);
     for size in [7, 64, 1_000] {
-        let many = StoryIndex::builder().window(Some(3 * 86_400)).in_memory().expect("index");
+        let many = StoryIndex::builder()
+            .window(Some(3 * 86_400))
+            .in_memory()
+            .expect("index");
         let mut got = Vec::new();
         for chunk in articles.chunks(size) {
             got.extend(many.insert_batch(chunk.to_vec()).expect("insert"));
@@ -492,7 +576,9 @@ fn stories_are_listed_by_filter() {
         })
         .expect("list");
     assert!(!storm.is_empty());
-    assert!(storm.iter().all(|s| s.title.to_lowercase().contains("storm")));
+    assert!(storm
+        .iter()
+        .all(|s| s.title.to_lowercase().contains("storm")));
     let tokai = index
         .stories(&StoryFilter {
             source: Some("Tokai Shimpo".into()),

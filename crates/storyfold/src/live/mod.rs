@@ -482,7 +482,10 @@ impl StoryIndexBuilder {
     }
 
     fn explicit(&self) -> bool {
-        self.cluster.is_some() || self.window.is_some() || self.dedup.is_some() || self.derive.is_some()
+        self.cluster.is_some()
+            || self.window.is_some()
+            || self.dedup.is_some()
+            || self.derive.is_some()
     }
 
     fn settings(&self, base: Option<Settings>) -> Settings {
@@ -572,9 +575,7 @@ impl StoryIndexBuilder {
         });
         Ok(StoryIndex {
             lsh: settings.dedup.lsh_params(),
-            aligner: self
-                .aligner
-                .unwrap_or_else(|| Aligner::new(Idf::builtin())),
+            aligner: self.aligner.unwrap_or_else(|| Aligner::new(Idf::builtin())),
             fingerprinter,
             settings,
             inner: Mutex::new(Inner { store, state }),
@@ -743,7 +744,10 @@ impl StoryIndex {
                     what: "story",
                     id: match fate {
                         Some(e) if e.kind == "merged" => {
-                            format!("{} (merged into story {} by event {})", story, e.story, e.seq)
+                            format!(
+                                "{} (merged into story {} by event {})",
+                                story, e.story, e.seq
+                            )
                         }
                         Some(e) => format!("{} ({} by event {})", story, e.kind, e.seq),
                         None => story.to_string(),
@@ -778,7 +782,13 @@ impl StoryIndex {
         } else {
             let arts: Vec<Article> = articles.into_iter().map(to_article).collect();
             let members: Vec<usize> = (0..arts.len()).collect();
-            report::build(number, &arts, &members, &self.aligner, &self.settings.derive)
+            report::build(
+                number,
+                &arts,
+                &members,
+                &self.aligner,
+                &self.settings.derive,
+            )
         };
         let report = Arc::new(report);
         let mut cache = self.reports.lock().unwrap_or_else(PoisonError::into_inner);

@@ -55,7 +55,9 @@ pub(crate) fn prepare_all(index: &StoryIndex, articles: Vec<Article>) -> Result<
             return Err(invalid("the id is empty".into()));
         }
         if a.id.len() > MAX_ID_BYTES {
-            return Err(invalid(format!("the id is longer than {MAX_ID_BYTES} bytes")));
+            return Err(invalid(format!(
+                "the id is longer than {MAX_ID_BYTES} bytes"
+            )));
         }
         if a.text.len() > MAX_TEXT_BYTES {
             return Err(invalid(format!(
@@ -250,7 +252,9 @@ pub(crate) fn derive_against(
                 .cmp(&y.relation)
                 .then(c(x).total_cmp(&c(y)))
                 .then(x.score.total_cmp(&y.score))
-                .then((candidates[*j].1, candidates[*j].2).cmp(&(candidates[*i].1, candidates[*i].2)))
+                .then(
+                    (candidates[*j].1, candidates[*j].2).cmp(&(candidates[*i].1, candidates[*i].2)),
+                )
         });
     let shown = link.or_else(|| {
         aligned

@@ -17,8 +17,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::df::decode_buckets;
 use super::place::{
-    after_commit, copy_evidence, derivation_candidates, derive_against, find_copy,
-    finish_batch, BatchMaps,
+    after_commit, copy_evidence, derivation_candidates, derive_against, find_copy, finish_batch,
+    BatchMaps,
 };
 use super::state::State;
 use super::{event, now, EventKind, Inner, Relation, StoryIndex};
@@ -187,7 +187,11 @@ pub(crate) fn refine(index: &StoryIndex, inner: &mut Inner) -> Result<Vec<EventR
                 origin = origins(st);
             }
             Change::Move { doc, from, to } => {
-                let article = st.docs.get(doc).and_then(Option::as_ref).map(|m| m.id.clone());
+                let article = st
+                    .docs
+                    .get(doc)
+                    .and_then(Option::as_ref)
+                    .map(|m| m.id.clone());
                 if st.id_of(to).is_none() {
                     let old = st.id_of(from);
                     let fresh = st.number(to, at);

@@ -450,11 +450,8 @@ impl State {
             }
             slot_map.insert(slot, new);
         }
-        let mut docs: Vec<(u64, usize)> = self
-            .seq_doc
-            .iter()
-            .map(|(&seq, &doc)| (seq, doc))
-            .collect();
+        let mut docs: Vec<(u64, usize)> =
+            self.seq_doc.iter().map(|(&seq, &doc)| (seq, doc)).collect();
         docs.sort_unstable();
         for (_, doc) in docs {
             let s = self.cl.story_of_doc(doc);

@@ -25,8 +25,8 @@ use std::path::Path;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
 use super::{
-    decode_u32s, decode_u64s, decode_vector, encode_u32s, encode_u64s, encode_vector,
-    ArticleRow, Batch, EventRow, MemberRow, Store, StoreCounts, StoryQuery, StoryRow,
+    decode_u32s, decode_u64s, decode_vector, encode_u32s, encode_u64s, encode_vector, ArticleRow,
+    Batch, EventRow, MemberRow, Store, StoreCounts, StoryQuery, StoryRow,
 };
 use crate::error::{Error, Result};
 
@@ -173,7 +173,9 @@ impl SqliteStore {
             .conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
             .map_err(|e| {
-                self.schema_error(format!("not a storyfold index (not an SQLite database: {e})"))
+                self.schema_error(format!(
+                    "not a storyfold index (not an SQLite database: {e})"
+                ))
             })?;
         let version: i32 = self
             .conn
@@ -287,7 +289,10 @@ impl SqliteStore {
             .map_err(|e| Error::store("prepare a lookup", e))?;
         let rows = st
             .query_map([key], |r| r.get::<_, i64>(0))
-            .and_then(|rows| rows.map(|r| r.map(u)).collect::<rusqlite::Result<Vec<u64>>>())
+            .and_then(|rows| {
+                rows.map(|r| r.map(u))
+                    .collect::<rusqlite::Result<Vec<u64>>>()
+            })
             .map_err(|e| Error::store("run a lookup", e))?;
         Ok(rows)
     }
@@ -377,9 +382,7 @@ impl Store for SqliteStore {
                 .prepare_cached("INSERT OR IGNORE INTO lsh_bands(band, seq) VALUES (?1, ?2)")
                 .map_err(err("prepare an insert"))?;
             let mut ins_sentence = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO sentence_hashes(hash, seq) VALUES (?1, ?2)",
-                )
+                .prepare_cached("INSERT OR IGNORE INTO sentence_hashes(hash, seq) VALUES (?1, ?2)")
                 .map_err(err("prepare an insert"))?;
             for a in &b.articles {
                 ins.execute(params![
@@ -440,9 +443,7 @@ impl Store for SqliteStore {
                 .prepare_cached("DELETE FROM stories WHERE id = ?1")
                 .map_err(err("prepare a delete"))?;
             for &s in &b.deleted_stories {
-                del_story
-                    .execute([i(s)])
-                    .map_err(err("delete a story"))?;
+                del_story.execute([i(s)]).map_err(err("delete a story"))?;
             }
             let mut put_story = tx
                 .prepare_cached(&format!(
@@ -472,20 +473,15 @@ impl Store for SqliteStore {
                 )
                 .map_err(err("prepare an insert"))?;
             for e in &b.events {
-                ev.execute(params![
-                    e.at,
-                    e.kind,
-                    i(e.story),
-                    e.other.map(i),
-                    e.article
-                ])
-                .map_err(err("record an event"))?;
+                ev.execute(params![e.at, e.kind, i(e.story), e.other.map(i), e.article])
+                    .map_err(err("record an event"))?;
             }
             let mut meta = tx
                 .prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")
                 .map_err(err("prepare an insert"))?;
             for (k, v) in &b.meta {
-                meta.execute(params![k, v]).map_err(err("write a setting"))?;
+                meta.execute(params![k, v])
+                    .map_err(err("write a setting"))?;
             }
             if let Some((upto, counts)) = &b.term_checkpoint {
                 tx.execute(
@@ -595,7 +591,9 @@ impl Store for SqliteStore {
 
     fn story(&self, id: u64) -> Result<Option<StoryRow>> {
         self.conn
-            .prepare_cached(&format!("SELECT {STORY_COLUMNS} FROM stories WHERE id = ?1"))
+            .prepare_cached(&format!(
+                "SELECT {STORY_COLUMNS} FROM stories WHERE id = ?1"
+            ))
             .and_then(|mut st| st.query_row([i(id)], story_row).optional())
             .map_err(|e| Error::store("read a story", e))
     }
@@ -616,7 +614,10 @@ impl Store for SqliteStore {
             .map_err(|e| Error::store("prepare a lookup", e))?;
         let rows = st
             .query_map([id], |r| r.get::<_, i64>(0))
-            .and_then(|rows| rows.map(|r| r.map(u)).collect::<rusqlite::Result<Vec<u64>>>())
+            .and_then(|rows| {
+                rows.map(|r| r.map(u))
+                    .collect::<rusqlite::Result<Vec<u64>>>()
+            })
             .map_err(|e| Error::store("look up derived articles", e))?;
         Ok(rows)
     }
@@ -676,7 +677,10 @@ impl Store for SqliteStore {
             .map_err(|e| Error::store("prepare a query", e))?;
         let rows = st
             .query_map([t], |r| r.get::<_, i64>(0))
-            .and_then(|rows| rows.map(|r| r.map(u)).collect::<rusqlite::Result<Vec<u64>>>())
+            .and_then(|rows| {
+                rows.map(|r| r.map(u))
+                    .collect::<rusqlite::Result<Vec<u64>>>()
+            })
             .map_err(|e| Error::store("find stories to evict", e))?;
         Ok(rows)
     }
@@ -770,9 +774,11 @@ impl Store for SqliteStore {
 
     fn term_checkpoint(&self) -> Result<Option<(u64, Vec<u8>)>> {
         self.conn
-            .query_row("SELECT upto, counts FROM term_stats WHERE id = 1", [], |r| {
-                Ok((u(r.get(0)?), r.get(1)?))
-            })
+            .query_row(
+                "SELECT upto, counts FROM term_stats WHERE id = 1",
+                [],
+                |r| Ok((u(r.get(0)?), r.get(1)?)),
+            )
             .optional()
             .map_err(|e| Error::store("read the term statistics", e))
     }

@@ -505,7 +505,10 @@ impl StoryClusterer {
         let (view, scratch) = self.view_and_scratch();
         let scored = view.score(scratch, &v, &terms, t);
         let best = best_of(&scored, self.cfg.join_threshold);
-        (self.commit(v, &terms, t, best.map(|b| b.0)), best.map(|b| b.1))
+        (
+            self.commit(v, &terms, t, best.map(|b| b.0)),
+            best.map(|b| b.1),
+        )
     }
 
     /// Add document `v` (time `t`) to story `story` whatever its similarity (a copy joins
@@ -744,13 +747,29 @@ impl StoryClusterer {
             docs
         };
         self.merge_all(listed(&set));
-        mark(&mut set, self.log.as_deref().unwrap_or(&[]), self.stories.len());
+        mark(
+            &mut set,
+            self.log.as_deref().unwrap_or(&[]),
+            self.stories.len(),
+        );
         self.reassign_rounds(members(self, &set));
-        mark(&mut set, self.log.as_deref().unwrap_or(&[]), self.stories.len());
+        mark(
+            &mut set,
+            self.log.as_deref().unwrap_or(&[]),
+            self.stories.len(),
+        );
         self.bisect_all(listed(&set));
-        mark(&mut set, self.log.as_deref().unwrap_or(&[]), self.stories.len());
+        mark(
+            &mut set,
+            self.log.as_deref().unwrap_or(&[]),
+            self.stories.len(),
+        );
         self.reassign_rounds(members(self, &set));
-        mark(&mut set, self.log.as_deref().unwrap_or(&[]), self.stories.len());
+        mark(
+            &mut set,
+            self.log.as_deref().unwrap_or(&[]),
+            self.stories.len(),
+        );
         self.merge_all(listed(&set));
         self.log.take().unwrap_or_default()
     }
@@ -937,7 +956,11 @@ impl StoryClusterer {
                 _ => None,
             };
             if let Some(c) = target {
-                self.record(Change::Move { doc: d, from: s, to: c });
+                self.record(Change::Move {
+                    doc: d,
+                    from: s,
+                    to: c,
+                });
                 self.move_doc(d, &v, s, c);
                 if changed.len() < self.stories.len() {
                     changed.resize(self.stories.len(), false);
