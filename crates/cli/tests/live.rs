@@ -387,7 +387,7 @@ fn kill_9_loses_no_committed_batch_and_resumes_to_the_full_count() {
     let mut interrupted = 0;
     for run in 0..5 {
         let placements = dir.path().join(format!("run{run}.jsonl"));
-        let mut child = std::process::Command::new(&bin)
+        let mut child = std::process::Command::new(bin)
             .arg("add")
             .arg("--db")
             .arg(&db)

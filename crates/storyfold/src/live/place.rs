@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::df::{buckets_of, encode_buckets};
-use super::state::{DocMeta, State};
+use super::state::{DocMeta, OriginKey, State};
 use super::{event, now, EventKind, Evidence, Inner, Passage, Placement, Relation, StoryId};
 use super::{StoryIndex, MAX_PASSAGES};
 use crate::align::alignment::{Alignment, MatchKind, Relation as AlignRelation};
@@ -128,12 +128,24 @@ pub(crate) struct BatchMaps {
     pub pos: HashMap<u64, usize>,
 }
 
+/// Where the lookups of a decision look: the store, and the articles of the current batch.
+#[derive(Clone, Copy)]
+pub(crate) struct Lookup<'a> {
+    pub store: &'a dyn Store,
+    pub maps: &'a BatchMaps,
+}
+
+/// An earlier member to align an article with.
+pub(crate) struct Candidate {
+    pub id: String,
+    pub key: OriginKey,
+    pub text: String,
+}
+
 /// The earliest copy of an article among those `accept`ed: same exact hash, else the most
 /// similar signature at or above `threshold` among those sharing a band (ties: earliest).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn find_copy(
-    store: &dyn Store,
-    maps: &BatchMaps,
+    Lookup { store, maps }: Lookup,
     signature_of: &dyn Fn(u64) -> Result<Option<Vec<u32>>>,
     exact: u64,
     signature: &[u32],
@@ -180,8 +192,7 @@ pub(crate) fn find_copy(
 /// with it, then the most similar by TF-IDF cosine (at most `k`), among members `accept`ed.
 pub(crate) fn derivation_candidates(
     state: &State,
-    store: &dyn Store,
-    maps: &BatchMaps,
+    Lookup { store, maps }: Lookup,
     slot: usize,
     v: &TermVector,
     sentences: &[u64],
@@ -233,13 +244,13 @@ pub(crate) struct Derived {
 pub(crate) fn derive_against(
     index: &StoryIndex,
     b: &PreparedDoc,
-    candidates: &[(String, (bool, i64, bool), u64, String)],
+    candidates: &[Candidate],
 ) -> Derived {
     let aligned: Vec<(usize, Alignment, PreparedDoc)> = candidates
         .par_iter()
         .enumerate()
-        .map(|(i, (_, _, _, text))| {
-            let a = PreparedDoc::new(text);
+        .map(|(i, c)| {
+            let a = PreparedDoc::new(&c.text);
             (i, index.aligner.align(&a, b), a)
         })
         .collect();
@@ -252,9 +263,7 @@ pub(crate) fn derive_against(
                 .cmp(&y.relation)
                 .then(c(x).total_cmp(&c(y)))
                 .then(x.score.total_cmp(&y.score))
-                .then(
-                    (candidates[*j].1, candidates[*j].2).cmp(&(candidates[*i].1, candidates[*i].2)),
-                )
+                .then(candidates[*j].key.cmp(&candidates[*i].key))
         });
     let shown = link.or_else(|| {
         aligned
@@ -262,7 +271,7 @@ pub(crate) fn derive_against(
             .max_by(|(i, x, _), (j, y, _)| x.score.total_cmp(&y.score).then(j.cmp(i)))
     });
     let evidence = shown.map(|(i, al, a)| Evidence {
-        against: candidates[*i].0.clone(),
+        against: candidates[*i].id.clone(),
         jaccard: None,
         score: Some(al.score),
         containment_b_in_a: Some(al.containment_b_in_a),
@@ -285,7 +294,7 @@ pub(crate) fn derive_against(
     match link {
         Some((i, al, _)) => Derived {
             relation: Relation::Rewrite,
-            derived_from: Some(candidates[*i].0.clone()),
+            derived_from: Some(candidates[*i].id.clone()),
             score: Some(al.score),
             evidence,
         },
@@ -390,8 +399,7 @@ pub(crate) fn insert(
     for i in 0..items.len() {
         let it = &items[i];
         let copy = find_copy(
-            store,
-            &maps,
+            Lookup { store, maps: &maps },
             &|seq| signature_in(store, &items, &maps, seq),
             it.p.exact,
             &it.p.signature,
@@ -492,8 +500,7 @@ pub(crate) fn insert(
             }
             let seqs = derivation_candidates(
                 st,
-                store,
-                &maps,
+                Lookup { store, maps: &maps },
                 it.slot,
                 &it.vector,
                 &it.p.sentences,
@@ -512,8 +519,7 @@ pub(crate) fn insert(
     st.clock = final_clock;
 
     // Alignments with the candidates (in parallel).
-    type Cand = (String, (bool, i64, bool), u64, String);
-    let mut work: Vec<(usize, Vec<Cand>)> = Vec::new();
+    let mut work: Vec<(usize, Vec<Candidate>)> = Vec::new();
     let mut keys: Vec<usize> = cand_seqs.keys().copied().collect();
     keys.sort_unstable();
     for k in keys {
@@ -534,7 +540,11 @@ pub(crate) fn insert(
                     (r.id, r.text, published)
                 }
             };
-            cands.push((id, time_key(published), s, text));
+            cands.push(Candidate {
+                id,
+                key: (time_key(published), s),
+                text,
+            });
         }
         work.push((k, cands));
     }

@@ -17,8 +17,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::df::decode_buckets;
 use super::place::{
-    after_commit, copy_evidence, derivation_candidates, derive_against, find_copy, finish_batch,
-    BatchMaps,
+    after_commit, derivation_candidates, derive_against, find_copy, finish_batch, BatchMaps,
+    Candidate, Lookup,
 };
 use super::state::State;
 use super::{event, now, EventKind, Inner, Relation, StoryIndex};
@@ -59,9 +59,9 @@ fn rederive(
     let story = st.id_of(slot).unwrap_or(row.story);
     let accept = |s: u64| s < seq && !removed.contains(&s) && st.slot_of_seq(s) == Some(slot);
     let maps = BatchMaps::default();
+    let lookup = Lookup { store, maps: &maps };
     let copy = find_copy(
-        store,
-        &maps,
+        lookup,
         &|s| store.signature(s),
         row.exact_hash,
         &row.signature,
@@ -71,7 +71,6 @@ fn rederive(
     )?;
     if let Some(c) = copy {
         let original = store.article(c.seq)?.map(|r| r.id).unwrap_or_default();
-        let _ = copy_evidence;
         return Ok(Some(Replacement {
             seq,
             story,
@@ -86,8 +85,7 @@ fn rederive(
     };
     let seqs = derivation_candidates(
         st,
-        store,
-        &maps,
+        lookup,
         slot,
         v,
         &row.sentences,
@@ -101,7 +99,11 @@ fn rederive(
                 .published
                 .as_deref()
                 .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok());
-            cands.push((r.id, time_key(published), s, r.text));
+            cands.push(Candidate {
+                id: r.id,
+                key: (time_key(published), s),
+                text: r.text,
+            });
         }
     }
     let (relation, derived_from, similarity) = if cands.is_empty() {

@@ -137,7 +137,7 @@ impl State {
             })?;
         }
         st.df_upto = upto;
-        let (added, removed) = store.term_replay(upto)?;
+        let crate::store::TermReplay { added, removed } = store.term_replay(upto)?;
         for b in &added {
             st.df.add(&super::df::decode_buckets(b));
         }

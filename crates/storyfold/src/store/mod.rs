@@ -169,6 +169,16 @@ pub struct Batch {
     pub term_log: Vec<(u64, Vec<u8>)>,
 }
 
+/// What to replay on top of a term-statistics checkpoint (encoded buckets, as the index
+/// wrote them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TermReplay {
+    /// Of the articles inserted after the checkpoint.
+    pub added: Vec<Vec<u8>>,
+    /// Of the articles counted in the checkpoint and removed since.
+    pub removed: Vec<Vec<u8>>,
+}
+
 /// Counts kept by a store.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StoreCounts {
@@ -245,7 +255,7 @@ pub trait Store: Send {
     /// The term-statistics checkpoint: sequence number covered and encoding.
     fn term_checkpoint(&self) -> Result<Option<(u64, Vec<u8>)>>;
     /// Buckets of the articles inserted after `seq`, and of the logged removals.
-    fn term_replay(&self, after: u64) -> Result<(Vec<Vec<u8>>, Vec<Vec<u8>>)>;
+    fn term_replay(&self, after: u64) -> Result<TermReplay>;
     /// Buckets of an article.
     fn buckets(&self, seq: u64) -> Result<Option<Vec<u8>>>;
     /// Check the store's consistency; returns the problems found (empty: sound).

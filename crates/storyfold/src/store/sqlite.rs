@@ -26,7 +26,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
 use super::{
     decode_u32s, decode_u64s, decode_vector, encode_u32s, encode_u64s, encode_vector, ArticleRow,
-    Batch, EventRow, MemberRow, Store, StoreCounts, StoryQuery, StoryRow,
+    Batch, EventRow, MemberRow, Store, StoreCounts, StoryQuery, StoryRow, TermReplay,
 };
 use crate::error::{Error, Result};
 
@@ -783,7 +783,7 @@ impl Store for SqliteStore {
             .map_err(|e| Error::store("read the term statistics", e))
     }
 
-    fn term_replay(&self, after: u64) -> Result<(Vec<Vec<u8>>, Vec<Vec<u8>>)> {
+    fn term_replay(&self, after: u64) -> Result<TermReplay> {
         let blobs = |sql: &str, arg: Option<i64>| -> Result<Vec<Vec<u8>>> {
             let mut st = self
                 .conn
@@ -795,13 +795,13 @@ impl Store for SqliteStore {
                 .map_err(|e| Error::store("read the term statistics", e))?;
             Ok(rows)
         };
-        Ok((
-            blobs(
+        Ok(TermReplay {
+            added: blobs(
                 "SELECT buckets FROM articles WHERE seq > ?1 ORDER BY seq",
                 Some(i(after)),
             )?,
-            blobs("SELECT buckets FROM term_log WHERE ?1 IS NULL", None)?,
-        ))
+            removed: blobs("SELECT buckets FROM term_log WHERE ?1 IS NULL", None)?,
+        })
     }
 
     fn buckets(&self, seq: u64) -> Result<Option<Vec<u8>>> {
