@@ -364,12 +364,15 @@ pub(crate) fn insert(
     }
     let cfg = &index.settings.cluster;
     // Sequence numbers, times, weights (in order: document frequencies grow).
+    let now_plus_day = now() + 86_400;
     let mut items: Vec<Item> = Vec::with_capacity(prepared.len());
     for p in prepared {
         let seq = st.next_seq;
         st.next_seq += 1;
         let published = p.article.published.map(|d| d.timestamp());
-        if let Some(t) = published {
+        // A date more than a day ahead of the wall clock is a typo (AllSides has 2050): it
+        // keeps its own time but does not move the clock, which would close every story.
+        if let Some(t) = published.filter(|&t| t <= now_plus_day) {
             st.clock = Some(st.clock.map_or(t, |c| c.max(t)));
         }
         let time = published.or(st.clock);

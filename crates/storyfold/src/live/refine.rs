@@ -2,13 +2,15 @@
 //! article (with re-derivation of the articles that derived from it) and eviction.
 //!
 //! **Ids through the refinement.** The refinement of [`crate::story::cluster`] works on the
-//! clusterer's story slots and reports its changes in order; they become events here. On a
-//! merge the smaller id of the two stays on the merged story (`merged`: `story` kept, `other`
-//! gone). On a bisection the new part gets a new id unless it holds the story's origin (its
-//! earliest article), in which case it takes the old id and the other part the new one
-//! (`split`: `story` = the old id, `other` = the new one); a member that leaves as a story of
-//! its own is a split too (with its `article`). A member moved to another existing story is
-//! `moved` (`story` = where it went, `other` = where it was).
+//! clusterer's story slots; the events are its *net* change, stories before against stories
+//! after one call (two stories merged and split apart again in one call are no change, and
+//! keep their ids). Each story before goes with its origin (its earliest article): the story
+//! holding that article after keeps the id; a story holding the origins of several keeps the
+//! smallest id and the others are `merged` into it (`story` kept, `other` gone). A story
+//! holding no old origin gets a new id: `split` (`story` = the story most of its articles
+//! came from, `other` = the new id, `article` when it is a single article). An article that
+//! ended in a story that did not inherit its old one is `moved` (`story` = where it went,
+//! `other` = where it was).
 //!
 //! Articles whose story changed keep their placement when what they derive from is in the
 //! same story; otherwise they are derived again in their new story, as on removal.
@@ -20,7 +22,7 @@ use super::place::{
     after_commit, derivation_candidates, derive_against, find_copy, finish_batch, BatchMaps,
     Candidate, Lookup,
 };
-use super::state::State;
+use super::state::{SlotMeta, State};
 use super::{event, now, EventKind, Inner, Relation, StoryIndex};
 use crate::align::PreparedDoc;
 use crate::error::{Error, Result};
@@ -139,12 +141,23 @@ pub(crate) fn refine(index: &StoryIndex, inner: &mut Inner) -> Result<Vec<EventR
     if touched.is_empty() {
         return Ok(Vec::new());
     }
-    let mut origin = origins(st);
+    // What the stories were: each id's origin, size, creation and version.
+    let origin_of_id: HashMap<u64, u64> = origins(st)
+        .into_iter()
+        .filter_map(|(slot, seq)| Some((st.id_of(slot)?, seq)))
+        .collect();
     let before: HashMap<u64, u64> = st
         .seq_doc
-        .iter()
-        .filter_map(|(&seq, _)| Some((seq, st.id_of(st.slot_of_seq(seq)?)?)))
+        .keys()
+        .filter_map(|&seq| Some((seq, st.id_of(st.slot_of_seq(seq)?)?)))
         .collect();
+    let mut old_meta: HashMap<u64, (i64, u64, usize)> = HashMap::new();
+    for (slot, meta) in st.slots.iter().enumerate() {
+        if let Some(id) = meta.id {
+            let size = st.cl.stories().get(slot).map_or(0, |s| s.size());
+            old_meta.insert(id, (meta.created, meta.version, size));
+        }
+    }
     let log = st.cl.refine_stories(&touched);
     if log.is_empty() {
         return Ok(Vec::new());
@@ -152,67 +165,106 @@ pub(crate) fn refine(index: &StoryIndex, inner: &mut Inner) -> Result<Vec<EventR
     st.grow_slots();
     let at = now();
     let mut batch = Batch::default();
-    let mut changed_slots: HashSet<usize> = HashSet::new();
-    let seq_of_doc = |st: &State, d: usize| st.seq_of_doc(d);
-    for change in &log {
-        match *change {
-            Change::Merge { keep, gone } => {
-                if let (Some(ik), Some(ig)) = (st.id_of(keep), st.id_of(gone)) {
-                    if ik > ig {
-                        st.swap_ids(keep, gone);
-                    }
+    // The net change: the stories the refinement touched, before and after.
+    let mut affected: Vec<usize> = log
+        .iter()
+        .flat_map(|c| match *c {
+            Change::Merge { keep, gone } => [keep, gone],
+            Change::Split { from, new } => [from, new],
+            Change::Move { from, to, .. } => [from, to],
+        })
+        .collect();
+    affected.sort_unstable();
+    affected.dedup();
+    let old_ids: Vec<u64> = affected.iter().filter_map(|&s| st.id_of(s)).collect();
+    for &s in &affected {
+        st.unnumber(s);
+    }
+    // Each old story goes with its origin: the final story holding it inherits the id (the
+    // smallest, when it holds several: the others merged into it).
+    let mut inherited: HashMap<usize, Vec<u64>> = HashMap::new();
+    for &x in &old_ids {
+        if let Some(slot) = origin_of_id.get(&x).and_then(|&o| st.slot_of_seq(o)) {
+            inherited.entry(slot).or_default().push(x);
+        }
+    }
+    let mut changed_slots: Vec<usize> = Vec::new();
+    let mut kept: HashSet<u64> = HashSet::new();
+    let push = |batch: &mut Batch, kind, story, other, article| {
+        let mut e = event(kind, story, other, article);
+        e.at = at;
+        batch.events.push(e);
+    };
+    for &slot in &affected {
+        let members: Vec<(u64, String)> = st
+            .members(slot)
+            .into_iter()
+            .map(|(_, m)| (m.seq, m.id.clone()))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let mut ids = inherited.remove(&slot).unwrap_or_default();
+        ids.sort_unstable();
+        let (id, fresh) = match ids.first() {
+            Some(&keep) => {
+                let (created, version, _) = old_meta.get(&keep).copied().unwrap_or((at, 0, 0));
+                st.slots[slot] = SlotMeta {
+                    id: Some(keep),
+                    created,
+                    version,
+                };
+                st.id_slot.insert(keep, slot);
+                kept.insert(keep);
+                for &x in &ids[1..] {
+                    push(&mut batch, EventKind::Merged, keep, Some(x), None);
                 }
-                let (k, g) = (st.id_of(keep), st.id_of(gone));
-                if let (Some(k), Some(g)) = (k, g) {
-                    let mut e = event(EventKind::Merged, k, Some(g), None);
-                    e.at = at;
-                    batch.events.push(e);
-                    batch.deleted_stories.push(g);
-                }
-                st.unnumber(gone);
-                changed_slots.insert(keep);
+                (keep, false)
             }
-            Change::Split { from, new } => {
-                let old = st.id_of(from);
-                let fresh = st.number(new, at);
-                if let Some(&o) = origin.get(&from) {
-                    if st.slot_of_seq(o) == Some(new) {
-                        st.swap_ids(from, new);
-                    }
+            None => (st.number(slot, at), true),
+        };
+        if fresh {
+            // Split off the story most of its members came from.
+            let mut from: HashMap<u64, usize> = HashMap::new();
+            for (seq, _) in &members {
+                if let Some(&x) = before.get(seq) {
+                    *from.entry(x).or_default() += 1;
                 }
-                if let Some(old) = old {
-                    let mut e = event(EventKind::Split, old, Some(fresh), None);
-                    e.at = at;
-                    batch.events.push(e);
-                }
-                changed_slots.extend([from, new]);
-                origin = origins(st);
             }
-            Change::Move { doc, from, to } => {
-                let article = st
-                    .docs
-                    .get(doc)
-                    .and_then(Option::as_ref)
-                    .map(|m| m.id.clone());
-                if st.id_of(to).is_none() {
-                    let old = st.id_of(from);
-                    let fresh = st.number(to, at);
-                    if origin.get(&from).copied() == seq_of_doc(st, doc) {
-                        st.swap_ids(from, to);
-                    }
-                    if let Some(old) = old {
-                        let mut e = event(EventKind::Split, old, Some(fresh), article);
-                        e.at = at;
-                        batch.events.push(e);
-                    }
-                } else if let (Some(t), Some(f)) = (st.id_of(to), st.id_of(from)) {
-                    let mut e = event(EventKind::Moved, t, Some(f), article);
-                    e.at = at;
-                    batch.events.push(e);
-                }
-                changed_slots.extend([from, to]);
-                origin = origins(st);
+            let source = from
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|x| x.0);
+            let article = (members.len() == 1).then(|| members[0].1.clone());
+            if let Some(x) = source {
+                push(&mut batch, EventKind::Split, x, Some(id), article);
             }
+        } else {
+            for (seq, article) in &members {
+                if let Some(&x) = before.get(seq) {
+                    if !ids.contains(&x) {
+                        push(
+                            &mut batch,
+                            EventKind::Moved,
+                            id,
+                            Some(x),
+                            Some(article.clone()),
+                        );
+                    }
+                }
+            }
+        }
+        let same = !fresh
+            && ids.len() == 1
+            && old_meta.get(&id).map(|m| m.2) == Some(members.len())
+            && members.iter().all(|(seq, _)| before.get(seq) == Some(&id));
+        if !same {
+            changed_slots.push(slot);
+        }
+    }
+    for x in old_ids {
+        if !kept.contains(&x) {
+            batch.deleted_stories.push(x);
         }
     }
     // Articles whose story id changed: keep their placement if what they derive from is in

@@ -257,32 +257,11 @@ impl State {
         id
     }
 
-    /// Swap the ids of two slots.
-    pub fn swap_ids(&mut self, a: usize, b: usize) {
-        let (ia, ib) = (self.slots[a].id, self.slots[b].id);
-        let (ca, cb) = (self.slots[a].created, self.slots[b].created);
-        self.slots[a].id = ib;
-        self.slots[b].id = ia;
-        self.slots[a].created = cb;
-        self.slots[b].created = ca;
-        if let Some(x) = ib {
-            self.id_slot.insert(x, a);
-        }
-        if let Some(x) = ia {
-            self.id_slot.insert(x, b);
-        }
-    }
-
     /// Forget the id of an emptied slot.
     pub fn unnumber(&mut self, slot: usize) {
         if let Some(id) = self.slots[slot].id.take() {
             self.id_slot.remove(&id);
         }
-    }
-
-    /// The seq of a document.
-    pub fn seq_of_doc(&self, doc: usize) -> Option<u64> {
-        self.docs.get(doc).and_then(Option::as_ref).map(|d| d.seq)
     }
 
     /// The slot of an article in memory.
