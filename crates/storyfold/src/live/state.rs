@@ -331,28 +331,11 @@ impl State {
 
     /// The row of a slot's story as it is now (`updated` = `now`, version bumped).
     pub fn story_row(&mut self, slot: usize, now: i64) -> Option<StoryRow> {
-        let id = self.id_of(slot)?;
-        let origin = self
-            .members(slot)
-            .into_iter()
-            .min_by_key(|(_, m)| m.key)
-            .map(|(_, m)| (m.id.clone(), m.headline.clone()));
-        let (origin, title) = origin?;
-        let st = &self.cl.stories()[slot];
-        let meta = &mut self.slots[slot];
-        meta.version += 1;
-        Some(StoryRow {
-            id,
-            created: meta.created,
-            updated: now,
-            first: st.first,
-            last: st.last,
-            size: st.size() as u64,
-            title,
-            origin,
-            version: meta.version,
-            sum: st.sum.clone(),
-        })
+        self.id_of(slot)?;
+        self.slots[slot].version += 1;
+        let mut row = self.stored_row(slot)?;
+        row.updated = now;
+        Some(row)
     }
 
     /// Close the stories past the horizon of the clock (if the clock moved enough since the

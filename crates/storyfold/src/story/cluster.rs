@@ -730,14 +730,6 @@ impl StoryClusterer {
             }
         }
         let listed = |set: &[bool]| -> Vec<usize> { (0..set.len()).filter(|&s| set[s]).collect() };
-        let mark = |set: &mut Vec<bool>, log: &[Change], len: usize| {
-            set.resize(len, false);
-            for c in log {
-                for s in c.stories() {
-                    set[s] = true;
-                }
-            }
-        };
         let members = |me: &Self, set: &[bool]| -> Vec<usize> {
             let mut docs: Vec<usize> = listed(set)
                 .into_iter()
@@ -747,31 +739,25 @@ impl StoryClusterer {
             docs
         };
         self.merge_all(listed(&set));
-        mark(
-            &mut set,
-            self.log.as_deref().unwrap_or(&[]),
-            self.stories.len(),
-        );
+        self.mark_changed(&mut set);
         self.reassign_rounds(members(self, &set));
-        mark(
-            &mut set,
-            self.log.as_deref().unwrap_or(&[]),
-            self.stories.len(),
-        );
+        self.mark_changed(&mut set);
         self.bisect_all(listed(&set));
-        mark(
-            &mut set,
-            self.log.as_deref().unwrap_or(&[]),
-            self.stories.len(),
-        );
+        self.mark_changed(&mut set);
         self.reassign_rounds(members(self, &set));
-        mark(
-            &mut set,
-            self.log.as_deref().unwrap_or(&[]),
-            self.stories.len(),
-        );
+        self.mark_changed(&mut set);
         self.merge_all(listed(&set));
         self.log.take().unwrap_or_default()
+    }
+
+    /// Mark in `set` the stories the log names (growing it to the number of stories).
+    fn mark_changed(&self, set: &mut Vec<bool>) {
+        set.resize(self.stories.len(), false);
+        for c in self.log.as_deref().unwrap_or(&[]) {
+            for s in c.stories() {
+                set[s] = true;
+            }
+        }
     }
 
     fn record(&mut self, change: Change) {
