@@ -50,6 +50,21 @@ enum Command {
     Pairs(cmd::pairs::Args),
     /// Score sentence pairs (TSV) and decide which are paraphrases.
     Similarity(Box<cmd::similarity::Args>),
+    /// Add articles to a persistent story index (one SQLite file): they join the stories
+    /// already there, and stories keep their ids.
+    Add(cmd::add::Args),
+    /// Show one story of an index (the report `fold` writes), by id or by one of its articles.
+    Story(cmd::query::StoryArgs),
+    /// List the stories of an index (filters: changed since, size, source, title).
+    Stories(cmd::query::StoriesArgs),
+    /// Counts of an index (articles, stories, open window, events, size).
+    Stats(cmd::query::StatsArgs),
+    /// List the story events of an index (created, merged, split, moved, removed, evicted).
+    Events(cmd::query::EventsArgs),
+    /// Delete articles from an index (their stories are derived again).
+    Rm(cmd::query::RmArgs),
+    /// Drop the stories of an index whose last article is older than a horizon.
+    Evict(cmd::query::EvictArgs),
 }
 
 /// `mi_option_purge_delay` and `mi_option_allow_thp` in mimalloc 3's `mi_option_e` (the
@@ -137,6 +152,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(args) => cmd::compare::run(args),
         Command::Pairs(args) => cmd::pairs::run(args),
         Command::Similarity(args) => cmd::similarity::run(*args),
+        Command::Add(args) => cmd::add::run(args),
+        Command::Story(args) => cmd::query::story(args),
+        Command::Stories(args) => cmd::query::stories(args),
+        Command::Stats(args) => cmd::query::stats(args),
+        Command::Events(args) => cmd::query::events(args),
+        Command::Rm(args) => cmd::query::rm(args),
+        Command::Evict(args) => cmd::query::evict(args),
     }
 }
 

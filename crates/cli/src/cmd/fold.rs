@@ -90,7 +90,7 @@ pub struct Args {
 #[derive(Clone, Copy, Debug)]
 pub struct WindowArg(pub Option<i64>);
 
-fn parse_window_arg(s: &str) -> Result<WindowArg, String> {
+pub fn parse_window_arg(s: &str) -> Result<WindowArg, String> {
     parse_window(s).map(WindowArg)
 }
 

@@ -59,6 +59,24 @@ pub struct Article {
     pub location: Location,
 }
 
+impl Article {
+    /// An article with an id and a text, and nothing else (no title, date or source; its
+    /// location is `api`): set the other fields with struct update syntax.
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Article {
+        Article {
+            id: id.into(),
+            title: None,
+            text: text.into(),
+            published: None,
+            source: None,
+            url: None,
+            lang: None,
+            seq: 0,
+            location: Location::file("api"),
+        }
+    }
+}
+
 /// Where a record came from: a file (or `<stdin>`) and, for line-based formats, a
 /// 1-based line number.
 #[derive(Clone, Debug, PartialEq, Eq)]

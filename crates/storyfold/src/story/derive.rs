@@ -62,7 +62,7 @@ pub const CANDIDATES: usize = 2;
 pub const SIGNATURE_TOKENS: usize = 48;
 
 /// Settings of [`derive`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeriveConfig {
     /// Stories with at most this many members align all pairs ([`ALL_PAIRS_MAX`]).
     pub all_pairs_max: usize,

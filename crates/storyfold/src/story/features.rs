@@ -34,7 +34,7 @@ use crate::text::lexicon::{is_broad_stopword, plural_stem};
 use crate::text::{for_each_token, prepare, strip_boilerplate};
 
 /// Weights of the term kinds (see the [module docs](self)).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeatureConfig {
     /// Weight of one occurrence in the title (an occurrence in the body weighs 1).
     pub title_weight: f32,
@@ -200,7 +200,7 @@ impl DocFreq {
 }
 
 /// `ln((docs + 1) / (df + 0.5))`, clamped at 0.
-fn idf_of(docs: u64, df: u32) -> f32 {
+pub fn idf_of(docs: u64, df: u32) -> f32 {
     ((docs as f64 + 1.0) / (df as f64 + 0.5)).ln().max(0.0) as f32
 }
 
@@ -368,6 +368,12 @@ impl TermTable {
 /// positive weight.
 pub fn weigh(raw: &RawTerms, df: &DocFreq, cfg: &FeatureConfig) -> TermVector {
     weigh_with(raw.terms.iter().map(|&(k, tf)| (k, tf, df.idf(k))), cfg)
+}
+
+/// [`weigh`] with the IDF of each key given by `idf` (for document frequencies kept other
+/// than in a [`DocFreq`]).
+pub fn weigh_by(raw: &RawTerms, idf: impl Fn(u64) -> f32, cfg: &FeatureConfig) -> TermVector {
+    weigh_with(raw.terms.iter().map(|&(k, tf)| (k, tf, idf(k))), cfg)
 }
 
 /// [`weigh`] over `(key, tf, idf)` triples in key order.
