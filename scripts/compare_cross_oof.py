@@ -4,10 +4,10 @@
 Usage: scripts/compare_cross_oof.py BLEND_OOF.jsonl CROSS.jsonl [CROSS.jsonl ...]
 
 BLEND_OOF is the `--oof` file of
-`storyfold similarity --cv 10 --encoder DIR --cross-scores FIRST_CROSS --oof BLEND_OOF`: its labels
+`storyfold-train similarity --cv 10 --encoder DIR --cross-scores FIRST_CROSS --oof BLEND_OOF`: its labels
 (`quality`), trees score and each fold's blend threshold are reused for the blend of every
 cross-encoder and of their mean (with the trees' weight and the cross-encoder's taken from its rows).
-Each CROSS is a `--cross-oof` file of `storyfold similarity --cv 10 --cross-train` (it may hold only
+Each CROSS is a `--cross-oof` file of `storyfold-train similarity --cv 10 --cross-train` (it may hold only
 some folds). Prints, pooled and per fold, each model's accuracy and F1 at 0.5, AUC, blend
 accuracy, the blend's AUC and mean |p_ab - p_ba|.
 """

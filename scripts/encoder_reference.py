@@ -9,7 +9,7 @@ implementation independent of candle). Needs `tokenizers`, `numpy` and `safetens
 install them into a virtual environment, e.g. `python3 -m venv .venv`).
 
 Usage: scripts/encoder_reference.py MODEL_DIR SENTENCES.txt [--embed N] > reference.jsonl
-Compare with `storyfold similarity --encoder MODEL_DIR --encoder-dump SENTENCES.txt`.
+Compare with `storyfold-train similarity --encoder MODEL_DIR --encoder-dump SENTENCES.txt`.
 """
 import argparse
 import json

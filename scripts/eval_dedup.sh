@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the dedup figures of README.md on the real corpora in ../shared/data and fails when
+# Reproduces the dedup figures of docs/evaluation.md on the real corpora in ../shared/data and fails when
 # they regress. Usage: bash scripts/eval_dedup.sh   (from the repository root; needs python3)
 #
 # 1. Reuters-21578 and BBC: every known group of identical bodies (279 and 98) must come out

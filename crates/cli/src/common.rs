@@ -1,13 +1,38 @@
 //! Helpers shared by subcommands: input options, output files, progress and summaries.
+//!
+//! Every output goes through [`storyfold::output`]: [`check_outputs`] refuses outputs that
+//! would touch an input before anything is read, [`create_output`] writes a file atomically
+//! (committed with [`Output::commit`]), and `outln!` prints to standard output with an error
+//! naming it instead of a panic. `note!` prints messages on standard error and never panics.
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use storyfold::ingest::{Format, Input, ReadOptions};
+pub use storyfold::output::Output;
+use storyfold::output::{Planned, Target};
+
+/// `println!` to standard output, returning an error that names standard output (a full disk,
+/// a closed pipe) instead of panicking.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::common::print_stdout(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `eprintln!` that never panics: a message that cannot be written to standard error (closed,
+/// or a full disk) is dropped.
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 /// Input files and the options for reading them, shared by every subcommand that reads a corpus.
 #[derive(clap::Args, Clone, Debug)]
@@ -57,7 +82,7 @@ pub struct AlignArgs {
     #[arg(long, value_name = "DIR")]
     pub embeddings: Option<PathBuf>,
     /// Also report disagreeing figures of unaligned sentences of independent reports by
-    /// quantity frames (experimental: about 1 in 5 is right on AllSides, see the README).
+    /// quantity frames (experimental: about 1 in 5 is right on AllSides, see docs/evaluation.md).
     #[arg(long)]
     pub frames: bool,
 }
@@ -127,18 +152,115 @@ impl ReadArgs {
     }
 }
 
-/// A buffered output: a file, or stdout for `-`.
-pub fn create_output(path: &Path) -> Result<Box<dyn Write>> {
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(BufWriter::new(io::stdout().lock())));
-    }
-    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    Ok(Box::new(BufWriter::new(file)))
+/// An output: a file written atomically (replaced on [`Output::commit`], never partly), or
+/// standard output for `-`.
+pub fn create_output(path: &Path) -> Result<Output> {
+    Ok(Output::create(&Target::from_arg(path))?)
 }
 
-/// Write one JSON value as a line.
+/// The finished outputs of a command, committed together at its end so that a failure leaves
+/// every previous output file as it was. Standard output is flushed at once instead, so that
+/// several outputs sent to it keep their order.
+#[derive(Default)]
+pub struct Finished(Vec<Output>);
+
+impl Finished {
+    /// Hold `out` until [`Finished::commit`] (standard output: flush it now).
+    pub fn hold(&mut self, out: Output) -> Result<()> {
+        if out.is_stdout() {
+            out.commit()?;
+        } else {
+            self.0.push(out);
+        }
+        Ok(())
+    }
+
+    /// Replace every held output's file.
+    pub fn commit(self) -> Result<()> {
+        for out in self.0 {
+            out.commit()?;
+        }
+        Ok(())
+    }
+}
+
+/// Write `text` to standard output (see [`outln!`]).
+pub fn print_stdout(text: &str) -> Result<()> {
+    let mut out = Output::stdout();
+    out.write_all(text.as_bytes())?;
+    out.commit()?;
+    Ok(())
+}
+
+/// One output of a command, for [`check_outputs`].
+#[derive(Clone, Copy, Debug)]
+pub enum Out<'a> {
+    /// A file (`-`: standard output), named by its flag in messages.
+    File(&'static str, Option<&'a Path>),
+    /// A directory of files.
+    Dir(&'static str, Option<&'a Path>),
+}
+
+/// Refuse, before anything is read or written, any output (and standard output) that is an
+/// input, lies inside an input directory or is another output ([`storyfold::output::check_outputs`]).
+pub fn check_outputs(inputs: &[Input], outputs: &[Out]) -> Result<()> {
+    let targets: Vec<(&'static str, Target, bool)> = outputs
+        .iter()
+        .filter_map(|o| match *o {
+            Out::File(flag, path) => Some((flag, Target::from_arg(path?), false)),
+            Out::Dir(flag, path) => Some((flag, Target::from_arg(path?), true)),
+        })
+        .chain([("standard output", Target::Stdout, false)])
+        .collect();
+    let planned: Vec<Planned> = targets
+        .iter()
+        .map(|(flag, target, dir)| Planned {
+            flag,
+            target,
+            dir: *dir,
+        })
+        .collect();
+    storyfold::output::check_outputs(inputs, &planned)?;
+    Ok(())
+}
+
+/// The error for inputs that gave no document: empty, or every record skipped.
+pub fn no_documents(
+    inputs: &[Input],
+    read: u64,
+    skipped: &storyfold::ingest::SkipReport,
+) -> String {
+    let names: Vec<String> = inputs.iter().map(Input::label).collect();
+    if read == 0 {
+        format!("no records in {}", names.join(", "))
+    } else {
+        format!(
+            "no valid records in {} ({read} read, all skipped)\n{skipped}",
+            names.join(", ")
+        )
+    }
+}
+
+/// [`check_outputs`] for a command reading a corpus with the aligner (its embeddings model is
+/// an input too).
+pub fn check_corpus_outputs(input: &InputArgs, align: &AlignArgs, outputs: &[Out]) -> Result<()> {
+    let mut inputs = input.engine_inputs();
+    inputs.extend(path_inputs(&align.embeddings));
+    check_outputs(&inputs, outputs)
+}
+
+/// Paths read as inputs besides the corpus (models, label files), as engine inputs.
+pub fn path_inputs<'a>(paths: impl IntoIterator<Item = &'a PathBuf>) -> Vec<Input> {
+    paths
+        .into_iter()
+        .map(|p| Input::from_arg(&p.to_string_lossy()))
+        .collect()
+}
+
+/// Write one JSON value as a line. Serialization writes straight into `out`, whose errors
+/// (named after the output) are passed on as they are.
 pub fn write_json_line<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
-    serde_json::to_writer(&mut *out, value)?;
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::from)?;
     out.write_all(b"\n")?;
     Ok(())
 }

@@ -1,10 +1,21 @@
 //! The `storyfold` command-line tool: a thin shell over the `storyfold` engine crate.
 //!
 //! Each subcommand lives in its own module under `cmd/`; shared input options, output
-//! helpers and progress reporting live in `common.rs`.
+//! helpers, progress reporting and sentence-pair files live in the crate's library
+//! (`common.rs`, `pairs.rs`), which `storyfold-train` shares. Fitting, training and
+//! cross-validating the paraphrase models is `storyfold-train`'s.
+//!
+//! Exit status: 0 on success, and also when standard output is a pipe closed early
+//! (`storyfold ... | head`: the program stops quietly, as ripgrep does); 1 on any error,
+//! printed on standard error (a full disk or a full standard output included); 2 for a
+//! command line that does not parse.
+
+#[macro_use]
+extern crate storyfold_cli;
 
 mod cmd;
-mod common;
+
+use storyfold_cli::{common, pairs};
 
 use clap::{Parser, Subcommand};
 
@@ -20,7 +31,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores; at most 4 per core, more is clamped).
     #[arg(long, global = true)]
     threads: Option<usize>,
 }
@@ -39,9 +50,21 @@ enum Command {
     Pairs(cmd::pairs::Args),
     /// Score sentence pairs (TSV) and decide which are paraphrases.
     Similarity(Box<cmd::similarity::Args>),
-    /// Fine-tune the cross-encoder paraphrase model on labelled sentence pairs (MRPC layout), or
-    /// on graded STS Benchmark pairs as a first stage (`--sts`, then `--pairs` from its folder).
-    TrainCross(cmd::train_cross::Args),
+    /// Add articles to a persistent story index (one SQLite file): they join the stories
+    /// already there, and stories keep their ids.
+    Add(cmd::add::Args),
+    /// Show one story of an index (the report `fold` writes), by id or by one of its articles.
+    Story(cmd::query::StoryArgs),
+    /// List the stories of an index (filters: changed since, size, source, title).
+    Stories(cmd::query::StoriesArgs),
+    /// Counts of an index (articles, stories, open window, events, size).
+    Stats(cmd::query::StatsArgs),
+    /// List the story events of an index (created, merged, split, moved, removed, evicted).
+    Events(cmd::query::EventsArgs),
+    /// Delete articles from an index (their stories are derived again).
+    Rm(cmd::query::RmArgs),
+    /// Drop the stories of an index whose last article is older than a horizon.
+    Evict(cmd::query::EvictArgs),
 }
 
 /// `mi_option_purge_delay` and `mi_option_allow_thp` in mimalloc 3's `mi_option_e` (the
@@ -76,15 +99,50 @@ fn lean_allocator() {
     }
 }
 
-fn main() {
-    let cli = Cli::parse();
-    if let Some(n) = cli.threads {
-        // Only fails when a global pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global();
+/// Most worker threads per available core: more only adds memory and switching.
+const THREADS_PER_CORE: usize = 4;
+
+/// The worker threads to start for `--threads n`: an error for 0, and at most
+/// [`THREADS_PER_CORE`] per available core (with a message when clamped).
+fn threads(n: usize) -> anyhow::Result<usize> {
+    if n == 0 {
+        anyhow::bail!("--threads must be at least 1");
     }
-    let result = match cli.command {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let max = THREADS_PER_CORE * cores;
+    if n > max {
+        note!(
+            "storyfold: --threads {n} is more than {THREADS_PER_CORE} per available core \
+             ({cores} cores); using {max}"
+        );
+        return Ok(max);
+    }
+    Ok(n)
+}
+
+/// Whether an error comes from writing into a closed pipe.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        let kind = if let Some(e) = e.downcast_ref::<std::io::Error>() {
+            Some(e.kind())
+        } else if let Some(e) = e.downcast_ref::<storyfold::output::Error>() {
+            e.io_kind()
+        } else {
+            e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads(n)?)
+            .build_global()
+            .map_err(|e| anyhow::anyhow!("cannot start the worker threads: {e}"))?;
+    }
+    match cli.command {
         Command::Fold(args) => cmd::fold::run(args),
         Command::Dedup(args) => {
             lean_allocator();
@@ -94,10 +152,24 @@ fn main() {
         Command::Compare(args) => cmd::compare::run(args),
         Command::Pairs(args) => cmd::pairs::run(args),
         Command::Similarity(args) => cmd::similarity::run(*args),
-        Command::TrainCross(args) => cmd::train_cross::run(args),
-    };
-    if let Err(err) = result {
-        eprintln!("storyfold: error: {err:#}");
+        Command::Add(args) => cmd::add::run(args),
+        Command::Story(args) => cmd::query::story(args),
+        Command::Stories(args) => cmd::query::stories(args),
+        Command::Stats(args) => cmd::query::stats(args),
+        Command::Events(args) => cmd::query::events(args),
+        Command::Rm(args) => cmd::query::rm(args),
+        Command::Evict(args) => cmd::query::evict(args),
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(err) = run(cli) {
+        if is_broken_pipe(&err) {
+            // The reader of standard output has gone (`| head`): stop quietly.
+            std::process::exit(0);
+        }
+        note!("storyfold: error: {err:#}");
         std::process::exit(1);
     }
 }

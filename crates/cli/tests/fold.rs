@@ -319,7 +319,7 @@ fn fold_derives_the_example_rewrites() {
 }
 
 #[test]
-#[ignore = "not found yet even with --frames and the static embeddings: \"85 percent of the people who spoke\" / \"more than half of the 41 speakers\" (head cosine 0.14, no shared context), \"about 400 jobs\" / \"nearly 600 positions\" (cosine 0.26, verbs cut / shed 0.05); see the README, Quantity frames"]
+#[ignore = "not found yet even with --frames and the static embeddings: \"85 percent of the people who spoke\" / \"more than half of the 41 speakers\" (head cosine 0.14, no shared context), \"about 400 jobs\" / \"nearly 600 positions\" (cosine 0.26, verbs cut / shed 0.05); see docs/evaluation.md, Disagreements between independent reports"]
 fn fold_reports_every_disagreement_of_the_example_reports() {
     let (stories, m) = example_stories();
     for (report, values) in [

@@ -1,10 +1,11 @@
-//! Integration tests of `storyfold similarity` on small hand-written TSV files, and (when the
-//! shared evaluation data is present) on MRPC and STS.
+//! Integration tests of `storyfold similarity` (scoring pairs with the shipped models) on small
+//! hand-written TSV files; fitting, training and cross-validation are `storyfold-train`'s
+//! (`crates/train/tests`).
 
 mod common;
 
-use common::{json_lines, storyfold};
-use std::path::{Path, PathBuf};
+use common::{encoder_dir, json_lines, storyfold, write, MRPC};
+use std::path::Path;
 
 use predicates::prelude::*;
 
@@ -14,17 +15,6 @@ fn similarity(flags: &[&str], pairs: &Path) -> assert_cmd::Command {
     cmd.arg("similarity").args(flags).arg("--pairs").arg(pairs);
     cmd
 }
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
-
-const MRPC: &[u8] = b"\xEF\xBB\xBFQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\r\n\
-1\t101\t102\tThe company said its quarterly profit rose 12 percent to $1.2 billion.\tQuarterly profit at the company rose 12 percent to $1.2 billion, it said.\r\n\
-0\t201\t202\tStocks fell sharply on Monday as oil prices climbed.\tHeavy snow closed schools across the northern provinces.\r\n\
-1\t301\t302\t\"We will appeal,\" the lawyer said.\t\"We will appeal,\" the lawyer said.\r\n";
 
 #[test]
 fn mrpc_layout_with_bom_crlf_and_quotes() {
@@ -129,225 +119,6 @@ fn skip_invalid_skips_counts_and_reports() {
 }
 
 #[test]
-fn cv_and_fit_need_the_quality_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "pairs.tsv", b"a\tb\nc\td\n");
-    similarity(&["--cv", "2"], &file)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("Quality column"));
-}
-
-/// 40 labelled pairs in MRPC's layout, alternately a paraphrase and not (lines 2..=41).
-fn separable_training_file(dir: &Path) -> PathBuf {
-    let mut text = b"Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n".to_vec();
-    for i in 0..20 {
-        text.extend_from_slice(
-            format!("1\t{i}\t{i}\tThe mayor of town {i} resigned today.\tToday the mayor of town {i} resigned.\n")
-                .as_bytes(),
-        );
-        text.extend_from_slice(
-            format!("0\t{i}\t{i}\tThe mayor of town {i} resigned today.\tRain fell on {i} farms in the valley.\n")
-                .as_bytes(),
-        );
-    }
-    write(dir, "train.txt", &text)
-}
-
-#[test]
-fn fit_writes_the_model_and_prints_the_threshold() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = separable_training_file(dir.path());
-    let model = dir.path().join("model.tsv");
-    let out = storyfold()
-        .args([
-            "similarity",
-            "--fit",
-            "--classifier",
-            "hybrid",
-            "--gbt-rounds",
-            "7",
-        ])
-        .arg("--pairs")
-        .arg(&file)
-        .arg("--model-out")
-        .arg(&model)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
-    assert!(
-        out.contains("pub const PARAPHRASE_THRESHOLD: f64 ="),
-        "{out}"
-    );
-    let text = std::fs::read_to_string(&model).unwrap();
-    assert!(text.starts_with("gbt\t"), "{text}");
-    assert_eq!(
-        text.lines().filter(|l| l.starts_with("linear\t")).count(),
-        1
-    );
-    assert_eq!(text.lines().filter(|&l| l == "tree").count(), 7);
-    // The model file is required, and the shipped model uses trees on the lexical features.
-    similarity(&["--fit"], &file)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--model-out"));
-    // The shipped kind: the logistic regression alone.
-    similarity(&["--fit"], &file)
-        .arg("--model-out")
-        .arg(&model)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("--classifier logistic"));
-    let text = std::fs::read_to_string(&model).unwrap();
-    assert_eq!(
-        text.lines().filter(|l| l.starts_with("linear\t")).count(),
-        1
-    );
-    assert!(!text.lines().any(|l| l == "tree"));
-    similarity(&["--fit", "--variant", "all"], &file)
-        .arg("--model-out")
-        .arg(&model)
-        .assert()
-        .failure();
-    storyfold()
-        .args([
-            "similarity",
-            "--cv",
-            "4",
-            "--variant",
-            "lexical,emb",
-            "--pairs",
-        ])
-        .arg(&file)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--embeddings"));
-    let cv = similarity(&["--cv", "4"], &file)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let cv = String::from_utf8(cv).unwrap();
-    assert!(
-        cv.contains("model     accuracy 1.0000"),
-        "separable toy data: {cv}"
-    );
-    // --oof: one line per pair, pair i in fold i mod 4, decided at its fold's threshold.
-    let oof = dir.path().join("oof.jsonl");
-    similarity(&["--cv", "4", "--oof", oof.to_str().unwrap()], &file)
-        .assert()
-        .success();
-    let rows = json_lines(&std::fs::read(&oof).unwrap());
-    assert_eq!(rows.len(), 40);
-    for (i, r) in rows.iter().enumerate() {
-        assert_eq!(r["line"].as_u64().unwrap(), i as u64 + 2);
-        assert_eq!(r["fold"].as_u64().unwrap(), i as u64 % 4);
-        let (score, threshold) = (
-            r["score"].as_f64().unwrap(),
-            r["threshold"].as_f64().unwrap(),
-        );
-        assert_eq!(r["paraphrase"].as_bool().unwrap(), score >= threshold);
-        assert_eq!(r["quality"].as_bool().unwrap(), i % 2 == 0);
-        assert_eq!(r["paraphrase"], r["quality"], "separable toy data: {r}");
-    }
-}
-
-#[test]
-fn sts_correlations_on_a_toy_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
-        "sts.csv",
-        b"main-news\theadlines\t2015\t1\t5.0\tObama visits Kenya\tObama visits Kenya\n\
-          main-news\theadlines\t2015\t2\t3.0\tObama visits Kenya today\tObama arrives in Kenya\n\
-          main-news\theadlines\t2015\t3\t0.0\tObama visits Kenya\tFloods hit Bangladesh\n\
-          main-captions\timages\t2015\t4\t5.0\tA dog runs\tA cat sleeps\textra\n",
-    );
-    storyfold()
-        .args(["similarity", "--sts"])
-        .arg(&file)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("3 pairs  score: Pearson"))
-        .stdout(predicate::str::contains("Spearman 1.0000"));
-}
-
-#[test]
-fn build_idf_writes_a_table_that_loads() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = write(
-        dir.path(),
-        "c.jsonl",
-        b"{\"id\":\"1\",\"text\":\"the cat sat\"}\n{\"id\":\"2\",\"text\":\"the dog ran\"}\n",
-    );
-    let table = dir.path().join("idf.tsv");
-    storyfold()
-        .args(["similarity", "--idf-min-df", "1", "--build-idf"])
-        .arg(&table)
-        .arg(&corpus)
-        .assert()
-        .success();
-    let text = std::fs::read_to_string(&table).unwrap();
-    assert!(text.starts_with("#documents\t2\nthe\t2\n"), "{text}");
-    let pairs = write(dir.path(), "p.tsv", b"the cat\tthe cat\n");
-    storyfold()
-        .args(["similarity", "--idf"])
-        .arg(&table)
-        .arg("--pairs")
-        .arg(&pairs)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("\"line\":1"));
-}
-
-/// The figures on the real data (skipped when /work/shared is absent).
-#[test]
-fn mrpc_cross_validation_beats_the_baseline() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/mrpc/msr_paraphrase_train.txt");
-    if !file.exists() {
-        eprintln!("skipped: {} not found", file.display());
-        return;
-    }
-    let out = similarity(&["--cv", "10"], &file)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
-    let acc = |name: &str| -> f64 {
-        let line = out.lines().find(|l| l.starts_with(name)).unwrap();
-        line.split_whitespace().nth(2).unwrap().parse().unwrap()
-    };
-    // Shipped model (logistic regression on the lexical features): 0.7451.
-    assert!(acc("model") > 0.74, "{out}");
-    assert!(acc("model") > acc("baseline") + 0.03, "{out}");
-}
-
-/// The all-MiniLM-L6-v2 folder for the encoder tests: `$STORYFOLD_ENCODER`, else
-/// `models/all-minilm-l6-v2` in the repository (`scripts/fetch_encoder.sh`); `None` (the test
-/// prints why and passes) when absent.
-fn encoder_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("STORYFOLD_ENCODER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::repo().join("models/all-minilm-l6-v2"));
-    if dir.join("model.safetensors").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: no encoder model at {} (run scripts/fetch_encoder.sh or set STORYFOLD_ENCODER)",
-            dir.display()
-        );
-        None
-    }
-}
-
-#[test]
 fn a_missing_encoder_folder_is_an_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "mrpc.txt", MRPC);
@@ -379,284 +150,6 @@ fn encoder_scores_and_decides_paraphrases() {
 }
 
 #[test]
-fn encoder_dump_matches_the_reference_implementation() {
-    let Some(model) = encoder_dir() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(
-        dir.path(),
-        "s.txt",
-        b"Amrozi accused his brother, whom he called \"the witness\", of deliberately distorting his evidence.\n",
-    );
-    let out = storyfold()
-        .args([
-            "similarity",
-            "--encoder",
-            model.to_str().unwrap(),
-            "--encoder-dump",
-        ])
-        .arg(&file)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows = json_lines(&out);
-    // Ids and the first embedding values from scripts/encoder_reference.py (Hugging Face
-    // tokenizers and a numpy BERT), the first sentence of MRPC train.
-    let ids: Vec<u64> = rows[0]["ids"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
-    assert_eq!(ids, REFERENCE_IDS);
-    let emb = rows[0]["embedding"].as_array().unwrap();
-    assert_eq!(emb.len(), 384);
-    for (i, want) in REFERENCE_EMBEDDING.iter().enumerate() {
-        let got = emb[i].as_f64().unwrap();
-        assert!((got - want).abs() < 1e-5, "dimension {i}: {got} vs {want}");
-    }
-}
-
-const REFERENCE_IDS: &[u64] = &[
-    101, 2572, 3217, 5831, 5496, 2010, 2567, 1010, 3183, 2002, 2170, 1000, 1996, 7409, 1000, 1010,
-    1997, 9969, 4487, 23809, 3436, 2010, 3350, 1012, 102,
-];
-const REFERENCE_EMBEDDING: [f64; 6] = [
-    -0.0443454, 0.1239068, -0.0656339, 0.0362910, -0.0018382, -0.0439119,
-];
-
-#[test]
-fn train_cross_writes_a_model_that_similarity_cross_reads() {
-    let Some(model) = encoder_dir() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "mrpc.txt", MRPC);
-    let out = dir.path().join("cross");
-    let train = |out: &Path, extra: &[&str]| {
-        storyfold()
-            .args(["train-cross", "--epochs", "1", "--batch", "2"])
-            .args(extra)
-            .arg("--encoder")
-            .arg(&model)
-            .arg("--pairs")
-            .arg(&file)
-            .arg("--out")
-            .arg(out)
-            .assert()
-            .success()
-            .stderr(predicate::str::contains("epoch 1: loss"))
-            .stderr(predicate::str::contains("model written to"));
-    };
-    train(&out, &[]);
-    for f in [
-        "model.safetensors",
-        "config.json",
-        "tokenizer.json",
-        "cross_config.json",
-    ] {
-        assert!(out.join(f).is_file(), "{f} missing");
-    }
-    let score_with = |dirs: &[&Path]| {
-        let mut args = vec!["--cross"];
-        args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
-        let o = similarity(&args, &file)
-            .assert()
-            .success()
-            .stderr(predicate::str::contains("3 pairs: accuracy"))
-            .get_output()
-            .stdout
-            .clone();
-        json_lines(&o)
-    };
-    let rows = score_with(&[&out]);
-    assert_eq!(rows.len(), 3);
-    assert_eq!(rows[0]["id1"], "101");
-    for r in &rows {
-        let s = r["score"].as_f64().unwrap();
-        assert!((0.0..=1.0).contains(&s));
-        assert_eq!(r["paraphrase"].as_bool().unwrap(), s >= 0.5);
-    }
-    // With the encoder: the blend of the two models, decided at its threshold.
-    let blended = similarity(
-        &[
-            "--cross",
-            out.to_str().unwrap(),
-            "--encoder",
-            model.to_str().unwrap(),
-        ],
-        &file,
-    )
-    .assert()
-    .success()
-    .get_output()
-    .stdout
-    .clone();
-    let blended = json_lines(&blended);
-    assert_eq!(blended.len(), 3);
-    for (b, c) in blended.iter().zip(&rows) {
-        let s = b["score"].as_f64().unwrap();
-        assert_eq!(
-            b["paraphrase"].as_bool().unwrap(),
-            s >= storyfold::align::similarity::BLENDED_PARAPHRASE_THRESHOLD
-        );
-        assert_ne!(
-            s,
-            c["score"].as_f64().unwrap(),
-            "the blend is not the cross-encoder alone"
-        );
-    }
-    // Same seed, same model.
-    let out2 = dir.path().join("cross2");
-    train(&out2, &[]);
-    assert_eq!(
-        std::fs::read(out.join("model.safetensors")).unwrap(),
-        std::fs::read(out2.join("model.safetensors")).unwrap()
-    );
-    // Pairs fed as written instead of in random order (the default): another model.
-    let fixed = dir.path().join("cross-fixed");
-    train(&fixed, &["--fixed-order"]);
-    assert_ne!(
-        std::fs::read(out.join("model.safetensors")).unwrap(),
-        std::fs::read(fixed.join("model.safetensors")).unwrap()
-    );
-    // Another seed: another model; an ensemble of the two averages them.
-    let out3 = dir.path().join("cross3");
-    train(&out3, &["--seed", "7"]);
-    assert_ne!(
-        std::fs::read(out.join("model.safetensors")).unwrap(),
-        std::fs::read(out3.join("model.safetensors")).unwrap()
-    );
-    let other = score_with(&[&out3]);
-    let both = score_with(&[&out, &out3]);
-    assert_eq!(both.len(), 3);
-    for ((b, x), y) in both.iter().zip(&rows).zip(&other) {
-        let (b, x, y) = (
-            b["score"].as_f64().unwrap(),
-            x["score"].as_f64().unwrap(),
-            y["score"].as_f64().unwrap(),
-        );
-        // Scores are written to 4 decimals.
-        assert!(
-            (b - (x + y) / 2.0).abs() < 1.5e-4,
-            "{b} is not the mean of {x} and {y}"
-        );
-    }
-    // Training needs labels.
-    let tsv = write(dir.path(), "pairs.tsv", b"a b\tc d\n");
-    storyfold()
-        .args(["train-cross", "--encoder"])
-        .arg(&model)
-        .arg("--pairs")
-        .arg(&tsv)
-        .arg("--out")
-        .arg(dir.path().join("x"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("needs labelled pairs"));
-}
-
-#[test]
-fn train_cross_on_sts_then_on_pairs_from_the_sts_model() {
-    let Some(model) = encoder_dir() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let sts = write(
-        dir.path(),
-        "sts.csv",
-        b"main-news\theadlines\t2015\t1\t5.0\tObama visits Kenya\tObama visits Kenya\n\
-          main-news\theadlines\t2015\t2\t3.2\tObama visits Kenya today\tObama arrives in Kenya\n\
-          main-news\tMSRpar\t2012train\t3\t4.0\tThe shares rose 5 percent\tShares were up 5 percent\n\
-          main-captions\timages\t2015\t4\t0.4\tA dog runs\tA cat sleeps\n",
-    );
-    let mrpc = write(dir.path(), "mrpc.txt", MRPC);
-    let train = |input: &[&str], base: &Path, out: &Path| {
-        storyfold()
-            .args(["train-cross", "--epochs", "1", "--batch", "2"])
-            .args(input)
-            .arg("--encoder")
-            .arg(base)
-            .arg("--out")
-            .arg(out)
-            .assert()
-    };
-    let sts_model = dir.path().join("cross-sts");
-    train(&["--sts", sts.to_str().unwrap()], &model, &sts_model)
-        .success()
-        .stderr(predicate::str::contains("fine-tuning on 3 pairs"))
-        .stderr(predicate::str::contains("1 pairs of MSRpar left out"))
-        .stderr(predicate::str::contains("model written to"));
-    assert!(sts_model.join("cross_config.json").is_file());
-    // Only MSRpar pairs: nothing to train on is an error, not an untrained model.
-    let only = write(
-        dir.path(),
-        "only.csv",
-        b"main-news\tMSRpar\t2012train\t1\t4.0\tThe shares rose\tShares were up\n",
-    );
-    train(
-        &["--sts", only.to_str().unwrap()],
-        &model,
-        &dir.path().join("x"),
-    )
-    .failure()
-    .stderr(predicate::str::contains("no training pairs"));
-    assert!(!dir.path().join("x").exists());
-    // Nothing left out when asked.
-    train(
-        &["--sts", sts.to_str().unwrap(), "--skip-source", "none"],
-        &model,
-        &dir.path().join("all"),
-    )
-    .success()
-    .stderr(predicate::str::contains("fine-tuning on 4 pairs"));
-    // The second stage starts from the STS model: another model than from the base.
-    let (from_sts, from_base) = (dir.path().join("from-sts"), dir.path().join("from-base"));
-    for (base, out) in [(&sts_model, &from_sts), (&model, &from_base)] {
-        train(&["--pairs", mrpc.to_str().unwrap()], base, out)
-            .success()
-            .stderr(predicate::str::contains("fine-tuning on 3 pairs"));
-    }
-    assert_ne!(
-        std::fs::read(from_sts.join("model.safetensors")).unwrap(),
-        std::fs::read(from_base.join("model.safetensors")).unwrap()
-    );
-    // Untrusted input: a short line names its file and line, a gold score off the 0-5 scale is
-    // refused, and --pairs and --sts do not go together.
-    for (name, content, error) in [
-        (
-            "bad.csv",
-            &b"main-news\theadlines\t2015\t1\t5.0\tonly six\n"[..],
-            "bad.csv:1: expected at least 7 tab-separated fields",
-        ),
-        (
-            "off.csv",
-            b"main-news\theadlines\t2015\t1\t7.5\ta b\tc d\n",
-            "off.csv:1: gold score 7.5 is outside 0 to 5",
-        ),
-    ] {
-        let file = write(dir.path(), name, content);
-        train(
-            &["--sts", file.to_str().unwrap()],
-            &model,
-            &dir.path().join("x"),
-        )
-        .failure()
-        .stderr(predicate::str::contains(error))
-        .stderr(predicate::str::contains("panicked").not());
-    }
-    train(
-        &[
-            "--sts",
-            sts.to_str().unwrap(),
-            "--pairs",
-            mrpc.to_str().unwrap(),
-        ],
-        &model,
-        &dir.path().join("x"),
-    )
-    .failure()
-    .stderr(predicate::str::contains("cannot be used with"));
-}
-
-#[test]
 fn a_missing_cross_encoder_folder_is_an_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "mrpc.txt", MRPC);
@@ -672,134 +165,146 @@ fn a_missing_cross_encoder_folder_is_an_error_naming_it() {
 }
 
 #[test]
-fn cross_scores_add_the_cross_encoder_and_the_blend_to_cv_and_fit() {
-    let Some(model) = encoder_dir() else { return };
+fn an_idf_table_replaces_the_built_in_one_and_a_broken_one_names_its_line() {
     let dir = tempfile::tempdir().unwrap();
-    let file = separable_training_file(dir.path());
-    // Out-of-fold cross-encoder probabilities as `--cv 4 --cross-train` writes them.
-    let row = |i: usize, fold: usize| {
-        let p = if i.is_multiple_of(2) { 0.9 } else { 0.2 };
-        format!("{{\"line\": {}, \"fold\": {fold}, \"p\": {p}}}\n", i + 2)
-    };
-    let good: String = (0..40).map(|i| row(i, i % 4)).collect();
-    let scores = write(dir.path(), "cross.jsonl", good.as_bytes());
-    let enc = model.to_str().unwrap();
-    let cross = scores.to_str().unwrap();
-    // `--cv 4 --encoder … --cross-scores MEMBERS…`
-    let cv_with = |members: &[&PathBuf]| {
-        let mut args = vec!["--cv", "4", "--encoder", enc, "--cross-scores"];
-        args.extend(members.iter().map(|m| m.to_str().unwrap()));
-        similarity(&args, &file)
-    };
-    let out = cv_with(&[&scores])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("cross     accuracy 1.0000"), "{out}");
-    assert!(out.contains("blend     accuracy 1.0000"), "{out}");
-    assert!(out.contains("blend = 0.50 x model + 0.50 x cross"), "{out}");
-    // --oof adds each pair's cross-encoder score and its out-of-fold blend and decision.
-    let oof = dir.path().join("oof.jsonl");
-    cv_with(&[&scores])
-        .arg("--oof")
-        .arg(&oof)
-        .assert()
-        .success();
-    let rows = json_lines(&std::fs::read(&oof).unwrap());
-    assert_eq!(rows.len(), 40);
-    for r in &rows {
-        let f = |k: &str| r[k].as_f64().unwrap_or_else(|| panic!("no {k} in {r}"));
-        let expected = storyfold::align::similarity::blend(f("score"), f("cross"));
-        assert!((f("blend") - expected).abs() < 1e-9, "{r}");
-        let decided = f("blend") >= f("blend_threshold");
-        assert_eq!(r["blend_paraphrase"].as_bool(), Some(decided), "{r}");
-        // The pairs are separable, so every out-of-fold blend decision is right.
-        assert_eq!(r["quality"].as_bool(), Some(decided), "{r}");
-    }
-    // --fit prints the blend's threshold.
-    let fitted = dir.path().join("m.tsv");
-    similarity(&["--fit", "--encoder", enc, "--cross-scores", cross], &file)
-        .arg("--model-out")
-        .arg(&fitted)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "pub const BLENDED_PARAPHRASE_THRESHOLD: f64 = ",
-        ));
-    // Broken files are errors naming the file and line.
-    for (name, text, message) in [
-        (
-            "missing.jsonl",
-            (0..39).map(|i| row(i, i % 4)).collect::<String>(),
-            "no score for pair 40 (line 41",
-        ),
-        (
-            "fold.jsonl",
-            (0..40).map(|i| row(i, (i + 1) % 4)).collect(),
-            "fold.jsonl:1: pair 2 was scored by fold 1, but --cv 4 puts it in fold 0",
-        ),
-        (
-            "json.jsonl",
-            format!("{}{{oops\n", row(0, 0)),
-            "json.jsonl:2: invalid cross-encoder score",
-        ),
-        (
-            "twice.jsonl",
-            format!("{good}{}", row(0, 0)),
-            "twice.jsonl:41: pair 2 is scored twice",
-        ),
-        (
-            "range.jsonl",
-            good.replace("0.9}", "1.5}"),
-            "probability 1.5 is outside [0, 1]",
-        ),
-    ] {
-        let bad = write(dir.path(), name, text.as_bytes());
-        cv_with(&[&bad])
+    let pairs = write(
+        dir.path(),
+        "p.tsv",
+        b"the cat sat\tthe cat ran\nthe dog\tthe cat\n",
+    );
+    let score_with = |extra: &[&str]| {
+        let out = similarity(extra, &pairs)
             .assert()
-            .failure()
-            .stderr(predicate::str::contains(message))
-            .stderr(predicate::str::contains("panicked").not());
-    }
-    // Several files are an ensemble: averaged pair by pair. A member that says the opposite
-    // cancels the first one out (every pair at 0.5).
-    let flipped: String = (0..40)
-        .map(|i| {
-            row(i, i % 4)
-                .replace("0.9}", "X")
-                .replace("0.2}", "0.9}")
-                .replace('X', "0.1}")
-        })
-        .collect();
-    let flipped = write(dir.path(), "flipped.jsonl", flipped.as_bytes());
-    let out = cv_with(&[&scores, &flipped])
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        json_lines(&out)
+            .iter()
+            .map(|r| r["score"].as_f64().unwrap())
+            .collect::<Vec<f64>>()
+    };
+    // A table in which "cat" is in every document: sharing it says little.
+    let table = write(
+        dir.path(),
+        "idf.tsv",
+        b"#documents\t1000\nthe\t1000\ncat\t1000\nsat\t2\nran\t2\ndog\t2\n",
+    );
+    let builtin = score_with(&[]);
+    let custom = score_with(&["--idf", table.to_str().unwrap()]);
+    assert_eq!(builtin.len(), 2);
+    assert_ne!(builtin, custom, "the table is used");
+    let broken = write(dir.path(), "bad.tsv", b"#documents\t3\nno-count\n");
+    similarity(&["--idf", broken.to_str().unwrap()], &pairs)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad.tsv"))
+        .stderr(predicate::str::contains("IDF table line 2"));
+}
+
+/// Scores of `storyfold similarity --cross DIR...` (and more flags) on [`MRPC`], with the
+/// summary it prints.
+#[cfg(feature = "encoder")]
+fn cross_scores(file: &Path, dirs: &[&Path], extra: &[&str]) -> (Vec<f64>, Vec<bool>, String) {
+    let mut args = vec!["--cross"];
+    args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+    args.extend(extra);
+    let out = similarity(&args, file)
         .assert()
         .success()
         .get_output()
-        .stdout
         .clone();
-    let out = String::from_utf8(out).unwrap();
-    let cross_accuracy: f64 = out
-        .lines()
-        .find_map(|l| l.strip_prefix("cross     accuracy "))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("no cross line in {out}"));
-    assert!(cross_accuracy <= 0.6, "{out}");
-    // A broken member is an error naming it.
-    let bad = write(dir.path(), "member.jsonl", b"{oops\n");
-    cv_with(&[&scores, &bad])
+    let rows = json_lines(&out.stdout);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["id1"], "101");
+    let scores = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    let decided = rows
+        .iter()
+        .map(|r| r["paraphrase"].as_bool().unwrap())
+        .collect();
+    (scores, decided, String::from_utf8(out.stderr).unwrap())
+}
+
+#[cfg(feature = "encoder")]
+#[test]
+fn cross_encoder_folders_score_both_ways_average_as_an_ensemble_and_blend() {
+    use storyfold::align::similarity::encoder::testing::{tiny_cross_model, tiny_model};
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "mrpc.txt", MRPC);
+    // Two tiny trained cross-encoders (opposite heads) with their own thresholds.
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::create_dir_all(&two).unwrap();
+    tiny_cross_model(&one, 0.45, 0.4);
+    tiny_cross_model(&two, 0.55, -0.4);
+    let (a, decided, stderr) = cross_scores(&file, &[&one], &[]);
+    assert!(
+        stderr.contains("scored 3 pairs with the cross-encoder (both ways round)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 pairs: accuracy"), "{stderr}");
+    assert!(stderr.contains("(threshold 0.45)"), "{stderr}");
+    for (s, d) in a.iter().zip(&decided) {
+        assert!((0.0..=1.0).contains(s));
+        assert_eq!(*d, *s >= 0.45, "{s}");
+    }
+    let (b, _, _) = cross_scores(&file, &[&two], &[]);
+    assert_ne!(a, b);
+    // An ensemble averages the members' scores and their thresholds.
+    let (both, decided, stderr) = cross_scores(&file, &[&one, &two], &[]);
+    assert!(
+        stderr.contains("an ensemble of 2 cross-encoders"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(threshold 0.5)"), "{stderr}");
+    for ((m, d), (x, y)) in both.iter().zip(&decided).zip(a.iter().zip(&b)) {
+        // Scores are written to 4 decimals.
+        assert!(
+            (m - (x + y) / 2.0).abs() < 1.5e-4,
+            "{m} is not the mean of {x} and {y}"
+        );
+        assert_eq!(*d, *m >= 0.5);
+    }
+    // With the encoder: the blend of the two models, decided at its threshold.
+    if let Some(model) = encoder_dir() {
+        let (blended, decided, _) =
+            cross_scores(&file, &[&one], &["--encoder", model.to_str().unwrap()]);
+        for ((s, d), c) in blended.iter().zip(&decided).zip(&a) {
+            assert_eq!(
+                *d,
+                *s >= storyfold::align::similarity::BLENDED_PARAPHRASE_THRESHOLD
+            );
+            assert_ne!(s, c, "the blend is not the cross-encoder alone");
+        }
+    }
+    // A base model (no classifier head) is not a cross-encoder.
+    let base = dir.path().join("base");
+    std::fs::create_dir_all(&base).unwrap();
+    tiny_model(&base, None);
+    similarity(&["--cross", base.to_str().unwrap()], &file)
         .assert()
         .failure()
         .stderr(predicate::str::contains(
-            "member.jsonl:1: invalid cross-encoder score",
-        ));
-    // Cross-encoder scores need the encoder model they are blended with.
-    similarity(&["--cv", "4", "--cross-scores", cross], &file)
+            "cannot load the cross-encoder from",
+        ))
+        .stderr(predicate::str::contains("no classifier head"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn fitting_and_evaluation_flags_belong_to_storyfold_train() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "mrpc.txt", MRPC);
+    for flag in ["--cv", "--fit", "--sts", "--build-idf", "--cross-train"] {
+        similarity(&[flag, "2"], &file)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("unexpected argument"));
+    }
+    storyfold()
+        .args(["train-cross", "--pairs"])
+        .arg(&file)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("--encoder"));
+        .stderr(predicate::str::contains("unrecognized subcommand"));
 }

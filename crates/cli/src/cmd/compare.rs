@@ -18,7 +18,7 @@ use storyfold::align::similarity::Encoder;
 use storyfold::align::PreparedDoc;
 use storyfold::ingest::{self, Article, Format, Input, ReadOptions, Reader};
 
-use crate::common::{round4, write_json_line, ReadArgs};
+use crate::common::{check_outputs, path_inputs, round4, write_json_line, Output, ReadArgs};
 
 /// When to colour the terminal view.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,6 +181,14 @@ fn doc_out<'a>(article: &'a Article, doc: &'a PreparedDoc) -> DocOut<'a> {
 
 /// Run `storyfold compare`.
 pub fn run(args: Args) -> Result<()> {
+    let mut inputs = path_inputs(&args.corpus);
+    if args.corpus.is_empty() {
+        inputs.extend(args.items.iter().map(|i| Input::from_arg(i)));
+    }
+    inputs.extend(path_inputs(
+        args.encoder.iter().chain(&args.align.embeddings),
+    ));
+    check_outputs(&inputs, &[])?;
     let opts = args.read.read_options();
     let [a, b] = if args.corpus.is_empty() {
         [
@@ -207,13 +215,12 @@ pub fn run(args: Args) -> Result<()> {
         }
     };
 
-    let stdout = io::stdout();
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorArg::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = Output::stdout();
     if args.json {
         let value = CompareOut {
             a: doc_out(&a, &doc_a),
@@ -262,7 +269,7 @@ pub fn run(args: Args) -> Result<()> {
         };
         view.render(&a, &b, &mut out)?;
     }
-    out.flush()?;
+    out.commit()?;
     Ok(())
 }
 

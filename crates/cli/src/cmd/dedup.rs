@@ -12,9 +12,13 @@ use serde::Serialize;
 use storyfold::dedup::{vs_exact, DedupConfig, Deduper, Relation, SampleDoc, VsExactReport};
 use storyfold::fingerprint::{Fingerprint, FingerprintConfig, Fingerprinter};
 use storyfold::index::lsh::LshParams;
-use storyfold::ingest::{self, Article, Input, KeepTarget, Reader, SkipReport};
+use storyfold::ingest::{self, Article, Input, KeepError, KeepTarget, Reader, SkipReport};
+use storyfold::output::OutputDir;
 
-use crate::common::{create_output, progress, round4, write_json_line, InputArgs};
+use crate::common::{
+    check_outputs, create_output, no_documents, progress, round4, write_json_line, Finished,
+    InputArgs, Out, Output,
+};
 
 /// Arguments of `storyfold dedup`.
 #[derive(clap::Args, Debug)]
@@ -306,7 +310,7 @@ fn spool_stdin(inputs: &mut [Input]) -> Result<Option<tempfile::NamedTempFile>> 
 pub fn run(args: Args) -> Result<()> {
     let config = config(&args)?;
     if args.explain_params {
-        eprint!("{}", explain(&config));
+        note!("{}", explain(&config).trim_end());
         if args.input.inputs.is_empty() {
             return Ok(());
         }
@@ -316,6 +320,22 @@ pub fn run(args: Args) -> Result<()> {
     }
     let opts = args.input.read_options();
     let mut inputs = args.input.engine_inputs();
+    // `--keep` writes a directory of files for directory inputs, one stream otherwise.
+    let keep_is_dir = inputs
+        .iter()
+        .any(|i| matches!(i, Input::Path(p) if p.is_dir()));
+    check_outputs(
+        &inputs,
+        &[
+            Out::File("--output", args.output.as_deref()),
+            Out::File("--pairs", args.pairs.as_deref()),
+            if keep_is_dir {
+                Out::Dir("--keep", args.keep.as_deref())
+            } else {
+                Out::File("--keep", args.keep.as_deref())
+            },
+        ],
+    )?;
     let _spooled = if args.keep.is_some() {
         spool_stdin(&mut inputs)?
     } else {
@@ -342,7 +362,12 @@ pub fn run(args: Args) -> Result<()> {
         },
     )?;
     bar.finish_and_clear();
+    if dedup.is_empty() {
+        bail!("{}", no_documents(&inputs, read, &skipped));
+    }
 
+    // Every output is written to its temporary file first and committed at the end, so that a
+    // failure leaves all previous outputs as they were.
     let groups = dedup.groups();
     let mut out = create_output(args.output.as_deref().unwrap_or("-".as_ref()))?;
     let mut removed_seqs = HashSet::new();
@@ -369,8 +394,8 @@ pub fn run(args: Args) -> Result<()> {
             },
         )?;
     }
-    out.flush()?;
-    drop(out);
+    let mut outputs = Finished::default();
+    outputs.hold(out)?;
 
     if let Some(path) = &args.pairs {
         let mut out = create_output(path)?;
@@ -386,23 +411,39 @@ pub fn run(args: Args) -> Result<()> {
                 },
             )?;
         }
-        out.flush()?;
+        outputs.hold(out)?;
     }
 
     let mut kept = dedup.len() as u64 - removed_seqs.len() as u64;
+    let mut kept_dir = None;
     if let Some(path) = &args.keep {
         let keep = |seq: u64| !removed_seqs.contains(&seq);
-        let target_is_dir = inputs
-            .iter()
-            .any(|i| matches!(i, Input::Path(p) if p.is_dir()));
-        kept = if target_is_dir {
-            ingest::write_kept(&inputs, &opts, &keep, KeepTarget::Dir(path.clone()))?
+        let written = if keep_is_dir {
+            let dir = OutputDir::create(path)?;
+            let n = ingest::write_kept(
+                &inputs,
+                &opts,
+                &keep,
+                KeepTarget::Dir(dir.path().to_path_buf()),
+            );
+            kept_dir = Some(dir);
+            n
         } else {
             let mut out = create_output(path)?;
-            let n = ingest::write_kept(&inputs, &opts, &keep, KeepTarget::Writer(&mut out))?;
-            out.flush()?;
+            let n = ingest::write_kept(&inputs, &opts, &keep, KeepTarget::Writer(&mut out));
+            if n.is_ok() {
+                outputs.hold(out)?;
+            }
             n
         };
+        kept = written.map_err(|e| match e {
+            KeepError::Input(e) => anyhow::Error::from(e),
+            KeepError::Output(e) => anyhow::Error::from(e),
+        })?;
+    }
+    outputs.commit()?;
+    if let Some(dir) = kept_dir {
+        dir.commit()?;
     }
 
     let seconds = start.elapsed().as_secs_f64();
@@ -424,9 +465,9 @@ pub fn run(args: Args) -> Result<()> {
         docs_per_second: stats.documents as f64 / seconds.max(1e-9),
     };
     if args.json {
-        eprintln!("{}", serde_json::to_string(&summary)?);
+        note!("{}", serde_json::to_string(&summary)?);
     } else {
-        eprintln!(
+        note!(
             "read {} records: {} documents, {} skipped; {} groups, {} removed as duplicates, {} kept; \
              {:.2} s ({:.0} docs/s)",
             summary.read,
@@ -440,7 +481,7 @@ pub fn run(args: Args) -> Result<()> {
         );
     }
     if summary.skipped > 0 || !skipped.is_empty() {
-        eprintln!("{skipped}");
+        note!("{skipped}");
     }
     Ok(())
 }
@@ -470,11 +511,13 @@ fn run_vs_exact(
         },
     )?;
     let report = vs_exact(sample, config);
+    let mut out = Output::stdout();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
     } else {
-        print!("{}", format_vs_exact(&report, config.exact));
+        write!(out, "{}", format_vs_exact(&report, config.exact))?;
     }
+    out.commit()?;
     Ok(())
 }
 

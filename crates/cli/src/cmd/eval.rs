@@ -2,8 +2,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
-use storyfold::eval::{evaluate, read_labels, LabelOptions};
+use std::io::Write;
+
+use anyhow::{bail, Context, Result};
+use storyfold::eval::{evaluate, read_labels, LabelOptions, Overlap};
+
+use crate::common::{check_outputs, path_inputs, Output};
 
 /// Arguments of `storyfold eval`.
 #[derive(clap::Args, Debug)]
@@ -33,6 +37,7 @@ pub struct Args {
 
 /// Run `storyfold eval`.
 pub fn run(args: Args) -> Result<()> {
+    check_outputs(&path_inputs([&args.gold, &args.pred]), &[])?;
     let gold = read_labels(
         &args.gold,
         &LabelOptions {
@@ -49,11 +54,31 @@ pub fn run(args: Args) -> Result<()> {
         },
     )
     .with_context(|| format!("reading predicted labels from {}", args.pred.display()))?;
-    let report = evaluate(&gold, &pred);
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        println!("{report}");
+    let overlap = Overlap::of(&gold, &pred);
+    if let Some(problem) = overlap.problem() {
+        bail!(
+            "{problem} (gold {}, predictions {}): no metric can be computed",
+            args.gold.display(),
+            args.pred.display()
+        );
     }
+    if overlap.is_partial() {
+        note!(
+            "storyfold: warning: {} of {} gold ids have no prediction (each scored as a \
+             singleton) and {} of {} predicted ids are not in gold (ignored)",
+            overlap.gold_only(),
+            overlap.gold,
+            overlap.pred_only(),
+            overlap.pred
+        );
+    }
+    let report = evaluate(&gold, &pred);
+    let mut out = Output::stdout();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    } else {
+        writeln!(out, "{report}")?;
+    }
+    out.commit()?;
     Ok(())
 }

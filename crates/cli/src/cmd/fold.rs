@@ -34,7 +34,10 @@ use storyfold::story::features::{
 use storyfold::story::report::{self, headline_of, StoryReport};
 use storyfold::story::spool::{Span, Spool, SpoolReader};
 
-use crate::common::{create_output, progress, write_json_line, InputArgs};
+use crate::common::{
+    check_corpus_outputs, create_output, no_documents, print_stdout, progress, write_json_line,
+    Finished, InputArgs, Out,
+};
 
 /// Arguments of `storyfold fold`.
 #[derive(clap::Args, Debug)]
@@ -95,7 +98,7 @@ pub struct Args {
 #[derive(Clone, Copy, Debug)]
 pub struct WindowArg(pub Option<i64>);
 
-fn parse_window_arg(s: &str) -> Result<WindowArg, String> {
+pub fn parse_window_arg(s: &str) -> Result<WindowArg, String> {
     parse_window(s).map(WindowArg)
 }
 
@@ -197,6 +200,14 @@ pub fn run(args: Args) -> Result<()> {
     if args.input.inputs.is_empty() {
         bail!("no INPUT given (use `-` for stdin)");
     }
+    check_corpus_outputs(
+        &args.input,
+        &args.align,
+        &[
+            Out::File("--output", args.output.as_deref()),
+            Out::File("--assignments", args.assignments.as_deref()),
+        ],
+    )?;
     if !(0.0..=1.0).contains(&args.join_threshold) || !(0.0..=1.0).contains(&args.merge_threshold) {
         bail!("--join-threshold and --merge-threshold must be in [0, 1]");
     }
@@ -219,7 +230,7 @@ pub fn run(args: Args) -> Result<()> {
     let mut lap = Instant::now();
     let mut timing = |what: &str| {
         if args.timings {
-            eprintln!("fold: {what} in {:.2} s", lap.elapsed().as_secs_f64());
+            note!("fold: {what} in {:.2} s", lap.elapsed().as_secs_f64());
         }
         lap = Instant::now();
     };
@@ -306,6 +317,22 @@ pub fn run(args: Args) -> Result<()> {
     else {
         bail!("reading stopped early");
     };
+    if metas.is_empty() {
+        bail!(
+            "{}",
+            no_documents(&args.input.engine_inputs(), read, &skipped)
+        );
+    }
+    if args.assignments.is_some() {
+        // Checked before anything is written: the TSV cannot hold such an id.
+        if let Some(m) = metas.iter().find(|m| m.id.contains(['\t', '\n', '\r'])) {
+            bail!(
+                "id {:?} holds a tab or a line break, which the TSV of --assignments cannot \
+                 hold; nothing was written",
+                m.id
+            );
+        }
+    }
     let spool = spool.finish().context("cannot flush the spool file")?;
     timing(&format!(
         "read {} articles ({} terms)",
@@ -374,27 +401,30 @@ pub fn run(args: Args) -> Result<()> {
         bar.set_position(((c + 1) * CHUNK).min(members.len()) as u64);
     }
     bar.finish_and_clear();
-    if let Some(mut out) = out {
-        out.flush()?;
+    let mut outputs = Finished::default();
+    if let Some(out) = out {
+        outputs.hold(out)?;
     }
     if let Some(path) = &args.assignments {
         let mut out = create_output(path)?;
         for (m, &s) in metas.iter().zip(&story_of) {
             writeln!(out, "{}\t{}", m.id, s + 1)?;
         }
-        out.flush()?;
+        outputs.hold(out)?;
     }
+    // Both outputs are complete: only now do they replace the previous files.
+    outputs.commit()?;
     timing("reported");
 
     let seconds = start.elapsed().as_secs_f64();
     let summary = summary(metas.len(), &members, briefs, args.top, read, seconds);
     if to_stdout {
-        eprint!("{summary}");
+        note!("{}", summary.trim_end());
     } else {
-        print!("{summary}");
+        print_stdout(&summary)?;
     }
     if !skipped.is_empty() {
-        eprintln!("{skipped}");
+        note!("{skipped}");
     }
     Ok(())
 }

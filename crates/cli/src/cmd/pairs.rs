@@ -5,7 +5,6 @@
 //! articles with [`Aligner::align`], and every pair whose relation is at least `--min-relation`
 //! is written as one JSON line.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -19,7 +18,10 @@ use storyfold::align::templates::{TemplateCounter, TEMPLATE_MIN_DOCS};
 use storyfold::align::PreparedDoc;
 use storyfold::ingest::Reader;
 
-use crate::common::{create_output, progress, round4, write_json_line, InputArgs};
+use crate::common::{
+    check_corpus_outputs, create_output, no_documents, progress, round4, write_json_line, Finished,
+    InputArgs, Out,
+};
 
 /// `--min-relation` values.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,6 +252,14 @@ pub fn run(args: Args) -> Result<()> {
     if args.input.inputs.is_empty() {
         bail!("no INPUT given (use `-` for stdin)");
     }
+    check_corpus_outputs(
+        &args.input,
+        &args.align,
+        &[
+            Out::File("--output", args.output.as_deref()),
+            Out::File("--candidates", args.candidates.as_deref()),
+        ],
+    )?;
     let start = Instant::now();
     let min = args.min_relation.relation();
 
@@ -283,6 +293,12 @@ pub fn run(args: Args) -> Result<()> {
     reading.finish_and_clear();
     let read = reader.read_count();
     let skipped = reader.skipped().clone();
+    if docs.is_empty() {
+        bail!(
+            "{}",
+            no_documents(&args.input.engine_inputs(), read, &skipped)
+        );
+    }
 
     // Outlet templates (sentences a source repeats across its articles) are not evidence.
     let templates = docs
@@ -330,7 +346,7 @@ pub fn run(args: Args) -> Result<()> {
             let alignment = (!args.no_verify).then(|| {
                 let al = aligner.align(a.view(), b.view());
                 if a.view.is_some() || b.view.is_some() {
-                    al.with_whole_texts(&a.prepared, &b.prepared)
+                    al.with_whole_texts(&aligner, &a.prepared, &b.prepared)
                 } else {
                     al
                 }
@@ -347,6 +363,8 @@ pub fn run(args: Args) -> Result<()> {
         (None, true) => Some(args.output.clone().unwrap_or_else(|| "-".into())),
         (None, false) => None,
     };
+    // Both outputs replace their previous files only once both are complete.
+    let mut outputs = Finished::default();
     if let Some(path) = &candidates_path {
         let mut out = create_output(path)?;
         for (c, (a, b, al)) in retrieval.candidates.iter().zip(&verified) {
@@ -364,7 +382,7 @@ pub fn run(args: Args) -> Result<()> {
                 },
             )?;
         }
-        out.flush()?;
+        outputs.hold(out)?;
     }
 
     let mut by_relation = ByRelation::default();
@@ -393,8 +411,9 @@ pub fn run(args: Args) -> Result<()> {
             )?;
             written += 1;
         }
-        out.flush()?;
+        outputs.hold(out)?;
     }
+    outputs.commit()?;
 
     let seconds = start.elapsed().as_secs_f64();
     let summary = Summary {
@@ -413,10 +432,10 @@ pub fn run(args: Args) -> Result<()> {
         docs_per_second: docs.len() as f64 / seconds.max(1e-9),
     };
     if args.json {
-        eprintln!("{}", serde_json::to_string(&summary)?);
+        note!("{}", serde_json::to_string(&summary)?);
     } else {
         let v = &summary.verified;
-        eprintln!(
+        note!(
             "read {} records: {} documents, {} skipped; {} outlet template sentences stripped; \
              {} candidates verified: {} exact, {} near_duplicate, {} rewrite, {} same_story, {} unrelated; {} pairs written; \
              {:.2} s (retrieval {:.2} s, verification {:.2} s; {:.0} docs/s)",
@@ -438,7 +457,7 @@ pub fn run(args: Args) -> Result<()> {
         );
     }
     if summary.skipped > 0 || !skipped.is_empty() {
-        eprintln!("{skipped}");
+        note!("{skipped}");
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! Sentence-by-sentence alignment of two articles, containment both ways and the relation label
 //! of the pair.
 //!
-//! [`Aligner::align`] finds, for every sentence of B, its counterpart in A (or none):
+//! [`Aligner::align`] finds, for every sentence of B, its counterpart in A (or none). The
+//! thresholds and limits named below are the fields of the aligner's [`AlignConfig`], with
+//! their defaults in parentheses.
 //!
 //! 1. **Candidates.** Only sentence pairs sharing tokens are scored: an inverted index of A's
 //!    tokens gives, for each sentence of B, the sentences of A sharing at least a third of the
@@ -11,24 +13,28 @@
 //!    similarity `1 - levenshtein(tokens_a, tokens_b) / max(len_a, len_b)` (tokens compared by
 //!    their xxh3 hashes; the distance and the LCS below are computed bit-parallel, 64 tokens of
 //!    the shorter sentence per machine word, see [`mod@similarity::features`]).
-//! 2. **Kinds.** A pair is `verbatim` when the normalized texts are equal, `edited` when the
-//!    token edit similarity is at least [`EDITED_MIN`] (0.8), or at least [`EDITED_FACT_MIN`]
-//!    (0.6) when every differing token is a number or a capitalized name (a changed figure or
-//!    name), or when B is a copied fragment of A or A with a few words inserted (token LCS
-//!    covers at least [`CUT_MIN`] (0.8) of B and of B's IDF weight, or 0.8 of A and half of B,
-//!    with at least [`CUT_MIN_TOKENS`] (5) tokens in common), `paraphrase` when [`similarity::is_paraphrase`] accepts the score, and not a match
-//!    otherwise. The weight of a pair is 1 (verbatim), else the largest of the score, the edit
-//!    similarity and the LCS share of B.
+//! 2. **Kinds.** A pair is `verbatim` when the normalized texts are equal, `edited` when the token
+//!    edit similarity is at least [`edited_min`](AlignConfig::edited_min) (0.8), or at least
+//!    [`edited_fact_min`](AlignConfig::edited_fact_min) (0.6) when every differing token is a
+//!    number or a capitalized name (a changed figure or name), or when B is a copied fragment of A
+//!    or A with a few words inserted (token LCS covers at least [`cut_min`](AlignConfig::cut_min)
+//!    (0.8) of B and of B's IDF weight, or 0.8 of A and half of B, with at least
+//!    [`cut_min_tokens`](AlignConfig::cut_min_tokens) (5) tokens in common), `paraphrase` when
+//!    [`similarity::is_paraphrase`] accepts the score, and not a match otherwise. The weight of a
+//!    pair is 1 (verbatim), else the largest of the score, the edit similarity and the LCS share of
+//!    B.
 //! 3. **Monotone backbone.** A weighted longest common subsequence (dynamic programming over the
-//!    sentence grid, `O(|A|·|B|)`) picks the order-preserving set of matches with the largest
-//!    total weight (above [`MAX_GRID_CELLS`] pairs, greedy matching best-first instead).
-//! 4. **Moved sentences.** B sentences left over are matched out of order to an unused A
-//!    sentence when the pair is verbatim or edited, or a paraphrase whose IDF-weighted token
-//!    Dice coefficient is at least [`MOVED_DICE_MIN`] (0.5), best pairs first.
+//!    sentence grid, `O(|A|·|B|)`) picks the order-preserving set of matches with the largest total
+//!    weight (above [`max_grid_cells`](AlignConfig::max_grid_cells) pairs, greedy matching
+//!    best-first instead).
+//! 4. **Moved sentences.** B sentences left over are matched out of order to an unused A sentence
+//!    when the pair is verbatim or edited, or a paraphrase whose IDF-weighted token Dice
+//!    coefficient is at least [`moved_dice_min`](AlignConfig::moved_dice_min) (0.5), best pairs
+//!    first.
 //! 5. **Split sentences.** One A sentence may match several B sentences only when B split it: a
 //!    left-over B sentence (at least 4 tokens) whose IDF-weighted tokens are at least
-//!    [`SPLIT_CONTAINMENT_MIN`] (0.8) contained in the A sentence matched by its neighbour in B
-//!    is matched to that A sentence as a `paraphrase`.
+//!    [`split_containment_min`](AlignConfig::split_containment_min) (0.8) contained in the A
+//!    sentence matched by its neighbour in B is matched to that A sentence as a `paraphrase`.
 //!
 //! **Containment** is weighted by tokens: `containment_b_in_a` is the share of B's tokens that
 //! lie in matched sentences of B, `containment_a_in_b` the share of A's tokens in sentences of A
@@ -38,46 +44,49 @@
 //! **Relation** (first rule that holds):
 //! * `exact`: the normalized texts (sentences joined by a space) are equal;
 //! * `near_duplicate`: Jaccard of the word-5-gram shingle sets ([`crate::fingerprint`])
-//!   is at least [`NEAR_DUPLICATE_MIN`] (0.8);
-//! * `rewrite`: the larger containment is at least [`REWRITE_MIN`] (0.3), counting only
-//!   matches outside a shared *trailing block*: when B's last `k` sentences are matched
-//!   verbatim, in order, to A's last `k` sentences and no other sentence is matched, the pair
-//!   shares only an outlet footer (a "we are a nonprofit newsroom ... corrections" paragraph),
-//!   not derived content, and is not a rewrite. The reported containments still count the
-//!   footer. Leading blocks are not treated so: copies share the lead;
+//!   is at least [`near_duplicate_min`](AlignConfig::near_duplicate_min) (0.8);
+//! * `rewrite`: the larger containment is at least [`rewrite_min`](AlignConfig::rewrite_min) (0.3),
+//!   counting only matches outside a shared *trailing block*: when B's last `k` sentences are
+//!   matched verbatim, in order, to A's last `k` sentences and no other sentence is matched, the
+//!   pair shares only an outlet footer (a "we are a nonprofit newsroom ... corrections" paragraph),
+//!   not derived content, and is not a rewrite. The reported containments still count the footer.
+//!   Leading blocks are not treated so: copies share the lead;
 //! * `rewrite` also, when no sentence is close enough to match (a heavy paraphrase), by **fact
 //!   provenance** ([`FactSupport::derived`]): one side (the derived one) has at least
-//!   [`PROVENANCE_MIN_SENTENCES`] (3) sentences and [`PROVENANCE_MIN_FACTS`] (3) distinct
-//!   facts, states no fact the other does not, a name and a figure among them (`Faith Chebet`, `14,000`, `Tuesday`); the
-//!   IDF-weighted stems of its content words are at least [`PROVENANCE_MIN_CONTENT`] (0.3)
-//!   contained in the other (`content_b_in_a` / `content_a_in_b`) and cover at least
-//!   [`PROVENANCE_MIN_COVER`] (0.2) of the other's; and no fact of the pair disagrees (both fact
-//!   passes below). An independent report brings facts of its own (its own count, its own
-//!   witness, a figure that disagrees); a rewrite restates its source's. The score of such a
-//!   pair is the harmonic mean of the two content containments when that is larger. On
-//!   Clough & Stevenson, ECB+ (`scripts/eval_same_story.py`) and 5,000 AllSides articles no
-//!   pair becomes a rewrite by provenance alone: real rewrites there keep enough wording for
-//!   the containment rule, and no independent report is taken for one;
+//!   [`provenance_min_sentences`](AlignConfig::provenance_min_sentences) (3) sentences and
+//!   [`provenance_min_facts`](AlignConfig::provenance_min_facts) (3) distinct facts, states no fact
+//!   the other does not, a name and a figure among them (`Faith Chebet`, `14,000`, `Tuesday`); the
+//!   IDF-weighted stems of its content words are at least
+//!   [`provenance_min_content`](AlignConfig::provenance_min_content) (0.3) contained in the other
+//!   (`content_b_in_a` / `content_a_in_b`) and cover at least
+//!   [`provenance_min_cover`](AlignConfig::provenance_min_cover) (0.2) of the other's; and no fact
+//!   of the pair disagrees (both fact passes below). An independent report brings facts of its own
+//!   (its own count, its own witness, a figure that disagrees); a rewrite restates its source's.
+//!   The score of such a pair is the harmonic mean of the two content containments when that is
+//!   larger. On Clough & Stevenson, ECB+ (`scripts/eval_same_story.py`) and 5,000 AllSides articles
+//!   no pair becomes a rewrite by provenance alone: real rewrites there keep enough wording for the
+//!   containment rule, and no independent report is taken for one;
 //! * `same_story`: the IDF-weighted Dice overlap of key terms ([`facts::key_terms`]: names,
-//!   numbers, dates, money) is at least [`SAME_STORY_MIN`] (0.2), with at least
-//!   [`SAME_STORY_MIN_SHARED`] (3) shared key terms (key terms of a footer-only trailing
-//!   block, see `rewrite`, are left out: `key_term_overlap` is then of the rest);
+//!   numbers, dates, money) is at least [`same_story_min`](AlignConfig::same_story_min) (0.2), with
+//!   at least [`same_story_min_shared`](AlignConfig::same_story_min_shared) (3) shared key terms
+//!   (key terms of a footer-only trailing block, see `rewrite`, are left out: `key_term_overlap` is
+//!   then of the rest);
 //! * `unrelated` otherwise.
 //!
-//! Disagreeing facts ([`facts::compare_sentences`]) are collected from every edited or
-//! paraphrase pair, in B's order; a pair of values already reported (same kind, same two
-//! values) is not repeated. A second pass, for `same_story` and `rewrite` pairs only, compares
-//! sentences that are *not* aligned to each other but are about the same thing: both carry a
-//! number, percentage, money amount or date, and the IDF-weighted Dice of the
-//! [`STEM_CHARS`]-character (5) stems of their content words outside those facts is at least
-//! [`SAME_TOPIC_MIN`] (0.2); such pairs are taken most-overlapping first, each sentence once.
-//! Of their disagreements only numbers, percentages and money are kept, and only when the
-//! words right after the two values share a stem (the same unit: `110 kilometers` /
-//! `90 kilometers`) and neither value agrees with a fact of the same kind anywhere in the
-//! other article. A third, experimental pass (off by default, [`Aligner::with_frames`]) compares
-//! the figures of unaligned sentences of `same_story` pairs by *quantity frames*
-//! ([`super::frames`]). Each disagreement says which pass found it (`via`: `aligned`,
-//! `same_topic`, `frame`).
+//! Disagreeing facts ([`facts::compare_sentences`]) are collected from every edited or paraphrase
+//! pair, in B's order; a pair of values already reported (same kind, same two values) is not
+//! repeated. A second pass, for `same_story` and `rewrite` pairs only, compares sentences that are
+//! *not* aligned to each other but are about the same thing: both carry a number, percentage, money
+//! amount or date, and the IDF-weighted Dice of the
+//! [`stem_chars`](AlignConfig::stem_chars)-character (5) stems of their content words outside those
+//! facts is at least [`same_topic_min`](AlignConfig::same_topic_min) (0.2); such pairs are taken
+//! most-overlapping first, each sentence once. Of their disagreements only numbers, percentages and
+//! money are kept, and only when the words right after the two values share a stem (the same unit:
+//! `110 kilometers` / `90 kilometers`) and neither value agrees with a fact of the same kind
+//! anywhere in the other article. A third, experimental pass (off by default,
+//! [`Aligner::with_frames`]) compares the figures of unaligned sentences of `same_story` pairs by
+//! *quantity frames* ([`super::frames`]). Each disagreement says which pass found it (`via`:
+//! `aligned`, `same_topic`, `frame`).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -87,6 +96,7 @@ use super::analysis::{
     self, stem_containment, stem_dice, stem_dice_without, FactSet, FactView, HashedIdf,
     SentenceTokens, Stems, WeightedSet,
 };
+pub use super::config::{AlignConfig, AlignConfigError};
 use super::facts::{self, Disagreement, Via};
 use super::frames::{self, Frame, FrameMatch};
 use super::sentence::QUANTITY_KINDS;
@@ -94,65 +104,7 @@ use super::similarity::embed::Embeddings;
 use super::similarity::features::{count_common, Rows, SentenceSide};
 use super::similarity::{self, Encoding, Idf};
 use super::{PreparedDoc, Sentence};
-
-/// Token edit similarity at or above which a pair is `edited`.
-pub const EDITED_MIN: f64 = 0.8;
-/// Token edit similarity at or above which a pair differing only in numbers/names is `edited`.
-pub const EDITED_FACT_MIN: f64 = 0.6;
-/// Share of B's tokens (and of their IDF weight) found in order in an A sentence at or above
-/// which B is a copied fragment of A (`edited`); also the share of A's tokens found in order in
-/// B (with at least half of B) for a copy with insertions.
-pub const CUT_MIN: f64 = 0.8;
-/// Fewest tokens of a copied fragment.
-pub const CUT_MIN_TOKENS: usize = 5;
-/// IDF-weighted token Dice at or above which a paraphrase may be matched out of order.
-pub const MOVED_DICE_MIN: f64 = 0.5;
-/// Weighted token containment at or above which a B sentence is taken as a split of an A one.
-pub const SPLIT_CONTAINMENT_MIN: f64 = 0.8;
-/// Shingle Jaccard at or above which a pair is `near_duplicate`.
-pub const NEAR_DUPLICATE_MIN: f64 = 0.8;
-/// Larger containment at or above which a pair is a `rewrite` (calibrated on the Clough &
-/// Stevenson corpus, `scripts/eval_clough.sh`: the lowest threshold with no independent answer
-/// above it; recall of reused answers 0.84 there).
-pub const REWRITE_MIN: f64 = 0.3;
-/// Key-term overlap at or above which a pair is the `same_story` (calibrated on ECB+ topics
-/// 1-35, `scripts/eval_same_story.py`: best F1 of same-cluster pairs against twin-cluster and
-/// other-topic pairs among 0.1, 0.2, ..., 0.5).
-pub const SAME_STORY_MIN: f64 = 0.2;
-/// Shared key terms needed for `same_story`.
-pub const SAME_STORY_MIN_SHARED: usize = 3;
-/// Fewest sentences of the derived side of a paraphrased rewrite (a one-line summary that
-/// names the same people and day is no evidence of derivation).
-pub const PROVENANCE_MIN_SENTENCES: usize = 3;
-/// Fewest facts the derived side of a paraphrased rewrite must state (see [`FactSupport`]).
-pub const PROVENANCE_MIN_FACTS: usize = 3;
-/// Smallest IDF-weighted share of the derived side's content-word stems found in the other
-/// for a paraphrased rewrite.
-pub const PROVENANCE_MIN_CONTENT: f64 = 0.3;
-/// Smallest IDF-weighted share of the source's content-word stems found in the derived side
-/// for a paraphrased rewrite: a rewrite retells a good part of its source, while a short report
-/// set against a long feature finds its few facts there by chance.
-pub const PROVENANCE_MIN_COVER: f64 = 0.2;
-/// Content overlap (IDF-weighted Dice of word stems outside the facts) at or above which two
-/// sentences not aligned to each other but sharing a fact kind are about the same thing.
-pub const SAME_TOPIC_MIN: f64 = 0.2;
-/// Characters of a word kept as its stem in the same-topic overlap.
-pub const STEM_CHARS: usize = 5;
-
-/// The stem of a word in the same-topic overlap and the fact passes: its first [`STEM_CHARS`]
-/// characters.
-pub fn stem(w: &str) -> &str {
-    let end = w.char_indices().nth(STEM_CHARS).map_or(w.len(), |(i, _)| i);
-    &w[..end]
-}
-/// Largest sentence grid (|A| x |B|) aligned by dynamic programming; larger pairs are matched
-/// greedily (best pairs first) so untrusted input cannot exhaust memory.
-pub const MAX_GRID_CELLS: usize = 4_000_000;
-/// Largest token grid of one sentence pair for the edit and LCS measures (longer pairs are
-/// judged by the similarity score alone).
-pub const MAX_TOKEN_CELLS: usize = 250_000;
-/// Words per shingle for the near-duplicate test.
-pub const SHINGLE_NGRAM: usize = 5;
+use crate::text::lexicon::{self, prefix_stem};
 
 /// How two articles relate.
 #[derive(
@@ -267,23 +219,23 @@ impl FactSupport {
         self.facts - self.supported
     }
 
-    /// Whether these facts make the article a paraphrased rewrite of the other (with
-    /// `content` its content-word containment in the other, `cover` the other's content-word
-    /// containment in it): at least [`PROVENANCE_MIN_SENTENCES`] sentences and
-    /// [`PROVENANCE_MIN_FACTS`] facts, every one stated by the other too (allowing one
-    /// unstated fact turned a hand-written independent report with its own quote into a
-    /// rewrite, and gained nothing on Clough & Stevenson or ECB+), among them a name and a
-    /// figure (who and when or how many: a text naming only its topic proves nothing), and
-    /// content containment at least [`PROVENANCE_MIN_CONTENT`] with cover at least
-    /// [`PROVENANCE_MIN_COVER`].
-    pub fn derived(&self, content: f64, cover: f64) -> bool {
-        self.sentences >= PROVENANCE_MIN_SENTENCES
-            && self.facts >= PROVENANCE_MIN_FACTS
+    /// Whether these facts make the article a paraphrased rewrite of the other (with `content` its
+    /// content-word containment in the other, `cover` the other's content-word containment in it):
+    /// at least [`provenance_min_sentences`](AlignConfig::provenance_min_sentences) sentences and
+    /// [`provenance_min_facts`](AlignConfig::provenance_min_facts) facts, every one stated by the
+    /// other too (allowing one unstated fact turned a hand-written independent report with its own
+    /// quote into a rewrite, and gained nothing on Clough & Stevenson or ECB+), among them a name
+    /// and a figure (who and when or how many: a text naming only its topic proves nothing), and
+    /// content containment at least [`provenance_min_content`](AlignConfig::provenance_min_content)
+    /// with cover at least [`provenance_min_cover`](AlignConfig::provenance_min_cover).
+    pub fn derived(&self, content: f64, cover: f64, config: &AlignConfig) -> bool {
+        self.sentences >= config.provenance_min_sentences
+            && self.facts >= config.provenance_min_facts
             && self.novel() == 0
             && self.names >= 1
             && self.figures >= 1
-            && content >= PROVENANCE_MIN_CONTENT
-            && cover >= PROVENANCE_MIN_COVER
+            && content >= config.provenance_min_content
+            && cover >= config.provenance_min_cover
     }
 }
 
@@ -293,6 +245,8 @@ pub struct Aligner {
     idf: Idf,
     /// The weights of `idf` by token hash.
     weights: HashedIdf,
+    /// Thresholds and limits.
+    config: AlignConfig,
     /// Word embeddings for the quantity-frame pass ([`super::frames`]), when loaded.
     embeddings: Option<Arc<Embeddings>>,
     /// Whether the quantity-frame pass runs (off by default: see [`super::frames`] for its
@@ -322,9 +276,24 @@ impl Aligner {
         Aligner {
             idf,
             weights,
+            config: AlignConfig::default(),
             embeddings: None,
             frames: false,
         }
+    }
+
+    /// This aligner with the thresholds and limits of `config`, when it is valid
+    /// ([`AlignConfig::validate`]). Analyses made before ([`Aligner::analyze`]) are not for the
+    /// new aligner.
+    pub fn with_config(mut self, config: AlignConfig) -> Result<Self, AlignConfigError> {
+        config.validate()?;
+        self.config = config;
+        Ok(self)
+    }
+
+    /// The thresholds and limits in use.
+    pub fn config(&self) -> &AlignConfig {
+        &self.config
     }
 
     /// This aligner with the quantity-frame pass ([`super::frames`]) on or off.
@@ -362,7 +331,7 @@ impl Aligner {
     /// its counterpart, containments and score 1, relation `exact`; the whole text is then one
     /// shared trailing block, so key terms, facts and content overlap are of nothing.
     pub fn align(&self, a: &PreparedDoc, b: &PreparedDoc) -> Alignment {
-        match exact_copy(a, b, None) {
+        match self.exact_copy(a, b, None) {
             Some(al) => al,
             None => self.align_sentences(a, &self.analyze(a), b, &self.analyze(b), None),
         }
@@ -381,7 +350,7 @@ impl Aligner {
         ea: &[Encoding],
         eb: &[Encoding],
     ) -> Alignment {
-        match exact_copy(a, b, None) {
+        match self.exact_copy(a, b, None) {
             Some(al) => al,
             None => self.align_sentences(a, &self.analyze(a), b, &self.analyze(b), Some((ea, eb))),
         }
@@ -391,7 +360,7 @@ impl Aligner {
     /// with several others by [`Aligner::align_analyzed`] with its analysis instead of
     /// [`Aligner::align`], which analyzes both documents every time.
     pub fn analyze<'d>(&self, doc: &'d PreparedDoc) -> DocAnalysis<'d> {
-        DocAnalysis::new(doc, &self.weights)
+        DocAnalysis::new(doc, &self.weights, &self.config)
     }
 
     /// [`Aligner::align`] with the documents' analyses ([`Aligner::analyze`] of `a` and `b`
@@ -403,10 +372,13 @@ impl Aligner {
         b: &PreparedDoc,
         ab: &DocAnalysis,
     ) -> Alignment {
-        exact_copy(a, b, Some((aa, ab))).unwrap_or_else(|| self.align_sentences(a, aa, b, ab, None))
+        self.exact_copy(a, b, Some((aa, ab)))
+            .unwrap_or_else(|| self.align_sentences(a, aa, b, ab, None))
     }
 
-    /// The general method of [`Aligner::align`].
+    /// The general method of [`Aligner::align`]: the stages of the [module docs](self) in
+    /// turn (candidates and their kinds, the monotone backbone, moved sentences, split
+    /// sentences), then containment and score, the relation, and the fact passes.
     fn align_sentences(
         &self,
         a: &PreparedDoc,
@@ -416,78 +388,105 @@ impl Aligner {
         enc: Encodings,
     ) -> Alignment {
         let na = a.sentences.len();
-        let nb = b.sentences.len();
         let cands = self.candidates(a, aa, b, ab, enc);
+        let mut chosen = self.backbone(&cands, na);
+        let moved = self.moved_sentences(na, aa, ab, &cands, &mut chosen);
+        self.split_sentences(a, aa, b, ab, enc, &mut chosen);
+        let cover = Coverage::of(a, b, &chosen);
 
-        // Monotone backbone: weighted LCS.
-        let mut chosen: Vec<Option<Cand>> = vec![None; nb];
-        if na.saturating_mul(nb) > MAX_GRID_CELLS {
-            // Too large for the grid: greedy one-to-one matching, best pairs first.
-            let mut all: Vec<(usize, Cand)> = cands
-                .iter()
-                .enumerate()
-                .flat_map(|(bi, cs)| cs.iter().map(move |c| (bi, *c)))
-                .collect();
-            all.sort_by(|x, y| y.1.weight.total_cmp(&x.1.weight).then(x.0.cmp(&y.0)));
-            let mut taken = vec![false; na];
-            for (bi, c) in all {
-                if chosen[bi].is_none() && !taken[c.a] {
-                    taken[c.a] = true;
-                    chosen[bi] = Some(c);
-                }
-            }
-        } else if na > 0 && nb > 0 {
-            let w = |bi: usize, ai: usize| -> f64 {
-                cands[bi]
-                    .iter()
-                    .find(|c| c.a == ai)
-                    .map_or(0.0, |c| c.weight)
-            };
-            // dp[(i, j)] = best total weight using A[..i] and B[..j], stored by column
-            // (`j * rows + i`): B's sentences are taken in turn, their candidates' weights
-            // spread over a dense row of A (the same cells, each computed from the same three).
-            let rows = na + 1;
-            let at = |i: usize, j: usize| j * rows + i;
-            let mut dp = vec![0.0f64; rows * (nb + 1)];
-            let mut row = vec![0.0f64; na];
-            for j in 1..=nb {
-                for c in &cands[j - 1] {
-                    row[c.a] = c.weight;
-                }
-                for i in 1..=na {
-                    let mut best = dp[at(i - 1, j)].max(dp[at(i, j - 1)]);
-                    let wij = row[i - 1];
-                    if wij > 0.0 {
-                        best = best.max(dp[at(i - 1, j - 1)] + wij);
-                    }
-                    dp[at(i, j)] = best;
-                }
-                for c in &cands[j - 1] {
-                    row[c.a] = 0.0;
-                }
-            }
-            let (mut i, mut j) = (na, nb);
-            while i > 0 && j > 0 {
-                let here = dp[at(i, j)];
-                let wij = w(j - 1, i - 1);
-                if wij > 0.0 && (here - (dp[at(i - 1, j - 1)] + wij)).abs() < 1e-9 {
-                    chosen[j - 1] = cands[j - 1].iter().find(|c| c.a == i - 1).copied();
-                    i -= 1;
-                    j -= 1;
-                } else if (here - dp[at(i - 1, j)]).abs() < 1e-12 {
-                    i -= 1;
-                } else {
-                    j -= 1;
-                }
-            }
+        let shingles = overlap_of(&aa.shingles, &ab.shingles, na);
+        let copy = self.copy_of(a, b, aa.joined == ab.joined, shingles.jaccard);
+        // A shared footer says nothing about the story: its key terms, facts and content words
+        // are left out, and it makes no rewrite.
+        let footer_only = footer_only(&chosen, na);
+        let footer = if footer_only {
+            trailing_block(&chosen, na)
+        } else {
+            0
+        };
+        let story = self.story_evidence(a, aa, b, ab, footer);
+        let by_containment = !footer_only
+            && cover.containment_b_in_a.max(cover.containment_a_in_b) >= self.config.rewrite_min;
+        let mut relation = match copy {
+            Some(copy) => copy,
+            // A paraphrased rewrite states (almost) only facts of the other article; it is
+            // confirmed below when no fact disagrees.
+            None if by_containment || story.provenance(&self.config) => Relation::Rewrite,
+            None if story.same_story(&self.config) => Relation::SameStory,
+            None => Relation::Unrelated,
+        };
+
+        let mut found = Reported::default();
+        found.extend(aligned_disagreements(a, b, &chosen));
+        if matches!(relation, Relation::SameStory | Relation::Rewrite) {
+            found.extend(self.topic_disagreements(a, aa, b, ab, &chosen));
         }
+        let mut score = if copy == Some(Relation::Exact) {
+            1.0
+        } else {
+            cover.score
+        };
+        if relation == Relation::Rewrite && !by_containment {
+            (relation, score) =
+                story.confirm_provenance(found.list.is_empty(), score, &self.config);
+        }
+        if self.frames && relation == Relation::SameStory {
+            found.extend(self.frame_disagreements(a, aa, b, ab, &chosen));
+        }
+
+        Alignment {
+            matches: sentence_matches(&chosen, &moved),
+            containment_b_in_a: cover.containment_b_in_a,
+            containment_a_in_b: cover.containment_a_in_b,
+            added: cover.added,
+            dropped: cover.dropped,
+            relation,
+            score,
+            disagreements: found.list,
+            shingle_jaccard: shingles.jaccard,
+            shingle_b_in_a: shingles.b_in_a,
+            shingle_a_in_b: shingles.a_in_b,
+            key_term_overlap: story.key_term_overlap,
+            shared_key_terms: story.shared_key_terms,
+            facts_b_in_a: story.facts_b_in_a,
+            facts_a_in_b: story.facts_a_in_b,
+            content_b_in_a: story.content_b_in_a,
+            content_a_in_b: story.content_a_in_b,
+        }
+    }
+
+    /// Stage 3, the monotone backbone: each B sentence's match in the order-preserving choice of
+    /// candidates with the largest total weight ([`weighted_lcs`]), or, when the sentence grid has
+    /// more than [`max_grid_cells`](AlignConfig::max_grid_cells) cells, in a greedy one-to-one
+    /// choice, best pairs first ([`greedy_matches`]); `None` for a sentence left unmatched.
+    fn backbone(&self, cands: &[Vec<Cand>], na: usize) -> Vec<Option<Cand>> {
+        let nb = cands.len();
+        if na.saturating_mul(nb) > self.config.max_grid_cells {
+            greedy_matches(cands, na)
+        } else if na > 0 && nb > 0 {
+            weighted_lcs(cands, na)
+        } else {
+            vec![None; nb]
+        }
+    }
+
+    /// Stage 4, moved sentences: B sentences left unmatched by the backbone are matched out of
+    /// order to an A sentence no match uses yet, when the pair is verbatim or edited, or a
+    /// paraphrase whose IDF-weighted token Dice is at least
+    /// [`moved_dice_min`](AlignConfig::moved_dice_min); best pairs first (A has `na` sentences).
+    /// Returns which B sentences were matched so.
+    fn moved_sentences(
+        &self,
+        na: usize,
+        aa: &DocAnalysis,
+        ab: &DocAnalysis,
+        cands: &[Vec<Cand>],
+        chosen: &mut [Option<Cand>],
+    ) -> Vec<bool> {
         let mut used = vec![false; na];
         for c in chosen.iter().flatten() {
             used[c.a] = true;
         }
-        let mut moved = vec![false; nb];
-
-        // Moved sentences: strong pairs out of order, best first.
         let mut extra: Vec<(usize, Cand)> = Vec::new();
         for (bi, cs) in cands.iter().enumerate() {
             if chosen[bi].is_some() {
@@ -497,7 +496,7 @@ impl Aligner {
                 let strong = match c.kind {
                     MatchKind::Verbatim | MatchKind::Edited => true,
                     MatchKind::Paraphrase => {
-                        weighted_dice(&aa.tokens[c.a], &ab.tokens[bi]) >= MOVED_DICE_MIN
+                        weighted_dice(&aa.tokens[c.a], &ab.tokens[bi]) >= self.config.moved_dice_min
                     }
                     MatchKind::Unmatched => false,
                 };
@@ -507,6 +506,7 @@ impl Aligner {
             }
         }
         extra.sort_by(|x, y| y.1.weight.total_cmp(&x.1.weight).then(x.0.cmp(&y.0)));
+        let mut moved = vec![false; chosen.len()];
         for (bi, c) in extra {
             if chosen[bi].is_none() && !used[c.a] {
                 used[c.a] = true;
@@ -514,8 +514,24 @@ impl Aligner {
                 moved[bi] = true;
             }
         }
+        moved
+    }
 
-        // Split sentences: a left-over B sentence contained in its neighbour's A sentence.
+    /// Stage 5, split sentences: a B sentence still unmatched (of at least 4 tokens) whose
+    /// IDF-weighted tokens are at least
+    /// [`split_containment_min`](AlignConfig::split_containment_min) contained in the A sentence
+    /// matched by a neighbour in B is matched to that A sentence as a `paraphrase` (B split it).
+    /// Sentences are taken in B's order, so a split sentence can be the neighbour of the next.
+    fn split_sentences(
+        &self,
+        a: &PreparedDoc,
+        aa: &DocAnalysis,
+        b: &PreparedDoc,
+        ab: &DocAnalysis,
+        enc: Encodings,
+        chosen: &mut [Option<Cand>],
+    ) {
+        let (nb, min) = (chosen.len(), self.config.split_containment_min);
         for bi in 0..nb {
             if chosen[bi].is_some() || b.sentences[bi].tokens.len() < 4 {
                 continue;
@@ -529,7 +545,7 @@ impl Aligner {
                         continue;
                     }
                     let cont = weighted_containment(&ab.tokens[bi], &aa.tokens[c.a]);
-                    if cont >= SPLIT_CONTAINMENT_MIN && best.is_none_or(|(_, s)| cont > s) {
+                    if cont >= min && best.is_none_or(|(_, s)| cont > s) {
                         best = Some((c.a, cont));
                     }
                 }
@@ -544,206 +560,61 @@ impl Aligner {
                     a: ai,
                     kind: MatchKind::Paraphrase,
                     score,
-                    weight: score.max(SPLIT_CONTAINMENT_MIN),
+                    weight: score.max(min),
                 });
             }
         }
+    }
 
-        let matches: Vec<SentenceMatch> = chosen
-            .iter()
-            .enumerate()
-            .map(|(bi, c)| match c {
-                Some(c) => SentenceMatch {
-                    b: bi,
-                    a: Some(c.a),
-                    kind: c.kind,
-                    score: c.score,
-                    moved: moved[bi],
-                },
-                None => SentenceMatch {
-                    b: bi,
-                    a: None,
-                    kind: MatchKind::Unmatched,
-                    score: 0.0,
-                    moved: false,
-                },
-            })
-            .collect();
-
-        let mut used = vec![false; na];
-        let mut weight_a = vec![0.0f64; na];
-        for c in chosen.iter().flatten() {
-            used[c.a] = true;
-            weight_a[c.a] = weight_a[c.a].max(c.weight);
-        }
-        let added: Vec<usize> = (0..nb).filter(|&i| chosen[i].is_none()).collect();
-        let dropped: Vec<usize> = (0..na).filter(|&i| !used[i]).collect();
-
-        let len = |s: &Sentence| s.tokens.len() as f64;
-        let total_a: f64 = a.sentences.iter().map(len).sum();
-        let total_b: f64 = b.sentences.iter().map(len).sum();
-        let share = |n: f64, d: f64| {
-            if d > 0.0 {
-                (n / d).clamp(0.0, 1.0)
-            } else {
-                0.0
-            }
-        };
-        let mut cov_b = 0.0;
-        let mut soft_b = 0.0;
-        for (bi, c) in chosen.iter().enumerate() {
-            if let Some(c) = c {
-                cov_b += len(&b.sentences[bi]);
-                soft_b += len(&b.sentences[bi]) * c.weight;
-            }
-        }
-        let mut cov_a = 0.0;
-        let mut soft_a = 0.0;
-        for ai in 0..na {
-            if used[ai] {
-                cov_a += len(&a.sentences[ai]);
-                soft_a += len(&a.sentences[ai]) * weight_a[ai];
-            }
-        }
-        let containment_b_in_a = share(cov_b, total_b);
-        let containment_a_in_b = share(cov_a, total_a);
-        let score = share(soft_b, total_b).max(share(soft_a, total_a));
-
-        let shingles = overlap_of(&aa.shingles, &ab.shingles, na);
-        let copy = copy_of(a, b, aa.joined == ab.joined, shingles.jaccard);
-        let shingle_jaccard = shingles.jaccard;
-        // A shared footer says nothing about the story: its key terms are left out too.
-        let footer = if footer_only(&chosen, na) {
-            trailing_block(&chosen, na)
-        } else {
-            0
-        };
-        let views_a = &aa.views;
-        let views_b = &ab.views;
-        let (key_term_overlap, shared_key_terms, facts_b_in_a, facts_a_in_b) = if footer == 0 {
+    /// Key terms, fact provenance and content containment of the pair, the last `footer`
+    /// sentences of each side (a shared footer) left out.
+    fn story_evidence(
+        &self,
+        a: &PreparedDoc,
+        aa: &DocAnalysis,
+        b: &PreparedDoc,
+        ab: &DocAnalysis,
+        footer: usize,
+    ) -> StoryEvidence {
+        let (na, nb) = (a.sentences.len(), b.sentences.len());
+        if footer == 0 {
             let (o, n) = key_term_overlap(&aa.key_terms, &ab.key_terms);
-            let fb = fact_support(nb, &ab.facts, &aa.facts);
-            let fa = fact_support(na, &aa.facts, &ab.facts);
-            (o, n, fb, fa)
-        } else {
-            // Footer left out: the same measures on the bodies (rare, computed here).
-            let (body_a, body_b) = (&views_a[..na - footer], &views_b[..nb - footer]);
-            let (ka, kb) = (
-                analysis::key_terms(&a.sentences[..na - footer], &self.weights),
-                analysis::key_terms(&b.sentences[..nb - footer], &self.weights),
-            );
-            let (o, n) = key_term_overlap(&ka, &kb);
-            let (fa_set, fb_set) = (FactSet::of(body_a), FactSet::of(body_b));
-            let fb = fact_support(body_b.len(), &fb_set, &fa_set);
-            let fa = fact_support(body_a.len(), &fa_set, &fb_set);
-            (o, n, fb, fa)
-        };
-        // Content containment, footer left out.
-        let (content_b_in_a, content_a_in_b) = if footer == 0 {
-            (
-                stem_containment(&ab.stems, &aa.stems),
-                stem_containment(&aa.stems, &ab.stems),
-            )
-        } else {
-            let (ua, ub): (Stems, Stems) = (
-                WeightedSet::union(views_a[..na - footer].iter().map(|x| &x.stems)),
-                WeightedSet::union(views_b[..nb - footer].iter().map(|x| &x.stems)),
-            );
-            (stem_containment(&ub, &ua), stem_containment(&ua, &ub))
-        };
-        let exact = copy == Some(Relation::Exact);
-        let same_story =
-            key_term_overlap >= SAME_STORY_MIN && shared_key_terms >= SAME_STORY_MIN_SHARED;
-        // A paraphrased rewrite states (almost) only facts of the other article; it is
-        // confirmed below when no fact disagrees.
-        let provenance = facts_b_in_a.derived(content_b_in_a, content_a_in_b)
-            || facts_a_in_b.derived(content_a_in_b, content_b_in_a);
-        let mut relation = if let Some(copy) = copy {
-            copy
-        } else if (!footer_only(&chosen, na)
-            && containment_b_in_a.max(containment_a_in_b) >= REWRITE_MIN)
-            || provenance
-        {
-            Relation::Rewrite
-        } else if same_story {
-            Relation::SameStory
-        } else {
-            Relation::Unrelated
-        };
-
-        let mut disagreements: Vec<Disagreement> = Vec::new();
-        let mut seen = HashSet::new();
-        for m in &matches {
-            if let (Some(ai), MatchKind::Edited | MatchKind::Paraphrase) = (m.a, m.kind) {
-                for d in compare_cached(ai, &a.sentences[ai], m.b, &b.sentences[m.b]) {
-                    // The same pair of values is reported once, at its first place in B.
-                    if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
-                        disagreements.push(d);
-                    }
-                }
-            }
+            return StoryEvidence {
+                key_term_overlap: o,
+                shared_key_terms: n,
+                facts_b_in_a: fact_support(nb, &ab.facts, &aa.facts),
+                facts_a_in_b: fact_support(na, &aa.facts, &ab.facts),
+                content_b_in_a: stem_containment(&ab.stems, &aa.stems),
+                content_a_in_b: stem_containment(&aa.stems, &ab.stems),
+            };
         }
-
-        if matches!(relation, Relation::SameStory | Relation::Rewrite) {
-            for mut d in Self::topic_disagreements(a, aa, b, ab, &chosen) {
-                d.via = Via::SameTopic;
-                if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
-                    disagreements.push(d);
-                }
-            }
-        }
-        let by_containment =
-            !footer_only(&chosen, na) && containment_b_in_a.max(containment_a_in_b) >= REWRITE_MIN;
-        let mut score = if exact { 1.0 } else { score };
-        if relation == Relation::Rewrite && !by_containment {
-            if disagreements.is_empty() {
-                // No sentence carries the derivation: the content overlap does.
-                let (x, y) = (content_b_in_a, content_a_in_b);
-                if x + y > 0.0 {
-                    score = score.max(2.0 * x * y / (x + y));
-                }
-            } else {
-                // Facts that disagree: an independent report, not a paraphrase.
-                relation = if same_story {
-                    Relation::SameStory
-                } else {
-                    Relation::Unrelated
-                };
-            }
-        }
-
-        if self.frames && relation == Relation::SameStory {
-            for d in self.frame_disagreements(a, aa, b, ab, &chosen) {
-                if seen.insert((d.kind as u8, d.a_value.clone(), d.b_value.clone())) {
-                    disagreements.push(d);
-                }
-            }
-        }
-
-        Alignment {
-            matches,
-            containment_b_in_a,
-            containment_a_in_b,
-            added,
-            dropped,
-            relation,
-            score,
-            disagreements,
-            shingle_jaccard,
-            shingle_b_in_a: shingles.b_in_a,
-            shingle_a_in_b: shingles.a_in_b,
-            key_term_overlap,
-            shared_key_terms,
-            facts_b_in_a,
-            facts_a_in_b,
-            content_b_in_a,
-            content_a_in_b,
+        // The same measures on the bodies (rare, computed here).
+        let (body_a, body_b) = (&aa.views[..na - footer], &ab.views[..nb - footer]);
+        let (ka, kb) = (
+            analysis::key_terms(&a.sentences[..na - footer], &self.weights),
+            analysis::key_terms(&b.sentences[..nb - footer], &self.weights),
+        );
+        let (o, n) = key_term_overlap(&ka, &kb);
+        let (fa_set, fb_set) = (FactSet::of(body_a), FactSet::of(body_b));
+        let (ua, ub): (Stems, Stems) = (
+            WeightedSet::union(body_a.iter().map(|x| &x.stems)),
+            WeightedSet::union(body_b.iter().map(|x| &x.stems)),
+        );
+        StoryEvidence {
+            key_term_overlap: o,
+            shared_key_terms: n,
+            facts_b_in_a: fact_support(body_b.len(), &fb_set, &fa_set),
+            facts_a_in_b: fact_support(body_a.len(), &fa_set, &fb_set),
+            content_b_in_a: stem_containment(&ub, &ua),
+            content_a_in_b: stem_containment(&ua, &ub),
         }
     }
 
     /// Second fact pass (see the [module docs](self)): disagreeing quantities and dates of
-    /// sentence pairs that are not aligned to each other but are about the same thing.
+    /// sentence pairs that are not aligned to each other but are about the same thing
+    /// (`via: same_topic`).
     fn topic_disagreements(
+        &self,
         a: &PreparedDoc,
         aa: &DocAnalysis,
         b: &PreparedDoc,
@@ -766,7 +637,7 @@ impl Aligner {
                     return;
                 }
                 let o = stem_dice(&va.stems, &vb.stems);
-                if o >= SAME_TOPIC_MIN {
+                if o >= self.config.same_topic_min {
                     pairs.push((o, ai, bi));
                 }
             });
@@ -779,9 +650,13 @@ impl Aligner {
                 .filter(|d| {
                     d.kind != facts::FactKind::Date
                         && QUANTITY_KINDS.contains(&d.kind)
-                        && same_unit(ta, &d.a_value, tb, &d.b_value)
+                        && same_unit(ta, &d.a_value, tb, &d.b_value, self.config.stem_chars)
                         && !agrees_anywhere(views_a[ai].facts, &d.a_value, d.kind, views_b)
                         && !agrees_anywhere(views_b[bi].facts, &d.b_value, d.kind, views_a)
+                })
+                .map(|d| Disagreement {
+                    via: Via::SameTopic,
+                    ..d
                 });
             out.extend(found);
         }
@@ -800,7 +675,7 @@ impl Aligner {
         ab: &DocAnalysis,
         chosen: &[Option<Cand>],
     ) -> Vec<Disagreement> {
-        let (fa, fb) = (all_frames(a), all_frames(b));
+        let (fa, fb) = (all_frames(aa), all_frames(ab));
         if fa.is_empty() || fb.is_empty() {
             return Vec::new();
         }
@@ -822,9 +697,14 @@ impl Aligner {
                 if frames::dates_differ(&sa.facts().facts, &sb.facts().facts) {
                     continue;
                 }
-                let own: Vec<&str> = f.head.iter().chain(&g.head).map(|w| stem(w)).collect();
+                let own: Vec<&str> = f
+                    .head
+                    .iter()
+                    .chain(&g.head)
+                    .map(|w| prefix_stem(w, self.config.stem_chars))
+                    .collect();
                 let dice = stem_dice_without(&aa.views[ai].stems, &ab.views[bi].stems, &own);
-                let m = FrameMatch::of(f, g, dice, model);
+                let m = FrameMatch::of(f, g, dice, model, self.config.stem_chars);
                 if let Some(m) = m.filter(FrameMatch::same) {
                     cands.push((m.rank(), x, y));
                 }
@@ -954,15 +834,20 @@ impl Aligner {
             None => (score, similarity::is_paraphrase(score)),
         };
         let score = score.clamp(0.0, 1.0);
-        let small = sa.tokens.len().saturating_mul(sb.tokens.len()) <= MAX_TOKEN_CELLS;
+        let config = &self.config;
+        let small = sa.tokens.len().saturating_mul(sb.tokens.len()) <= config.max_token_cells;
         let edit = if small {
             edit_similarity_of(lev, sa.tokens.len(), sb.tokens.len())
         } else {
             0.0
         };
-        let cut = if small { cut_share(p, lcs) } else { None };
-        let kind = if edit >= EDITED_MIN
-            || (edit >= EDITED_FACT_MIN && only_fact_edits(sa, sb))
+        let cut = if small {
+            cut_share(p, lcs, config)
+        } else {
+            None
+        };
+        let kind = if edit >= config.edited_min
+            || (edit >= config.edited_fact_min && only_fact_edits(sa, sb))
             || cut.is_some()
         {
             MatchKind::Edited
@@ -989,6 +874,267 @@ fn encoded<'e>(enc: Encodings<'e>, ai: usize, bi: usize) -> Option<(&'e Encoding
     Some((ea.get(ai)?, eb.get(bi)?))
 }
 
+/// A greedy one-to-one choice among the candidates (`cands[bi]` of B sentence `bi`, A having
+/// `na` sentences): heaviest pairs first (ties: lower B sentence first), each sentence of A and
+/// of B used once.
+fn greedy_matches(cands: &[Vec<Cand>], na: usize) -> Vec<Option<Cand>> {
+    let mut chosen = vec![None; cands.len()];
+    let mut all: Vec<(usize, Cand)> = cands
+        .iter()
+        .enumerate()
+        .flat_map(|(bi, cs)| cs.iter().map(move |c| (bi, *c)))
+        .collect();
+    all.sort_by(|x, y| y.1.weight.total_cmp(&x.1.weight).then(x.0.cmp(&y.0)));
+    let mut taken = vec![false; na];
+    for (bi, c) in all {
+        if chosen[bi].is_none() && !taken[c.a] {
+            taken[c.a] = true;
+            chosen[bi] = Some(c);
+        }
+    }
+    chosen
+}
+
+/// The order-preserving choice among the candidates with the largest total weight (a
+/// weighted longest common subsequence over the sentence grid, `O(|A|·|B|)`; `na` > 0
+/// sentences of A, at least one of B): the table of [`lcs_table`], traced back from its last
+/// cell.
+fn weighted_lcs(cands: &[Vec<Cand>], na: usize) -> Vec<Option<Cand>> {
+    let nb = cands.len();
+    let dp = lcs_table(cands, na);
+    let rows = na + 1;
+    let at = |i: usize, j: usize| j * rows + i;
+    let w = |bi: usize, ai: usize| -> f64 {
+        cands[bi]
+            .iter()
+            .find(|c| c.a == ai)
+            .map_or(0.0, |c| c.weight)
+    };
+    let mut chosen = vec![None; nb];
+    let (mut i, mut j) = (na, nb);
+    while i > 0 && j > 0 {
+        let here = dp[at(i, j)];
+        let wij = w(j - 1, i - 1);
+        if wij > 0.0 && (here - (dp[at(i - 1, j - 1)] + wij)).abs() < 1e-9 {
+            chosen[j - 1] = cands[j - 1].iter().find(|c| c.a == i - 1).copied();
+            i -= 1;
+            j -= 1;
+        } else if (here - dp[at(i - 1, j)]).abs() < 1e-12 {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    chosen
+}
+
+/// The table of [`weighted_lcs`]: cell `(i, j)` is the best total weight using `A[..i]` and
+/// `B[..j]`, stored by column (`j * (na + 1) + i`): B's sentences are taken in turn, their
+/// candidates' weights spread over a dense row of A (the same cells, each computed from the
+/// same three).
+fn lcs_table(cands: &[Vec<Cand>], na: usize) -> Vec<f64> {
+    let nb = cands.len();
+    let rows = na + 1;
+    let at = |i: usize, j: usize| j * rows + i;
+    let mut dp = vec![0.0f64; rows * (nb + 1)];
+    let mut row = vec![0.0f64; na];
+    for j in 1..=nb {
+        for c in &cands[j - 1] {
+            row[c.a] = c.weight;
+        }
+        for i in 1..=na {
+            let mut best = dp[at(i - 1, j)].max(dp[at(i, j - 1)]);
+            let wij = row[i - 1];
+            if wij > 0.0 {
+                best = best.max(dp[at(i - 1, j - 1)] + wij);
+            }
+            dp[at(i, j)] = best;
+        }
+        for c in &cands[j - 1] {
+            row[c.a] = 0.0;
+        }
+    }
+    dp
+}
+
+/// The match of every B sentence (`chosen`, `moved`: those matched out of order), in B's
+/// order.
+fn sentence_matches(chosen: &[Option<Cand>], moved: &[bool]) -> Vec<SentenceMatch> {
+    chosen
+        .iter()
+        .enumerate()
+        .map(|(bi, c)| match c {
+            Some(c) => SentenceMatch {
+                b: bi,
+                a: Some(c.a),
+                kind: c.kind,
+                score: c.score,
+                moved: moved[bi],
+            },
+            None => SentenceMatch {
+                b: bi,
+                a: None,
+                kind: MatchKind::Unmatched,
+                score: 0.0,
+                moved: false,
+            },
+        })
+        .collect()
+}
+
+/// Which sentences the matches cover and how well (see the [module docs](self):
+/// **Containment** and **Score**).
+struct Coverage {
+    /// Sentences of B without counterpart.
+    added: Vec<usize>,
+    /// Sentences of A without counterpart.
+    dropped: Vec<usize>,
+    containment_b_in_a: f64,
+    containment_a_in_b: f64,
+    /// The quality-weighted containment, the larger of the two directions.
+    score: f64,
+}
+
+impl Coverage {
+    /// The coverage of the matches `chosen` (one per B sentence) of B against A.
+    fn of(a: &PreparedDoc, b: &PreparedDoc, chosen: &[Option<Cand>]) -> Self {
+        let (na, nb) = (a.sentences.len(), b.sentences.len());
+        let mut used = vec![false; na];
+        let mut weight_a = vec![0.0f64; na];
+        for c in chosen.iter().flatten() {
+            used[c.a] = true;
+            weight_a[c.a] = weight_a[c.a].max(c.weight);
+        }
+        let len = |s: &Sentence| s.tokens.len() as f64;
+        let total_a: f64 = a.sentences.iter().map(len).sum();
+        let total_b: f64 = b.sentences.iter().map(len).sum();
+        let share = |n: f64, d: f64| {
+            if d > 0.0 {
+                (n / d).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        };
+        let mut cov_b = 0.0;
+        let mut soft_b = 0.0;
+        for (bi, c) in chosen.iter().enumerate() {
+            if let Some(c) = c {
+                cov_b += len(&b.sentences[bi]);
+                soft_b += len(&b.sentences[bi]) * c.weight;
+            }
+        }
+        let mut cov_a = 0.0;
+        let mut soft_a = 0.0;
+        for ai in 0..na {
+            if used[ai] {
+                cov_a += len(&a.sentences[ai]);
+                soft_a += len(&a.sentences[ai]) * weight_a[ai];
+            }
+        }
+        Coverage {
+            added: (0..nb).filter(|&i| chosen[i].is_none()).collect(),
+            dropped: (0..na).filter(|&i| !used[i]).collect(),
+            containment_b_in_a: share(cov_b, total_b),
+            containment_a_in_b: share(cov_a, total_a),
+            score: share(soft_b, total_b).max(share(soft_a, total_a)),
+        }
+    }
+}
+
+/// What the relation rules read besides the matches ([`Aligner::story_evidence`]); the fields
+/// of [`Alignment`] of the same names.
+struct StoryEvidence {
+    key_term_overlap: f64,
+    shared_key_terms: usize,
+    facts_b_in_a: FactSupport,
+    facts_a_in_b: FactSupport,
+    content_b_in_a: f64,
+    content_a_in_b: f64,
+}
+
+impl StoryEvidence {
+    /// Whether the key terms make the pair the `same_story`
+    /// ([`same_story_min`](AlignConfig::same_story_min),
+    /// [`same_story_min_shared`](AlignConfig::same_story_min_shared)).
+    fn same_story(&self, config: &AlignConfig) -> bool {
+        self.key_term_overlap >= config.same_story_min
+            && self.shared_key_terms >= config.same_story_min_shared
+    }
+
+    /// Whether one side is derived from the other by fact provenance ([`FactSupport::derived`]).
+    fn provenance(&self, config: &AlignConfig) -> bool {
+        let (x, y) = (self.content_b_in_a, self.content_a_in_b);
+        self.facts_b_in_a.derived(x, y, config) || self.facts_a_in_b.derived(y, x, config)
+    }
+
+    /// The relation and score of a pair taken for a rewrite by fact provenance alone (score
+    /// `score` so far): a rewrite scored at least by the harmonic mean of the content
+    /// containments when no fact disagrees (`agreeing`), else an independent report
+    /// (`same_story` or `unrelated`).
+    fn confirm_provenance(
+        &self,
+        agreeing: bool,
+        score: f64,
+        config: &AlignConfig,
+    ) -> (Relation, f64) {
+        if !agreeing {
+            let relation = if self.same_story(config) {
+                Relation::SameStory
+            } else {
+                Relation::Unrelated
+            };
+            return (relation, score);
+        }
+        // No sentence carries the derivation: the content overlap does.
+        let (x, y) = (self.content_b_in_a, self.content_a_in_b);
+        let score = if x + y > 0.0 {
+            score.max(2.0 * x * y / (x + y))
+        } else {
+            score
+        };
+        (Relation::Rewrite, score)
+    }
+}
+
+/// Disagreements as the passes find them, each pair of values reported once (same kind, same
+/// two values), at its first place.
+#[derive(Default)]
+struct Reported {
+    list: Vec<Disagreement>,
+    seen: HashSet<(u8, String, String)>,
+}
+
+impl Reported {
+    /// Adds the disagreements of `found` not reported yet, in order.
+    fn extend(&mut self, found: impl IntoIterator<Item = Disagreement>) {
+        for d in found {
+            if self
+                .seen
+                .insert((d.kind as u8, d.a_value.clone(), d.b_value.clone()))
+            {
+                self.list.push(d);
+            }
+        }
+    }
+}
+
+/// First fact pass: the facts that differ between the sentences of every `edited` or
+/// `paraphrase` match (`chosen`, one per B sentence), in B's order.
+fn aligned_disagreements(
+    a: &PreparedDoc,
+    b: &PreparedDoc,
+    chosen: &[Option<Cand>],
+) -> Vec<Disagreement> {
+    let mut out = Vec::new();
+    for (bi, c) in chosen.iter().enumerate() {
+        let Some(c) = c else { continue };
+        if matches!(c.kind, MatchKind::Edited | MatchKind::Paraphrase) {
+            out.extend(compare_cached(c.a, &a.sentences[c.a], bi, &b.sentences[bi]));
+        }
+    }
+    out
+}
+
 /// A candidate sentence pair and what the aligner computed of its two sentences.
 struct Pair<'p> {
     /// Index of the A sentence.
@@ -1001,20 +1147,22 @@ struct Pair<'p> {
     tb: &'p SentenceTokens,
 }
 
-/// When B is A with words cut out (a fragment copied in order) or with a few words inserted
-/// (see [`CUT_MIN`]), the share of B's tokens in the common subsequence (of `l` tokens).
-fn cut_share(p: &Pair, l: usize) -> Option<f64> {
+/// When B is A with words cut out (a fragment copied in order) or with a few words inserted (see
+/// [`cut_min`](AlignConfig::cut_min)), the share of B's tokens in the common subsequence (of `l`
+/// tokens).
+fn cut_share(p: &Pair, l: usize, config: &AlignConfig) -> Option<f64> {
     let (la, lb) = (p.sa.tokens.len(), p.sb.tokens.len());
-    if la.min(lb) < CUT_MIN_TOKENS {
+    let (min, min_tokens) = (config.cut_min, config.cut_min_tokens);
+    if la.min(lb) < min_tokens {
         return None;
     }
-    if l < CUT_MIN_TOKENS {
+    if l < min_tokens {
         return None;
     }
     let share_b = l as f64 / lb as f64;
     let share_a = l as f64 / la as f64;
-    let cut = share_b >= CUT_MIN && weighted_containment(p.tb, p.ta) >= CUT_MIN;
-    let inserted = share_a >= CUT_MIN && share_b >= 0.5;
+    let cut = share_b >= min && weighted_containment(p.tb, p.ta) >= min;
+    let inserted = share_a >= min && share_b >= 0.5;
     (cut || inserted).then_some(share_b)
 }
 
@@ -1065,28 +1213,31 @@ fn compare_cached(ai: usize, a: &Sentence, bi: usize, b: &Sentence) -> Vec<Disag
     facts::compare_facts(ai, &a.text, &a.facts().facts, bi, &b.text, &b.facts().facts)
 }
 
-/// The first word after the fact written `value` in `text`, cut to its stem.
-fn unit_after(text: &str, value: &str) -> Option<String> {
+/// The first word after the fact written `value` in `text`, cut to its stem of `stem_chars`
+/// characters.
+fn unit_after(text: &str, value: &str, stem_chars: usize) -> Option<String> {
     let at = text.find(value)? + value.len();
     let norm = crate::text::normalize(text.get(at..)?);
     let first = crate::text::tokens(&norm).into_iter().next()?;
-    Some(stem(first).to_string())
+    Some(prefix_stem(first, stem_chars).to_string())
 }
 
-/// Whether two facts count the same unit: the words right after them share a stem.
-fn same_unit(ta: &str, va: &str, tb: &str, vb: &str) -> bool {
-    match (unit_after(ta, va), unit_after(tb, vb)) {
+/// Whether two facts count the same unit: the words right after them share a stem (of
+/// `stem_chars` characters).
+fn same_unit(ta: &str, va: &str, tb: &str, vb: &str, stem_chars: usize) -> bool {
+    match (
+        unit_after(ta, va, stem_chars),
+        unit_after(tb, vb, stem_chars),
+    ) {
         (Some(x), Some(y)) => x == y,
         _ => false,
     }
 }
 
-/// Every frame of a document with its sentence index.
-fn all_frames(d: &PreparedDoc) -> Vec<(usize, &Frame)> {
-    d.sentences
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| s.frames().iter().map(move |f| (i, f)))
+/// Every frame of an analyzed document with its sentence index.
+fn all_frames<'x>(analysis: &'x DocAnalysis) -> Vec<(usize, &'x Frame)> {
+    (analysis.frames().iter().enumerate())
+        .flat_map(|(i, fs)| fs.iter().map(move |f| (i, f)))
         .collect()
 }
 
@@ -1157,32 +1308,103 @@ fn footer_only(chosen: &[Option<Cand>], na: usize) -> bool {
     k > 0 && chosen[..chosen.len() - k].iter().all(Option::is_none)
 }
 
-/// Whether two documents are copies: `exact` (same normalized sentences, or the same text once
-/// joined) or `near_duplicate` (shingle Jaccard at least [`NEAR_DUPLICATE_MIN`]), with the
-/// shingle overlap.
-pub fn copy_relation(a: &PreparedDoc, b: &PreparedDoc) -> (Option<Relation>, ShingleOverlap) {
-    let overlap = shingle_overlap(a, b);
-    let copy = copy_of(a, b, true, overlap.jaccard);
-    (copy, overlap)
-}
+/// Copies, judged on the whole texts.
+impl Aligner {
+    /// Whether two documents are copies: `exact` (same normalized sentences, or the same text once
+    /// joined) or `near_duplicate` (shingle Jaccard at least
+    /// [`near_duplicate_min`](AlignConfig::near_duplicate_min)), with the shingle overlap.
+    pub fn copy_relation(
+        &self,
+        a: &PreparedDoc,
+        b: &PreparedDoc,
+    ) -> (Option<Relation>, ShingleOverlap) {
+        let overlap = self.shingle_overlap(a, b);
+        let copy = self.copy_of(a, b, true, overlap.jaccard);
+        (copy, overlap)
+    }
 
-/// The copy relation of two documents given their shingle Jaccard; `may_be_equal` is false
-/// when their joined normalized texts are known to differ (different hashes).
-fn copy_of(a: &PreparedDoc, b: &PreparedDoc, may_be_equal: bool, jaccard: f64) -> Option<Relation> {
-    let (na, nb) = (a.sentences.len(), b.sentences.len());
-    let exact = na > 0
-        && ((na == nb
+    /// The copy relation of two documents given their shingle Jaccard; `may_be_equal` is false
+    /// when their joined normalized texts are known to differ (different hashes).
+    fn copy_of(
+        &self,
+        a: &PreparedDoc,
+        b: &PreparedDoc,
+        may_be_equal: bool,
+        jaccard: f64,
+    ) -> Option<Relation> {
+        let (na, nb) = (a.sentences.len(), b.sentences.len());
+        let exact = na > 0
+            && ((na == nb
+                && a.sentences
+                    .iter()
+                    .zip(&b.sentences)
+                    .all(|(x, y)| x.norm == y.norm))
+                || (may_be_equal && joined_norm(a) == joined_norm(b)));
+        if exact {
+            Some(Relation::Exact)
+        } else if jaccard >= self.config.near_duplicate_min {
+            Some(Relation::NearDuplicate)
+        } else {
+            None
+        }
+    }
+
+    /// Jaccard and containments of the word-shingle sets of two documents (two documents
+    /// without any shingle have Jaccard 1 when they have sentences, as short identical texts).
+    pub fn shingle_overlap(&self, a: &PreparedDoc, b: &PreparedDoc) -> ShingleOverlap {
+        let n = self.config.shingle_ngram;
+        let (sa, sb) = (analysis::doc_shingles(a, n), analysis::doc_shingles(b, n));
+        overlap_of(&sa, &sb, a.sentences.len())
+    }
+
+    /// The alignment of two texts whose sentences are the same one by one, built directly (see
+    /// [`Aligner::align`]); `None` for any other pair.
+    fn exact_copy(
+        &self,
+        a: &PreparedDoc,
+        b: &PreparedDoc,
+        analyses: Option<(&DocAnalysis, &DocAnalysis)>,
+    ) -> Option<Alignment> {
+        let same = !a.sentences.is_empty()
+            && a.sentences.len() == b.sentences.len()
             && a.sentences
                 .iter()
                 .zip(&b.sentences)
-                .all(|(x, y)| x.norm == y.norm))
-            || (may_be_equal && joined_norm(a) == joined_norm(b)));
-    if exact {
-        Some(Relation::Exact)
-    } else if jaccard >= NEAR_DUPLICATE_MIN {
-        Some(Relation::NearDuplicate)
-    } else {
-        None
+                .all(|(x, y)| x.norm == y.norm);
+        if !same {
+            return None;
+        }
+        let shingles = match analyses {
+            Some((aa, ab)) => overlap_of(&aa.shingles, &ab.shingles, a.sentences.len()),
+            None => self.shingle_overlap(a, b),
+        };
+        Some(Alignment {
+            matches: (0..b.sentences.len())
+                .map(|i| SentenceMatch {
+                    b: i,
+                    a: Some(i),
+                    kind: MatchKind::Verbatim,
+                    score: 1.0,
+                    moved: false,
+                })
+                .collect(),
+            containment_b_in_a: 1.0,
+            containment_a_in_b: 1.0,
+            added: Vec::new(),
+            dropped: Vec::new(),
+            relation: Relation::Exact,
+            score: 1.0,
+            disagreements: Vec::new(),
+            shingle_jaccard: shingles.jaccard,
+            shingle_b_in_a: shingles.b_in_a,
+            shingle_a_in_b: shingles.a_in_b,
+            key_term_overlap: 0.0,
+            shared_key_terms: 0,
+            facts_b_in_a: FactSupport::default(),
+            facts_a_in_b: FactSupport::default(),
+            content_b_in_a: 0.0,
+            content_a_in_b: 0.0,
+        })
     }
 }
 
@@ -1190,9 +1412,9 @@ impl Alignment {
     /// Judge copying on the whole texts when the alignment was made on parts of them (outlet
     /// templates left out, [`super::templates`]): two copies of one article that both carry
     /// their outlet's templates are still `exact` or `near_duplicate`, and `shingle_jaccard`
-    /// is that of the whole texts.
-    pub fn with_whole_texts(mut self, a: &PreparedDoc, b: &PreparedDoc) -> Self {
-        let (copy, overlap) = copy_relation(a, b);
+    /// is that of the whole texts (judged by `aligner`, the one that made the alignment).
+    pub fn with_whole_texts(mut self, aligner: &Aligner, a: &PreparedDoc, b: &PreparedDoc) -> Self {
+        let (copy, overlap) = aligner.copy_relation(a, b);
         self.shingle_jaccard = overlap.jaccard;
         self.shingle_b_in_a = overlap.b_in_a;
         self.shingle_a_in_b = overlap.a_in_b;
@@ -1220,56 +1442,7 @@ fn joined_norm(d: &PreparedDoc) -> String {
     s
 }
 
-/// The alignment of two texts whose sentences are the same one by one, built directly (see
-/// [`Aligner::align`]); `None` for any other pair.
-fn exact_copy(
-    a: &PreparedDoc,
-    b: &PreparedDoc,
-    analyses: Option<(&DocAnalysis, &DocAnalysis)>,
-) -> Option<Alignment> {
-    let same = !a.sentences.is_empty()
-        && a.sentences.len() == b.sentences.len()
-        && a.sentences
-            .iter()
-            .zip(&b.sentences)
-            .all(|(x, y)| x.norm == y.norm);
-    if !same {
-        return None;
-    }
-    let shingles = match analyses {
-        Some((aa, ab)) => overlap_of(&aa.shingles, &ab.shingles, a.sentences.len()),
-        None => shingle_overlap(a, b),
-    };
-    Some(Alignment {
-        matches: (0..b.sentences.len())
-            .map(|i| SentenceMatch {
-                b: i,
-                a: Some(i),
-                kind: MatchKind::Verbatim,
-                score: 1.0,
-                moved: false,
-            })
-            .collect(),
-        containment_b_in_a: 1.0,
-        containment_a_in_b: 1.0,
-        added: Vec::new(),
-        dropped: Vec::new(),
-        relation: Relation::Exact,
-        score: 1.0,
-        disagreements: Vec::new(),
-        shingle_jaccard: shingles.jaccard,
-        shingle_b_in_a: shingles.b_in_a,
-        shingle_a_in_b: shingles.a_in_b,
-        key_term_overlap: 0.0,
-        shared_key_terms: 0,
-        facts_b_in_a: FactSupport::default(),
-        facts_a_in_b: FactSupport::default(),
-        content_b_in_a: 0.0,
-        content_a_in_b: 0.0,
-    })
-}
-
-/// Overlap of the word-5-gram shingle sets of two documents (verbatim reuse).
+/// Overlap of the word-shingle sets of two documents (verbatim reuse).
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct ShingleOverlap {
     /// Jaccard of the two sets.
@@ -1280,14 +1453,7 @@ pub struct ShingleOverlap {
     pub a_in_b: f64,
 }
 
-/// Jaccard and containments of the word-5-gram shingle sets of two documents (two documents
-/// without any shingle have Jaccard 1 when they have sentences, as short identical texts).
-pub fn shingle_overlap(a: &PreparedDoc, b: &PreparedDoc) -> ShingleOverlap {
-    let (sa, sb) = (analysis::doc_shingles(a), analysis::doc_shingles(b));
-    overlap_of(&sa, &sb, a.sentences.len())
-}
-
-/// [`shingle_overlap`] of the sorted distinct shingle sets of two documents, A having `na`
+/// [`Aligner::shingle_overlap`] of the sorted distinct shingle sets of two documents, A having `na`
 /// sentences.
 fn overlap_of(sa: &[u64], sb: &[u64], na: usize) -> ShingleOverlap {
     if sa.is_empty() || sb.is_empty() {
@@ -1337,7 +1503,7 @@ fn only_fact_edits(a: &Sentence, b: &Sentence) -> bool {
     };
     let (ca, cb) = (caps(a), caps(b));
     let ok = |t: &str, caps: &HashSet<String>| {
-        t.chars().any(|c| c.is_ascii_digit()) || caps.contains(t) || facts::is_number_word(t)
+        t.chars().any(|c| c.is_ascii_digit()) || caps.contains(t) || lexicon::is_number_word(t)
     };
     let mut any = false;
     for t in ta.symmetric_difference(&tb) {
@@ -1348,83 +1514,6 @@ fn only_fact_edits(a: &Sentence, b: &Sentence) -> bool {
         }
     }
     any
-}
-
-/// Common English function words (used to down-weight tokens and in the candidate filter).
-pub fn is_stopword(t: &str) -> bool {
-    // A `match` compiles to a switch on the length and a few byte compares: this is called
-    // for every token the aligner looks at.
-    matches!(
-        t,
-        "a" | "about"
-            | "after"
-            | "all"
-            | "also"
-            | "an"
-            | "and"
-            | "any"
-            | "are"
-            | "as"
-            | "at"
-            | "be"
-            | "been"
-            | "before"
-            | "but"
-            | "by"
-            | "can"
-            | "could"
-            | "did"
-            | "do"
-            | "for"
-            | "from"
-            | "had"
-            | "has"
-            | "have"
-            | "he"
-            | "her"
-            | "his"
-            | "i"
-            | "if"
-            | "in"
-            | "into"
-            | "is"
-            | "it"
-            | "its"
-            | "more"
-            | "not"
-            | "of"
-            | "on"
-            | "one"
-            | "or"
-            | "our"
-            | "out"
-            | "over"
-            | "said"
-            | "says"
-            | "she"
-            | "so"
-            | "than"
-            | "that"
-            | "the"
-            | "their"
-            | "them"
-            | "there"
-            | "they"
-            | "this"
-            | "to"
-            | "up"
-            | "was"
-            | "we"
-            | "were"
-            | "what"
-            | "when"
-            | "which"
-            | "who"
-            | "will"
-            | "with"
-            | "would"
-            | "you"
-    )
 }
 
 /// A one-to-one choice among scored pairs `(score, a, b)` (`a < na`, `b < nb`): the best score
@@ -1455,16 +1544,6 @@ mod tests {
     use crate::align::facts::FactKind;
 
     #[test]
-    fn stopwords() {
-        assert!(is_stopword("the"));
-        assert!(is_stopword("would"));
-        assert!(is_stopword("a"));
-        assert!(!is_stopword("minister"));
-        assert!(!is_stopword("The"));
-        assert!(!is_stopword(""));
-    }
-
-    #[test]
     fn edit_similarity() {
         let t = |s: &str| -> Vec<String> { s.split(' ').map(str::to_owned).collect() };
         assert_eq!(token_edit_similarity(&t("a b c d"), &t("a b c d")), 1.0);
@@ -1475,7 +1554,7 @@ mod tests {
     /// The weighted overlaps of the aligner as they were first written: over hash sets of
     /// the tokens (a test oracle for the merge of the analyses' sorted distinct tokens).
     fn overlaps_by_hash_sets(x: &Sentence, y: &Sentence, idf: &Idf) -> (f64, f64) {
-        let w = |t: &str| analysis::token_weight(is_stopword(t), idf.weight(t));
+        let w = |t: &str| analysis::token_weight(lexicon::is_stopword(t), idf.weight(t));
         let sx: HashSet<&str> = x.tokens.iter().map(String::as_str).collect();
         let sy: HashSet<&str> = y.tokens.iter().map(String::as_str).collect();
         let wx: f64 = sx.iter().map(|t| w(t)).sum();
@@ -1635,6 +1714,32 @@ mod tests {
     }
 
     #[test]
+    fn the_config_in_use_decides() {
+        let (a, b) = (doc("base.txt"), doc("rewrite.txt"));
+        assert_eq!(aligner().align(&a, &b).relation, Relation::Rewrite);
+        // No containment is enough, and no text long enough for provenance: not a rewrite.
+        let strict = AlignConfig {
+            rewrite_min: 1.0,
+            provenance_min_sentences: usize::MAX,
+            ..AlignConfig::default()
+        };
+        let al = aligner().with_config(strict).expect("a valid config");
+        assert_eq!(al.config().rewrite_min, 1.0);
+        assert_ne!(al.align(&a, &b).relation, Relation::Rewrite);
+        let invalid = AlignConfig {
+            near_duplicate_min: -0.1,
+            ..AlignConfig::default()
+        };
+        assert!(matches!(
+            aligner().with_config(invalid),
+            Err(AlignConfigError::NotAShare {
+                field: "near_duplicate_min",
+                ..
+            })
+        ));
+    }
+
+    #[test]
     fn same_story_and_unrelated() {
         let a = doc("base.txt");
         let al = aligner().align(&a, &doc("samestory.txt"));
@@ -1660,7 +1765,10 @@ mod tests {
         let al = aligner().align(&a, &b);
         assert_eq!(al.relation, Relation::Unrelated, "{al:#?}");
         // The reported containment still counts the footer.
-        assert!(al.containment_b_in_a >= REWRITE_MIN, "{al:#?}");
+        assert!(
+            al.containment_b_in_a >= AlignConfig::default().rewrite_min,
+            "{al:#?}"
+        );
         // The same block at the start (a shared lead) is derived content.
         let lead_a = PreparedDoc::new(&format!(
             "{FOOTER} The county library will stay open until nine on weekdays."
@@ -1759,7 +1867,7 @@ mod tests {
         let b = PreparedDoc::new(&ferry_rewrite(""));
         let al = aligner().align(&a, &b);
         assert!(
-            al.containment_b_in_a.max(al.containment_a_in_b) < REWRITE_MIN,
+            al.containment_b_in_a.max(al.containment_a_in_b) < AlignConfig::default().rewrite_min,
             "no sentence is close enough for the containment rule: {al:#?}"
         );
         assert_eq!(al.relation, Relation::Rewrite, "{al:#?}");
@@ -1810,7 +1918,10 @@ mod tests {
         assert_eq!(s.facts, 3, "{s:?}");
         assert_eq!(s.supported, 3);
         assert_eq!((s.names, s.figures), (2, 1));
-        assert!(!s.derived(1.0, 1.0), "one sentence is too short to derive");
+        assert!(
+            !s.derived(1.0, 1.0, &AlignConfig::default()),
+            "one sentence is too short to derive"
+        );
     }
 
     #[test]
@@ -1829,12 +1940,12 @@ mod tests {
             let a = PreparedDoc::new(text);
             // Different case, quotes and spaces: the same normalized sentences.
             let b = PreparedDoc::new(&text.to_uppercase().replace(' ', "  "));
-            let direct = super::exact_copy(&a, &b, None).expect("an exact copy");
+            let direct = aligner().exact_copy(&a, &b, None).expect("an exact copy");
             let al = aligner();
             let general = al.align_sentences(&a, &al.analyze(&a), &b, &al.analyze(&b), None);
             assert_eq!(direct, general, "{text}");
         }
         let (a, b) = (doc("base.txt"), doc("figure.txt"));
-        assert!(super::exact_copy(&a, &b, None).is_none());
+        assert!(aligner().exact_copy(&a, &b, None).is_none());
     }
 }

@@ -6,26 +6,28 @@
 //! pair: the xxh3 hash and IDF weight of every token (`HashedIdf`: the table's weights keyed by
 //! token hash), the distinct tokens of each sentence (hashed, with their stopword flag and the
 //! aligner's weight) and an inverted index of them, each sentence's [`FactView`] (quantity kinds
-//! and IDF-weighted content stems) and an index of the stems of the sentences carrying a
-//! quantity, the document's key terms, content stems and distinct facts (indexed for agreement
-//! lookups), its word-5-gram shingle set and a hash of its normalized text. The results are
-//! exactly those of computing everything per pair: sums run over the same items in the same
-//! (string) order (`Keyed` strings compare in `str` order, most of the time as one integer).
-//! Tokens are identified by their 64-bit hash: two distinct tokens with the same hash would be
-//! taken as one (no such pair is known).
+//! and IDF-weighted content stems) and an index of the stems of the sentences carrying a quantity,
+//! the document's key terms, content stems and distinct facts (indexed for agreement lookups), its
+//! word-shingle set (5-grams by default) and a hash of its normalized text. The results are exactly
+//! those of computing everything per pair: sums run over the same items in the same (string) order
+//! (`Keyed` strings compare in `str` order, most of the time as one integer). Tokens are identified
+//! by their 64-bit hash: two distinct tokens with the same hash would be taken as one (no such pair
+//! is known).
 
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::alignment::{is_stopword, stem, SHINGLE_NGRAM};
+use super::config::AlignConfig;
 use super::facts::{self, Fact, FactKind, Value};
+use super::frames::{frames_of, Frame};
 use super::similarity::features::SentenceSide;
 use super::similarity::Idf;
 use super::{PreparedDoc, Sentence};
 use crate::fingerprint::shingle::TokenHashes;
 use crate::fingerprint::{for_each_common, for_each_common_at, shingle_hashes};
+use crate::text::lexicon::{is_stopword, prefix_stem};
 
 /// A string ordered as `str` is, with its first eight bytes packed into a big-endian integer
 /// (zero-padded): two strings whose heads differ compare as their heads do, so most comparisons
@@ -150,17 +152,27 @@ fn stem_key(k: &Keyed<&str>) -> u64 {
 }
 
 impl<'s> FactView<'s> {
-    /// The view of one sentence.
+    /// The view of one sentence (stems of the default length).
     #[cfg(test)]
     pub(crate) fn of(s: &'s Sentence, idf: &Idf) -> Self {
         let weights = HashedIdf::of(idf);
         let token_weights: Vec<f64> = s.tokens.iter().map(|t| weights.weight(t)).collect();
-        Self::with_weights(s, &weights, &token_weights)
+        Self::with_weights(
+            s,
+            &weights,
+            &token_weights,
+            AlignConfig::default().stem_chars,
+        )
     }
 
     /// [`FactView::of`] with the weights of the sentence's document (`token_weights`: those
-    /// of the sentence's tokens, in order).
-    fn with_weights(s: &'s Sentence, weights: &HashedIdf, token_weights: &[f64]) -> Self {
+    /// of the sentence's tokens, in order) and stems of `stem_chars` characters.
+    fn with_weights(
+        s: &'s Sentence,
+        weights: &HashedIdf,
+        token_weights: &[f64],
+        stem_chars: usize,
+    ) -> Self {
         let sf = s.facts();
         let stems = s
             .content_words()
@@ -169,7 +181,7 @@ impl<'s> FactView<'s> {
                     Some(&w) => w,
                     None => weights.weight(t),
                 };
-                (Keyed::new(stem(t)), w.max(0.0))
+                (Keyed::new(prefix_stem(t, stem_chars)), w.max(0.0))
             })
             .collect();
         FactView {
@@ -498,13 +510,13 @@ impl SentenceTokens {
     }
 }
 
-/// The distinct word-5-gram shingle hashes of a document's tokens, sorted.
-pub(crate) fn doc_shingles(doc: &PreparedDoc) -> Vec<u64> {
+/// The distinct shingle hashes (of `ngram` words) of a document's tokens, sorted.
+pub(crate) fn doc_shingles(doc: &PreparedDoc, ngram: usize) -> Vec<u64> {
     let mut v = shingle_hashes(
         doc.sentences
             .iter()
             .flat_map(|s| s.tokens.iter().map(String::as_str)),
-        SHINGLE_NGRAM,
+        ngram,
     );
     v.sort_unstable();
     v.dedup();
@@ -581,7 +593,7 @@ pub struct DocAnalysis<'d> {
     /// ([`stem_key`]), in order: the only sentences whose [`stem_dice`] with a sentence
     /// containing that stem can be above 0.
     topic_postings: Postings,
-    /// Distinct word-5-gram shingle hashes, sorted.
+    /// Distinct shingle hashes ([`AlignConfig::shingle_ngram`] words), sorted.
     pub(crate) shingles: Vec<u64>,
     /// Hash of the normalized sentences joined by a space.
     pub(crate) joined: u64,
@@ -593,11 +605,16 @@ pub struct DocAnalysis<'d> {
     starts: Vec<usize>,
     /// Each sentence prepared for the similarity score, when first compared.
     sides: Vec<OnceLock<SentenceSide>>,
+    /// The sentences of the document.
+    sentences: &'d [Sentence],
+    /// The quantity frames of each sentence, when first asked for ([`DocAnalysis::frames`]).
+    frames: OnceLock<Vec<Vec<Frame>>>,
 }
 
 impl<'d> DocAnalysis<'d> {
-    /// Analyze `doc` with the token weights `weights`.
-    pub(crate) fn new(doc: &'d PreparedDoc, weights: &HashedIdf) -> Self {
+    /// Analyze `doc` with the token weights `weights` and the stem and shingle lengths of
+    /// `config`.
+    pub(crate) fn new(doc: &'d PreparedDoc, weights: &HashedIdf, config: &AlignConfig) -> Self {
         let n_tokens: usize = doc.sentences.iter().map(|s| s.tokens.len()).sum();
         let (mut hashes, mut idf_weights) =
             (Vec::with_capacity(n_tokens), Vec::with_capacity(n_tokens));
@@ -616,7 +633,8 @@ impl<'d> DocAnalysis<'d> {
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                FactView::with_weights(s, weights, &idf_weights[starts[i]..starts[i + 1]])
+                let r = starts[i]..starts[i + 1];
+                FactView::with_weights(s, weights, &idf_weights[r], config.stem_chars)
             })
             .collect();
         let tokens: Vec<SentenceTokens> = doc
@@ -652,7 +670,7 @@ impl<'d> DocAnalysis<'d> {
         let mut shingles = Vec::new();
         let mut buf = TokenHashes::new();
         hashes.iter().for_each(|&h| buf.push_hash(h));
-        buf.shingles_into(SHINGLE_NGRAM, &mut shingles);
+        buf.shingles_into(config.shingle_ngram, &mut shingles);
         shingles.sort_unstable();
         shingles.dedup();
         let norms: Vec<u64> = doc
@@ -690,6 +708,8 @@ impl<'d> DocAnalysis<'d> {
             idf_weights,
             starts,
             sides: (0..doc.sentences.len()).map(|_| OnceLock::new()).collect(),
+            sentences: &doc.sentences,
+            frames: OnceLock::new(),
         }
     }
 
@@ -717,6 +737,16 @@ impl<'d> DocAnalysis<'d> {
             seen[i as usize] = false;
             f(i as usize);
         }
+    }
+
+    /// The quantity frames of each sentence ([`frames_of`]), computed on first use (only the
+    /// experimental frame pass of the aligner asks), then kept.
+    pub(crate) fn frames(&self) -> &[Vec<Frame>] {
+        self.frames.get_or_init(|| {
+            (self.sentences.iter())
+                .map(|s| frames_of(&s.text, &s.facts().facts))
+                .collect()
+        })
     }
 
     /// Sentence `i` (`s`) prepared for the similarity score (prepared on first use).
@@ -826,8 +856,11 @@ mod tests {
         for name in ["base.txt", "rewrite.txt"] {
             let text = std::fs::read_to_string(format!("{dir}{name}")).expect("test article");
             for doc in [PreparedDoc::new(&text), PreparedDoc::new("One two three.")] {
-                let a = DocAnalysis::new(&doc, &hashed);
-                assert_eq!(a.shingles, doc_shingles(&doc));
+                let a = DocAnalysis::new(&doc, &hashed, &AlignConfig::default());
+                assert_eq!(
+                    a.shingles,
+                    doc_shingles(&doc, AlignConfig::default().shingle_ngram)
+                );
             }
         }
     }

@@ -27,11 +27,11 @@
 //!   money with money (same currency when both name one); measures only with the same unit
 //!   stem; two proportions only of the same total; no figure of a *tally* (a sentence with
 //!   [`CROWD_MAX`] (3) or more figures of one kind: vote counts per candidate);
-//! * the **same thing**: for a measure, a shared stem among the words around (`gusts`);
-//!   otherwise the first head words share a [`STEM_CHARS`](super::alignment::STEM_CHARS)-character (5) stem (`jobs` /
-//!   `jobs`), or, when a word-embedding model is loaded, their word vectors' cosine is at least
-//!   [`HEAD_COS_MIN`] (0.5); a percentage without head words (`revenue fell 9 percent`) only
-//!   with one that shares a stem among its words before;
+//! * the **same thing**: for a measure, a shared stem among the words around (`gusts`); otherwise
+//!   the first head words share a [`stem_chars`](super::config::AlignConfig::stem_chars)-character
+//!   (5) stem (`jobs` / `jobs`), or, when a word-embedding model is loaded, their word vectors'
+//!   cosine is at least [`HEAD_COS_MIN`] (0.5); a percentage without head words (`revenue fell 9
+//!   percent`) only with one that shares a stem among its words before;
 //! * the **verbs**: the first words before two counted heads must not differ (`killed 5
 //!   people` / `injured 7 people`): a shared stem or, with the model, a cosine of at least
 //!   [`HEAD_COS_MIN`];
@@ -60,9 +60,9 @@
 //! jobs` / `nearly 600 positions`: cosine 0.26, verbs `cut` / `shed` 0.05; `about 60 people`
 //! / `Nearly 80 workers`: cosine 0.58 but only `warehouse` shared, Dice 0.18 < 0.3).
 
-use super::alignment::{is_stopword, stem};
 use super::facts::{Fact, FactKind, Value};
 use super::similarity::embed::{self, Embeddings};
+use crate::text::lexicon::{is_stopword, prefix_stem};
 
 /// Most head words kept after a figure.
 pub const HEAD_WORDS: usize = 2;
@@ -392,8 +392,12 @@ impl Frame {
     }
 }
 
-fn share_stem(a: &[String], b: &[String]) -> bool {
-    a.iter().any(|x| b.iter().any(|y| stem(x) == stem(y)))
+/// Whether a word of `a` and a word of `b` share their stem of `stem_chars` characters.
+fn share_stem(a: &[String], b: &[String], stem_chars: usize) -> bool {
+    a.iter().any(|x| {
+        b.iter()
+            .any(|y| prefix_stem(x, stem_chars) == prefix_stem(y, stem_chars))
+    })
 }
 
 /// Whether two sentences are about different dates or periods: both carry dates, and no date
@@ -458,12 +462,14 @@ pub struct FrameMatch {
 impl FrameMatch {
     /// Compare two frames; `None` when they cannot count the same thing (different kinds,
     /// units or proportion totals, one in a tally of three or more). `context_dice` is the
-    /// sentences' stem Dice without the heads' words.
+    /// sentences' stem Dice without the heads' words; words share a stem when their first
+    /// `stem_chars` characters are equal.
     pub fn of(
         a: &Frame,
         b: &Frame,
         context_dice: f64,
         model: Option<&Embeddings>,
+        stem_chars: usize,
     ) -> Option<FrameMatch> {
         if a.kind != b.kind || a.crowd >= CROWD_MAX || b.crowd >= CROWD_MAX {
             return None;
@@ -480,7 +486,7 @@ impl FrameMatch {
         };
         match (&a.unit, &b.unit) {
             (Some(x), Some(y)) => {
-                if stem(x) != stem(y) {
+                if prefix_stem(x, stem_chars) != prefix_stem(y, stem_chars) {
                     return None;
                 }
                 let around = |f: &Frame| -> Vec<String> {
@@ -490,16 +496,17 @@ impl FrameMatch {
                         .cloned()
                         .collect()
                 };
-                m.lexical = share_stem(&around(a), &around(b));
+                m.lexical = share_stem(&around(a), &around(b), stem_chars);
             }
             (None, None) => {
                 if a.head.is_empty() || b.head.is_empty() {
                     if !(a.head.is_empty() && b.head.is_empty()) {
                         return None;
                     }
-                    m.lexical = share_stem(&a.before, &b.before);
+                    m.lexical = share_stem(&a.before, &b.before, stem_chars);
                 } else {
-                    m.lexical = stem(&a.head[0]) == stem(&b.head[0]);
+                    m.lexical =
+                        prefix_stem(&a.head[0], stem_chars) == prefix_stem(&b.head[0], stem_chars);
                 }
             }
             _ => return None,
@@ -514,7 +521,9 @@ impl FrameMatch {
             // The verbs (or modifiers) right before two counted heads.
             m.verbs = match (a.before.first(), b.before.first()) {
                 (Some(x), Some(y)) => {
-                    if stem(x) == stem(y) || model.is_some_and(|e| cos(x, y, e) >= HEAD_COS_MIN) {
+                    if prefix_stem(x, stem_chars) == prefix_stem(y, stem_chars)
+                        || model.is_some_and(|e| cos(x, y, e) >= HEAD_COS_MIN)
+                    {
                         Verbs::Same
                     } else {
                         Verbs::Differ
@@ -555,6 +564,7 @@ impl FrameMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::align::config::AlignConfig;
     use crate::align::facts::extract;
 
     fn frames(s: &str) -> Vec<Frame> {
@@ -568,7 +578,13 @@ mod tests {
     }
 
     fn pair(a: &str, b: &str, dice: f64) -> Option<FrameMatch> {
-        FrameMatch::of(&one(a), &one(b), dice, None)
+        FrameMatch::of(
+            &one(a),
+            &one(b),
+            dice,
+            None,
+            AlignConfig::default().stem_chars,
+        )
     }
 
     #[test]
@@ -665,7 +681,9 @@ mod tests {
         let tally = frames("Trump has 845 delegates, Cruz has 559 and Kasich has 147.");
         assert!(tally.iter().all(|f| f.crowd == 3));
         let b = one("Trump has 744 delegates.");
-        assert!(FrameMatch::of(&tally[0], &b, 0.9, None).is_none());
+        assert!(
+            FrameMatch::of(&tally[0], &b, 0.9, None, AlignConfig::default().stem_chars).is_none()
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! * [`analysis`]: what the aligner computes once per document before comparing it.
 //! * [`alignment`]: sentence-by-sentence alignment of two articles, containment both ways and
 //!   the relation label of the pair.
+//! * [`config`]: the aligner's thresholds and limits ([`config::AlignConfig`]) with their
+//!   calibrated defaults.
 //! * [`facts`]: numbers, percentages, dates, money amounts and names that differ between
 //!   aligned sentences.
 //! * [`frames`]: quantity frames (what each figure counts) for comparing the figures of
@@ -13,9 +15,15 @@
 //! * [`retrieve`]: corpus-scale candidate retrieval for rewrites that MinHash misses.
 //! * [`templates`]: sentences an outlet repeats across its articles, learnt from the corpus and
 //!   stripped before alignment.
+//!
+//! Each module uses only those before it in this order: [`facts`] (over
+//! [`crate::text::lexicon`]), [`sentence`], [`similarity`], [`frames`], [`analysis`],
+//! [`alignment`]; [`config`] uses none of them, [`retrieve`] and [`templates`] only
+//! [`sentence`] (`python3 scripts/module_cycles.py` checks that no import cycle appears).
 
 pub mod alignment;
 pub mod analysis;
+pub mod config;
 pub mod facts;
 pub mod frames;
 pub mod retrieve;

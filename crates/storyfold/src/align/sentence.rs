@@ -10,10 +10,9 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use super::alignment::is_stopword;
 use super::facts::{self, Fact, FactKind};
-use super::frames::{self, Frame};
 use crate::text;
+use crate::text::lexicon::{is_number_word, is_stopword};
 
 /// Fact kinds the aligner's second fact pass compares (numbers, percentages, money, dates);
 /// [`SentenceFacts::kinds`] is a bit set over this list.
@@ -106,7 +105,7 @@ impl SentenceFacts {
 
 /// Whether a token is a content word: not a stopword, no digit, not a number word.
 fn is_content_word(t: &str) -> bool {
-    !is_stopword(t) && !t.bytes().any(|c| c.is_ascii_digit()) && !facts::is_number_word(t)
+    !is_stopword(t) && !t.bytes().any(|c| c.is_ascii_digit()) && !is_number_word(t)
 }
 
 /// A value computed once and kept; not part of equality (it is derived from the rest).
@@ -132,8 +131,6 @@ pub struct Sentence {
     pub tokens: Vec<String>,
     /// [`Sentence::facts`], once computed.
     analysis: Cached<SentenceFacts>,
-    /// [`Sentence::frames`], once computed.
-    frames: Cached<Vec<Frame>>,
 }
 
 impl Sentence {
@@ -152,7 +149,6 @@ impl Sentence {
             norm,
             tokens,
             analysis: Cached::default(),
-            frames: Cached::default(),
         }
     }
 
@@ -179,14 +175,6 @@ impl Sentence {
                 .map(move |&(a, b)| (None, &words[a as usize..b as usize]))
         });
         own.chain(blanked)
-    }
-
-    /// The quantity frames of the sentence ([`frames::frames_of`], computed on first use, then
-    /// kept).
-    pub fn frames(&self) -> &[Frame] {
-        self.frames
-            .0
-            .get_or_init(|| frames::frames_of(&self.text, &self.facts().facts))
     }
 
     /// Whether the sentence has no tokens (punctuation only).

@@ -26,7 +26,7 @@ pub use brute::{vs_exact, SampleDoc, VsExactReport};
 pub use group::{Group, Member};
 
 /// Settings of a dedup run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DedupConfig {
     /// Jaccard similarity at or above which two documents are near-duplicates.
     pub threshold: f64,

@@ -18,7 +18,8 @@
 //! [`LabelOptions::id_field`] and [`LabelOptions::label_field`] rename the `id` and
 //! `label` fields (e.g. `doc_id` and `cluster` for ECB+ gold files); in grouped files they
 //! rename the member id field and the group label field. Ids and labels may be JSON
-//! strings or numbers (numbers are used in their JSON spelling, so `7` becomes `"7"`).
+//! strings or numbers (numbers are used in their JSON spelling, so `7` becomes `"7"`, and
+//! an integer beyond 64 bits keeps every digit).
 //!
 //! Blank lines are skipped everywhere. Errors name the file and the 1-based line: a
 //! malformed line, a missing field, a value of the wrong type, or an id given two
@@ -107,10 +108,18 @@ pub fn read_labels(path: &Path, opts: &LabelOptions) -> Result<Labels, LabelErro
     };
     let file = File::open(path).map_err(io_err)?;
     let mut reader = BufReader::new(file);
-    let gzipped = reader
-        .fill_buf()
-        .map_err(io_err)?
-        .starts_with(&[0x1f, 0x8b]);
+    let start = reader.fill_buf().map_err(io_err)?;
+    if let Some(encoding) = crate::ingest::foreign_encoding(start) {
+        return Err(LabelError::Malformed {
+            path: path.to_path_buf(),
+            line: 1,
+            message: format!(
+                "the file is {encoding}, not UTF-8: convert it first, e.g. with \
+                 `iconv -f {encoding} -t UTF-8`"
+            ),
+        });
+    }
+    let gzipped = start.starts_with(&[0x1f, 0x8b]);
     if gzipped {
         read_labels_from(BufReader::new(MultiGzDecoder::new(reader)), path, opts)
     } else {
@@ -164,6 +173,44 @@ pub fn read_labels_from<R: BufRead>(
         .into_iter()
         .map(|(id, (label, _))| (id, label))
         .collect())
+}
+
+/// Whether a JSON value holds a number read as a float (which may have lost digits).
+fn has_float(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => n.is_f64(),
+        Value::Array(items) => items.iter().any(has_float),
+        Value::Object(map) => map.values().any(has_float),
+        _ => false,
+    }
+}
+
+/// Parse JSON text with every number turned into a string of its spelling (the text was
+/// parsed once already, so its nesting is within serde_json's limit).
+fn exact_numbers(text: &str) -> serde_json::Result<Value> {
+    use crate::ingest::jsonl::RawObject;
+    use serde_json::value::RawValue;
+    let raw = text.trim();
+    match raw.as_bytes().first() {
+        Some(b'{') => {
+            let RawObject(entries) = serde_json::from_str(raw)?;
+            let mut map = Map::new();
+            for (k, v) in entries {
+                map.insert(k, exact_numbers(v.get())?);
+            }
+            Ok(Value::Object(map))
+        }
+        Some(b'[') => {
+            let items: Vec<Box<RawValue>> = serde_json::from_str(raw)?;
+            items
+                .iter()
+                .map(|v| exact_numbers(v.get()))
+                .collect::<Result<_, _>>()
+                .map(Value::Array)
+        }
+        Some(b'-' | b'0'..=b'9') => Ok(Value::String(raw.to_string())),
+        _ => serde_json::from_str(raw),
+    }
 }
 
 /// File format, decided by the first non-blank line.
@@ -271,6 +318,13 @@ impl Parser<'_> {
 
     fn parse_object(&self, text: &str, line: usize) -> Result<Map<String, Value>, LabelError> {
         match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) if map.values().any(has_float) => {
+                // Numbers read as floats would lose digits: take every number as written.
+                match exact_numbers(text) {
+                    Ok(Value::Object(map)) => Ok(map),
+                    _ => Ok(map),
+                }
+            }
             Ok(Value::Object(map)) => Ok(map),
             Ok(_) => Err(self.malformed(line, "expected a JSON object")),
             Err(e) => Err(self.malformed(line, format!("invalid JSON: {e}"))),
@@ -375,6 +429,41 @@ mod tests {
             .iter()
             .map(|(id, l)| (id.to_string(), l.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn big_integer_ids_keep_every_digit() {
+        let labels = ok(concat!(
+            "{\"id\": 100000000000000000000001, \"label\": 1}\n",
+            "{\"id\": 100000000000000000000002, \"label\": 2.50}\n",
+        ));
+        assert_eq!(
+            labels,
+            expect(&[
+                ("100000000000000000000001", "1"),
+                ("100000000000000000000002", "2.50")
+            ])
+        );
+        let grouped = ok(
+            "{\"group\": 1, \"members\": [{\"id\": 18446744073709551617}, 18446744073709551618]}\n",
+        );
+        assert_eq!(
+            grouped,
+            expect(&[("18446744073709551617", "1"), ("18446744073709551618", "1")])
+        );
+    }
+
+    #[test]
+    fn utf16_files_are_named_as_such() {
+        let mut f = tempfile::NamedTempFile::new().expect("temp file");
+        let text: Vec<u8> = "id\tlabel\na\t1\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        f.write_all(&[0xFF, 0xFE]).expect("write");
+        f.write_all(&text).expect("write");
+        let err = read_labels(f.path(), &LabelOptions::default()).expect_err("UTF-16");
+        assert!(err.to_string().contains("is UTF-16LE, not UTF-8"), "{err}");
     }
 
     #[test]

@@ -114,6 +114,59 @@ impl fmt::Display for Report {
     }
 }
 
+/// How the ids of a gold and a predicted labelling overlap. Metrics over labellings that share
+/// no id, or over an empty gold labelling, say nothing (B-cubed F1 would read 0.667, or 1.0
+/// everywhere): [`Overlap::problem`] names such cases so that callers refuse them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Overlap {
+    /// Ids in gold.
+    pub gold: usize,
+    /// Ids in the prediction.
+    pub pred: usize,
+    /// Ids in both.
+    pub shared: usize,
+}
+
+impl Overlap {
+    /// The overlap of `gold` and `pred`.
+    pub fn of(gold: &Labels, pred: &Labels) -> Overlap {
+        Overlap {
+            gold: gold.len(),
+            pred: pred.len(),
+            shared: gold.keys().filter(|id| pred.contains_key(*id)).count(),
+        }
+    }
+
+    /// Gold ids with no prediction (each is scored as a predicted singleton).
+    pub fn gold_only(&self) -> usize {
+        self.gold - self.shared
+    }
+
+    /// Predicted ids absent from gold (ignored by every metric).
+    pub fn pred_only(&self) -> usize {
+        self.pred - self.shared
+    }
+
+    /// Why a comparison would be meaningless: no gold id at all, or no id in common.
+    pub fn problem(&self) -> Option<String> {
+        if self.gold == 0 {
+            Some("the gold labelling is empty".to_string())
+        } else if self.shared == 0 {
+            Some(format!(
+                "the gold labelling ({} ids) and the prediction ({} ids) share no id",
+                self.gold, self.pred
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// Whether some ids are on one side only.
+    pub fn is_partial(&self) -> bool {
+        self.gold_only() > 0 || self.pred_only() > 0
+    }
+}
+
 /// `n choose 2` in `u64`.
 fn pairs(n: u64) -> u64 {
     if n < 2 {
@@ -328,6 +381,23 @@ mod tests {
             ("d", "G2"),
             ("e", "G2"),
         ])
+    }
+
+    #[test]
+    fn overlap_names_empty_gold_and_disjoint_ids() {
+        let g = gold();
+        let none = labels(&[("x", "1"), ("y", "1")]);
+        let o = Overlap::of(&g, &none);
+        assert_eq!((o.gold, o.pred, o.shared), (5, 2, 0));
+        assert!(o.problem().expect("disjoint").contains("share no id"));
+        let o = Overlap::of(&Labels::new(), &g);
+        assert_eq!(o.problem().as_deref(), Some("the gold labelling is empty"));
+        let some = labels(&[("a", "1"), ("b", "1"), ("z", "2")]);
+        let o = Overlap::of(&g, &some);
+        assert_eq!(o.problem(), None);
+        assert!(o.is_partial());
+        assert_eq!((o.gold_only(), o.pred_only()), (3, 1));
+        assert!(!Overlap::of(&g, &g).is_partial());
     }
 
     #[test]

@@ -208,8 +208,8 @@ fn band_key(values: &[u32]) -> u64 {
     }
 }
 
-/// Band keys of a signature (only complete bands, at most `params.bands`).
-fn band_keys(params: LshParams, sig: &[u32]) -> impl Iterator<Item = u64> + '_ {
+/// Band keys of a signature (only complete bands, at most `params.bands`), band by band.
+pub fn band_keys(params: LshParams, sig: &[u32]) -> impl Iterator<Item = u64> + '_ {
     let bands = sig
         .len()
         .checked_div(params.rows)

@@ -9,15 +9,17 @@
 //! [`ReadOptions::max_bytes`] is never buffered whole and the original bytes of each row
 //! are available for [`super::write_kept`]); each row is then parsed by the `csv` crate.
 //! Line numbers name the first line of a row. Rows with a different number of fields
-//! than the header are errors. Line breaks must be `\n` or `\r\n`.
+//! than the header are errors. Line breaks must be `\n` or `\r\n`. A quoted field that does
+//! not close (an unbalanced quote) is an error at the line where its row began, and costs
+//! that line only: the lines after it are read as rows again (see [`super::records`]).
 
 use std::sync::Arc;
 
 use super::next_bounded;
-use super::records::{BoundedRecords, Split};
+use super::records::{BoundedRecords, Split, Unclosed};
 use super::{
-    decode_utf8, fill_auto_id, stream_error, ErrorKind, Fields, IngestError, Location, Raw,
-    ReadOptions, SkipReport, Source, Step, Stream,
+    decode_utf8, fill_auto_id, stream_error, unclosed_message, ErrorKind, Fields, IngestError,
+    Location, Raw, ReadOptions, SkipReport, Source, Step, Stream,
 };
 
 /// Column positions of the article fields.
@@ -119,6 +121,13 @@ impl CsvSource {
                 Err(e) => return Err(stream_error(&self.file, self.gz, self.rows.lines(), &e)),
             };
             let location = Location::at_line(self.file.clone(), rec.line);
+            if let Some(unclosed) = rec.unclosed {
+                let message = match unclosed {
+                    Unclosed::Resynced { until } => unclosed_message(until),
+                    Unclosed::Lost => unclosed_message(None),
+                };
+                return Err(IngestError::new(location, ErrorKind::InvalidCsv(message)));
+            }
             if rec.too_large(opts.max_bytes) {
                 let kind = ErrorKind::TooLarge {
                     bytes: rec.len,

@@ -12,27 +12,37 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 /// * RFC 2822, e.g. `Sat, 17 Jul 2021 10:30:00 +0200` (common in RSS feeds).
 ///
 /// An empty string is `Ok(None)`. Anything else, including impossible dates such as
-/// `2021-02-30` or month 13, is an error message.
+/// `2021-02-30` or month 13, and years outside 0000 to 9999 (`-021-07-17`, which RFC 3339
+/// cannot write), is an error message.
 pub fn parse_date(s: &str) -> Result<Option<DateTime<FixedOffset>>, String> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
+    let d = parse_any(s)?;
+    if !(0..=9999).contains(&chrono::Datelike::year(&d)) {
+        return Err(format!("{s:?}: the year is outside 0000 to 9999"));
+    }
+    Ok(Some(d))
+}
+
+/// The date of a non-empty string in any accepted form.
+fn parse_any(s: &str) -> Result<DateTime<FixedOffset>, String> {
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
-        return Ok(Some(d));
+        return Ok(d);
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         if s.len() == 10 {
-            return Ok(Some(utc(d.and_time(chrono::NaiveTime::MIN))));
+            return Ok(utc(d.and_time(chrono::NaiveTime::MIN)));
         }
     }
     for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
         if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Ok(Some(utc(d)));
+            return Ok(utc(d));
         }
     }
     if let Ok(d) = DateTime::parse_from_rfc2822(s) {
-        return Ok(Some(d));
+        return Ok(d);
     }
     Err(format!(
         "cannot parse {s:?} as a date (expected RFC 3339 or YYYY-MM-DD)"
@@ -85,6 +95,9 @@ mod tests {
             "yesterday",
             "2021-7-1x",
             "17/07/2021",
+            // Found by the parse_date fuzz target: year -21, which RFC 3339 cannot print.
+            "-021-07-17",
+            "+12345-07-17T00:00:00",
         ] {
             assert!(parse_date(bad).is_err(), "{bad} should be rejected");
         }

@@ -1,7 +1,8 @@
 //! JSONL input: one JSON object per line.
 //!
-//! Fields: `id` (string or number), `text` (aliases `body`, `content`), and the optional
-//! `title`, `published` (alias `date`), `source`, `url`, `lang`. [`ReadOptions::id_field`]
+//! Fields: `id` (string or number; a number is taken as written, so that ids beyond 64 bits
+//! keep every digit), `text` (aliases `body`, `content`), and the optional `title`,
+//! `published` (alias `date`), `source`, `url`, `lang`. [`ReadOptions::id_field`]
 //! and [`ReadOptions::text_field`] replace the id and text names (no aliases then).
 //! Extra fields are ignored, `null` counts as missing, blank lines are skipped.
 
@@ -51,16 +52,31 @@ impl Source for JsonlSource {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let fields = parse_line(&bytes, opts, report).map(|mut f| {
-                fill_auto_id(&mut f, opts, &self.stem, rec.line);
-                f
-            });
+            let fields = parse_line(&bytes, opts, report)
+                .map(|mut f| {
+                    fill_auto_id(&mut f, opts, &self.stem, rec.line);
+                    f
+                })
+                .map_err(|e| bare_cr_hint(e, &bytes));
             return Some(Step::Record {
                 location,
                 fields,
                 raw: Raw::Line(bytes),
             });
         }
+    }
+}
+
+/// Add a hint to invalid JSON on a line holding a carriage return before its end: records
+/// separated by `\r` alone read as one line (JSON strings cannot hold a raw `\r`).
+fn bare_cr_hint(e: ErrorKind, line: &[u8]) -> ErrorKind {
+    let inner = line.strip_suffix(b"\r").unwrap_or(line);
+    match e {
+        ErrorKind::InvalidJson(msg) if inner.contains(&b'\r') => ErrorKind::InvalidJson(format!(
+            "{msg} (the line holds a bare carriage return: line breaks must be \\n or \\r\\n, \
+             not \\r alone)"
+        )),
+        e => e,
     }
 }
 
@@ -86,7 +102,49 @@ pub(crate) fn parse_line(
             "expected a JSON object, found {found}"
         )));
     }
+    let id_name = opts.id_field.as_deref().unwrap_or("id");
+    exact_float_id(&mut slots.values[ID_SLOT], &text, id_name);
     fields_from(|name| slots.take(name), opts)
+}
+
+/// The slot of the id field (the first one added).
+const ID_SLOT: usize = 0;
+
+/// For an id read as a float (an integer beyond 64 bits, or a number with a fraction or an
+/// exponent): the number as written in `line` (the last value of key `id_name` of the
+/// top-level object), so that distinct ids never collide through rounding.
+fn exact_float_id(id: &mut Option<Value>, line: &str, id_name: &str) {
+    if !matches!(id, Some(Value::Number(n)) if n.is_f64()) {
+        return;
+    }
+    if let Ok(RawObject(entries)) = serde_json::from_str::<RawObject>(line) {
+        if let Some((_, raw)) = entries.into_iter().rev().find(|(k, _)| k == id_name) {
+            *id = Some(Value::String(raw.get().to_string()));
+        }
+    }
+}
+
+/// An object's entries in order, values as raw JSON text.
+pub(crate) struct RawObject(pub(crate) Vec<(String, Box<serde_json::value::RawValue>)>);
+
+impl<'de> de::Deserialize<'de> for RawObject {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> de::Visitor<'de> for Entries {
+            type Value = RawObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut m: A) -> Result<RawObject, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = m.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(RawObject(entries))
+            }
+        }
+        d.deserialize_map(Entries)
+    }
 }
 
 /// Most distinct key names a field can be read from: id, three text names, title, published,
@@ -345,8 +403,41 @@ mod tests {
                 type_name(&value)
             )));
         };
+        let id_name = opts.id_field.as_deref().unwrap_or("id");
+        let mut id = obj.remove(id_name);
+        exact_float_id(&mut id, &text, id_name);
+        if let Some(id) = id {
+            obj.insert(id_name.to_string(), id);
+        }
         // The field rules are shared ([`fields_from`]): what is checked is the parse.
         fields_from(|name| obj.remove(name), opts)
+    }
+
+    #[test]
+    fn integer_ids_keep_every_digit() {
+        let opts = ReadOptions::default();
+        let mut report = SkipReport::default();
+        let id = |line: &str| {
+            parse_line(line.as_bytes(), &opts, &mut SkipReport::default())
+                .expect("valid")
+                .id
+        };
+        assert_eq!(
+            id(r#"{"id": 18446744073709551616, "text": "x"}"#).as_deref(),
+            Some("18446744073709551616")
+        );
+        assert_ne!(
+            id(r#"{"id": 100000000000000000000001, "text": "x"}"#),
+            id(r#"{"id": 100000000000000000000002, "text": "x"}"#)
+        );
+        assert_eq!(id(r#"{"id": -7, "text": "x"}"#).as_deref(), Some("-7"));
+        assert_eq!(id(r#"{"id": 1e3, "text": "x"}"#).as_deref(), Some("1e3"));
+        assert_eq!(id(r#"{"id": "s", "id": 1.50}"#).as_deref(), Some("1.50"));
+        let wrong = parse_line(br#"{"id": [1], "text": "x"}"#, &opts, &mut report);
+        assert!(
+            matches!(wrong, Err(ErrorKind::WrongType { .. })),
+            "{wrong:?}"
+        );
     }
 
     fn type_name(v: &Value) -> &'static str {

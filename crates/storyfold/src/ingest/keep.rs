@@ -1,11 +1,24 @@
 //! Re-emitting the original raw records of chosen articles (`--keep`).
 
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{io_kind, ErrorKind, IngestError, Input, Location, Raw, ReadOptions, Reader};
+use super::{ErrorKind, IngestError, Input, Location, Raw, ReadOptions, Reader};
+
+/// Why [`write_kept`] stopped: an input could not be read again, or the output could not be
+/// written (an error naming the output, never the input record being copied).
+#[derive(Debug, thiserror::Error)]
+pub enum KeepError {
+    /// Reading an input failed.
+    #[error(transparent)]
+    Input(#[from] IngestError),
+    /// Writing the output failed. A stream target's own errors are passed on as they are (an
+    /// [`crate::output::Output`] names itself); a directory target's name the file written.
+    #[error(transparent)]
+    Output(io::Error),
+}
 
 /// Where [`write_kept`] writes.
 pub enum KeepTarget<'a> {
@@ -35,12 +48,12 @@ pub fn write_kept(
     opts: &ReadOptions,
     keep: &dyn Fn(u64) -> bool,
     out: KeepTarget,
-) -> Result<u64, IngestError> {
+) -> Result<u64, KeepError> {
     if inputs.contains(&Input::Stdin) {
-        return Err(IngestError::new(
+        return Err(KeepError::Input(IngestError::new(
             Location::file(Input::Stdin.label()),
             ErrorKind::Unsupported("standard input cannot be read a second time".into()),
-        ));
+        )));
     }
     let mut reader = Reader::open(inputs.to_vec(), opts.clone());
     let mut out = out;
@@ -52,18 +65,18 @@ pub fn write_kept(
         let (article, raw) = match item {
             Ok(x) => x,
             Err(e) if e.kind.is_record_error() => continue,
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         if !keep(article.seq) {
             continue;
         }
         let location = article.location;
-        let write_err = |e: std::io::Error| IngestError::new(location.clone(), io_kind(&e));
+        let write_err = KeepError::Output;
         let mismatch = |what: &str| {
-            IngestError::new(
+            KeepError::Input(IngestError::new(
                 location.clone(),
                 ErrorKind::Unsupported(format!("cannot keep {what}")),
-            )
+            ))
         };
         match (raw, &mut out) {
             (Raw::Line(line), KeepTarget::Writer(w)) => {
@@ -95,10 +108,16 @@ pub fn write_kept(
             }
             (Raw::File { path, rel }, KeepTarget::Dir(dir)) => {
                 let dest = dir.join(&rel);
+                let named = |e: io::Error| {
+                    KeepError::Output(io::Error::new(
+                        e.kind(),
+                        format!("cannot write {}: {e}", dest.display()),
+                    ))
+                };
                 if let Some(parent) = dest.parent() {
-                    fs::create_dir_all(parent).map_err(write_err)?;
+                    fs::create_dir_all(parent).map_err(named)?;
                 }
-                fs::copy(&path, &dest).map_err(write_err)?;
+                fs::copy(&path, &dest).map_err(named)?;
             }
             (Raw::File { .. }, KeepTarget::Writer(_)) => {
                 return Err(mismatch(".txt files in a stream (use a directory target)"))
@@ -111,8 +130,7 @@ pub fn write_kept(
         written += 1;
     }
     if let KeepTarget::Writer(w) = &mut out {
-        w.flush()
-            .map_err(|e| IngestError::new(Location::file("<output>"), io_kind(&e)))?;
+        w.flush().map_err(KeepError::Output)?;
     }
     Ok(written)
 }

@@ -15,7 +15,7 @@
 
 mod csv;
 mod date;
-mod jsonl;
+pub(crate) mod jsonl;
 mod keep;
 mod records;
 mod txt;
@@ -32,7 +32,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset};
 
 pub use date::parse_date;
-pub use keep::{write_kept, KeepTarget};
+pub use keep::{write_kept, KeepError, KeepTarget};
 pub use txt::looks_like_headline;
 
 /// One article read from an input.
@@ -42,7 +42,8 @@ pub struct Article {
     pub id: String,
     /// Headline, if the record has one.
     pub title: Option<String>,
-    /// Body text (never empty or whitespace-only).
+    /// Body text (never empty after normalization: not only whitespace, control or invisible
+    /// characters such as zero-width spaces).
     pub text: String,
     /// Publication time; a bare `YYYY-MM-DD` date is midnight UTC.
     pub published: Option<DateTime<FixedOffset>>,
@@ -56,6 +57,24 @@ pub struct Article {
     pub seq: u64,
     /// Where the record came from.
     pub location: Location,
+}
+
+impl Article {
+    /// An article with an id and a text, and nothing else (no title, date or source; its
+    /// location is `api`): set the other fields with struct update syntax.
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Article {
+        Article {
+            id: id.into(),
+            title: None,
+            text: text.into(),
+            published: None,
+            source: None,
+            url: None,
+            lang: None,
+            seq: 0,
+            location: Location::file("api"),
+        }
+    }
 }
 
 /// Where a record came from: a file (or `<stdin>`) and, for line-based formats, a
@@ -202,8 +221,9 @@ pub enum ErrorKind {
         /// What was expected, e.g. `string`.
         expected: &'static str,
     },
-    /// The text is empty or whitespace only.
-    #[error("text is empty")]
+    /// The text is empty: only whitespace, control or invisible characters (zero-width
+    /// spaces, byte-order marks), nothing that normalization keeps.
+    #[error("text is empty (nothing but whitespace or invisible characters)")]
     EmptyText,
     /// The id was already used by an earlier record.
     #[error("duplicate id `{id}` (first seen at {first})")]
@@ -233,6 +253,13 @@ pub enum ErrorKind {
     /// The input cannot be used this way (e.g. standard input for a second pass).
     #[error("unsupported input: {0}")]
     Unsupported(String),
+    /// A `.txt` file of a directory input is a symbolic link to nothing (its target).
+    #[error("dangling symbolic link (to {0})")]
+    DanglingLink(String),
+    /// A `.txt` file is UTF-16 or UTF-32 (see [`foreign_encoding`]), not UTF-8. (A JSONL or
+    /// CSV input in those encodings is refused whole, as [`ErrorKind::Unsupported`].)
+    #[error("the file is {0}, not UTF-8: convert it first, e.g. with `iconv -f {0} -t UTF-8`")]
+    Encoding(&'static str),
 }
 
 impl ErrorKind {
@@ -251,6 +278,8 @@ impl ErrorKind {
             ErrorKind::TooLarge { .. } => "too large",
             ErrorKind::TruncatedGzip | ErrorKind::CorruptGzip(_) => "truncated input",
             ErrorKind::Unsupported(_) => "unsupported input",
+            ErrorKind::Encoding(_) => "not UTF-8",
+            ErrorKind::DanglingLink(_) => "dangling link",
         }
     }
 
@@ -311,6 +340,7 @@ pub struct SkipReport {
     examples: Vec<String>,
     dates_dropped: u64,
     utf8_replaced: u64,
+    empty_inputs: Vec<String>,
 }
 
 /// How many example error messages a [`SkipReport`] keeps.
@@ -355,9 +385,18 @@ impl SkipReport {
         self.utf8_replaced
     }
 
-    /// True when nothing was skipped, dropped or replaced.
+    /// Inputs that held no record at all (empty files, blank lines only, directories
+    /// without `.txt` files), by [`Input::label`].
+    pub fn empty_inputs(&self) -> &[String] {
+        &self.empty_inputs
+    }
+
+    /// True when nothing was skipped, dropped or replaced, and no input was empty.
     pub fn is_empty(&self) -> bool {
-        self.total() == 0 && self.dates_dropped == 0 && self.utf8_replaced == 0
+        self.total() == 0
+            && self.dates_dropped == 0
+            && self.utf8_replaced == 0
+            && self.empty_inputs.is_empty()
     }
 
     pub(crate) fn add_utf8_replaced(&mut self, n: u64) {
@@ -389,6 +428,9 @@ impl fmt::Display for SkipReport {
                 self.utf8_replaced
             )?;
         }
+        if !self.empty_inputs.is_empty() {
+            write!(f, "; no records in {}", self.empty_inputs.join(", "))?;
+        }
         if !self.examples.is_empty() {
             write!(f, "\nfirst errors:")?;
             for e in &self.examples {
@@ -415,6 +457,54 @@ pub fn detect_format(path: &Path) -> Format {
         Format::Csv
     } else {
         Format::Jsonl
+    }
+}
+
+/// The encoding of text that is UTF-16 or UTF-32 rather than UTF-8, judged from its start:
+/// a byte-order mark, or (without one) the NUL bytes that Latin text has at fixed places in
+/// those encodings (at least 9 in 10 of the first 512 bytes' characters). `None` for
+/// anything else, UTF-8 included.
+///
+/// ```
+/// use storyfold::ingest::foreign_encoding;
+/// assert_eq!(foreign_encoding(b"\xFF\xFE{\0}\0"), Some("UTF-16LE"));
+/// assert_eq!(foreign_encoding(b"{\0\0\0\"\0\0\0i\0\0\0d\0\0\0"), Some("UTF-32LE"));
+/// assert_eq!(foreign_encoding("{\"id\": 1}".as_bytes()), None);
+/// ```
+pub fn foreign_encoding(start: &[u8]) -> Option<&'static str> {
+    for (bom, name) in [
+        (&b"\xFF\xFE\0\0"[..], "UTF-32LE"),
+        (b"\0\0\xFE\xFF", "UTF-32BE"),
+        (b"\xFF\xFE", "UTF-16LE"),
+        (b"\xFE\xFF", "UTF-16BE"),
+    ] {
+        if start.starts_with(bom) {
+            return Some(name);
+        }
+    }
+    let n = start.len().min(512) / 4 * 4;
+    if n < 8 {
+        return None;
+    }
+    // NUL bytes at each position modulo 4, over the 4-byte units.
+    let mut zeros = [0usize; 4];
+    for (i, &b) in start[..n].iter().enumerate() {
+        zeros[i % 4] += usize::from(b == 0);
+    }
+    let units = n / 4;
+    let mostly = |z: usize| z * 10 >= units * 9;
+    let rarely = |z: usize| z * 10 <= units;
+    let [z0, z1, z2, z3] = zeros;
+    if rarely(z0) && mostly(z1) && mostly(z2) && mostly(z3) {
+        Some("UTF-32LE")
+    } else if mostly(z0) && mostly(z1) && mostly(z2) && rarely(z3) {
+        Some("UTF-32BE")
+    } else if rarely(z0) && mostly(z1) && rarely(z2) && mostly(z3) {
+        Some("UTF-16LE")
+    } else if mostly(z0) && rarely(z1) && mostly(z2) && rarely(z3) {
+        Some("UTF-16BE")
+    } else {
+        None
     }
 }
 
@@ -581,6 +671,28 @@ pub(crate) fn next_bounded<R: BufRead>(
         }
     };
     let location = Location::at_line(file, rec.line);
+    match rec.unclosed {
+        Some(records::Unclosed::Lost) => {
+            // The rest of the input is lost: an error about the whole input, never skipped.
+            return Err(Box::new(Step::Fatal(IngestError::new(
+                location,
+                ErrorKind::Unsupported(
+                    "unterminated quoted field: the quote opened on this line does not close \
+                     (an unbalanced quote?), and the lines after it cannot be read again (over \
+                     the record limit, or too many such quotes); the rest of the file is not read"
+                        .into(),
+                ),
+            ))));
+        }
+        Some(records::Unclosed::Resynced { until }) => {
+            return Err(Box::new(Step::Record {
+                location,
+                fields: Err(ErrorKind::InvalidCsv(unclosed_message(until))),
+                raw: Raw::None,
+            }))
+        }
+        None => {}
+    }
     if rec.too_large(max_bytes) {
         return Err(Box::new(Step::Record {
             location,
@@ -592,6 +704,18 @@ pub(crate) fn next_bounded<R: BufRead>(
         }));
     }
     Ok(Some((location, rec)))
+}
+
+/// What is wrong with a CSV row whose quote does not close ([`records::Unclosed::Resynced`]).
+pub(crate) fn unclosed_message(until: Option<u64>) -> String {
+    let how = match until {
+        Some(line) => format!("is taken as closed only on line {line}, followed by text"),
+        None => "never closes".to_string(),
+    };
+    format!(
+        "unterminated quoted field: the quote opened on this line {how} (an unbalanced \
+         quote?); the row is this line alone, and reading goes on with the next line"
+    )
 }
 
 /// The error for a failed read in the middle of a stream: gzip damage when the stream is
@@ -686,13 +810,14 @@ fn open_source(
         Input::Stdin => "stdin".to_string(),
         Input::Path(p) => file_stem(p),
     };
+    let open_text = || checked_text(open_stream(input, counter)?, &label);
     match format {
         Format::Jsonl => {
-            let stream = open_stream(input, counter)?;
+            let stream = open_text()?;
             Ok(Box::new(jsonl::JsonlSource::new(stream, label, stem, opts)))
         }
         Format::Csv => {
-            let stream = open_stream(input, counter)?;
+            let stream = open_text()?;
             Ok(Box::new(csv::CsvSource::new(stream, label, stem, opts)))
         }
         Format::TxtDir => match input {
@@ -705,6 +830,50 @@ fn open_source(
     }
 }
 
+/// Open the source of an input held in memory (see [`Reader::from_bytes`]).
+fn open_memory(
+    label: &str,
+    bytes: Vec<u8>,
+    format: Format,
+    opts: &ReadOptions,
+    counter: &Arc<AtomicU64>,
+) -> Result<Box<dyn Source>, IngestError> {
+    counter.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    let stem = file_stem(Path::new(label));
+    if format == Format::TxtDir {
+        return Ok(Box::new(txt::TxtBytesSource::new(label.to_string(), bytes)));
+    }
+    let gz = bytes.starts_with(&[0x1f, 0x8b]);
+    let cursor = io::Cursor::new(bytes);
+    let reader: Box<dyn BufRead + Send> = if gz {
+        Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(cursor)))
+    } else {
+        Box::new(cursor)
+    };
+    let stream = checked_text(Stream { reader, gz }, label)?;
+    let label = label.to_string();
+    Ok(match format {
+        Format::Csv => Box::new(csv::CsvSource::new(stream, label, stem, opts)),
+        _ => Box::new(jsonl::JsonlSource::new(stream, label, stem, opts)),
+    })
+}
+
+/// `stream`, unless it starts like UTF-16 or UTF-32 text: then an error naming `label` and
+/// the encoding, about the whole input ([`ErrorKind::Unsupported`], never skipped; a `.txt`
+/// file in that encoding is one record, [`ErrorKind::Encoding`]).
+fn checked_text(mut stream: Stream, label: &str) -> Result<Stream, IngestError> {
+    // A read error here is met again (and reported) by the source.
+    if let Ok(start) = stream.reader.fill_buf() {
+        if let Some(encoding) = foreign_encoding(start) {
+            return Err(IngestError::new(
+                Location::file(label),
+                ErrorKind::Unsupported(ErrorKind::Encoding(encoding).to_string()),
+            ));
+        }
+    }
+    Ok(stream)
+}
+
 /// Iterator over the articles of several inputs, in input order.
 ///
 /// Yields `Ok(article)` for each valid record and `Err` for each problem; after a record
@@ -714,8 +883,13 @@ fn open_source(
 /// yielded; errors opening or reading an input are always yielded.
 pub struct Reader {
     inputs: std::vec::IntoIter<Input>,
+    /// An input held in memory, read first ([`Reader::from_bytes`]).
+    memory: Option<(String, Vec<u8>, Format)>,
     opts: ReadOptions,
     current: Option<Box<dyn Source>>,
+    /// The label of the current input and the records it gave so far.
+    current_label: String,
+    current_records: u64,
     seen_ids: HashMap<String, Location>,
     next_seq: u64,
     read_count: u64,
@@ -738,14 +912,32 @@ impl Reader {
     pub fn open(inputs: Vec<Input>, opts: ReadOptions) -> Reader {
         Reader {
             inputs: inputs.into_iter(),
+            memory: None,
             opts,
             current: None,
+            current_label: String::new(),
+            current_records: 0,
             seen_ids: HashMap::new(),
             next_seq: 0,
             read_count: 0,
             bytes: Arc::new(AtomicU64::new(0)),
             skipped: SkipReport::default(),
         }
+    }
+
+    /// Read articles from bytes in memory (a request body, a test, a fuzzer) as from a file
+    /// named `label` in `format`: JSONL or CSV (gzip recognised by its magic bytes), or with
+    /// [`Format::TxtDir`] a single `.txt` file whose id is `label` without its extension.
+    /// Records are validated, and errors reported, exactly as from a file.
+    pub fn from_bytes(
+        label: impl Into<String>,
+        bytes: Vec<u8>,
+        format: Format,
+        opts: ReadOptions,
+    ) -> Reader {
+        let mut reader = Reader::open(Vec::new(), opts);
+        reader.memory = Some((label.into(), bytes, format));
+        reader
     }
 
     /// What was skipped (and repaired) so far.
@@ -769,9 +961,23 @@ impl Reader {
             let source = match self.current.as_mut() {
                 Some(s) => s,
                 None => {
-                    let input = self.inputs.next()?;
-                    match open_source(&input, &self.opts, &self.bytes) {
-                        Ok(s) => self.current.insert(s),
+                    let (label, opened) = match self.memory.take() {
+                        Some((label, bytes, format)) => {
+                            let opened =
+                                open_memory(&label, bytes, format, &self.opts, &self.bytes);
+                            (label, opened)
+                        }
+                        None => {
+                            let input = self.inputs.next()?;
+                            (input.label(), open_source(&input, &self.opts, &self.bytes))
+                        }
+                    };
+                    match opened {
+                        Ok(s) => {
+                            self.current_label = label;
+                            self.current_records = 0;
+                            self.current.insert(s)
+                        }
                         Err(e) => return Some(Err(e)),
                     }
                 }
@@ -780,6 +986,10 @@ impl Reader {
                 Some(step) => step,
                 None => {
                     self.current = None;
+                    if self.current_records == 0 {
+                        let label = std::mem::take(&mut self.current_label);
+                        self.skipped.empty_inputs.push(label);
+                    }
                     continue;
                 }
             };
@@ -803,6 +1013,7 @@ impl Reader {
                     raw,
                 } => {
                     self.read_count += 1;
+                    self.current_records += 1;
                     match fields.and_then(|f| self.validate(f, &location)) {
                         Ok(mut article) => {
                             article.location = location;
@@ -833,7 +1044,7 @@ impl Reader {
         let text = fields
             .text
             .ok_or_else(|| ErrorKind::MissingField(text_name.to_string()))?;
-        if text.trim().is_empty() {
+        if crate::text::normalize::is_blank(&text) {
             return Err(ErrorKind::EmptyText);
         }
         let mut date_dropped = false;
@@ -1672,7 +1883,10 @@ mod tests {
             KeepTarget::Writer(&mut out),
         )
         .expect_err("different headers");
-        assert!(matches!(e.kind, ErrorKind::Unsupported(_)));
+        assert!(
+            matches!(&e, KeepError::Input(e) if matches!(e.kind, ErrorKind::Unsupported(_))),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -1694,6 +1908,50 @@ mod tests {
     }
 
     #[test]
+    fn write_kept_write_errors_name_the_output_not_the_input() {
+        /// A writer that fails like a full disk, naming itself as an `Output` would.
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "cannot write kept.jsonl: no space left",
+                ))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let dir = tmp();
+        let a = write(dir.path(), "a.jsonl", b"{\"id\":\"a\",\"text\":\"x\"}\n");
+        let e = write_kept(
+            &[Input::Path(a)],
+            &ReadOptions::default(),
+            &|_| true,
+            KeepTarget::Writer(&mut Full),
+        )
+        .expect_err("full");
+        assert!(matches!(e, KeepError::Output(_)), "{e:?}");
+        assert_eq!(e.to_string(), "cannot write kept.jsonl: no space left");
+        // A directory target names the file it could not write.
+        let src = txt_corpus();
+        let blocker = dir.path().join("blocked");
+        std::fs::write(&blocker, "a file where a directory is needed").expect("write");
+        let e = write_kept(
+            &[Input::Path(src.path().to_path_buf())],
+            &ReadOptions::default(),
+            &|_| true,
+            KeepTarget::Dir(blocker.join("out")),
+        )
+        .expect_err("not a directory");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("cannot write {}", blocker.display())),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn write_kept_rejects_stdin() {
         let mut out = Vec::new();
         let e = write_kept(
@@ -1703,7 +1961,10 @@ mod tests {
             KeepTarget::Writer(&mut out),
         )
         .expect_err("stdin");
-        assert!(matches!(e.kind, ErrorKind::Unsupported(_)));
+        assert!(
+            matches!(&e, KeepError::Input(e) if matches!(e.kind, ErrorKind::Unsupported(_))),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -1736,6 +1997,351 @@ mod tests {
             let (items, reader) = read_all(inputs.clone(), opts);
             assert!(!items.is_empty());
             assert!(reader.read_count() > 0);
+        }
+    }
+
+    #[test]
+    fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
+        let read = |text: String| -> Vec<_> {
+            Reader::from_bytes(
+                "deep.jsonl",
+                text.into_bytes(),
+                Format::Jsonl,
+                ReadOptions::default(),
+            )
+            .collect()
+        };
+        let deep = 100_000;
+        let items = read(format!(
+            "{}{}\n{{\"id\":\"a\",\"text\":\"x\"}}\n",
+            "[".repeat(deep),
+            "]".repeat(deep)
+        ));
+        let err = only_err(&items);
+        assert!(
+            err.to_string().contains("recursion limit exceeded"),
+            "{err}"
+        );
+        assert_eq!(oks(&items).len(), 1);
+        let items = read(format!(
+            "{{\"id\":\"b\",\"text\":\"x\",\"extra\":{}{}}}\n",
+            "{\"a\":".repeat(deep),
+            "}".repeat(deep)
+        ));
+        assert!(only_err(&items)
+            .to_string()
+            .contains("recursion limit exceeded"));
+    }
+
+    #[test]
+    fn bare_carriage_returns_in_jsonl_are_named() {
+        let items: Vec<_> = Reader::from_bytes(
+            "cr.jsonl",
+            b"{\"id\":\"a\",\"text\":\"x\"}\r{\"id\":\"b\",\"text\":\"y\"}\r".to_vec(),
+            Format::Jsonl,
+            ReadOptions::default(),
+        )
+        .collect();
+        let err = only_err(&items).to_string();
+        assert!(err.contains("cr.jsonl:1: invalid JSON"), "{err}");
+        assert!(err.contains("bare carriage return"), "{err}");
+    }
+
+    #[test]
+    fn from_bytes_reads_like_a_file() {
+        let jsonl = b"{\"id\":\"a\",\"text\":\"Hello\"}\nbad\n".to_vec();
+        let items: Vec<_> = Reader::from_bytes(
+            "m.jsonl",
+            jsonl.clone(),
+            Format::Jsonl,
+            ReadOptions::default(),
+        )
+        .collect();
+        assert_eq!(oks(&items)[0].id, "a");
+        assert_eq!(
+            only_err(&items).to_string().split(':').next(),
+            Some("m.jsonl")
+        );
+        let gz: Vec<_> = Reader::from_bytes(
+            "m.jsonl.gz",
+            gzip(&jsonl),
+            Format::Jsonl,
+            ReadOptions::default(),
+        )
+        .collect();
+        assert_eq!(oks(&gz).len(), 1);
+        let csv: Vec<_> = Reader::from_bytes(
+            "m.csv",
+            b"id,text\n1,\"two\nlines\"\n".to_vec(),
+            Format::Csv,
+            ReadOptions::default(),
+        )
+        .collect();
+        assert_eq!(oks(&csv)[0].text, "two\nlines");
+        let txt: Vec<_> = Reader::from_bytes(
+            "dir/story.txt",
+            b"title: T\n\nBody.".to_vec(),
+            Format::TxtDir,
+            ReadOptions::default(),
+        )
+        .collect();
+        let a = oks(&txt)[0];
+        assert_eq!(
+            (a.id.as_str(), a.title.as_deref(), a.text.as_str()),
+            ("dir/story", Some("T"), "Body.")
+        );
+    }
+
+    #[test]
+    fn unclosed_csv_quote_costs_its_line_only() {
+        let dir = tmp();
+        let mut csv = String::from("id,text\n");
+        for i in 0..1000 {
+            if i == 3 {
+                csv.push_str("3,\"unclosed, the rest of this line\n");
+            } else if i % 2 == 0 {
+                csv.push_str(&format!("{i},\"quoted, with a comma {i}\"\n"));
+            } else {
+                csv.push_str(&format!("{i},plain text {i}\n"));
+            }
+        }
+        let p = write(dir.path(), "c.csv", csv.as_bytes());
+        let items = read_path(&p, ReadOptions::default());
+        let err = only_err(&items);
+        assert_eq!(err.location.line, Some(5), "the line where the row began");
+        assert!(
+            err.to_string().contains("unterminated quoted field"),
+            "{err}"
+        );
+        assert_eq!(oks(&items).len(), 999);
+        // With nothing after it to close it, the quote runs to the end of the file.
+        let p = write(
+            dir.path(),
+            "d.csv",
+            b"id,text\n1,one\n2,\"two\n3,three\n4,four\n",
+        );
+        let (items, reader) = read_all(
+            vec![Input::Path(p)],
+            ReadOptions {
+                skip_invalid: true,
+                ..ReadOptions::default()
+            },
+        );
+        let ids: Vec<&str> = oks(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["1", "3", "4"]);
+        assert_eq!(reader.skipped().count("invalid CSV"), 1);
+        assert!(reader.skipped().examples()[0].contains("d.csv:3: "));
+        // A quoted field spanning lines that closes properly is one record.
+        let p = write(
+            dir.path(),
+            "e.csv",
+            b"id,text\n1,\"two\nlines, \"\"quoted\"\"\"\n2,x\n",
+        );
+        let items = read_path(&p, ReadOptions::default());
+        assert_eq!(oks(&items).len(), 2, "{items:?}");
+        assert_eq!(oks(&items)[0].text, "two\nlines, \"quoted\"");
+        // Lines that cannot be read again (over the record limit) end the input, loudly,
+        // also under --skip-invalid.
+        let mut long = String::from("id,text\n1,one\n2,\"unclosed\n");
+        long.push_str(&"3,three\n".repeat(20));
+        let (items, reader) = read_all(
+            vec![Input::Path(write(dir.path(), "f.csv", long.as_bytes()))],
+            ReadOptions {
+                skip_invalid: true,
+                max_bytes: 64,
+                ..ReadOptions::default()
+            },
+        );
+        let err = only_err(&items);
+        assert_eq!(err.location.line, Some(3));
+        assert!(!err.kind.is_record_error());
+        assert!(
+            err.to_string().contains("the rest of the file is not read"),
+            "{err}"
+        );
+        assert_eq!(oks(&items).len(), 1);
+        assert_eq!(reader.skipped().total(), 0);
+    }
+
+    #[test]
+    fn utf16_and_utf32_inputs_are_named() {
+        let dir = tmp();
+        let line = "{\"id\":\"a\",\"text\":\"hello\"}\n";
+        let utf16le: Vec<u8> = line.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16be: Vec<u8> = line.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let utf32le: Vec<u8> = line
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        let with_bom = [&[0xFF, 0xFE][..], &utf16le].concat();
+        for (name, bytes, encoding) in [
+            ("bom.jsonl", with_bom.clone(), "UTF-16LE"),
+            ("le.jsonl", utf16le, "UTF-16LE"),
+            ("be.csv", utf16be, "UTF-16BE"),
+            ("le32.jsonl", utf32le, "UTF-32LE"),
+        ] {
+            let p = write(dir.path(), name, &bytes);
+            let (items, _) = read_all(
+                vec![Input::Path(p)],
+                ReadOptions {
+                    skip_invalid: true,
+                    ..ReadOptions::default()
+                },
+            );
+            let err = only_err(&items);
+            assert!(!err.kind.is_record_error(), "the whole input is refused");
+            assert!(
+                err.to_string()
+                    .contains(&format!("is {encoding}, not UTF-8")),
+                "{err}"
+            );
+        }
+        write(dir.path(), "t/a.txt", &with_bom);
+        let items = read_path(&dir.path().join("t"), ReadOptions::default());
+        assert_eq!(only_err(&items).kind, ErrorKind::Encoding("UTF-16LE"));
+    }
+
+    #[test]
+    fn invisible_only_text_is_empty() {
+        let dir = tmp();
+        let p = write(
+            dir.path(),
+            "i.jsonl",
+            "{\"id\":\"a\",\"text\":\"\u{200B}\u{FEFF} \u{2060}\"}\n{\"id\":\"b\",\"text\":\"\u{200B}x\"}\n"
+                .as_bytes(),
+        );
+        let items = read_path(&p, ReadOptions::default());
+        assert_eq!(only_err(&items).kind, ErrorKind::EmptyText);
+        assert_eq!(oks(&items)[0].id, "b");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dangling_links_are_reported() {
+        let dir = tmp();
+        write(dir.path(), "t/a.txt", b"Some text.");
+        std::os::unix::fs::symlink(dir.path().join("gone.txt"), dir.path().join("t/b.txt"))
+            .expect("symlink");
+        let (items, reader) = read_all(
+            vec![Input::Path(dir.path().join("t"))],
+            ReadOptions {
+                skip_invalid: true,
+                ..ReadOptions::default()
+            },
+        );
+        assert_eq!(oks(&items).len(), 1);
+        assert_eq!(reader.skipped().count("dangling link"), 1);
+        assert!(reader.skipped().examples()[0].contains("b.txt: dangling symbolic link"));
+    }
+
+    #[test]
+    fn empty_inputs_are_reported() {
+        let dir = tmp();
+        let empty = write(dir.path(), "e.jsonl", b"\n  \n");
+        let full = write(dir.path(), "f.jsonl", b"{\"id\":\"a\",\"text\":\"x\"}\n");
+        fs_create(&dir.path().join("no-txt"));
+        let (items, reader) = read_all(
+            vec![
+                Input::Path(empty.clone()),
+                Input::Path(full),
+                Input::Path(dir.path().join("no-txt")),
+            ],
+            ReadOptions::default(),
+        );
+        assert_eq!(oks(&items).len(), 1);
+        let report = reader.skipped();
+        assert_eq!(report.empty_inputs().len(), 2);
+        assert!(!report.is_empty());
+        assert!(report
+            .to_string()
+            .contains(&format!("no records in {}", empty.display())));
+    }
+
+    /// One generated record: valid, or broken in a way that must cost exactly one record.
+    #[derive(Clone, Debug)]
+    enum Rec {
+        Plain(String),
+        /// Quoted, possibly over several lines, possibly with doubled quotes.
+        Quoted(String),
+        /// Broken: a quote opened and never closed on its (single) line.
+        Unclosed(String),
+        /// Broken: not valid JSON, or a wrong field count.
+        Garbage(String),
+    }
+
+    fn rec() -> impl Strategy<Value = Rec> {
+        let word = "[a-z]{1,6}";
+        prop_oneof![
+            4 => prop::collection::vec(word, 1..6).prop_map(|w| Rec::Plain(w.join(" "))),
+            3 => (prop::collection::vec(word, 1..6), prop::sample::select(vec![" ", ", ", "\n", "\"\"", "\r\n"]))
+                .prop_map(|(w, sep)| Rec::Quoted(w.join(sep))),
+            1 => prop::collection::vec(word, 1..6).prop_map(|w| Rec::Unclosed(w.join(", "))),
+            1 => prop::collection::vec(word, 1..3).prop_map(|w| Rec::Garbage(w.join(" "))),
+        ]
+    }
+
+    fn recs() -> impl Strategy<Value = Vec<Rec>> {
+        prop::collection::vec(rec(), 1..40)
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The records read plus the records skipped account for every record of the input,
+        /// and every valid record is read with its own text: no record swallows another.
+        #[test]
+        fn csv_records_are_all_accounted_for(records in recs()) {
+            let dir = tmp();
+            let mut csv = String::from("id,text,source\n");
+            for (i, r) in records.iter().enumerate() {
+                match r {
+                    Rec::Plain(t) => csv.push_str(&format!("{i},{t},s\n")),
+                    Rec::Quoted(t) => csv.push_str(&format!("{i},\"{t}\",s\n")),
+                    Rec::Unclosed(t) => csv.push_str(&format!("{i},\"{t},s\n")),
+                    Rec::Garbage(t) => csv.push_str(&format!("{i},{t}\n")),
+                }
+            }
+            let p = write(dir.path(), "r.csv", csv.as_bytes());
+            let (items, reader) = read_all(vec![Input::Path(p)], ReadOptions {
+                skip_invalid: true,
+                ..ReadOptions::default()
+            });
+            let read: Vec<&Article> = oks(&items);
+            prop_assert_eq!(reader.read_count(), records.len() as u64, "{}", csv);
+            prop_assert_eq!(read.len() as u64 + reader.skipped().total(), records.len() as u64);
+            let valid: Vec<(String, String)> = records.iter().enumerate().filter_map(|(i, r)| match r {
+                Rec::Plain(t) => Some((i.to_string(), t.clone())),
+                Rec::Quoted(t) => Some((i.to_string(), t.replace("\"\"", "\""))),
+                _ => None,
+            }).collect();
+            let got: Vec<(String, String)> = read.iter().map(|a| (a.id.clone(), a.text.clone())).collect();
+            prop_assert_eq!(got, valid, "{}", csv);
+        }
+
+        #[test]
+        fn jsonl_records_are_all_accounted_for(records in recs()) {
+            let dir = tmp();
+            let mut jsonl = String::new();
+            for (i, r) in records.iter().enumerate() {
+                let line = match r {
+                    Rec::Plain(t) | Rec::Quoted(t) => serde_json::json!({"id": i, "text": t}).to_string(),
+                    // An unterminated string, and a line that is not JSON.
+                    Rec::Unclosed(t) => format!("{{\"id\": {i}, \"text\": \"{t}"),
+                    Rec::Garbage(t) => t.clone(),
+                };
+                jsonl.push_str(&line);
+                jsonl.push('\n');
+            }
+            let p = write(dir.path(), "r.jsonl", jsonl.as_bytes());
+            let (items, reader) = read_all(vec![Input::Path(p)], ReadOptions {
+                skip_invalid: true,
+                ..ReadOptions::default()
+            });
+            let read = oks(&items);
+            prop_assert_eq!(reader.read_count(), records.len() as u64);
+            prop_assert_eq!(read.len() as u64 + reader.skipped().total(), records.len() as u64);
+            let valid = records.iter().filter(|r| matches!(r, Rec::Plain(_) | Rec::Quoted(_))).count();
+            prop_assert_eq!(read.len(), valid);
         }
     }
 }

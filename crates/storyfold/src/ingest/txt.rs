@@ -1,7 +1,8 @@
 //! Directory input: every `.txt` file below a directory is one article.
 //!
 //! Files are found recursively (extension `.txt`, any case; symbolic links to files are
-//! followed, links to directories are not) and read in sorted path order. The id is the
+//! followed, links to directories are not, and a link to nothing is an error naming it,
+//! [`ErrorKind::DanglingLink`]) and read in sorted path order. The id is the
 //! path relative to the directory without the extension, with `/` separators
 //! (`business/001`). A file may start with metadata in one of two forms:
 //!
@@ -21,8 +22,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::{
-    decode_utf8, io_kind, ErrorKind, Fields, IngestError, Location, Raw, ReadOptions, SkipReport,
-    Source, Step,
+    decode_utf8, foreign_encoding, io_kind, ErrorKind, Fields, IngestError, Location, Raw,
+    ReadOptions, SkipReport, Source, Step,
 };
 
 /// Longest headline, in characters.
@@ -192,13 +193,19 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, PathBuf)>) -> Result<()
         } else if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
-            && (file_type.is_file() || path.is_file())
+            && (file_type.is_file() || path.is_file() || is_dangling(&path))
         {
             let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             out.push((path, rel));
         }
     }
     Ok(())
+}
+
+/// Whether `path` is a symbolic link to nothing.
+fn is_dangling(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && fs::metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
 }
 
 /// The id of a file: its relative path without extension, `/`-separated.
@@ -231,6 +238,10 @@ impl TxtSource {
         opts: &ReadOptions,
         report: &mut SkipReport,
     ) -> Result<Fields, ErrorKind> {
+        if is_dangling(path) {
+            let target = fs::read_link(path).unwrap_or_default();
+            return Err(ErrorKind::DanglingLink(target.display().to_string()));
+        }
         let file = File::open(path).map_err(|e| io_kind(&e))?;
         let len = file.metadata().map_err(|e| io_kind(&e))?.len();
         let too_large = |bytes: u64| ErrorKind::TooLarge {
@@ -250,10 +261,58 @@ impl TxtSource {
         if bytes.len() > opts.max_bytes {
             return Err(too_large(bytes.len() as u64));
         }
-        let content = decode_utf8(&bytes, opts, report)?;
-        let mut fields = parse_txt(&content);
-        fields.id = Some(id_for(rel));
-        Ok(fields)
+        file_fields(&bytes, id_for(rel), opts, report)
+    }
+}
+
+/// The fields of one `.txt` file's bytes (already checked against the size limit).
+fn file_fields(
+    bytes: &[u8],
+    id: String,
+    opts: &ReadOptions,
+    report: &mut SkipReport,
+) -> Result<Fields, ErrorKind> {
+    if let Some(encoding) = foreign_encoding(bytes) {
+        return Err(ErrorKind::Encoding(encoding));
+    }
+    let content = decode_utf8(bytes, opts, report)?;
+    let mut fields = parse_txt(&content);
+    fields.id = Some(id);
+    Ok(fields)
+}
+
+/// One `.txt` file held in memory ([`super::Reader::from_bytes`]).
+pub(crate) struct TxtBytesSource {
+    label: String,
+    bytes: Option<Vec<u8>>,
+}
+
+impl TxtBytesSource {
+    /// The file `label` (its id: `label` without its extension) with content `bytes`.
+    pub fn new(label: String, bytes: Vec<u8>) -> Self {
+        TxtBytesSource {
+            label,
+            bytes: Some(bytes),
+        }
+    }
+}
+
+impl Source for TxtBytesSource {
+    fn next_step(&mut self, opts: &ReadOptions, report: &mut SkipReport) -> Option<Step> {
+        let bytes = self.bytes.take()?;
+        let fields = if bytes.len() > opts.max_bytes {
+            Err(ErrorKind::TooLarge {
+                bytes: bytes.len(),
+                max: opts.max_bytes,
+            })
+        } else {
+            file_fields(&bytes, id_for(Path::new(&self.label)), opts, report)
+        };
+        Some(Step::Record {
+            location: Location::file(self.label.clone()),
+            fields,
+            raw: Raw::None,
+        })
     }
 }
 

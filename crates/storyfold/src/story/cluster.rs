@@ -120,7 +120,7 @@ const REASSIGN_ROUNDS: usize = 2;
 const BISECT_SEEDS: usize = 5;
 
 /// Settings of story clustering (see the [module docs](self) for how each is used).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterConfig {
     /// A story closes for an article published more than this many seconds after the story's
     /// last article; `None`: stories never close.
@@ -209,17 +209,17 @@ pub fn parse_window(s: &str) -> Result<Option<i64>, String> {
 
 /// A story under construction.
 #[derive(Clone, Debug, Default)]
-struct Story {
+pub(crate) struct Story {
     /// Sum of the members' unit vectors (pruned).
-    sum: TermVector,
+    pub(crate) sum: TermVector,
     /// Members (document indices, in processing order).
-    members: Vec<usize>,
-    first: Option<i64>,
-    last: Option<i64>,
+    pub(crate) members: Vec<usize>,
+    pub(crate) first: Option<i64>,
+    pub(crate) last: Option<i64>,
 }
 
 impl Story {
-    fn size(&self) -> usize {
+    pub(crate) fn size(&self) -> usize {
         self.members.len()
     }
 
@@ -278,6 +278,35 @@ pub struct StoryClusterer {
     scratch: Scratch,
     /// Scratch of the speculative queries, one per rayon thread.
     spec_scratch: Vec<std::sync::Mutex<Scratch>>,
+    /// What the refinement changed, recorded only while [`StoryClusterer::refine_stories`]
+    /// runs.
+    log: Option<Vec<Change>>,
+}
+
+/// The story of a document that was removed ([`StoryClusterer::remove_doc`]).
+pub(crate) const REMOVED: usize = usize::MAX;
+
+/// One change made by the refinement (story and document indices of the clusterer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// Story `gone` merged into story `keep`.
+    Merge { keep: usize, gone: usize },
+    /// Bisection moved part of story `from` to the new story `new`.
+    Split { from: usize, new: usize },
+    /// Reassignment moved document `doc` from story `from` to story `to` (a new story when it
+    /// left as a singleton).
+    Move { doc: usize, from: usize, to: usize },
+}
+
+impl Change {
+    /// The stories this change touched.
+    fn stories(&self) -> [usize; 2] {
+        match *self {
+            Change::Merge { keep, gone } => [keep, gone],
+            Change::Split { from, new } => [from, new],
+            Change::Move { from, to, .. } => [from, to],
+        }
+    }
 }
 
 /// Story lists of the inverted index, by term key.
@@ -333,7 +362,95 @@ impl StoryClusterer {
             clock: None,
             scratch: Scratch::default(),
             spec_scratch: Vec::new(),
+            log: None,
         }
+    }
+
+    /// The stories (by index; emptied ones stay, with no member).
+    pub(crate) fn stories(&self) -> &[Story] {
+        &self.stories
+    }
+
+    /// The vector of document `d` (empty once removed).
+    pub(crate) fn vector(&self, d: usize) -> &TermVector {
+        &self.docs[d]
+    }
+
+    /// The effective time of document `d`.
+    pub(crate) fn time_of(&self, d: usize) -> Option<i64> {
+        self.times[d]
+    }
+
+    /// The story of document `d` ([`REMOVED`] once removed).
+    pub(crate) fn story_of_doc(&self, d: usize) -> usize {
+        self.story_of[d]
+    }
+
+    /// A new empty story with a given sum and span (a story loaded from a store: its members
+    /// follow with [`restore_member`](Self::restore_member)); returns its index.
+    pub(crate) fn restore_story(
+        &mut self,
+        sum: TermVector,
+        first: Option<i64>,
+        last: Option<i64>,
+    ) -> usize {
+        self.stories.push(Story {
+            sum,
+            members: Vec::new(),
+            first,
+            last,
+        });
+        self.stories.len() - 1
+    }
+
+    /// Add a member to a story made by [`restore_story`](Self::restore_story), without
+    /// changing its sum or span, and index it; returns the document index.
+    pub(crate) fn restore_member(&mut self, story: usize, v: TermVector, t: Option<i64>) -> usize {
+        let doc = self.docs.len();
+        self.index(&v, story);
+        self.stories[story].members.push(doc);
+        self.docs.push(v);
+        self.times.push(t);
+        self.story_of.push(story);
+        doc
+    }
+
+    /// Take document `d` out of its story (its sum, members and span) and forget its vector.
+    pub(crate) fn remove_doc(&mut self, d: usize) {
+        let s = self.story_of[d];
+        if s == REMOVED {
+            return;
+        }
+        let v = std::mem::take(&mut self.docs[d]);
+        let st = &mut self.stories[s];
+        st.add_vector(&v, -1.0);
+        st.members.retain(|&m| m != d);
+        if st.members.is_empty() {
+            *st = Story::default();
+        }
+        self.respan(s);
+        self.story_of[d] = REMOVED;
+    }
+
+    /// Forget story `s` and its members (a story closed for good: it leaves memory).
+    pub(crate) fn close_story(&mut self, s: usize) {
+        let st = std::mem::take(&mut self.stories[s]);
+        for d in st.members {
+            self.docs[d] = TermVector::new();
+            self.story_of[d] = REMOVED;
+        }
+    }
+
+    /// Recompute the span of story `s` from its members' times.
+    fn respan(&mut self, s: usize) {
+        let members = std::mem::take(&mut self.stories[s].members);
+        let st = &mut self.stories[s];
+        st.first = None;
+        st.last = None;
+        for &m in &members {
+            st.extend_time(self.times[m]);
+        }
+        st.members = members;
     }
 
     /// Number of documents pushed.
@@ -373,6 +490,16 @@ impl StoryClusterer {
     }
 
     fn push_vector(&mut self, v: TermVector, published: Option<i64>) -> usize {
+        self.push_scored(v, published).0
+    }
+
+    /// [`push_vector`](Self::push_vector), also returning the similarity of the story joined
+    /// (`None` for a new story).
+    pub(crate) fn push_scored(
+        &mut self,
+        v: TermVector,
+        published: Option<i64>,
+    ) -> (usize, Option<f64>) {
         if published.is_some() {
             self.clock = published;
         }
@@ -381,7 +508,18 @@ impl StoryClusterer {
         let (view, scratch) = self.view_and_scratch();
         let scored = view.score(scratch, &v, &terms, t);
         let best = best_of(&scored, self.cfg.join_threshold);
-        self.commit(v, &terms, t, best)
+        (
+            self.commit(v, &terms, t, best.map(|b| b.0)),
+            best.map(|b| b.1),
+        )
+    }
+
+    /// Add document `v` (time `t`) to story `story` whatever its similarity (a copy joins
+    /// its original's story); returns the document index.
+    pub(crate) fn push_into(&mut self, v: TermVector, t: Option<i64>, story: usize) -> usize {
+        let terms = top_terms(&v, QUERY_TERMS);
+        self.commit(v, &terms, t, Some(story));
+        self.docs.len() - 1
     }
 
     /// Push a batch of articles (vectors with their publication times, in processing order)
@@ -410,7 +548,10 @@ impl StoryClusterer {
         )
     }
 
-    fn push_batch(&mut self, batch: Vec<(TermVector, Option<i64>)>) {
+    pub(crate) fn push_batch(
+        &mut self,
+        batch: Vec<(TermVector, Option<i64>)>,
+    ) -> Vec<(usize, Option<f64>)> {
         let times: Vec<Option<i64>> = batch
             .iter()
             .map(|&(_, p)| {
@@ -445,6 +586,7 @@ impl StoryClusterer {
         // Stories (existing before the batch) that took in an article of the batch, with
         // their span before the batch.
         let mut dirty: Vec<(usize, Option<i64>, Option<i64>)> = Vec::new();
+        let mut placed = Vec::with_capacity(guesses.len());
         for (((v, _), t), g) in batch.into_iter().zip(times).zip(guesses) {
             let keys_clean = !g.terms.iter().any(|(k, _)| dirty_keys.contains(k));
             let spans_same = dirty.iter().all(|&(s, first, last)| {
@@ -476,14 +618,16 @@ impl StoryClusterer {
                 let scored = view.score(scratch, &v, &g.terms, t);
                 best_of(&scored, self.cfg.join_threshold)
             };
-            if let Some(s) = best {
+            if let Some((s, _)) = best {
                 if s < before && !dirty.iter().any(|d| d.0 == s) {
                     dirty.push((s, self.stories[s].first, self.stories[s].last));
                 }
             }
             dirty_keys.extend(g.terms.iter().map(|&(k, _)| k));
-            self.commit(v, &g.terms, t, best);
+            let story = self.commit(v, &g.terms, t, best.map(|b| b.0));
+            placed.push((story, best.map(|b| b.1)));
         }
+        placed
     }
 
     /// Add document `v` (time `t`, query terms `terms`) to story `best`, or to a new story.
@@ -522,6 +666,11 @@ impl StoryClusterer {
             let list = self.postings.entry(k).or_default();
             if list.last() != Some(&(story as u32)) {
                 list.push(story as u32);
+                // Only the last MAX_POSTINGS are ever read: drop the older ones now and then,
+                // so that the lists of common terms do not grow with the corpus.
+                if list.len() >= 2 * MAX_POSTINGS {
+                    list.drain(..list.len() - MAX_POSTINGS);
+                }
             }
         }
     }
@@ -563,11 +712,61 @@ impl StoryClusterer {
     }
 
     fn refine(&mut self) {
-        self.merge_all();
-        self.reassign_rounds();
-        self.bisect_all();
-        self.reassign_rounds();
-        self.merge_all();
+        self.merge_all((0..self.stories.len()).collect());
+        self.reassign_rounds((0..self.docs.len()).collect());
+        self.bisect_all((0..self.stories.len()).collect());
+        self.reassign_rounds((0..self.docs.len()).collect());
+        self.merge_all((0..self.stories.len()).collect());
+    }
+
+    /// The refinement restricted to the stories `touched` and those they meet: merge them
+    /// (with any candidate story), reassign their members, bisect them, reassign again, merge
+    /// again; each step starts from the stories `touched` and those the steps before changed
+    /// (the whole refinement when `touched` lists every story). Returns what changed, in
+    /// order.
+    pub(crate) fn refine_stories(&mut self, touched: &[usize]) -> Vec<Change> {
+        self.log = Some(Vec::new());
+        let mut set: Vec<bool> = vec![false; self.stories.len()];
+        for &s in touched {
+            if s < set.len() {
+                set[s] = true;
+            }
+        }
+        let listed = |set: &[bool]| -> Vec<usize> { (0..set.len()).filter(|&s| set[s]).collect() };
+        let members = |me: &Self, set: &[bool]| -> Vec<usize> {
+            let mut docs: Vec<usize> = listed(set)
+                .into_iter()
+                .flat_map(|s| me.stories[s].members.iter().copied())
+                .collect();
+            docs.sort_unstable();
+            docs
+        };
+        self.merge_all(listed(&set));
+        self.mark_changed(&mut set);
+        self.reassign_rounds(members(self, &set));
+        self.mark_changed(&mut set);
+        self.bisect_all(listed(&set));
+        self.mark_changed(&mut set);
+        self.reassign_rounds(members(self, &set));
+        self.mark_changed(&mut set);
+        self.merge_all(listed(&set));
+        self.log.take().unwrap_or_default()
+    }
+
+    /// Mark in `set` the stories the log names (growing it to the number of stories).
+    fn mark_changed(&self, set: &mut Vec<bool>) {
+        set.resize(self.stories.len(), false);
+        for c in self.log.as_deref().unwrap_or(&[]) {
+            for s in c.stories() {
+                set[s] = true;
+            }
+        }
+    }
+
+    fn record(&mut self, change: Change) {
+        if let Some(log) = self.log.as_mut() {
+            log.push(change);
+        }
     }
 
     /// Mean cosine between two different members of a story (`None` below two members).
@@ -585,13 +784,15 @@ impl StoryClusterer {
         }
     }
 
-    /// Split every story that 2-means cuts into two separated halves (recursively).
-    fn bisect_all(&mut self) {
-        let mut s = 0;
-        while s < self.stories.len() {
-            // A split story is tried again (its halves may split further).
+    /// Split every story of `todo` (in order) that 2-means cuts into two separated halves
+    /// (recursively: a split story is tried again, and the new half is tried after the rest).
+    fn bisect_all(&mut self, todo: Vec<usize>) {
+        let mut queue: std::collections::VecDeque<usize> = todo.into();
+        while let Some(&s) = queue.front() {
             if self.stories[s].size() < 4 || !self.bisect(s) {
-                s += 1;
+                queue.pop_front();
+            } else {
+                queue.push_back(self.stories.len() - 1);
             }
         }
     }
@@ -607,6 +808,8 @@ impl StoryClusterer {
             return false;
         }
         self.split(s, &members, &side);
+        let new = self.stories.len() - 1;
+        self.record(Change::Split { from: s, new });
         true
     }
 
@@ -631,10 +834,9 @@ impl StoryClusterer {
         }
     }
 
-    /// Merge rounds: the first looks at every story, each later one only at the stories that
-    /// took in another in the round before.
-    fn merge_all(&mut self) {
-        let mut todo: Vec<usize> = (0..self.stories.len()).collect();
+    /// Merge rounds: the first looks at the stories `todo`, each later one only at the stories
+    /// that took in another in the round before.
+    fn merge_all(&mut self, mut todo: Vec<usize>) {
         for _ in 0..MERGE_ROUNDS {
             let mut changed = vec![false; self.stories.len()];
             for a in todo {
@@ -671,6 +873,7 @@ impl StoryClusterer {
     /// Merge story `b` into story `a` (the earlier-numbered one keeps the members).
     fn merge(&mut self, a: usize, b: usize) {
         let (keep, gone) = (a.min(b), a.max(b));
+        self.record(Change::Merge { keep, gone });
         let gone_story = std::mem::take(&mut self.stories[gone]);
         let k = &mut self.stories[keep];
         k.sum = add_scaled(&k.sum, &gone_story.sum, 1.0);
@@ -689,16 +892,18 @@ impl StoryClusterer {
         }
     }
 
-    /// Reassignment rounds: the first looks at every member of a story of two or more, each
-    /// later one only at the members of stories that gained or lost a member in the round
-    /// before.
-    fn reassign_rounds(&mut self) {
-        let mut todo: Vec<usize> = (0..self.docs.len()).collect();
+    /// Reassignment rounds: the first looks at the documents `todo` (those of a story of two or
+    /// more), each later one only at the members of stories that gained or lost a member in
+    /// the round before.
+    fn reassign_rounds(&mut self, mut todo: Vec<usize>) {
         for _ in 0..REASSIGN_ROUNDS {
             let mut changed = vec![false; self.stories.len()];
             self.reassign(&todo, &mut changed);
             todo = (0..self.docs.len())
-                .filter(|&d| changed.get(self.story_of[d]).copied().unwrap_or(true))
+                .filter(|&d| {
+                    self.story_of[d] != REMOVED
+                        && changed.get(self.story_of[d]).copied().unwrap_or(true)
+                })
                 .collect();
             if todo.is_empty() {
                 break;
@@ -711,6 +916,9 @@ impl StoryClusterer {
     fn reassign(&mut self, todo: &[usize], changed: &mut Vec<bool>) {
         for &d in todo {
             let s = self.story_of[d];
+            if s == REMOVED {
+                continue;
+            }
             let n = self.stories[s].size();
             if n < 2 {
                 continue;
@@ -737,6 +945,11 @@ impl StoryClusterer {
                 _ => None,
             };
             if let Some(c) = target {
+                self.record(Change::Move {
+                    doc: d,
+                    from: s,
+                    to: c,
+                });
                 self.move_doc(d, &v, s, c);
                 if changed.len() < self.stories.len() {
                     changed.resize(self.stories.len(), false);
@@ -753,13 +966,7 @@ impl StoryClusterer {
         let f = &mut self.stories[from];
         f.add_vector(v, -1.0);
         f.members.retain(|&m| m != d);
-        let members = f.members.clone();
-        f.first = None;
-        f.last = None;
-        for m in members {
-            let tm = self.times[m];
-            self.stories[from].extend_time(tm);
-        }
+        self.respan(from);
         let st = &mut self.stories[to];
         st.add_vector(v, 1.0);
         st.members.push(d);
@@ -780,13 +987,12 @@ fn open_span(window: Option<i64>, t: Option<i64>, first: Option<i64>, last: Opti
 
 /// The story with the highest similarity of `scored` if it reaches `threshold` (ties: the
 /// lower index).
-fn best_of(scored: &[(usize, f64)], threshold: f64) -> Option<usize> {
+fn best_of(scored: &[(usize, f64)], threshold: f64) -> Option<(usize, f64)> {
     scored
         .iter()
         .copied()
         .filter(|&(_, sim)| sim >= threshold)
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-        .map(|(s, _)| s)
 }
 
 impl View<'_> {

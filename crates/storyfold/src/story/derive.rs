@@ -19,7 +19,7 @@
 //!    needs one source; the second candidate is the fallback when the first is no link. (Aligning
 //!    each member also with the story's first member and with 4 candidates cost twice as many
 //!    alignments on the generated million's largest stories and found fewer variants' true
-//!    sources, see the README.)
+//!    sources, see docs/performance.md.)
 //! 3. **Families.** Two members are linked when their alignment relation is `exact`,
 //!    `near_duplicate` or `rewrite`; families are the connected components of the links (a
 //!    member without links is a family of its own).
@@ -62,7 +62,7 @@ pub const CANDIDATES: usize = 2;
 pub const SIGNATURE_TOKENS: usize = 48;
 
 /// Settings of [`derive`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeriveConfig {
     /// Stories with at most this many members align all pairs ([`ALL_PAIRS_MAX`]).
     pub all_pairs_max: usize,

@@ -22,14 +22,16 @@
 //!   each of its words (`tara`, `reid`), so `Reid` alone still matches `Tara Reid`.
 //! * **Numbers** are words made of digits (with `.` or `,` inside); commas are removed. Single
 //!   digits are skipped (too common to tell events apart).
-//! * **Dates** are a month name (or its usual abbreviation) next to a day number 1–31
+//! * **Dates** are a month name (or its usual abbreviation:
+//!   [`month_of_listed`]) next to a day number 1–31
 //!   (`March 3`, `3 March`), written `month-day` (`march-3`); a year 1900–2099 after the day is
 //!   a number of its own.
 
-use std::sync::OnceLock;
-
 use rustc_hash::FxHashSet;
 
+use crate::text::lexicon::{
+    is_broad_stopword, is_capitalized, month_of_listed, MONTHS, NAME_CONNECTORS, WEEKDAYS,
+};
 use crate::text::sentences;
 
 /// The event-distinguishing terms of a text (lower-cased; repeated terms are repeated).
@@ -49,266 +51,11 @@ struct Word<'a> {
     after_break: bool,
 }
 
-const CONNECTORS: &[&str] = &["of", "de", "del", "la", "van", "von", "bin", "al", "da"];
-
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "sir", "mr.", "mrs.", "ms.", "dr.", "prof", "prof.", "gen", "gen.",
     "sen", "sen.", "rep", "rep.", "gov", "gov.", "lt", "lt.", "col", "col.", "capt", "capt.",
     "sgt", "sgt.", "st",
 ];
-
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
-const MONTHS: &[(&str, &str)] = &[
-    ("january", "january"),
-    ("jan", "january"),
-    ("jan.", "january"),
-    ("february", "february"),
-    ("feb", "february"),
-    ("feb.", "february"),
-    ("march", "march"),
-    ("mar.", "march"),
-    ("april", "april"),
-    ("apr", "april"),
-    ("apr.", "april"),
-    ("may", "may"),
-    ("june", "june"),
-    ("july", "july"),
-    ("august", "august"),
-    ("aug", "august"),
-    ("aug.", "august"),
-    ("september", "september"),
-    ("sept", "september"),
-    ("sept.", "september"),
-    ("sep.", "september"),
-    ("october", "october"),
-    ("oct", "october"),
-    ("oct.", "october"),
-    ("november", "november"),
-    ("nov", "november"),
-    ("nov.", "november"),
-    ("december", "december"),
-    ("dec", "december"),
-    ("dec.", "december"),
-];
-
-/// A small English stopword list (function words, pronouns, auxiliaries and sentence openers),
-/// shared with the term features of story clustering.
-pub const STOPWORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "after",
-    "again",
-    "against",
-    "all",
-    "also",
-    "am",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "because",
-    "been",
-    "before",
-    "being",
-    "below",
-    "between",
-    "both",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "doing",
-    "down",
-    "during",
-    "each",
-    "even",
-    "few",
-    "for",
-    "from",
-    "further",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "her",
-    "here",
-    "hers",
-    "herself",
-    "him",
-    "himself",
-    "his",
-    "how",
-    "however",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "itself",
-    "just",
-    "me",
-    "meanwhile",
-    "more",
-    "most",
-    "my",
-    "myself",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "off",
-    "on",
-    "once",
-    "only",
-    "or",
-    "other",
-    "our",
-    "ours",
-    "ourselves",
-    "out",
-    "over",
-    "own",
-    "said",
-    "same",
-    "says",
-    "she",
-    "should",
-    "so",
-    "some",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "theirs",
-    "them",
-    "themselves",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "though",
-    "through",
-    "to",
-    "too",
-    "under",
-    "until",
-    "up",
-    "upon",
-    "very",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "why",
-    "will",
-    "with",
-    "would",
-    "yet",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "yourselves",
-    "according",
-    "another",
-    "after",
-    "already",
-    "although",
-    "since",
-    "still",
-    "many",
-    "much",
-    "may",
-    "might",
-    "must",
-    "new",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "first",
-    "last",
-    "year",
-    "years",
-    "told",
-    "say",
-    "like",
-    "get",
-    "got",
-    "make",
-    "made",
-    "well",
-    "back",
-    "way",
-    "going",
-    "around",
-    "s",
-    "t",
-    "re",
-    "ve",
-    "ll",
-    "d",
-    "m",
-];
-
-/// True for the words of [`STOPWORDS`] (`w` must be lower case).
-pub fn is_stopword(w: &str) -> bool {
-    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    // No stopword is longer than 10 bytes: longer words skip the lookup.
-    w.len() <= 10
-        && SET
-            .get_or_init(|| STOPWORDS.iter().copied().collect())
-            .contains(w)
-}
-
-/// The month a lower-case word names ([`MONTHS`]).
-fn month_of(w: &str) -> Option<&'static str> {
-    // Month names are 3 to 9 bytes and start with one of `adfjmnos`: other words skip the scan.
-    if !(3..=9).contains(&w.len())
-        || !matches!(
-            w.as_bytes()[0],
-            b'a' | b'd' | b'f' | b'j' | b'm' | b'n' | b'o' | b's'
-        )
-    {
-        return None;
-    }
-    MONTHS.iter().find(|(k, _)| *k == w).map(|(_, m)| *m)
-}
 
 fn is_joiner(c: char) -> bool {
     matches!(c, '.' | '\'' | '’' | '-' | '&')
@@ -370,10 +117,6 @@ fn words(s: &str) -> Vec<Word<'_>> {
         i = end;
     }
     out
-}
-
-fn is_capitalized(w: &str) -> bool {
-    w.chars().next().is_some_and(|c| c.is_uppercase())
 }
 
 fn mostly_capitals(s: &str) -> bool {
@@ -464,7 +207,8 @@ pub fn extract(text: &str) -> EventTerms {
             if let Some(n) = number_term(w) {
                 out.numbers.push(n);
             }
-            if let Some(m) = month_of(w) {
+            if let Some(m) = month_of_listed(w) {
+                let m = MONTHS[m as usize - 1];
                 let next = lower.get(k + 1).and_then(|x| day_number(x));
                 let prev = k
                     .checked_sub(1)
@@ -495,7 +239,7 @@ pub fn extract(text: &str) -> EventTerms {
                 if end < ws.len() && !ws[end].after_break && is_entity_word(&ws[end], lower[end]) {
                     end += 1;
                 } else if end + 1 < ws.len()
-                    && CONNECTORS.contains(&lower[end])
+                    && NAME_CONNECTORS.contains(&lower[end])
                     && !ws[end].after_break
                     && !ws[end + 1].after_break
                     && is_entity_word(&ws[end + 1], lower[end + 1])
@@ -506,16 +250,16 @@ pub fn extract(text: &str) -> EventTerms {
                 }
             }
             let mut s = start;
-            while s < end && (is_stopword(lower[s]) || HONORIFICS.contains(&lower[s])) {
+            while s < end && (is_broad_stopword(lower[s]) || HONORIFICS.contains(&lower[s])) {
                 s += 1;
             }
             let parts = &lower[s..end];
             let single_first = parts.len() == 1 && s == 0;
-            let stopword_opener = single_first && is_stopword(parts[0]);
+            let stopword_opener = single_first && is_broad_stopword(parts[0]);
             if !parts.is_empty() && !stopword_opener {
                 if parts.len() > 1 {
                     for p in parts {
-                        if !CONNECTORS.contains(p) && !is_stopword(p) {
+                        if !NAME_CONNECTORS.contains(p) && !is_broad_stopword(p) {
                             out.entities.push(p.trim_end_matches('.').to_string());
                         }
                     }
@@ -569,7 +313,7 @@ fn drop_words_in_lower_case(
 fn is_entity_word(w: &Word<'_>, lower: &str) -> bool {
     is_capitalized(w.text)
         && !WEEKDAYS.contains(&lower)
-        && month_of(lower).is_none()
+        && month_of_listed(lower).is_none()
         && w.text.chars().any(|c| c.is_alphabetic())
 }
 

@@ -5,9 +5,9 @@
 //! the kinds never collide):
 //!
 //! * **words**: tokens of [`crate::text::prepare`]d text (boilerplate stripped, normalized),
-//!   minus [`is_stopword`]s, one-letter tokens and numbers, with a light plural stemming
-//!   (`-ies` → `-y`, a final `-s` is dropped unless the word ends in `ss`, `us` or `is`, for
-//!   words of more than 3 letters);
+//!   minus [`is_broad_stopword`]s, one-letter tokens and numbers, with a light plural stemming
+//!   ([`plural_stem`]: `-ies` → `-ie`, a final `-s` is dropped unless the word ends in `ss`,
+//!   `us` or `is`, for words of more than 3 letters);
 //! * **entities**, **numbers** and **dates** from [`super::entities::extract`]; a number
 //!   1900–2099 of four digits is a **year**, a kind of its own.
 //!
@@ -30,11 +30,12 @@ use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::background::Background;
-use super::entities::{extract, is_stopword};
+use super::entities::extract;
+use crate::text::lexicon::{is_broad_stopword, plural_stem};
 use crate::text::{for_each_token, prepare, strip_boilerplate};
 
 /// Weights of the term kinds (see the [module docs](self)).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeatureConfig {
     /// Weight of one occurrence in the title (an occurrence in the body weighs 1).
     pub title_weight: f32,
@@ -50,6 +51,8 @@ pub struct FeatureConfig {
     pub max_terms: usize,
     /// Weight, in virtual documents, of the shipped background document frequencies blended
     /// with the counts of the input ([`super::background`]); 0: the input's counts only.
+    /// (Settings stored before this field existed read as the default.)
+    #[serde(default = "default_background_weight")]
     pub background_weight: f64,
 }
 
@@ -69,6 +72,10 @@ impl Default for FeatureConfig {
 
 /// Default [`FeatureConfig::background_weight`].
 pub const BACKGROUND_WEIGHT: f64 = 50.0;
+
+fn default_background_weight() -> f64 {
+    BACKGROUND_WEIGHT
+}
 
 /// Kinds of terms; part of the hashed key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,29 +132,16 @@ pub struct RawTerms {
 /// A TF-IDF unit vector: `(key, weight)` sorted by key.
 pub type TermVector = Vec<(u64, f32)>;
 
-fn stem(w: &str) -> &str {
-    if w.len() > 3 && w.is_ascii() {
-        if let Some(s) = w.strip_suffix("ies") {
-            // `-ies` → `-y` needs an allocation; `-ie` is close enough and stays a slice.
-            return &w[..s.len() + 2];
-        }
-        if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-            return &w[..w.len() - 1];
-        }
-    }
-    w
-}
-
 /// The word term of a token of [`prepare`]d text (see the [module docs](self)): `None` for
 /// stopwords, one-letter tokens and numbers, else the stemmed token.
 pub fn word_term(t: &str) -> Option<&str> {
     if t.chars().count() < 2
         || t.chars().next().is_some_and(|c| c.is_ascii_digit())
-        || is_stopword(t)
+        || is_broad_stopword(t)
     {
         return None;
     }
-    Some(stem(t))
+    Some(plural_stem(t))
 }
 
 fn add_text(counts: &mut HashMap<u64, f32, KeyBuildHasher>, text: &str, weight: f32) {
@@ -236,7 +230,7 @@ impl Prior {
 }
 
 /// `(M, M · r(key))`: the virtual documents and virtual document frequency of a key.
-fn pseudo(prior: Option<Prior>, key: u64) -> (f64, f64) {
+pub fn pseudo(prior: Option<Prior>, key: u64) -> (f64, f64) {
     match prior {
         Some(p) => (p.weight, p.weight * f64::from(p.table.rate(key))),
         None => (0.0, 0.0),
@@ -307,7 +301,7 @@ impl DocFreq {
 }
 
 /// `ln((M + docs + 1) / (M · r + df + 0.5))`, clamped at 0, with `bg = (M, M · r)`.
-fn idf_of(docs: u64, df: u32, bg: (f64, f64)) -> f32 {
+pub fn idf_of(docs: u64, df: u32, bg: (f64, f64)) -> f32 {
     ((bg.0 + docs as f64 + 1.0) / (bg.1 + df as f64 + 0.5))
         .ln()
         .max(0.0) as f32
@@ -489,6 +483,12 @@ impl TermTable {
 /// positive weight.
 pub fn weigh(raw: &RawTerms, df: &DocFreq, cfg: &FeatureConfig) -> TermVector {
     weigh_with(raw.terms.iter().map(|&(k, tf)| (k, tf, df.idf(k))), cfg)
+}
+
+/// [`weigh`] with the IDF of each key given by `idf` (for document frequencies kept other
+/// than in a [`DocFreq`]).
+pub fn weigh_by(raw: &RawTerms, idf: impl Fn(u64) -> f32, cfg: &FeatureConfig) -> TermVector {
+    weigh_with(raw.terms.iter().map(|&(k, tf)| (k, tf, idf(k))), cfg)
 }
 
 /// [`weigh`] over `(key, tf, idf)` triples in key order.
@@ -708,7 +708,6 @@ mod tests {
             key_kind(term_key(TermKind::Entity, "paris")),
             TermKind::Entity
         );
-        assert_eq!(stem("earthquakes"), "earthquake");
         // Years are a kind of their own; other numbers stay numbers.
         let raw = raw_terms(
             None,
@@ -721,8 +720,6 @@ mod tests {
         assert!(has(term_key(TermKind::Number, "2500")));
         assert_eq!(key_kind(term_key(TermKind::Year, "2013")), TermKind::Year);
         assert!(is_year("1999") && !is_year("2500") && !is_year("199") && !is_year("20a3"));
-        assert_eq!(stem("bus"), "bus");
-        assert_eq!(stem("cities"), "citie");
     }
 
     #[test]

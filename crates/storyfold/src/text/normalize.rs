@@ -46,6 +46,36 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// Whether `s` normalizes to nothing: only whitespace, control and invisible characters
+/// (zero-width spaces, byte-order marks, ...). Exactly `normalize(s).is_empty()`, decided from
+/// the first visible character in the usual case, without normalizing the whole text.
+///
+/// ```
+/// use storyfold::text::normalize::is_blank;
+/// assert!(is_blank(" \u{200B}\u{FEFF}\n"));
+/// assert!(!is_blank("\u{200B}a"));
+/// ```
+pub fn is_blank(s: &str) -> bool {
+    let Some(first) = s
+        .char_indices()
+        .find(|&(_, c)| !(c.is_whitespace() || c.is_control() || is_invisible(c)))
+        .map(|(i, _)| i)
+    else {
+        return true;
+    };
+    if s.as_bytes()[first].is_ascii() {
+        // An ASCII character that is neither whitespace nor control is always emitted.
+        return false;
+    }
+    // A window from the first visible character: if anything of it survives, the whole text
+    // is not blank (normalization maps characters, and composing never removes one).
+    let mut end = (first + 256).min(s.len());
+    while !s.is_char_boundary(end) {
+        end += 1;
+    }
+    normalize(&s[first..end]).is_empty() && (end == s.len() || normalize(&s[end..]).is_empty())
+}
+
 /// Append the normalized form of `s` to `out` (exactly `out.push_str(&normalize(s))`, without
 /// the intermediate allocation). No separator is inserted between what `out` already holds and
 /// the appended text: push a `' '` yourself when concatenating fields.
@@ -270,7 +300,7 @@ fn normalize_unicode_into(s: &str, out: &mut String) {
     let mut may_need_nfc = false;
     let mut i = 0;
     while i < len {
-        let j = i + super::first_non_ascii(&bytes[i..]).unwrap_or(len - i);
+        let j = i + super::ascii::first_non_ascii(&bytes[i..]).unwrap_or(len - i);
         if j == len {
             em.ascii_run(&s[i..], out);
             break;
@@ -425,6 +455,24 @@ mod tests {
     }
 
     #[test]
+    fn blank_is_normalizing_to_nothing() {
+        for s in [
+            "",
+            " \t\n",
+            "\u{200B}",
+            "\u{FEFF}\u{200D} \u{2060}",
+            "\u{0}\u{7}",
+        ] {
+            assert!(is_blank(s), "{s:?}");
+        }
+        let long_invisible = "\u{3164}".repeat(300) + "x";
+        for s in ["a", "\u{200B}é", "\u{3000}日本", long_invisible.as_str()] {
+            assert!(!is_blank(s), "{s:?}");
+        }
+        assert!(is_blank(&"\u{3164}".repeat(300)));
+    }
+
+    #[test]
     fn invisibles_are_removed() {
         assert_eq!(normalize("foo\u{200B}bar"), "foobar");
         assert_eq!(
@@ -515,6 +563,11 @@ mod tests {
         #[test]
         fn general_path_matches_reference(s in unicode_sample()) {
             prop_assert_eq!(normalize(&s), reference(&s));
+        }
+
+        #[test]
+        fn is_blank_matches_normalize(s in unicode_sample()) {
+            prop_assert_eq!(is_blank(&s), normalize(&s).is_empty(), "{:?}", s);
         }
 
         #[test]

@@ -27,7 +27,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::first_non_ascii;
+use super::ascii::first_non_ascii;
 
 /// Call `f` with every token of `s`, in order (see the [module docs](self) for the rules).
 ///

@@ -10,7 +10,7 @@
 //! would be `[UNK]`, which model2vec ignores as well).
 //!
 //! Not used by the shipped score (it gained too little on MRPC to justify a 15 MB model); the
-//! CLI loads a model folder with `storyfold similarity --embeddings DIR` for experiments.
+//! CLI loads a model folder with `storyfold-train similarity --embeddings DIR` for experiments.
 
 use std::collections::HashMap;
 use std::path::Path;

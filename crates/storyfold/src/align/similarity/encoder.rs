@@ -516,16 +516,16 @@ mod tests {
     }
 }
 
-/// Tests of the encoder on a tiny random BERT written to a temporary folder (no real model
-/// needed): tokenization, truncation, padding invariance, pooling, errors.
-#[cfg(all(test, feature = "encoder"))]
-pub(crate) mod model_tests {
+/// Test fixtures (for this crate's tests and, with the cargo feature `testing`, for other
+/// crates' tests): a tiny random BERT folder with the layout of all-MiniLM-L6-v2 and an
+/// 11-word vocabulary (`the cat sat un ##believ ##able .`), written to a folder.
+#[cfg(all(feature = "encoder", any(test, feature = "testing")))]
+#[doc(hidden)]
+pub mod testing {
     use std::collections::HashMap;
     use std::path::Path;
 
-    use candle_core::{Device, Tensor};
-
-    use super::*;
+    use candle_core::{DType, Device, Tensor};
 
     const TOKENIZER: &str = r###"{"version":"1.0","truncation":null,"padding":null,"added_tokens":[
     {"id":0,"special":true,"content":"[PAD]","single_word":false,"lstrip":false,"rstrip":false,"normalized":false},
@@ -548,7 +548,7 @@ pub(crate) mod model_tests {
         "initializer_range":0.02,"layer_norm_eps":1e-12,"pad_token_id":0}"#;
 
     /// Write a tiny model with deterministic pseudo-random weights.
-    pub(crate) fn tiny_model(dir: &Path, max_seq_length: Option<usize>) {
+    pub fn tiny_model(dir: &Path, max_seq_length: Option<usize>) {
         let mut seed = 0x9E37_79B9_7F4A_7C15u64;
         let mut tensor = |shape: &[usize]| {
             let n: usize = shape.iter().product();
@@ -585,7 +585,7 @@ pub(crate) mod model_tests {
         ] {
             t.insert(
                 format!("{ln}.weight"),
-                Tensor::ones(h, candle_core::DType::F32, &Device::Cpu).expect("ones"),
+                Tensor::ones(h, DType::F32, &Device::Cpu).expect("ones"),
             );
             t.insert(format!("{ln}.bias"), tensor(&[h]));
         }
@@ -597,6 +597,37 @@ pub(crate) mod model_tests {
             std::fs::write(dir.join("sentence_bert_config.json"), st).expect("write");
         }
     }
+
+    /// [`tiny_model`] with a classifier head (a fixed pattern of weights times `scale`, large
+    /// enough at 0.4 to tell pairs apart) and a `cross_config.json` with `threshold`: a trained
+    /// cross-encoder folder.
+    pub fn tiny_cross_model(dir: &Path, threshold: f64, scale: f32) {
+        tiny_model(dir, None);
+        let path = dir.join("model.safetensors");
+        let mut t = candle_core::safetensors::load(&path, &Device::Cpu).expect("load");
+        let w: Vec<f32> = (0..16)
+            .map(|i| ((i * 7 % 11) as f32 - 5.0) * scale)
+            .collect();
+        t.insert(
+            "classifier.weight".into(),
+            Tensor::from_vec(w, (2, 8), &Device::Cpu).expect("tensor"),
+        );
+        t.insert(
+            "classifier.bias".into(),
+            Tensor::new(&[0.1f32, -0.1], &Device::Cpu).expect("tensor"),
+        );
+        candle_core::safetensors::save(&t, &path).expect("save");
+        let config = format!(r#"{{"max_tokens": 128, "threshold": {threshold}}}"#);
+        std::fs::write(dir.join("cross_config.json"), config).expect("write");
+    }
+}
+
+/// Tests of the encoder on a tiny random BERT written to a temporary folder (no real model
+/// needed): tokenization, truncation, padding invariance, pooling, errors.
+#[cfg(all(test, feature = "encoder"))]
+mod model_tests {
+    use super::testing::tiny_model;
+    use super::*;
 
     fn load(max_seq_length: Option<usize>) -> (tempfile::TempDir, Encoder) {
         let dir = tempfile::tempdir().expect("tempdir");

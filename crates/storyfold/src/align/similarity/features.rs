@@ -38,7 +38,7 @@
 //!
 //! [`features`] (used by the shipped lexical score) computes the lexical features 0–15 and
 //! leaves the others 0; [`features_with`] adds features 16–18 when given a [`Kld`] table and
-//! 19–25 when given [`Embeddings`] (experiments of `storyfold similarity --cv`);
+//! 19–25 when given [`Embeddings`] (experiments of `storyfold-train similarity --cv`);
 //! [`with_encoder`] sets features 26–29 from two [`Encoding`]s (the score used with an encoder).
 //!
 //! Work buffers are thread-local and reused, so computing the features does not allocate once a
@@ -55,6 +55,7 @@ use crate::align::Sentence;
 #[cfg(test)]
 use crate::fingerprint::intersection_len;
 use crate::fingerprint::{for_each_common, for_each_common_at};
+use crate::text::lexicon::prefix_stem;
 
 /// Number of features.
 pub const NUM_FEATURES: usize = 30;
@@ -105,7 +106,7 @@ pub const FEATURE_NAMES: [&str; NUM_FEATURES] = [
 const MAX_LCS_TOKENS: usize = 256;
 /// Longest normalized text (bytes) used for character windows.
 const MAX_CHAR_BYTES: usize = 4096;
-/// Characters kept by the prefix "stemmer".
+/// Characters kept by the prefix stemmer ([`prefix_stem`]).
 const STEM_CHARS: usize = 5;
 
 /// Per-sentence work buffers.
@@ -184,8 +185,8 @@ impl Side {
         for (t, (h, w)) in s.tokens.iter().zip(hashed) {
             self.seq.push(h);
             self.set.push((h, w));
-            let stem_end = t.char_indices().nth(STEM_CHARS).map_or(t.len(), |(i, _)| i);
-            self.stems.push((xxh3_64(&t.as_bytes()[..stem_end]), w));
+            self.stems
+                .push((xxh3_64(prefix_stem(t, STEM_CHARS).as_bytes()), w));
             if t.bytes().any(|c| c.is_ascii_digit()) {
                 let mut h = 0xcbf2_9ce4_8422_2325u64;
                 for c in t.bytes().filter(|&c| c != b',') {

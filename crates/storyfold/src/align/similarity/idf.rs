@@ -1,13 +1,13 @@
-//! Inverse document frequencies of normalized tokens: counting, pruning, the TSV format and the
-//! built-in table.
+//! Inverse document frequencies of normalized tokens: the table, its TSV format and the built-in
+//! table. Counting a table over a corpus is `storyfold-train similarity --build-idf`.
 //!
 //! The built-in table (`crates/storyfold/data/idf.tsv`, embedded with `include_str!`) holds the
 //! document frequencies of the most frequent tokens of unlabelled news (AllSides + Reuters-21578
 //! + BBC, one document per article, tokens of [`crate::text::prepare`]d text). Rebuild it with
 //!
 //! ```text
-//! cargo build --release
-//! ./target/release/storyfold similarity --build-idf crates/storyfold/data/idf.tsv \
+//! cargo build --release -p storyfold-train
+//! ./target/release/storyfold-train similarity --build-idf crates/storyfold/data/idf.tsv \
 //!     data/allsides.jsonl data/reuters.jsonl data/bbc.jsonl
 //! ```
 //!
@@ -19,8 +19,6 @@ use std::io::{self, Write};
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
-
-use crate::text;
 
 /// Inverse document frequencies of normalized tokens.
 #[derive(Clone, Debug, Default)]
@@ -60,42 +58,11 @@ impl Idf {
         ((self.documents as f64 + 1.0) / (df + 1.0)).ln() + 1.0
     }
 
-    /// Count one document: every distinct token of the prepared (boilerplate-stripped,
-    /// normalized) `text` adds one to its document frequency.
-    pub fn add_document(&mut self, text: &str) {
-        let prepared = text::prepare(text);
-        let mut seen: Vec<&str> = Vec::new();
-        text::for_each_token(&prepared, |t| seen.push(t));
-        seen.sort_unstable();
-        seen.dedup();
-        for t in seen {
-            match self.df.get_mut(t) {
-                Some(n) => *n += 1,
-                None => {
-                    self.df.insert(t.to_string(), 1);
-                }
-            }
-        }
-        self.documents += 1;
-    }
-
     /// Tokens by decreasing document frequency (ties by token).
-    fn sorted(&self) -> Vec<(&str, u64)> {
+    pub fn sorted(&self) -> Vec<(&str, u64)> {
         let mut v: Vec<(&str, u64)> = self.df.iter().map(|(t, &n)| (t.as_str(), n)).collect();
         v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         v
-    }
-
-    /// Keep only the `keep` most frequent tokens with a document frequency of at least `min_df`.
-    pub fn prune(&mut self, keep: usize, min_df: u64) {
-        let kept: FxHashMap<String, u64> = self
-            .sorted()
-            .into_iter()
-            .filter(|&(_, n)| n >= min_df)
-            .take(keep)
-            .map(|(t, n)| (t.to_string(), n))
-            .collect();
-        self.df = kept;
     }
 
     /// Write the table in the TSV format of the [module docs](self).
@@ -150,29 +117,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_documents_not_occurrences() {
-        let mut idf = Idf::default();
-        idf.add_document("The cat sat. The cat ran.");
-        idf.add_document("A dog ran.");
-        assert_eq!(idf.documents, 2);
-        assert_eq!(idf.df["cat"], 1);
-        assert_eq!(idf.df["ran"], 2);
+    fn weights_fall_with_document_frequency() {
+        let idf = Idf::from_tsv("#documents\t2\nran\t2\ncat\t1\n").unwrap();
         assert!(idf.weight("cat") > idf.weight("ran"));
         assert!(idf.weight("unseen") > idf.weight("cat"));
         assert!((idf.weight("ran") - 1.0).abs() < 1e-12);
     }
 
     #[test]
-    fn tsv_round_trip_and_prune() {
-        let mut idf = Idf::default();
-        for text in ["a b c", "a b", "a"] {
-            idf.add_document(text);
-        }
-        idf.prune(2, 1);
+    fn tsv_round_trip_in_frequency_order() {
+        let idf = Idf::from_tsv("#documents\t3\nb\t2\na\t3\nc\t2\n").unwrap();
+        assert_eq!(idf.sorted(), vec![("a", 3), ("b", 2), ("c", 2)]);
         let mut buf = Vec::new();
         idf.write_tsv(&mut buf).unwrap();
         let text = String::from_utf8(buf).unwrap();
-        assert_eq!(text, "#documents\t3\na\t3\nb\t2\n");
+        assert_eq!(text, "#documents\t3\na\t3\nb\t2\nc\t2\n");
         let back = Idf::from_tsv(&text).unwrap();
         assert_eq!(back.documents, 3);
         assert_eq!(back.df, idf.df);

@@ -8,19 +8,15 @@
 //! `KL(p_t ‖ q_t) = p ln(p/q) + (1−p) ln((1−p)/(1−q))`. Tokens seen in fewer than `min_count`
 //! pairs, and unseen tokens, get the default weight: the mean weight of the kept tokens.
 //!
-//! Not used by the shipped score (no gain on MRPC once the classifier is boosted trees); the CLI
-//! fits it inside the cross-validation folds (`storyfold similarity --cv 10 --variant lexical,kld`).
-//! TSV format: a first line `#default<TAB>w`, then `token<TAB>weight` lines sorted by token.
+//! This module holds the table, its weights and its TSV format; the features built on it are
+//! [`kld_features`](super::features::kld_features). Fitting it is `storyfold-train`'s job: not
+//! used by the shipped score (no gain on MRPC once the classifier is boosted trees), it is
+//! fitted inside the cross-validation folds (`storyfold-train similarity --cv 10 --variant
+//! lexical,kld`). TSV format: a first line `#default<TAB>w`, then `token<TAB>weight` lines
+//! sorted by token.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
-
-use crate::align::Sentence;
-
-/// Pseudo-count used with [`Kld::fit`] by the CLI.
-pub const KLD_ALPHA: f64 = 1.0;
-/// Least number of training pairs a token must appear in to get its own weight.
-pub const KLD_MIN_COUNT: u32 = 2;
 
 /// TF-KLD weights of normalized tokens.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -31,74 +27,7 @@ pub struct Kld {
     pub default: f64,
 }
 
-fn bernoulli_kl(p: f64, q: f64) -> f64 {
-    p * (p / q).ln() + (1.0 - p) * ((1.0 - p) / (1.0 - q)).ln()
-}
-
 impl Kld {
-    /// Fit the weights on labelled pairs `(a, b, paraphrase)` (see the [module docs](self)).
-    pub fn fit<'a, I>(pairs: I, alpha: f64, min_count: u32) -> Kld
-    where
-        I: IntoIterator<Item = (&'a Sentence, &'a Sentence, bool)>,
-    {
-        // [both⁺, one⁺, both⁻, one⁻]
-        let mut counts: HashMap<&'a str, [u32; 4]> = HashMap::new();
-        let mut ta: Vec<&str> = Vec::new();
-        let mut tb: Vec<&str> = Vec::new();
-        for (a, b, y) in pairs {
-            ta.clear();
-            ta.extend(a.tokens.iter().map(String::as_str));
-            ta.sort_unstable();
-            ta.dedup();
-            tb.clear();
-            tb.extend(b.tokens.iter().map(String::as_str));
-            tb.sort_unstable();
-            tb.dedup();
-            let off = if y { 0 } else { 2 };
-            let (mut i, mut j) = (0, 0);
-            while i < ta.len() || j < tb.len() {
-                let (t, both) = match (ta.get(i), tb.get(j)) {
-                    (Some(x), Some(z)) if x == z => {
-                        i += 1;
-                        j += 1;
-                        (*x, true)
-                    }
-                    (Some(x), Some(z)) if x < z => {
-                        i += 1;
-                        (*x, false)
-                    }
-                    (Some(x), None) => {
-                        i += 1;
-                        (*x, false)
-                    }
-                    (_, Some(z)) => {
-                        j += 1;
-                        (*z, false)
-                    }
-                    (None, None) => break,
-                };
-                let c = counts.entry(t).or_default();
-                c[off + usize::from(!both)] += 1;
-            }
-        }
-        let alpha = alpha.max(1e-6);
-        let mut weights = HashMap::new();
-        for (t, c) in counts {
-            if c.iter().sum::<u32>() < min_count {
-                continue;
-            }
-            let p = (c[0] as f64 + alpha) / ((c[0] + c[1]) as f64 + 2.0 * alpha);
-            let q = (c[2] as f64 + alpha) / ((c[2] + c[3]) as f64 + 2.0 * alpha);
-            weights.insert(t.to_string(), bernoulli_kl(p, q));
-        }
-        let default = if weights.is_empty() {
-            0.0
-        } else {
-            weights.values().sum::<f64>() / weights.len() as f64
-        };
-        Kld { weights, default }
-    }
-
     /// Weight of a token.
     pub fn weight(&self, token: &str) -> f64 {
         self.weights.get(token).copied().unwrap_or(self.default)
@@ -146,23 +75,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn discriminative_tokens_get_large_weights() {
-        let s = |x: &str| Sentence::new(x);
-        let data = [
-            (s("alpha beta said"), s("alpha gamma said"), true),
-            (s("alpha beta said"), s("delta beta said"), false),
-            (s("alpha zeta said"), s("alpha eta said"), true),
-            (s("theta zeta said"), s("iota zeta said"), false),
-        ];
-        let k = Kld::fit(data.iter().map(|(a, b, y)| (a, b, *y)), 0.5, 2);
-        // "alpha" shared only in paraphrases, "said" shared in all, "zeta" one of each.
-        assert!(k.weight("alpha") > k.weight("said") + 0.1, "{k:?}");
-        assert!(k.weight("said") < 1e-9);
-        assert!(k.weight("never-seen") == k.default && k.default > 0.0);
+    fn weights_default_and_tsv_round_trip() {
+        let k = Kld {
+            weights: HashMap::from([("alpha".to_string(), 0.75), ("said".to_string(), 0.0)]),
+            default: 0.25,
+        };
+        assert_eq!(k.weight("alpha"), 0.75);
+        assert_eq!(k.weight("never-seen"), 0.25);
         let mut buf = Vec::new();
         k.write_tsv(&mut buf).unwrap();
-        let back = Kld::from_tsv(std::str::from_utf8(&buf).unwrap()).unwrap();
-        assert!((back.weight("alpha") - k.weight("alpha")).abs() < 1e-6);
+        let text = std::str::from_utf8(&buf).unwrap();
+        assert_eq!(
+            text,
+            "#default\t0.250000\nalpha\t0.750000\nsaid\t0.000000\n"
+        );
+        assert_eq!(Kld::from_tsv(text).unwrap(), k);
         assert!(Kld::from_tsv("x\tnan").is_err());
+        assert!(Kld::from_tsv("x\t-1").is_err());
+        assert!(Kld::from_tsv("no tab").is_err());
     }
 }

@@ -1,0 +1,152 @@
+//! Names: runs of capitalized words (see the [module docs](super) for the rules), their
+//! comparable word forms, and when two names agree.
+
+use super::fact::{Fact, FactKind, Value};
+use super::lex::{Parser, Tok};
+use super::vocab::{COMMON_STARTERS, TITLES};
+use crate::text::lexicon::{is_capitalized, is_stopword, month_of, weekday_of, NAME_CONNECTORS};
+
+/// Adds to `facts` the names among the lexemes of `p` not `taken` by another fact (see the
+/// [module docs](super) for the rules).
+pub(super) fn push_names(p: &Parser, taken: &[bool], facts: &mut Vec<Fact>) {
+    // Function words and sentence starters at the edges are not part of a name.
+    let edge =
+        |w: &str| is_stopword(w) || COMMON_STARTERS.contains(&w) || NAME_CONNECTORS.contains(&w);
+    // (lexeme index, lowercase word, written in capitals) of each word of the current run.
+    let mut items: Vec<(usize, &str, bool)> = Vec::new();
+    let mut i = 0;
+    // Index of the first word of each sentence-like segment (after . ! ? : or a quote).
+    let mut segment_start = true;
+    while i < p.lx.len() {
+        let starts_segment = segment_start;
+        segment_start = matches!(
+            p.lx[i].tok,
+            Tok::Punct('.' | '!' | '?' | ':' | '"' | '“' | '‘' | '(' | '—')
+        );
+        if taken[i] || !matches!(p.lx[i].tok, Tok::Word) || !is_capitalized(p.text(i)) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        items.clear();
+        while j < p.lx.len() && !taken[j] {
+            let Some(lw) = p.word(j) else { break };
+            let w = p.text(j);
+            if is_capitalized(w) && month_of(lw).is_none() && weekday_of(lw).is_none() {
+                let caps = w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && !w.chars().any(char::is_lowercase);
+                items.push((j, lw.trim_end_matches('.'), caps));
+                j += 1;
+            } else if NAME_CONNECTORS.contains(&lw)
+                && !items.is_empty()
+                && p.lx
+                    .get(j + 1)
+                    .is_some_and(|l| matches!(l.tok, Tok::Word) && is_capitalized(p.text(j + 1)))
+            {
+                items.push((j, lw, false));
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let mut run = &items[..];
+        // A leading run of two or more words in capitals before ordinary capitalized words is
+        // a kicker or label ("JUST WATCHED Obama", "MUST WATCH The"), not part of the name.
+        let caps_run = run.iter().take_while(|x| x.2).count();
+        if caps_run >= 2 && caps_run < run.len() {
+            run = &run[caps_run..];
+        }
+        let first_is_start = starts_segment && run.first().is_some_and(|x| x.0 == i);
+        while let [first, rest @ ..] = run {
+            if !edge(first.1) {
+                break;
+            }
+            run = rest;
+        }
+        while let [rest @ .., last] = run {
+            if !edge(last.1) {
+                break;
+            }
+            run = rest;
+        }
+        // A lone capitalized word at the start of a sentence is not taken for a name.
+        if run.is_empty() || (first_is_start && run.len() == 1 && run[0].0 == i) {
+            i = j.max(i + 1);
+            continue;
+        }
+        let key: Vec<String> = run
+            .iter()
+            .filter(|x| !TITLES.contains(&x.1) && !NAME_CONNECTORS.contains(&x.1))
+            .map(|x| name_word(x.1))
+            .collect();
+        if !key.is_empty() {
+            let (span, text) = p.span_text(run[0].0, run[run.len() - 1].0 + 1);
+            facts.push(Fact {
+                kind: FactKind::Name,
+                span,
+                text,
+                value: Value::Name(key),
+            });
+        }
+        i = j.max(i + 1);
+    }
+}
+
+/// Comparable form of a (lowercase) name word: curly apostrophes folded, a possessive `'s`
+/// and a plural `s` removed (`Trump’s` = `Trump's` = `trump`, `Americans` = `american`).
+pub(super) fn name_word(w: &str) -> String {
+    if w.contains('.') || w.contains('’') {
+        name_stem(&w.replace('’', "'").replace('.', "")).to_string()
+    } else {
+        name_stem(w).to_string()
+    }
+}
+
+/// [`name_word`] of a word without curly apostrophes and dots (a slice of it, no copy).
+pub(super) fn name_stem(w: &str) -> &str {
+    let w = w
+        .strip_suffix("'s")
+        .or_else(|| w.strip_suffix('\''))
+        .unwrap_or(w);
+    match w.strip_suffix('s') {
+        Some(stem) if stem.chars().count() >= 3 && !stem.ends_with('s') => stem,
+        _ => w,
+    }
+}
+
+/// Whether two names (lowercased words) agree: one's words are a subset of the other's, or
+/// the words they do not share are forms of one word (`Democrats` / `Democratic`) or an
+/// acronym of the other's (`UN` / `United Nations`). Names have a handful of words, so the
+/// sets are the slices themselves (no allocation on this hot path).
+pub(super) fn names_agree(a: &[String], b: &[String]) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let in_b = |w: &String| b.contains(w);
+    let in_a = |w: &String| a.contains(w);
+    if a.iter().all(in_b) || b.iter().all(in_a) {
+        return true;
+    }
+    let rest_a = a.iter().filter(|w| !in_b(w));
+    let rest_b = b.iter().filter(|w| !in_a(w));
+    let (na, nb) = (rest_a.clone().count(), rest_b.clone().count());
+    let (first_a, first_b) = (rest_a.clone().next(), rest_b.clone().next());
+    if let (1, 1, Some(x), Some(y)) = (na, nb, first_a, first_b) {
+        // Forms of one word: "Democrats" / "Democratic" / "Dems".
+        let common = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
+        let shorter = x.chars().count().min(y.chars().count());
+        if common >= 5 || (common == shorter && common >= 3) {
+            return true;
+        }
+    }
+    // An acronym of the other name's differing words: "UN" = "United Nations".
+    fn is_initials<'w>(word: &str, words: impl Iterator<Item = &'w String>) -> bool {
+        let mut chars = word.chars();
+        words
+            .filter_map(|w| w.chars().next())
+            .all(|c| chars.next() == Some(c))
+            && chars.next().is_none()
+    }
+    (na == 1 && nb > 1 && first_a.is_some_and(|x| is_initials(x, rest_b.clone())))
+        || (nb == 1 && na > 1 && first_b.is_some_and(|y| is_initials(y, rest_a.clone())))
+}

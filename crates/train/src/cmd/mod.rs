@@ -1,0 +1,4 @@
+//! Subcommands.
+
+pub mod similarity;
+pub mod train_cross;
