@@ -50,6 +50,47 @@ fn fold_reproduces_the_example_story_families() {
     assert_eq!(partition(&got), partition(&expected));
 }
 
+/// `examples/one-event`: five articles on one event (a wire report, its rewrite, an
+/// independent report with a conflicting figure, a next-day follow-up, a brief) folded alone
+/// are one story; with the input's own counts only (`--background-weight 0`) the words they
+/// all share weigh nothing and the set falls apart.
+#[test]
+fn fold_keeps_a_single_event_set_together() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let assignments = dir.path().join("a.tsv");
+    let run = |weight: Option<&str>| {
+        let mut cmd = storyfold();
+        cmd.arg("fold")
+            .arg(example("one-event/articles.jsonl"))
+            .arg("--assignments")
+            .arg(&assignments);
+        if let Some(w) = weight {
+            cmd.args(["--background-weight", w]);
+        }
+        let out = cmd.output().expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got = std::fs::read_to_string(&assignments).expect("assignments written");
+        assert_eq!(got.lines().count(), 5);
+        partition(&got)
+    };
+    let together = run(None);
+    assert_eq!(together.len(), 1, "{together:?}");
+    assert_eq!(together.iter().next().map(Vec::len), Some(5));
+    assert!(run(Some("0")).len() > 1);
+    // A negative weight is refused.
+    let out = storyfold()
+        .arg("fold")
+        .arg(example("one-event/articles.jsonl"))
+        .args(["--background-weight", "-1"])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+}
+
 #[test]
 fn fold_writes_story_json() {
     let out = storyfold()

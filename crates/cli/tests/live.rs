@@ -484,3 +484,98 @@ fn the_index_file_is_never_an_input_or_another_output() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read(&fresh).expect("input"), input_before);
 }
+
+/// The lines of `examples/one-event/articles.jsonl` whose ids are given, as a file.
+fn one_event(dir: &Path, name: &str, ids: &[&str]) -> PathBuf {
+    let text = std::fs::read_to_string(example("one-event/articles.jsonl")).expect("example set");
+    let path = dir.join(name);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            let v: Value = serde_json::from_str(l).expect("json");
+            ids.contains(&v["id"].as_str().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(lines.len(), ids.len());
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write");
+    path
+}
+
+/// Five articles on one event, added to a fresh index in two calls (nothing else in it): the
+/// shipped background frequencies weigh their shared words, so they form one story, whose id
+/// does not change; removing one leaves four.
+#[test]
+fn a_single_event_added_alone_in_two_calls_is_one_story() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("stories.db");
+    let day1 = one_event(dir.path(), "d1.jsonl", &["talks-wire-1", "talks-herald-1"]);
+    let day2 = one_event(
+        dir.path(),
+        "d2.jsonl",
+        &["talks-tribune-1", "talks-wire-2", "talks-ledger-1"],
+    );
+    let out = add(&db, &day1, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first = json_lines(&out.stdout);
+    let story = first[0]["story"].as_u64().expect("story id");
+    assert_eq!(first[1]["story"].as_u64(), Some(story), "{first:?}");
+    let out = add(&db, &day2, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for l in json_lines(&out.stdout) {
+        assert_eq!(l["story"].as_u64(), Some(story), "{l}");
+    }
+    let members = |db: &Path| -> Vec<String> {
+        let out = storyfold()
+            .args(["story", "--json", "--article", "talks-ledger-1", "--db"])
+            .arg(db)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report = json_lines(&out.stdout).remove(0);
+        assert_eq!(report["story"].as_u64(), Some(story));
+        let mut ids: Vec<String> = report["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .map(|m| m["id"].as_str().expect("id").to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(members(&db).len(), 5);
+    assert_eq!(stats(&db)["stories"], 1);
+    let out = storyfold()
+        .args(["rm", "--db"])
+        .arg(&db)
+        .arg("talks-herald-1")
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        members(&db),
+        [
+            "talks-ledger-1",
+            "talks-tribune-1",
+            "talks-wire-1",
+            "talks-wire-2"
+        ]
+    );
+    assert_eq!(stats(&db)["articles"], 4);
+    assert_eq!(stats(&db)["stories"], 1);
+}

@@ -16,7 +16,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use storyfold::ingest::{Input, ReadOptions, Reader};
 use storyfold::story::cluster::{cluster_vectors, ClusterConfig};
-use storyfold::story::features::{raw_terms, TermTable, TermVector};
+use storyfold::story::features::{raw_terms, Prior, TermTable, TermVector};
 
 fn read_u64(r: &mut impl Read) -> u64 {
     let mut b = [0u8; 8];
@@ -63,7 +63,7 @@ fn save_cache(path: &str, vectors: &[TermVector], published: &[Option<i64>]) {
 /// Read and weigh as `storyfold fold` does (raw terms in parallel, a [`TermTable`]).
 fn read_input(path: &str, cfg: &ClusterConfig) -> (Vec<TermVector>, Vec<Option<i64>>) {
     let reader = Reader::open(vec![Input::Path(path.into())], ReadOptions::default());
-    let mut table = TermTable::new();
+    let mut table = TermTable::with_prior(Prior::shipped(cfg.features.background_weight));
     let mut compact = Vec::new();
     let mut published = Vec::new();
     let mut chunk = Vec::new();

@@ -4,7 +4,8 @@
 //!
 //! 1. **Read.** A reader thread parses the inputs and appends every text to a temporary
 //!    [`Spool`] file; the main thread computes, chunk by chunk and in parallel, each article's
-//!    raw terms (kept compactly in a [`TermTable`], which also counts document frequencies)
+//!    raw terms (kept compactly in a [`TermTable`], which also counts document frequencies and
+//!    blends them with the shipped background ones, `--background-weight`)
 //!    and headline. What stays in memory per article: id, source, time, headline, the spool
 //!    span and the compact terms.
 //! 2. **Cluster.** Once the frequencies are complete, the compact terms become TF-IDF vectors
@@ -27,7 +28,9 @@ use storyfold::align::alignment::Aligner;
 use storyfold::ingest::{Article, Location, Reader};
 use storyfold::story::cluster::{cluster_vectors, parse_window, ClusterConfig};
 use storyfold::story::derive::DeriveConfig;
-use storyfold::story::features::{raw_terms, CompactTerms, TermTable, TermVector};
+use storyfold::story::features::{
+    raw_terms, CompactTerms, FeatureConfig, Prior, TermTable, TermVector,
+};
 use storyfold::story::report::{self, headline_of, StoryReport};
 use storyfold::story::spool::{Span, Spool, SpoolReader};
 
@@ -58,6 +61,11 @@ pub struct Args {
     /// Smallest average link between two stories to merge them in the refinement pass.
     #[arg(long, default_value_t = ClusterConfig::default().merge_threshold)]
     pub merge_threshold: f64,
+    /// Weight, in virtual documents, of the shipped background document frequencies blended
+    /// with the input's own counts (so that a small or one-topic input keeps meaningful term
+    /// weights); 0 uses the input's counts only.
+    #[arg(long, default_value_t = FeatureConfig::default().background_weight)]
+    pub background_weight: f64,
     /// Skip the batch refinement pass (merge, reassign and split): a purely online clustering.
     #[arg(long)]
     pub no_refine: bool,
@@ -203,12 +211,19 @@ pub fn run(args: Args) -> Result<()> {
     if !(0.0..=1.0).contains(&args.join_threshold) || !(0.0..=1.0).contains(&args.merge_threshold) {
         bail!("--join-threshold and --merge-threshold must be in [0, 1]");
     }
+    if !(args.background_weight.is_finite() && args.background_weight >= 0.0) {
+        bail!("--background-weight must be a number of at least 0");
+    }
     let cfg = ClusterConfig {
         window: args.window.0,
         join_threshold: args.join_threshold,
         merge_threshold: args.merge_threshold,
         refine: !args.no_refine,
         refine_max: args.refine_max,
+        features: FeatureConfig {
+            background_weight: args.background_weight,
+            ..FeatureConfig::default()
+        },
         ..ClusterConfig::default()
     };
     let start = Instant::now();
@@ -249,7 +264,7 @@ pub fn run(args: Args) -> Result<()> {
         Some((spool, reader.read_count(), reader.skipped().clone()))
     });
     let bar = progress("reading");
-    let mut table = TermTable::new();
+    let mut table = TermTable::with_prior(Prior::shipped(cfg.features.background_weight));
     let mut metas: Vec<Meta> = Vec::new();
     let mut compact: Vec<CompactTerms> = Vec::new();
     // Features of chunk k+1 (on the pool) overlap the term-table inserts of chunk k (in

@@ -5,25 +5,19 @@
 //! bucket shared by two terms counts both (on a million news articles most buckets hold rare
 //! terms, so the error is on rare terms, whose weight is high either way). The counts grow on
 //! insert and shrink on remove and evict. The weight of a term is [`SeenCounts::idf`], the one
-//! place where the table is read: blending in a background table of frequencies is a change
-//! there.
+//! place where the table is read: the counts blended with the shipped background document
+//! frequencies ([`crate::story::background`]) as `fold` blends them, so that a new index of a
+//! handful of articles on one event weighs their shared words as news at large does.
 //!
 //! Persistence: the table is checkpointed to the store (sparse: bucket deltas and counts as
 //! variable-length integers) every [`CHECKPOINT_EVERY`] changes and when the index is closed;
 //! reopening loads the checkpoint, adds the articles inserted after it and subtracts the
 //! removals logged after it, so the replay is bounded by the checkpoint interval.
 
-use crate::story::features::{idf_of, RawTerms};
+use crate::story::features::{idf_of, pseudo, Prior, RawTerms};
 
 /// Number of counters (a power of two).
 pub const BUCKETS: usize = 1 << 22;
-
-/// Articles without any term added to the count of articles when weighing: without them a
-/// new index of a handful of articles on one event finds every shared term in every article,
-/// weighs it near zero and keeps the reports apart. With them a term shared by all of a few
-/// articles still weighs about two thirds of a term of one article; on a large index they do
-/// not matter. (A shipped background table of frequencies will replace them.)
-pub const PRIOR_DOCS: u64 = 100;
 
 /// Changes between two checkpoints.
 pub const CHECKPOINT_EVERY: u64 = 20_000;
@@ -33,6 +27,8 @@ pub const CHECKPOINT_EVERY: u64 = 20_000;
 pub struct SeenCounts {
     counts: Vec<u32>,
     docs: u64,
+    /// The background blended in (`None`: the counts alone).
+    prior: Option<Prior>,
 }
 
 impl Default for SeenCounts {
@@ -40,6 +36,7 @@ impl Default for SeenCounts {
         SeenCounts {
             counts: vec![0; BUCKETS],
             docs: 0,
+            prior: None,
         }
     }
 }
@@ -59,6 +56,24 @@ pub fn buckets_of(raw: &RawTerms) -> Vec<u32> {
 }
 
 impl SeenCounts {
+    /// Empty counts blended with `prior` when weighing.
+    pub fn with_prior(prior: Option<Prior>) -> Self {
+        SeenCounts {
+            prior,
+            ..Self::default()
+        }
+    }
+
+    /// The background blended in.
+    pub fn prior(&self) -> Option<Prior> {
+        self.prior
+    }
+
+    /// The same counts blended with `prior` instead.
+    pub fn set_prior(&mut self, prior: Option<Prior>) {
+        self.prior = prior;
+    }
+
     /// Number of documents counted.
     pub fn docs(&self) -> u64 {
         self.docs
@@ -84,10 +99,14 @@ impl SeenCounts {
         }
     }
 
-    /// The inverse document frequency of a term key over the articles counted, as if
-    /// [`PRIOR_DOCS`] more articles held none of the terms.
+    /// The inverse document frequency of a term key over the articles counted, blended with
+    /// the background ([`crate::story::features::DocFreq::idf`]'s formula).
     pub fn idf(&self, key: u64) -> f32 {
-        idf_of(self.docs + PRIOR_DOCS, self.counts[bucket(key) as usize])
+        idf_of(
+            self.docs,
+            self.counts[bucket(key) as usize],
+            pseudo(self.prior, key),
+        )
     }
 
     /// The checkpoint encoding: document count, then `(bucket delta, count)` of every

@@ -406,6 +406,11 @@ impl Settings {
             )?;
         }
         check(
+            f.background_weight.is_finite() && (0.0..=1e9).contains(&f.background_weight),
+            "cluster.features.background_weight",
+            format!("must be in [0, 1e9], got {}", f.background_weight),
+        )?;
+        check(
             (1..=10_000).contains(&f.max_terms),
             "cluster.features.max_terms",
             format!("must be in 1..=10000, got {}", f.max_terms),

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::store::{MemberRow, Store, StoryRow};
 use crate::story::cluster::{ClusterConfig, StoryClusterer, REMOVED};
 use crate::story::derive::time_key;
-use crate::story::features::{DocFreq, TermVector};
+use crate::story::features::{DocFreq, Prior, TermVector};
 
 /// Order key of a member for choosing a story's origin: [`time_key`] of its publication time,
 /// then its sequence number.
@@ -100,6 +100,7 @@ fn parse_meta<T: std::str::FromStr>(store: &dyn Store, key: &str) -> Result<Opti
 impl State {
     /// An empty state.
     pub fn new(cfg: ClusterConfig) -> Self {
+        let prior = Prior::shipped(cfg.features.background_weight);
         State {
             cl: StoryClusterer::with_doc_freq(cfg.clone(), DocFreq::new(), true),
             cfg,
@@ -108,7 +109,7 @@ impl State {
             docs: Vec::new(),
             seq_doc: HashMap::new(),
             touched: BTreeSet::new(),
-            df: SeenCounts::default(),
+            df: SeenCounts::with_prior(prior),
             df_upto: 0,
             df_changes: 0,
             clock: None,
@@ -131,10 +132,12 @@ impl State {
         // Term statistics: checkpoint, then the articles after it, minus the logged removals.
         let (upto, counts) = store.term_checkpoint()?.unwrap_or((0, Vec::new()));
         if upto > 0 || !counts.is_empty() {
+            let prior = st.df.prior();
             st.df = SeenCounts::decode(&counts).ok_or_else(|| Error::Schema {
                 path: "index".into(),
                 message: "the term statistics checkpoint is damaged".into(),
             })?;
+            st.df.set_prior(prior);
         }
         st.df_upto = upto;
         let crate::store::TermReplay { added, removed } = store.term_replay(upto)?;

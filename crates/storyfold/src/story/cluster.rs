@@ -51,9 +51,10 @@
 //! Otherwise the article is queried again against the current state. On generated news
 //! about one article in nine of a batch of 16 shares a query term with an earlier one.
 //!
-//! Document frequencies come from the corpus: [`cluster_articles`] counts them over the whole
-//! input first; a streaming [`StoryClusterer::new`] updates them with every article before
-//! weighing it (so early articles see a rough IDF).
+//! Document frequencies come from the corpus, blended with the shipped background ones
+//! ([`super::background`], [`FeatureConfig::background_weight`]): [`cluster_articles`] counts
+//! them over the whole input first; a streaming [`StoryClusterer::new`] updates them with
+//! every article before weighing it (early articles lean on the background).
 //!
 //! ## Batch refinement (when the whole input is known; [`ClusterConfig::refine`])
 //!
@@ -340,9 +341,11 @@ struct Guess {
 }
 
 impl StoryClusterer {
-    /// A streaming clusterer whose document frequencies grow with every pushed article.
+    /// A streaming clusterer whose document frequencies grow with every pushed article,
+    /// blended with the shipped background ([`FeatureConfig::background_weight`]).
     pub fn new(cfg: ClusterConfig) -> Self {
-        Self::with_doc_freq(cfg, DocFreq::new(), false)
+        let df = DocFreq::with_background(cfg.features.background_weight);
+        Self::with_doc_freq(cfg, df, false)
     }
 
     /// A clusterer with fixed document frequencies (e.g. counted over the whole input).
@@ -1222,7 +1225,7 @@ pub fn cluster_articles(articles: &[Article], cfg: &ClusterConfig) -> Vec<usize>
         .par_iter()
         .map(|a| raw_terms(a.title.as_deref(), &a.text, &cfg.features))
         .collect();
-    let mut df = DocFreq::new();
+    let mut df = DocFreq::with_background(cfg.features.background_weight);
     for r in &raws {
         df.add(r);
     }
@@ -1580,6 +1583,38 @@ mod tests {
         c.push_vector(vec![(1, 0.6), (2, 0.8)], Some(0));
         c.push_batch(docs);
         assert_eq!(c.story_of, vec![0, 0, 0]);
+    }
+
+    /// `examples/one-event/articles.jsonl`, written for the project: five articles on one
+    /// event from four outlets over two days.
+    fn one_event() -> Vec<Article> {
+        include_str!("../../../../examples/one-event/articles.jsonl")
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+                let s = |f: &str| v[f].as_str().expect("field").to_string();
+                art(&s("id"), &s("title"), &s("text"), Some(&s("published")))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn background_keeps_a_single_event_folded_alone_together() {
+        let articles = one_event();
+        assert_eq!(articles.len(), 5);
+        let with = cluster_articles(&articles, &ClusterConfig::default());
+        assert!(with.iter().all(|&s| s == 0), "{with:?}");
+        // With the input's counts only, the words all five share weigh nothing: apart.
+        let mut cfg = ClusterConfig::default();
+        cfg.features.background_weight = 0.0;
+        let without = cluster_articles(&articles, &cfg);
+        assert!(without.iter().any(|&s| s != 0), "{without:?}");
+        // The streaming clusterer leans on the background from the first article.
+        let mut c = StoryClusterer::new(ClusterConfig::default());
+        for a in &articles {
+            c.push_article(a);
+        }
+        assert!(c.finish().iter().all(|&s| s == 0));
     }
 
     #[test]

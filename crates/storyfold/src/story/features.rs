@@ -29,6 +29,7 @@ use std::collections::HashMap;
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::background::Background;
 use super::entities::extract;
 use crate::text::lexicon::{is_broad_stopword, plural_stem};
 use crate::text::{for_each_token, prepare, strip_boilerplate};
@@ -48,6 +49,11 @@ pub struct FeatureConfig {
     pub year_weight: f32,
     /// Largest number of terms kept in a document vector (the heaviest ones).
     pub max_terms: usize,
+    /// Weight, in virtual documents, of the shipped background document frequencies blended
+    /// with the counts of the input ([`super::background`]); 0: the input's counts only.
+    /// (Settings stored before this field existed read as the default.)
+    #[serde(default = "default_background_weight")]
+    pub background_weight: f64,
 }
 
 impl Default for FeatureConfig {
@@ -59,8 +65,16 @@ impl Default for FeatureConfig {
             date_weight: 1.5,
             year_weight: 4.0,
             max_terms: 150,
+            background_weight: BACKGROUND_WEIGHT,
         }
     }
+}
+
+/// Default [`FeatureConfig::background_weight`].
+pub const BACKGROUND_WEIGHT: f64 = 50.0;
+
+fn default_background_weight() -> f64 {
+    BACKGROUND_WEIGHT
 }
 
 /// Kinds of terms; part of the hashed key.
@@ -118,18 +132,24 @@ pub struct RawTerms {
 /// A TF-IDF unit vector: `(key, weight)` sorted by key.
 pub type TermVector = Vec<(u64, f32)>;
 
+/// The word term of a token of [`prepare`]d text (see the [module docs](self)): `None` for
+/// stopwords, one-letter tokens and numbers, else the stemmed token.
+pub fn word_term(t: &str) -> Option<&str> {
+    if t.chars().count() < 2
+        || t.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || is_broad_stopword(t)
+    {
+        return None;
+    }
+    Some(plural_stem(t))
+}
+
 fn add_text(counts: &mut HashMap<u64, f32, KeyBuildHasher>, text: &str, weight: f32) {
     let prepared = prepare(text);
     for_each_token(&prepared, |t| {
-        if t.chars().count() < 2
-            || t.chars().next().is_some_and(|c| c.is_ascii_digit())
-            || is_broad_stopword(t)
-        {
-            return;
+        if let Some(w) = word_term(t) {
+            *counts.entry(term_key(TermKind::Word, w)).or_default() += weight;
         }
-        *counts
-            .entry(term_key(TermKind::Word, plural_stem(t)))
-            .or_default() += weight;
     });
     let ev = extract(&strip_boilerplate(text));
     for e in &ev.entities {
@@ -167,17 +187,74 @@ pub fn raw_terms(title: Option<&str>, text: &str, cfg: &FeatureConfig) -> RawTer
     RawTerms { terms }
 }
 
-/// Document frequencies of term keys over a number of documents.
+/// Document frequencies of term keys over a number of documents, blended with the
+/// [`Background`] when one is given (see [`super::background`]).
 #[derive(Clone, Debug, Default)]
 pub struct DocFreq {
     df: HashMap<u64, u32>,
     docs: u64,
+    prior: Option<Prior>,
+}
+
+/// A background table and its weight in virtual documents ([`super::background`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Prior {
+    table: &'static Background,
+    weight: f64,
+}
+
+impl Prior {
+    /// `table` weighing as `weight` documents; `None` when `weight` is not positive.
+    pub fn new(table: &'static Background, weight: f64) -> Option<Prior> {
+        (weight.is_finite() && weight > 0.0).then_some(Prior { table, weight })
+    }
+
+    /// The shipped table ([`Background::shipped`]) weighing as `weight` documents.
+    pub fn shipped(weight: f64) -> Option<Prior> {
+        if weight.is_finite() && weight > 0.0 {
+            Prior::new(Background::shipped(), weight)
+        } else {
+            None
+        }
+    }
+
+    /// Weight in virtual documents.
+    pub fn weight(&self) -> f64 {
+        self.weight
+    }
+
+    /// The table.
+    pub fn table(&self) -> &'static Background {
+        self.table
+    }
+}
+
+/// `(M, M · r(key))`: the virtual documents and virtual document frequency of a key.
+pub fn pseudo(prior: Option<Prior>, key: u64) -> (f64, f64) {
+    match prior {
+        Some(p) => (p.weight, p.weight * f64::from(p.table.rate(key))),
+        None => (0.0, 0.0),
+    }
 }
 
 impl DocFreq {
-    /// An empty table.
+    /// An empty table, batch counts only.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty table blended with the shipped background weighing as `weight` documents
+    /// ([`FeatureConfig::background_weight`]; 0: batch counts only).
+    pub fn with_background(weight: f64) -> Self {
+        Self::with_prior(Prior::shipped(weight))
+    }
+
+    /// An empty table blended with `prior` (`None`: batch counts only).
+    pub fn with_prior(prior: Option<Prior>) -> Self {
+        DocFreq {
+            prior,
+            ..Self::default()
+        }
     }
 
     /// Count one document.
@@ -188,20 +265,46 @@ impl DocFreq {
         }
     }
 
+    /// Uncount one document counted by [`add`](Self::add) (a term or document not counted
+    /// stays at 0).
+    pub fn remove(&mut self, raw: &RawTerms) {
+        self.docs = self.docs.saturating_sub(1);
+        for &(k, _) in &raw.terms {
+            if let std::collections::hash_map::Entry::Occupied(mut e) = self.df.entry(k) {
+                *e.get_mut() -= 1;
+                if *e.get() == 0 {
+                    e.remove();
+                }
+            }
+        }
+    }
+
     /// Number of documents counted.
     pub fn docs(&self) -> u64 {
         self.docs
     }
 
-    /// `ln((N + 1) / (df + 0.5))`, clamped at 0.
+    /// Number of documents that contain `key`, as counted.
+    pub fn df(&self, key: u64) -> u32 {
+        self.df.get(&key).copied().unwrap_or(0)
+    }
+
+    /// The background blended in, if any.
+    pub fn prior(&self) -> Option<Prior> {
+        self.prior
+    }
+
+    /// `ln((M + N + 1) / (M · r + df + 0.5))`, clamped at 0 (`M = 0` without a background).
     pub fn idf(&self, key: u64) -> f32 {
-        idf_of(self.docs, self.df.get(&key).copied().unwrap_or(0))
+        idf_of(self.docs, self.df(key), pseudo(self.prior, key))
     }
 }
 
-/// `ln((docs + 1) / (df + 0.5))`, clamped at 0.
-pub fn idf_of(docs: u64, df: u32) -> f32 {
-    ((docs as f64 + 1.0) / (df as f64 + 0.5)).ln().max(0.0) as f32
+/// `ln((M + docs + 1) / (M · r + df + 0.5))`, clamped at 0, with `bg = (M, M · r)`.
+pub fn idf_of(docs: u64, df: u32, bg: (f64, f64)) -> f32 {
+    ((bg.0 + docs as f64 + 1.0) / (bg.1 + df as f64 + 0.5))
+        .ln()
+        .max(0.0) as f32
 }
 
 /// A hasher for keys that are already hashes ([`term_key`]): the key itself.
@@ -244,6 +347,9 @@ pub struct TermTable {
     keys: Vec<u64>,
     df: Vec<u32>,
     docs: u64,
+    prior: Option<Prior>,
+    /// The background rate of every id (empty without a background).
+    rates: Vec<f32>,
 }
 
 /// One document's raw terms as encoded by [`TermTable::add`].
@@ -281,9 +387,17 @@ fn get_varint(buf: &[u8], pos: &mut usize) -> u64 {
 }
 
 impl TermTable {
-    /// An empty table.
+    /// An empty table, batch counts only.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty table blended with `prior` (see [`DocFreq::with_prior`]).
+    pub fn with_prior(prior: Option<Prior>) -> Self {
+        TermTable {
+            prior,
+            ..Self::default()
+        }
     }
 
     /// Number of documents added.
@@ -306,6 +420,9 @@ impl TermTable {
             if id == next {
                 self.keys.push(k);
                 self.df.push(0);
+                if let Some(p) = self.prior {
+                    self.rates.push(p.table.rate(k));
+                }
             }
             self.df[id as usize] += 1;
             ids.push((id, tf));
@@ -336,7 +453,7 @@ impl TermTable {
         let whole = buf.first() == Some(&0);
         let mut pos = 1;
         let mut id = 0u64;
-        let mut terms: Vec<(u64, f32, u32)> = Vec::new();
+        let mut terms: Vec<(u64, f32, f32)> = Vec::new();
         while pos < buf.len() {
             id = id.saturating_add(get_varint(buf, &mut pos));
             let tf = if whole {
@@ -351,16 +468,14 @@ impl TermTable {
             let Some(&key) = self.keys.get(id as usize) else {
                 break;
             };
-            terms.push((key, tf, self.df[id as usize]));
+            let bg = match (self.prior, self.rates.get(id as usize)) {
+                (Some(p), Some(&r)) => (p.weight, p.weight * f64::from(r)),
+                _ => (0.0, 0.0),
+            };
+            terms.push((key, tf, idf_of(self.docs, self.df[id as usize], bg)));
         }
         terms.sort_unstable_by_key(|t| t.0);
-        let docs = self.docs;
-        weigh_with(
-            terms
-                .into_iter()
-                .map(|(k, tf, df)| (k, tf, idf_of(docs, df))),
-            cfg,
-        )
+        weigh_with(terms.into_iter(), cfg)
     }
 }
 
@@ -689,6 +804,63 @@ mod tests {
         // A damaged encoding gives a shorter vector, not a panic.
         let cut = CompactTerms(c.0[..c.0.len() / 2].to_vec());
         let _ = table.weigh(&cut, &cfg);
+    }
+
+    #[test]
+    fn background_blends_with_counts_and_removal_undoes_adding() {
+        let cfg = FeatureConfig::default();
+        let a = raw_terms(None, "Dockworkers strike in Kestrel Bay.", &cfg);
+        let b = raw_terms(None, "The strike ended after talks.", &cfg);
+        let strike = term_key(TermKind::Word, "strike");
+        let kestrel = term_key(TermKind::Word, "kestrel");
+        // Batch counts only: a word in every document weighs almost nothing.
+        let mut plain = DocFreq::new();
+        plain.add(&a);
+        plain.add(&b);
+        assert!(plain.idf(strike) < 0.2);
+        // With the background, `strike` weighs as in news at large: less than a rare name,
+        // more than nothing; the same table weighs as M virtual documents.
+        let m = 1000.0;
+        let mut bg = DocFreq::with_background(m);
+        bg.add(&a);
+        bg.add(&b);
+        let r = f64::from(Background::shipped().rate(strike));
+        assert!(r > 1e-4 && r < 0.2, "{r}");
+        let want = ((m + 3.0) / (m * r + 2.5)).ln() as f32;
+        assert!((bg.idf(strike) - want).abs() < 1e-5);
+        assert!(bg.idf(strike) > 1.0);
+        assert!(bg.idf(kestrel) > bg.idf(strike));
+        // A large batch outweighs the background: `strike` in every one of 100,000 documents.
+        let mut big = DocFreq::with_background(m);
+        for _ in 0..100_000 {
+            big.add(&a);
+        }
+        assert!(big.idf(strike) < 0.02);
+        // Removing a document undoes adding it.
+        bg.remove(&b);
+        let mut one = DocFreq::with_background(m);
+        one.add(&a);
+        assert_eq!(bg.docs(), 1);
+        for &(k, _) in a.terms.iter().chain(&b.terms) {
+            assert_eq!(bg.idf(k).to_bits(), one.idf(k).to_bits());
+            assert_eq!(bg.df(k), one.df(k));
+        }
+        // Removing what was never added leaves zeros, not a wrap-around.
+        let mut empty = DocFreq::new();
+        empty.remove(&a);
+        assert_eq!((empty.docs(), empty.df(strike)), (0, 0));
+        // Weight 0 (or a negative or NaN weight) is no background at all.
+        for w in [0.0, -1.0, f64::NAN] {
+            assert!(DocFreq::with_background(w).prior().is_none());
+        }
+        // The compact table weighs as the blended frequencies.
+        let mut table = TermTable::with_prior(Prior::shipped(m));
+        let mut df = DocFreq::with_background(m);
+        let ca = table.add(&a);
+        df.add(&a);
+        table.add(&b);
+        df.add(&b);
+        assert_eq!(table.weigh(&ca, &cfg), weigh(&a, &df, &cfg));
     }
 
     #[test]
