@@ -556,6 +556,38 @@ fn a_single_event_added_alone_in_two_calls_is_one_story() {
     };
     assert_eq!(members(&db).len(), 5);
     assert_eq!(stats(&db)["stories"], 1);
+    // The assignment of every article, as `fold --assignments` writes it.
+    let tsv = dir.path().join("a.tsv");
+    let out = storyfold()
+        .args(["stories", "--db"])
+        .arg(&db)
+        .arg("--assignments")
+        .arg(&tsv)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&tsv).expect("assignments");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    assert!(lines[0].starts_with("talks-wire-1\t"), "{text}");
+    assert!(
+        lines.iter().all(|l| l.ends_with(&format!("\t{story}"))),
+        "{text}"
+    );
+    // ... never written over the index.
+    let out = storyfold()
+        .args(["stories", "--db"])
+        .arg(&db)
+        .arg("--assignments")
+        .arg(&db)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stats(&db)["articles"], 5);
     let out = storyfold()
         .args(["rm", "--db"])
         .arg(&db)

@@ -3,6 +3,7 @@
 //! `rm` / `evict` (delete articles, drop old stories).
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use storyfold::ingest::parse_date;
@@ -10,7 +11,9 @@ use storyfold::{EventFilter, StoryFilter, StoryId, StoryIndex, StoryReport};
 
 use crate::cmd::add::{open, DbArgs};
 use crate::cmd::fold::{parse_window_arg, WindowArg};
-use crate::common::{write_json_line, Output};
+use crate::common::{
+    check_outputs, create_output, path_inputs, write_json_line, Finished, Out, Output,
+};
 
 /// Open an existing index (never creates one).
 fn existing(db: &DbArgs) -> Result<StoryIndex> {
@@ -153,19 +156,42 @@ pub struct StoriesArgs {
     /// One JSON object per story.
     #[arg(long)]
     pub json: bool,
+    /// Also write `id<TAB>story` for every article of the stories listed (the format of
+    /// `fold --assignments`, for `storyfold eval` or a comparison with a batch fold).
+    #[arg(long, value_name = "FILE")]
+    pub assignments: Option<PathBuf>,
 }
 
 /// Run `storyfold stories`.
 pub fn stories(args: StoriesArgs) -> Result<()> {
+    check_outputs(
+        &path_inputs([&args.db.db]),
+        &[Out::File("--assignments", args.assignments.as_deref())],
+    )?;
     let index = existing(&args.db)?;
-    let list = index.stories(&StoryFilter {
+    let filter = StoryFilter {
         since: args.since,
         min_size: args.min_size,
         source: args.source.clone(),
         query: args.query.clone(),
         limit: args.limit,
         cursor: args.before.map(StoryId),
-    })?;
+    };
+    let list = index.stories(&filter)?;
+    let mut outputs = Finished::default();
+    if let Some(path) = &args.assignments {
+        let mut out = create_output(path)?;
+        for (id, story) in index.assignments(&filter)? {
+            if id.contains(['\t', '\n', '\r']) {
+                bail!(
+                    "id {id:?} holds a tab or a line break, which the TSV of --assignments \
+                     cannot hold; nothing was written"
+                );
+            }
+            writeln!(out, "{id}\t{story}")?;
+        }
+        outputs.hold(out)?;
+    }
     let mut out = Output::stdout();
     for s in &list {
         if args.json {
@@ -182,6 +208,7 @@ pub fn stories(args: StoriesArgs) -> Result<()> {
         }
     }
     out.commit()?;
+    outputs.commit()?;
     Ok(())
 }
 

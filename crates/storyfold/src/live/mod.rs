@@ -818,6 +818,18 @@ impl StoryIndex {
         Ok(rows.iter().map(StorySummary::of).collect())
     }
 
+    /// The articles of the stories matching a filter with their story: `(article id, story)`
+    /// in insertion order (the assignment of every article when the filter is empty, as
+    /// `fold --assignments` writes it for a batch).
+    pub fn assignments(&self, filter: &StoryFilter) -> Result<Vec<(String, StoryId)>> {
+        let stories: Vec<u64> = self.stories(filter)?.iter().map(|s| s.story.0).collect();
+        let members = self.lock().store.members_of(&stories)?;
+        Ok(members
+            .into_iter()
+            .map(|m| (m.id, StoryId(m.story)))
+            .collect())
+    }
+
     /// Recorded events, in order.
     pub fn events(&self, filter: EventFilter) -> Result<Vec<StoryEvent>> {
         let rows = self.lock().store.events(filter.after, filter.since)?;
