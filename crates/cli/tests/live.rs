@@ -611,3 +611,47 @@ fn a_single_event_added_alone_in_two_calls_is_one_story() {
     assert_eq!(stats(&db)["articles"], 4);
     assert_eq!(stats(&db)["stories"], 1);
 }
+
+/// An article the index cannot hold (no words once boilerplate is stripped) is an error naming
+/// its line, or with `--skip-invalid` a counted skip; the rest of its batch is stored.
+#[test]
+fn an_article_without_words_is_an_error_or_a_counted_skip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("stories.db");
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": "a", "text": "The council approved the new bridge budget on Monday."}"#,
+            "\n",
+            r#"{"id": "b", "text": "Share this on:"}"#,
+            "\n",
+            r#"{"id": "c", "text": "Flooding closed the river road for a third day."}"#,
+            "\n"
+        ),
+    )
+    .expect("write");
+    let out = add(&db, &input, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("in.jsonl:2") && err.contains("`b`"), "{err}");
+    assert!(err.contains("--skip-invalid"), "{err}");
+    let out = add(&db, &input, &["--skip-invalid"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("added 2 articles"), "{err}");
+    assert!(
+        err.contains("skipped 1 article(s)") && err.contains("in.jsonl:2"),
+        "{err}"
+    );
+    let ids: Vec<String> = json_lines(&out.stdout)
+        .iter()
+        .map(|l| l["id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(ids, ["a", "c"]);
+    assert_eq!(stats(&db)["articles"], 2);
+}

@@ -8,7 +8,7 @@
 //! `-o`): `{"id", "story", "new_story", "relation", "duplicate_of", "derived_from",
 //! "similarity"}`; a summary goes to stderr.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -142,6 +142,8 @@ struct Totals {
     duplicates: u64,
     skipped: u64,
     events: u64,
+    /// Articles the index refused (`--skip-invalid`): `location: why`.
+    invalid: Vec<String>,
 }
 
 /// Run `storyfold add`.
@@ -207,6 +209,15 @@ pub fn run(args: Args) -> Result<()> {
         secs,
         totals.added as f64 / secs.max(1e-9)
     );
+    if !totals.invalid.is_empty() {
+        note!(
+            "skipped {} article(s) the index cannot hold:",
+            totals.invalid.len()
+        );
+        for line in totals.invalid.iter().take(10) {
+            note!("  {line}");
+        }
+    }
     if !reader.skipped().is_empty() {
         note!("{}", reader.skipped());
     }
@@ -221,14 +232,46 @@ fn commit(
     args: &Args,
     totals: &mut Totals,
 ) -> Result<()> {
-    let articles = std::mem::take(batch);
-    let first = articles.first().map(|a| a.location.to_string());
-    let placements = index.insert_batch(articles).with_context(|| {
-        format!(
-            "cannot add the batch starting at {}",
-            first.unwrap_or_default()
-        )
-    })?;
+    let mut articles = std::mem::take(batch);
+    let placements = loop {
+        // A batch is stored whole or not at all: an article the index refuses (a text with no
+        // words once normalized, say) leaves nothing stored, and the batch is tried again
+        // without it when such articles are skipped.
+        let again = args.input.read.skip_invalid.then(|| articles.clone());
+        let locations: HashMap<String, String> = articles
+            .iter()
+            .map(|a| (a.id.clone(), a.location.to_string()))
+            .collect();
+        let first = articles.first().map(|a| a.location.to_string());
+        match index.insert_batch(articles) {
+            Ok(p) => break p,
+            Err(storyfold::Error::Invalid { id, message }) => {
+                let location = locations.get(&id).cloned().unwrap_or_default();
+                let Some(mut rest) = again else {
+                    bail!(
+                        "{location}: article `{id}` cannot be indexed: {message} \
+                         (use --skip-invalid to skip and count such articles)"
+                    );
+                };
+                rest.retain(|a| a.id != id);
+                totals
+                    .invalid
+                    .push(format!("{location}: article `{id}`: {message}"));
+                if rest.is_empty() {
+                    return Ok(());
+                }
+                articles = rest;
+            }
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
+                        "cannot add the batch starting at {}",
+                        first.unwrap_or_default()
+                    )
+                })
+            }
+        }
+    };
     totals.batches += 1;
     for p in &placements {
         write_json_line(out, &line(p, args.evidence))?;
