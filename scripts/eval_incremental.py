@@ -6,7 +6,7 @@ order, and both against gold where there is gold (issue 20, part 5; docs/live-in
 Usage (from the repository root, after `cargo build --release -p storyfold-cli` and
 `cargo build --release -p storyfold --example incremental`):
 
-  python3 scripts/eval_incremental.py ecb      [--batches 20] [--seed 1]   # ECB+ topics 1-35
+  python3 scripts/eval_incremental.py ecb      [--batches 20] [--seed 1] [--guard 0.02]  # ECB+ topics 1-35
   python3 scripts/eval_incremental.py uci                                   # UCI headlines, by day
   python3 scripts/eval_incremental.py allsides [--limit N]                  # AllSides, by day
 
@@ -95,6 +95,11 @@ def ecb(args):
     incr, batch = run(path, ["--batches", str(args.batches), "--seed", str(args.seed)], "none", args.reopen)
     report(f"ECB+ topics 1-35 ({len(docs)} docs, {args.batches} random batches, seed {args.seed})",
            incr, batch, gold)
+    if args.guard is not None:
+        fi, fb = bcubed(gold, incr)[2], bcubed(gold, batch)[2]
+        if fi < fb - args.guard:
+            sys.exit(f"FAIL: incremental F1 {fi:.4f} is more than {args.guard} below the batch fold's {fb:.4f}")
+        print(f"ECB+ incremental F1 {fi:.4f} within {args.guard} of the batch fold's {fb:.4f}")
 
 
 def uci(args):
@@ -126,6 +131,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--reopen", action="store_true")
+    ap.add_argument("--guard", type=float, default=None,
+                    help="ecb: fail when the incremental F1 against gold is more than this below the batch fold's")
     args = ap.parse_args()
     {"ecb": ecb, "uci": uci, "allsides": allsides}[args.corpus](args)
 
