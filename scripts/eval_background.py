@@ -32,27 +32,11 @@ import subprocess
 import sys
 import tempfile
 
+from bcubed import bcubed
+
 SHARED = os.environ.get("SHARED", "../shared/data")
 BIN = os.environ.get("BIN", "target/release/storyfold")
 TMP = tempfile.mkdtemp(prefix="eval_bg_")
-
-
-def bcubed(gold, pred):
-    """B-cubed precision, recall, F1 over the items of `pred` that have a gold label."""
-    items = [i for i in pred if i in gold]
-    g = collections.defaultdict(set)
-    p = collections.defaultdict(set)
-    for i in items:
-        g[gold[i]].add(i)
-        p[pred[i]].add(i)
-    prec = rec = 0.0
-    for i in items:
-        both = len(g[gold[i]] & p[pred[i]])
-        prec += both / len(p[pred[i]])
-        rec += both / len(g[gold[i]])
-    n = len(items) or 1
-    prec, rec = prec / n, rec / n
-    return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
 
 
 def fold(path, id_field, window, weight, join, extra=()):

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{example, json_lines, storyfold};
+use common::{assert_ok, example, json_lines, storyfold};
 use serde_json::Value;
 
 /// The example corpus split into files of the given ids (in corpus order).
@@ -31,11 +31,7 @@ fn stats(db: &Path) -> Value {
         .arg(db)
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     json_lines(&out.stdout).remove(0)
 }
 
@@ -66,11 +62,7 @@ fn articles_added_in_two_calls_keep_one_story_id() {
     );
 
     let out = add(&db, &day1, &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let lines = json_lines(&out.stdout);
     assert_eq!(lines.len(), 3);
     for l in &lines {
@@ -96,11 +88,7 @@ fn articles_added_in_two_calls_keep_one_story_id() {
     assert!(summary.contains("2 new stories"), "{summary}");
 
     let out = add(&db, &day2, &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let lines = json_lines(&out.stdout);
     let by_id = |id: &str| lines.iter().find(|l| l["id"] == id).expect("line").clone();
     assert_eq!(by_id("wire-043")["story"].as_u64(), Some(story));
@@ -117,11 +105,7 @@ fn articles_added_in_two_calls_keep_one_story_id() {
         .arg(&db)
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let report = json_lines(&out.stdout).remove(0);
     assert_eq!(report["story"].as_u64(), Some(story));
     let mut members: Vec<&str> = report["members"]
@@ -144,11 +128,7 @@ fn articles_added_in_two_calls_keep_one_story_id() {
         .arg("wire-041")
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let out = storyfold()
         .args(["story", "--json", "--db"])
         .arg(&db)
@@ -217,11 +197,7 @@ fn an_id_already_indexed_is_an_error_unless_skipped() {
     assert!(err.contains("--skip-existing"), "{err}");
     assert_eq!(stats(&db)["articles"], 2);
     let out = add(&db, &both, &["--skip-existing"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("added 1 articles") && err.contains("2 skipped"),
@@ -269,11 +245,7 @@ fn evict_drops_old_stories_and_rm_refuses_unknown_ids() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("stories.db");
     let out = add(&db, &example("news.jsonl"), &["--batch", "10"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let before = stats(&db);
     assert_eq!(before["articles"], 45);
     let out = storyfold()
@@ -290,11 +262,7 @@ fn evict_drops_old_stories_and_rm_refuses_unknown_ids() {
         .arg(&db)
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let after = stats(&db);
     assert!(after["articles"].as_u64() < before["articles"].as_u64());
     assert!(after["stories"].as_u64() < before["stories"].as_u64());
@@ -438,11 +406,7 @@ fn kill_9_loses_no_committed_batch_and_resumes_to_the_full_count() {
         &input,
         &["--batch", &batch.to_string(), "--skip-existing"],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let index = storyfold::StoryIndex::builder()
         .create(false)
         .open(&db)
@@ -515,20 +479,12 @@ fn a_single_event_added_alone_in_two_calls_is_one_story() {
         &["talks-tribune-1", "talks-wire-2", "talks-ledger-1"],
     );
     let out = add(&db, &day1, &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let first = json_lines(&out.stdout);
     let story = first[0]["story"].as_u64().expect("story id");
     assert_eq!(first[1]["story"].as_u64(), Some(story), "{first:?}");
     let out = add(&db, &day2, &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     for l in json_lines(&out.stdout) {
         assert_eq!(l["story"].as_u64(), Some(story), "{l}");
     }
@@ -538,11 +494,7 @@ fn a_single_event_added_alone_in_two_calls_is_one_story() {
             .arg(db)
             .output()
             .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_ok(&out);
         let report = json_lines(&out.stdout).remove(0);
         assert_eq!(report["story"].as_u64(), Some(story));
         let mut ids: Vec<String> = report["members"]
@@ -565,11 +517,7 @@ fn a_single_event_added_alone_in_two_calls_is_one_story() {
         .arg(&tsv)
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let text = std::fs::read_to_string(&tsv).expect("assignments");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 5, "{text}");
@@ -594,11 +542,7 @@ fn a_single_event_added_alone_in_two_calls_is_one_story() {
         .arg("talks-herald-1")
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert_eq!(
         members(&db),
         [
@@ -637,11 +581,7 @@ fn an_article_without_words_is_an_error_or_a_counted_skip() {
     assert!(err.contains("in.jsonl:2") && err.contains("`b`"), "{err}");
     assert!(err.contains("--skip-invalid"), "{err}");
     let out = add(&db, &input, &["--skip-invalid"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("added 2 articles"), "{err}");
     assert!(

@@ -62,3 +62,14 @@ pub fn encoder_dir() -> Option<PathBuf> {
         None
     }
 }
+
+/// Assert that a finished command succeeded, showing its standard error when not.
+#[allow(dead_code)] // not every test file uses it
+#[track_caller]
+pub fn assert_ok(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
