@@ -15,7 +15,6 @@ stories (the batch taken as the reference), and against gold for ECB+ and UCI.
 `--reopen` closes and reopens the index between increments, as separate `add` calls do.
 """
 import argparse
-import collections
 import json
 import os
 import subprocess
