@@ -165,6 +165,7 @@ pub fn stories(args: StoriesArgs) -> Result<()> {
         query: args.query.clone(),
         limit: args.limit,
         cursor: args.before.map(StoryId),
+        ..StoryFilter::default()
     })?;
     let mut out = Output::stdout();
     for s in &list {
