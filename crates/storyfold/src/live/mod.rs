@@ -224,6 +224,21 @@ impl Placement {
     }
 }
 
+/// Two indexed articles aligned ([`StoryIndex::comparison`]).
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    /// Article A.
+    pub a: Article,
+    /// Article B (aligned against A).
+    pub b: Article,
+    /// A's sentences (the indices of [`Alignment`] point into them).
+    pub a_sentences: Vec<String>,
+    /// B's sentences.
+    pub b_sentences: Vec<String>,
+    /// B against A.
+    pub alignment: Alignment,
+}
+
 /// Which stories [`StoryIndex::stories`] lists (all conditions must hold).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StoryFilter {
@@ -914,12 +929,26 @@ impl StoryIndex {
     /// The alignment of article `b` against article `a` (what `storyfold compare --json`
     /// reports for the two).
     pub fn compare(&self, a: &str, b: &str) -> Result<Alignment> {
+        Ok(self.comparison(a, b)?.alignment)
+    }
+
+    /// The alignment of article `b` against article `a` with both articles and their
+    /// sentences (the indices of the alignment point into them).
+    pub fn comparison(&self, a: &str, b: &str) -> Result<Comparison> {
         let (ra, rb) = {
             let inner = self.lock();
             (Self::row(&inner, a)?, Self::row(&inner, b)?)
         };
         let (da, db) = (PreparedDoc::new(&ra.text), PreparedDoc::new(&rb.text));
-        Ok(self.aligner.align(&da, &db))
+        let alignment = self.aligner.align(&da, &db);
+        let texts = |d: PreparedDoc| d.sentences.into_iter().map(|s| s.text).collect();
+        Ok(Comparison {
+            a_sentences: texts(da),
+            b_sentences: texts(db),
+            a: to_article(ra),
+            b: to_article(rb),
+            alignment,
+        })
     }
 
     /// Run the online refinement on the stories touched since the last one; returns the
