@@ -103,11 +103,14 @@ pub struct AppState {
     pub config: Arc<Config>,
 }
 
-/// The whole application over `index`, with its writer (stop the writer with
-/// [`writer::Writer::shutdown`] once the router is dropped).
-pub fn router(index: Arc<StoryIndex>, config: Config) -> (Router, writer::WriterHandle) {
+/// The whole application over `index`, with its writer thread (drop the router, then
+/// [`writer::WriterHandle::join`] waits until every write is committed and refined).
+pub fn router(
+    index: Arc<StoryIndex>,
+    config: Config,
+) -> std::io::Result<(Router, writer::WriterHandle)> {
     let metrics = Arc::new(metrics::Metrics::new(index.clone()));
-    let (writer, handle) = writer::start(index.clone(), metrics.clone());
+    let (writer, handle) = writer::start(index.clone(), metrics.clone())?;
     let timeout = config.timeout;
     let cors = config.cors.clone();
     let state = AppState {
@@ -145,7 +148,7 @@ pub fn router(index: Arc<StoryIndex>, config: Config) -> (Router, writer::Writer
         ]);
         app = app.layer(layer);
     }
-    (app, handle)
+    Ok((app, handle))
 }
 
 /// Serve `index` until SIGTERM or ctrl-c, then finish the requests in flight, let the writer
@@ -164,7 +167,7 @@ pub async fn run(
     if let Some(tx) = ready {
         let _ = tx.send(addr);
     }
-    let (app, writer) = router(index.clone(), config);
+    let (app, writer) = router(index.clone(), config)?;
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

@@ -54,7 +54,7 @@ pub fn word_diff(a: &str, b: &str) -> (Vec<Piece>, Vec<Piece>) {
     let diff = TextDiff::from_words(a, b);
     let (mut left, mut right) = (Vec::<Piece>::new(), Vec::<Piece>::new());
     let push = |side: &mut Vec<Piece>, text: &str, hot: bool| {
-        // Whitespace between two changed words stays in the highlight; merge equal neighbours.
+        // Merge equal neighbours; whitespace alone is never highlighted.
         let hot = hot && !text.trim().is_empty();
         match side.last_mut() {
             Some(last) if last.hot == hot => last.text.push_str(text),
@@ -72,7 +72,27 @@ pub fn word_diff(a: &str, b: &str) -> (Vec<Piece>, Vec<Piece>) {
             ChangeTag::Insert => push(&mut right, text, true),
         }
     }
-    (left, right)
+    (join_runs(left), join_runs(right))
+}
+
+/// Join two highlighted pieces separated only by whitespace, so that a changed phrase is one
+/// highlight.
+fn join_runs(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    let mut it = pieces.into_iter().peekable();
+    while let Some(p) = it.next() {
+        let gap = !p.hot && p.text.trim().is_empty();
+        let joins = gap && out.last().is_some_and(|l| l.hot) && it.peek().is_some_and(|n| n.hot);
+        if joins {
+            let next = it.next().expect("peeked");
+            let last = out.last_mut().expect("checked");
+            last.text.push_str(&p.text);
+            last.text.push_str(&next.text);
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -80,7 +80,10 @@ impl Writer {
 }
 
 /// Start the writer thread over `index`.
-pub fn start(index: Arc<StoryIndex>, metrics: Arc<Metrics>) -> (Writer, WriterHandle) {
+pub fn start(
+    index: Arc<StoryIndex>,
+    metrics: Arc<Metrics>,
+) -> std::io::Result<(Writer, WriterHandle)> {
     let (tx, mut rx) = mpsc::channel::<Job>(QUEUE);
     let thread = std::thread::Builder::new()
         .name("storyfold-writer".into())
@@ -114,9 +117,8 @@ pub fn start(index: Arc<StoryIndex>, metrics: Arc<Metrics>) -> (Writer, WriterHa
             if unrefined > 0 {
                 refine(&index, &metrics);
             }
-        })
-        .expect("spawn the writer thread");
-    (Writer { tx }, WriterHandle { thread })
+        })?;
+    Ok((Writer { tx }, WriterHandle { thread }))
 }
 
 fn refine(index: &StoryIndex, metrics: &Metrics) {
