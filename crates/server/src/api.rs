@@ -395,7 +395,7 @@ pub struct StoriesQuery {
     #[serde(default)]
     pub since: Option<String>,
     /// At least this many articles.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "blank_is_none")]
     pub min_size: Option<usize>,
     /// With an article from this source (exact name).
     #[serde(default)]
@@ -407,8 +407,18 @@ pub struct StoriesQuery {
     #[serde(default)]
     pub cursor: Option<String>,
     /// Stories per page (default 50, at most 500).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "blank_is_none")]
     pub limit: Option<usize>,
+}
+
+/// A number from a query string where an empty value (`min_size=`, as a GET form sends an
+/// empty field) means none.
+fn blank_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(serde::de::Error::custom),
+    }
 }
 
 /// Blank form fields count as absent.

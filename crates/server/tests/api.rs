@@ -197,6 +197,17 @@ async fn a_batch_folds_the_example_corpus_like_add_and_pages_cover_every_story_o
     assert_eq!(s, StatusCode::BAD_REQUEST);
     let (s, _) = app.get("/v1/stories?limit=0").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = app.get("/v1/stories?min_size=x").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // Empty fields, as a GET form sends them, are no filter.
+    let (s, all) = app
+        .get("/v1/stories?q=&source=&since=&min_size=&limit=")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        all["stories"].as_array().expect("stories").len() as u64,
+        total
+    );
 }
 
 #[tokio::test]
