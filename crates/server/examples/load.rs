@@ -59,12 +59,10 @@ fn parse_args() -> Args {
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut num = |name: &str| -> u64 {
-            it.next()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| {
-                    eprintln!("{name} needs a number");
-                    usage()
-                })
+            it.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
+                eprintln!("{name} needs a number");
+                usage()
+            })
         };
         match arg.as_str() {
             "--articles" => a.articles = num("--articles") as usize,
@@ -357,7 +355,9 @@ async fn main() {
         let peak = samples.iter().map(|s| s.1).fold(0.0, f64::max);
         println!("peak RSS {peak:.0} MB");
     }
-    println!("peak RSS of the process {:.0} MB (VmHWM)", status_mb("VmHWM:"));
+    println!(
+        "peak RSS of the process {:.0} MB (VmHWM)",
+        status_mb("VmHWM:")
+    );
     server.abort();
 }
-

@@ -553,7 +553,7 @@ fn compare_page(index: &StoryIndex, q: &CompareForm) -> Result<Markup, PageError
             dt { "B" } dd { (side(&c.b)) @if let Ok(Some(s)) = index.story_of(&c.b.id) { " · " a href={ "/stories/" (s) } { "story " (s) } } }
         }
         p.meta {
-            (badge(relation_name(al.relation)))
+            (badge(al.relation.name()))
             span { "score " (format!("{:.2}", al.score)) }
             span { "B in A " (pct(al.containment_b_in_a)) }
             span { "A in B " (pct(al.containment_a_in_b)) }
@@ -582,15 +582,4 @@ fn compare_page(index: &StoryIndex, q: &CompareForm) -> Result<Markup, PageError
         (rows_view(&c, false))
     };
     Ok(layout(&title, body))
-}
-
-fn relation_name(r: storyfold::align::alignment::Relation) -> &'static str {
-    use storyfold::align::alignment::Relation as R;
-    match r {
-        R::Unrelated => "unrelated",
-        R::SameStory => "same_story",
-        R::Rewrite => "rewrite",
-        R::NearDuplicate => "near_duplicate",
-        R::Exact => "exact",
-    }
 }

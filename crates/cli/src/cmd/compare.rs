@@ -413,7 +413,7 @@ impl View<'_> {
         writeln!(
             out,
             "relation: {}   score: {:.3}   B in A: {:.3}   A in B: {:.3}   shingle Jaccard: {:.3}   key terms: {:.3} ({} shared)",
-            self.paint(BOLD, relation_name(al.relation)),
+            self.paint(BOLD, al.relation.name()),
             al.score,
             al.containment_b_in_a,
             al.containment_a_in_b,
@@ -474,16 +474,6 @@ impl View<'_> {
             }
         }
         Ok(())
-    }
-}
-
-fn relation_name(r: Relation) -> &'static str {
-    match r {
-        Relation::Unrelated => "unrelated",
-        Relation::SameStory => "same_story",
-        Relation::Rewrite => "rewrite",
-        Relation::NearDuplicate => "near_duplicate",
-        Relation::Exact => "exact",
     }
 }
 

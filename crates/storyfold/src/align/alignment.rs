@@ -124,6 +124,19 @@ pub enum Relation {
     Exact,
 }
 
+impl Relation {
+    /// The snake_case name (as serialized).
+    pub fn name(self) -> &'static str {
+        match self {
+            Relation::Unrelated => "unrelated",
+            Relation::SameStory => "same_story",
+            Relation::Rewrite => "rewrite",
+            Relation::NearDuplicate => "near_duplicate",
+            Relation::Exact => "exact",
+        }
+    }
+}
+
 /// How a sentence of B relates to its counterpart in A.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
