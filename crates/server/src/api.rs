@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use storyfold::ingest::{Article, Format, ReadOptions, Reader};
-use storyfold::{EventFilter, PlacementLine, StoryFilter, StoryId, StorySummary};
+use storyfold::{EventFilter, StoryFilter, StoryId, StorySummary};
 use subtle::ConstantTimeEq;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -53,7 +53,7 @@ pub fn routes() -> Router<AppState> {
         healthz,
         metrics
     ),
-    components(schemas(ErrorBody, Placements, PlacementOut, ArticleOut, StoryPage, Health)),
+    components(schemas(ErrorBody, Placements, ArticleOut, StoryPage, Health)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -184,46 +184,17 @@ pub fn parse_articles(
 /// Placements of a `POST /v1/articles`, in the order of the articles.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct Placements {
-    /// One per article.
-    pub placements: Vec<PlacementOut>,
+    /// One per article, as `storyfold add` writes them (`storyfold::PlacementLine`): `id`,
+    /// `story`, `new_story`, `relation` (`exact`, `near_duplicate`, `rewrite`, `same_story`,
+    /// `new_story`), `duplicate_of`, `derived_from`, `similarity`, and `evidence` with
+    /// `?evidence=true`.
+    #[schema(value_type = Vec<Object>)]
+    pub placements: Vec<serde_json::Value>,
 }
 
-/// Where an article went: the fields of `storyfold add`'s JSON lines.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct PlacementOut {
-    /// The article's id.
-    pub id: String,
-    /// Its story.
-    pub story: u64,
-    /// Whether it opened the story.
-    pub new_story: bool,
-    /// `exact`, `near_duplicate`, `rewrite`, `same_story` or `new_story`.
-    pub relation: String,
-    /// The article it copies (exact and near duplicates).
-    pub duplicate_of: Option<String>,
-    /// The article it derives from (copies and rewrites).
-    pub derived_from: Option<String>,
-    /// Jaccard (copies), alignment score (rewrites), story similarity (same story).
-    pub similarity: Option<f64>,
-    /// With `?evidence=true`: the article compared against, the scores, matched sentences.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
-    pub evidence: Option<serde_json::Value>,
-}
-
-impl PlacementOut {
-    fn of(line: PlacementLine<'_>) -> Self {
-        PlacementOut {
-            id: line.id.to_string(),
-            story: line.story.0,
-            new_story: line.new_story,
-            relation: line.relation.name().to_string(),
-            duplicate_of: line.duplicate_of.map(str::to_string),
-            derived_from: line.derived_from.map(str::to_string),
-            similarity: line.similarity,
-            evidence: line.evidence.and_then(|e| serde_json::to_value(e).ok()),
-        }
-    }
+/// A placement as a JSON value (the line of `storyfold add`).
+fn line_json(p: &storyfold::Placement, evidence: bool) -> serde_json::Value {
+    serde_json::to_value(p.line(evidence)).unwrap_or_default()
 }
 
 /// Options of `POST /v1/articles`.
@@ -304,7 +275,7 @@ pub async fn post_articles(
     let out = Placements {
         placements: placements
             .iter()
-            .map(|p| PlacementOut::of(p.line(params.evidence)))
+            .map(|p| line_json(p, params.evidence))
             .collect(),
     };
     Ok((StatusCode::CREATED, Json(out)).into_response())
@@ -327,8 +298,10 @@ pub struct ArticleOut {
     pub url: Option<String>,
     /// Language.
     pub lang: Option<String>,
-    /// Its placement now (after refinements and removals; no evidence).
-    pub placement: PlacementOut,
+    /// Its placement now (after refinements and removals; no evidence), as in
+    /// [`Placements`].
+    #[schema(value_type = Object)]
+    pub placement: serde_json::Value,
 }
 
 /// An article and its placement.
@@ -357,7 +330,7 @@ pub async fn get_article(
             source: a.source,
             url: a.url,
             lang: a.lang,
-            placement: PlacementOut::of(p.line(false)),
+            placement: line_json(&p, false),
         }))
     })
     .await
