@@ -11,7 +11,8 @@
 //! * **concurrent reads**: every read runs on tokio's blocking pool, so a story report being
 //!   built does not hold up other requests (the index locks only while it reads the store).
 //! * **limits**: a body limit (413), the per-article limit of the CLI reader (400), a timeout
-//!   per request (408), and bearer-token auth of writes compared in constant time (401).
+//!   per request (408), bearer-token auth of writes compared in constant time (401), and a
+//!   panic in a handler answered as a 500 JSON error rather than a dropped connection.
 //! * **shutdown**: on SIGTERM or ctrl-c it stops accepting, finishes the requests in flight,
 //!   lets the writer finish its queue and refine, checkpoints the index and returns.
 //!
@@ -32,6 +33,7 @@ use std::time::Duration;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::Router;
 use storyfold::StoryIndex;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::CorsLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -132,7 +134,8 @@ pub fn router(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
-        .layer(TraceLayer::new_for_http());
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(panic_response));
     if let Some(origin) = cors {
         let layer = match origin.as_str() {
             "*" => CorsLayer::new().allow_origin(tower_http::cors::Any),
@@ -149,6 +152,16 @@ pub fn router(
         app = app.layer(layer);
     }
     Ok((app, handle))
+}
+
+/// A handler that panicked still answers: 500 with a JSON error.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    error::ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the request failed inside the server",
+    )
+    .into_response()
 }
 
 /// Serve `index` until SIGTERM or ctrl-c, then finish the requests in flight, let the writer
