@@ -1724,6 +1724,31 @@ mod tests {
         PreparedDoc::new(&text)
     }
 
+    #[test]
+    fn rows_put_dropped_sentences_of_a_before_the_next_in_order_match() {
+        let a = PreparedDoc::new(
+            "The council met on Tuesday to discuss the budget. The mayor was absent because of \
+             illness. The budget passed by six votes to three after a long debate.",
+        );
+        let b = PreparedDoc::new(
+            "The council met on Tuesday to discuss the budget. Protesters gathered outside the \
+             hall in the rain. The budget passed by six votes to three after a long debate.",
+        );
+        let al = aligner().align(&a, &b);
+        let rows = al.rows(a.sentences.len());
+        let kinds: Vec<(RowKind, Option<usize>, Option<usize>)> =
+            rows.iter().map(|r| (r.kind, r.a, r.b)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (RowKind::Verbatim, Some(0), Some(0)),
+                (RowKind::Added, None, Some(1)),
+                (RowKind::Dropped, Some(1), None),
+                (RowKind::Verbatim, Some(2), Some(2)),
+            ]
+        );
+    }
+
     fn aligner() -> Aligner {
         Aligner::new(Idf::builtin())
     }
