@@ -85,6 +85,52 @@ fn parse_args() -> Args {
     a
 }
 
+/// The non-blank lines of a file, read again from the start (next round) at its end.
+struct Lines {
+    path: String,
+    reader: std::io::BufReader<std::fs::File>,
+    round: usize,
+    in_round: usize,
+}
+
+impl Lines {
+    fn open(path: &str) -> Lines {
+        let file = std::fs::File::open(path).unwrap_or_else(|e| {
+            eprintln!("cannot read {path}: {e}");
+            std::process::exit(1)
+        });
+        Lines {
+            path: path.to_string(),
+            reader: std::io::BufReader::new(file),
+            round: 0,
+            in_round: 0,
+        }
+    }
+
+    /// The next line and its round (0 the first time through the file).
+    fn next_line(&mut self) -> Option<(String, usize)> {
+        use std::io::BufRead;
+        loop {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) | Err(_) => {
+                    if self.in_round == 0 {
+                        return None;
+                    }
+                    let round = self.round + 1;
+                    *self = Lines::open(&self.path);
+                    self.round = round;
+                }
+                Ok(_) if line.trim().is_empty() => {}
+                Ok(_) => {
+                    self.in_round += 1;
+                    return Some((line.trim_end().to_string(), self.round));
+                }
+            }
+        }
+    }
+}
+
 /// Latencies in microseconds.
 #[derive(Default)]
 struct Lat(Mutex<Vec<u64>>);
@@ -149,20 +195,9 @@ async fn send(http: &Http, req: Request<Full<Bytes>>) -> Result<(u16, Bytes), St
 #[tokio::main]
 async fn main() {
     let args = parse_args();
-    let text = std::fs::read_to_string(&args.file).unwrap_or_else(|e| {
-        eprintln!("cannot read {}: {e}", args.file);
-        std::process::exit(1)
-    });
-    let lines: Vec<String> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(str::to_string)
-        .collect();
-    drop(text);
-    if lines.is_empty() {
-        eprintln!("{} holds no article", args.file);
-        std::process::exit(1)
-    }
+    // Lines are read as they are sent (the file is not held in memory: the RSS figures are
+    // the server's, plus a small client).
+    let mut lines = Lines::open(&args.file);
     let dir = tempfile::tempdir().expect("a temporary directory");
     let index = Arc::new(
         StoryIndex::builder()
@@ -274,7 +309,7 @@ async fn main() {
     };
     let total = match args.soak {
         Some(_) => usize::MAX,
-        None => args.articles.min(lines.len()),
+        None => args.articles,
     };
     let mut sent = 0usize;
     let mut round = 0usize;
@@ -282,24 +317,28 @@ async fn main() {
         let mut body = String::new();
         let mut n = 0;
         while n < args.batch && sent + n < total {
-            let i = (sent + n) % lines.len();
-            round = (sent + n) / lines.len();
-            let line = &lines[i];
+            let Some((line, r)) = lines.next_line() else {
+                break;
+            };
+            round = r;
             if round == 0 {
-                body.push_str(line);
+                body.push_str(&line);
             } else {
                 // Again with a new id (the same text: a copy of the first round).
-                match serde_json::from_str::<serde_json::Value>(line) {
+                match serde_json::from_str::<serde_json::Value>(&line) {
                     Ok(mut v) => {
                         let id = v["id"].as_str().map(str::to_string).unwrap_or_default();
                         v["id"] = serde_json::Value::String(format!("{id}~{round}"));
                         body.push_str(&v.to_string());
                     }
-                    Err(_) => body.push_str(line),
+                    Err(_) => body.push_str(&line),
                 }
             }
             body.push('\n');
             n += 1;
+        }
+        if n == 0 {
+            break;
         }
         let req = Request::post(format!("{base}/v1/articles"))
             .header("content-type", "application/x-ndjson")
