@@ -491,7 +491,7 @@ fn generated(n: usize, seed: u64) -> Vec<Article> {
             let published = (next(6) != 0).then(|| {
                 chrono::DateTime::parse_from_rfc3339(&format!(
                     "2026-03-{:02}T{:02}:00:00Z",
-                    day.min(27) + (v as u64).min(1),
+                    day.min(27) + v.min(1),
                     next(24)
                 ))
                 .expect("date")
