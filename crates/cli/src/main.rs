@@ -65,6 +65,8 @@ enum Command {
     Rm(cmd::query::RmArgs),
     /// Drop the stories of an index whose last article is older than a horizon.
     Evict(cmd::query::EvictArgs),
+    /// Serve an index over HTTP: a JSON API (post articles, read stories) and a web page.
+    Serve(cmd::serve::Args),
 }
 
 /// `mi_option_purge_delay` and `mi_option_allow_thp` in mimalloc 3's `mi_option_e` (the
@@ -159,6 +161,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Events(args) => cmd::query::events(args),
         Command::Rm(args) => cmd::query::rm(args),
         Command::Evict(args) => cmd::query::evict(args),
+        Command::Serve(args) => cmd::serve::run(args),
     }
 }
 

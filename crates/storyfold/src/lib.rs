@@ -89,8 +89,8 @@ pub use error::{Error, Result};
 pub use fingerprint::FingerprintConfig;
 pub use ingest::Article;
 pub use live::{
-    EventFilter, EventKind, Evidence, IndexStats, Passage, Placement, Relation, StoryEvent,
-    StoryFilter, StoryId, StoryIndex, StoryIndexBuilder, StorySummary,
+    Comparison, EventFilter, EventKind, Evidence, IndexStats, Passage, Placement, PlacementLine,
+    Relation, StoryEvent, StoryFilter, StoryId, StoryIndex, StoryIndexBuilder, StorySummary,
 };
 pub use store::sqlite::Durability;
 pub use story::cluster::ClusterConfig;

@@ -608,3 +608,45 @@ fn the_index_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<StoryIndex>();
 }
+
+#[test]
+fn stories_by_update_list_the_latest_changed_first_and_page_on() {
+    let index = memory();
+    let text_a =
+        "The harbor bridge closed on Monday after inspectors found cracks in two steel beams. \
+                  The city said repairs would take six weeks and cost 2 million dollars.";
+    let text_b = "A red panda cub was born at the city zoo, keepers said on Friday. \
+                  The cub weighs 150 grams and will stay with its mother until spring.";
+    let a = index.insert(Article::new("a", text_a)).expect("a");
+    let b = index.insert(Article::new("b", text_b)).expect("b");
+    assert!(a.story < b.story);
+    // `updated` has a resolution of one second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let copy = index.insert(Article::new("a-copy", text_a)).expect("copy");
+    assert_eq!(copy.story, a.story);
+    let by_id = index.stories(&StoryFilter::default()).expect("list");
+    assert_eq!(by_id[0].story, b.story);
+    let first = index
+        .stories(&StoryFilter {
+            by_update: true,
+            limit: Some(1),
+            ..StoryFilter::default()
+        })
+        .expect("list");
+    assert_eq!(first.len(), 1);
+    assert_eq!(
+        first[0].story, a.story,
+        "the story changed last comes first"
+    );
+    let next = index
+        .stories(&StoryFilter {
+            by_update: true,
+            after_update: Some((first[0].updated_secs(), first[0].story)),
+            ..StoryFilter::default()
+        })
+        .expect("list");
+    assert_eq!(
+        next.iter().map(|s| s.story).collect::<Vec<_>>(),
+        vec![b.story]
+    );
+}

@@ -14,9 +14,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use serde::Serialize;
 use storyfold::ingest::{Article, Reader};
-use storyfold::{Durability, Evidence, Placement, Relation, StoryId, StoryIndex};
+use storyfold::{Durability, Relation, StoryId, StoryIndex};
 
 use crate::cmd::fold::WindowArg;
 use crate::common::{check_outputs, create_output, write_json_line, InputArgs, Out, Output};
@@ -71,20 +70,6 @@ pub struct Args {
     /// Add the evidence of each placement (compared article, scores, matched sentences).
     #[arg(long)]
     pub evidence: bool,
-}
-
-/// One output line.
-#[derive(Serialize)]
-struct Line<'a> {
-    id: &'a str,
-    story: StoryId,
-    new_story: bool,
-    relation: Relation,
-    duplicate_of: Option<&'a str>,
-    derived_from: Option<&'a str>,
-    similarity: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    evidence: Option<&'a Evidence>,
 }
 
 /// Open the index of `db` with the settings given on the command line.
@@ -274,7 +259,7 @@ fn commit(
     };
     totals.batches += 1;
     for p in &placements {
-        write_json_line(out, &line(p, args.evidence))?;
+        write_json_line(out, &p.line(args.evidence))?;
         totals.added += 1;
         match p.relation {
             Relation::NewStory => {
@@ -294,17 +279,4 @@ fn commit(
         totals.events += index.refine()?.len() as u64;
     }
     Ok(())
-}
-
-fn line(p: &Placement, evidence: bool) -> Line<'_> {
-    Line {
-        id: &p.id,
-        story: p.story,
-        new_story: p.new_story,
-        relation: p.relation,
-        duplicate_of: p.duplicate_of.as_deref(),
-        derived_from: p.derived_from.as_deref(),
-        similarity: p.similarity.map(crate::common::round4),
-        evidence: if evidence { p.evidence.as_ref() } else { None },
-    }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use storyfold::align::alignment::{Alignment, FactSupport, MatchKind, Relation};
+use storyfold::align::alignment::{Alignment, FactSupport, MatchKind, Relation, RowKind};
 use storyfold::align::facts::{Disagreement, FactKind};
 use storyfold::align::similarity::Encoder;
 use storyfold::align::PreparedDoc;
@@ -312,46 +312,27 @@ impl View<'_> {
     }
 
     fn rows(&self) -> Vec<Row> {
-        let mut rows = Vec::new();
-        let mut next_a = 0usize;
-        let dropped: std::collections::HashSet<usize> = self.al.dropped.iter().copied().collect();
-        let mut shown_dropped = vec![false; self.a.sentences.len()];
-        let flush_dropped = |upto: usize, rows: &mut Vec<Row>, shown: &mut [bool]| {
-            for i in 0..upto.min(shown.len()) {
-                if dropped.contains(&i) && !shown[i] {
-                    shown[i] = true;
-                    rows.push(Row {
-                        marker: '-',
-                        label: "dropped",
-                        a: Some(i),
-                        b: None,
-                        style: RED,
-                    });
+        self.al
+            .rows(self.a.sentences.len())
+            .into_iter()
+            .map(|r| {
+                let (marker, style) = match r.kind {
+                    RowKind::Dropped => ('-', RED),
+                    RowKind::Added => ('+', GREEN),
+                    RowKind::Moved => ('^', CYAN),
+                    RowKind::Verbatim => ('=', DIM),
+                    RowKind::Edited => ('~', YELLOW),
+                    RowKind::Paraphrase => ('%', CYAN),
+                };
+                Row {
+                    marker,
+                    label: r.kind.name(),
+                    a: r.a,
+                    b: r.b,
+                    style,
                 }
-            }
-        };
-        for m in &self.al.matches {
-            if let (Some(ai), false) = (m.a, m.moved) {
-                flush_dropped(ai, &mut rows, &mut shown_dropped);
-                next_a = next_a.max(ai + 1);
-            }
-            let (marker, label, style) = match (m.kind, m.moved) {
-                (MatchKind::Unmatched, _) => ('+', "added", GREEN),
-                (_, true) => ('^', "moved", CYAN),
-                (MatchKind::Verbatim, _) => ('=', "verbatim", DIM),
-                (MatchKind::Edited, _) => ('~', "edited", YELLOW),
-                (MatchKind::Paraphrase, _) => ('%', "paraphrase", CYAN),
-            };
-            rows.push(Row {
-                marker,
-                label,
-                a: m.a,
-                b: Some(m.b),
-                style,
-            });
-        }
-        flush_dropped(self.a.sentences.len(), &mut rows, &mut shown_dropped);
-        rows
+            })
+            .collect()
     }
 
     /// Byte ranges of disagreeing values in sentence `i` of A (`side_a`) or B.
@@ -432,7 +413,7 @@ impl View<'_> {
         writeln!(
             out,
             "relation: {}   score: {:.3}   B in A: {:.3}   A in B: {:.3}   shingle Jaccard: {:.3}   key terms: {:.3} ({} shared)",
-            self.paint(BOLD, relation_name(al.relation)),
+            self.paint(BOLD, al.relation.name()),
             al.score,
             al.containment_b_in_a,
             al.containment_a_in_b,
@@ -493,16 +474,6 @@ impl View<'_> {
             }
         }
         Ok(())
-    }
-}
-
-fn relation_name(r: Relation) -> &'static str {
-    match r {
-        Relation::Unrelated => "unrelated",
-        Relation::SameStory => "same_story",
-        Relation::Rewrite => "rewrite",
-        Relation::NearDuplicate => "near_duplicate",
-        Relation::Exact => "exact",
     }
 }
 

@@ -7,4 +7,5 @@ pub mod eval;
 pub mod fold;
 pub mod pairs;
 pub mod query;
+pub mod serve;
 pub mod similarity;

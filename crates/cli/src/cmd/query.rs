@@ -176,6 +176,7 @@ pub fn stories(args: StoriesArgs) -> Result<()> {
         query: args.query.clone(),
         limit: args.limit,
         cursor: args.before.map(StoryId),
+        ..StoryFilter::default()
     };
     let list = index.stories(&filter)?;
     let mut outputs = Finished::default();

@@ -124,6 +124,19 @@ pub enum Relation {
     Exact,
 }
 
+impl Relation {
+    /// The snake_case name (as serialized).
+    pub fn name(self) -> &'static str {
+        match self {
+            Relation::Unrelated => "unrelated",
+            Relation::SameStory => "same_story",
+            Relation::Rewrite => "rewrite",
+            Relation::NearDuplicate => "near_duplicate",
+            Relation::Exact => "exact",
+        }
+    }
+}
+
 /// How a sentence of B relates to its counterpart in A.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -193,6 +206,90 @@ pub struct Alignment {
     pub content_b_in_a: f64,
     /// IDF-weighted share of the stems of A's content words that occur in B.
     pub content_a_in_b: f64,
+}
+
+/// How a row of the side-by-side view of an alignment ([`Alignment::rows`]) reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RowKind {
+    /// A sentence of A without counterpart in B.
+    Dropped,
+    /// A sentence of B without counterpart in A.
+    Added,
+    /// A matched pair out of the order of the monotone backbone.
+    Moved,
+    /// Same normalized text.
+    Verbatim,
+    /// Small edits.
+    Edited,
+    /// Reworded.
+    Paraphrase,
+}
+
+impl RowKind {
+    /// The lower-case name (`dropped`, `added`, `moved`, `verbatim`, `edited`, `paraphrase`).
+    pub fn name(self) -> &'static str {
+        match self {
+            RowKind::Dropped => "dropped",
+            RowKind::Added => "added",
+            RowKind::Moved => "moved",
+            RowKind::Verbatim => "verbatim",
+            RowKind::Edited => "edited",
+            RowKind::Paraphrase => "paraphrase",
+        }
+    }
+}
+
+/// One row of the side-by-side view: a sentence of A, of B, or a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ViewRow {
+    /// What the row shows.
+    pub kind: RowKind,
+    /// Index of the sentence in A.
+    pub a: Option<usize>,
+    /// Index of the sentence in B.
+    pub b: Option<usize>,
+}
+
+impl Alignment {
+    /// The rows of a side-by-side view of B against A (`a_sentences` = the number of A's
+    /// sentences): B's sentences in order, each dropped sentence of A placed before the first
+    /// in-order match of a later sentence of A (the rest at the end).
+    pub fn rows(&self, a_sentences: usize) -> Vec<ViewRow> {
+        let mut rows = Vec::new();
+        let dropped: std::collections::HashSet<usize> = self.dropped.iter().copied().collect();
+        let mut shown = vec![false; a_sentences];
+        let flush = |upto: usize, rows: &mut Vec<ViewRow>, shown: &mut [bool]| {
+            for i in 0..upto.min(shown.len()) {
+                if dropped.contains(&i) && !shown[i] {
+                    shown[i] = true;
+                    rows.push(ViewRow {
+                        kind: RowKind::Dropped,
+                        a: Some(i),
+                        b: None,
+                    });
+                }
+            }
+        };
+        for m in &self.matches {
+            if let (Some(ai), false) = (m.a, m.moved) {
+                flush(ai, &mut rows, &mut shown);
+            }
+            let kind = match (m.kind, m.moved) {
+                (MatchKind::Unmatched, _) => RowKind::Added,
+                (_, true) => RowKind::Moved,
+                (MatchKind::Verbatim, _) => RowKind::Verbatim,
+                (MatchKind::Edited, _) => RowKind::Edited,
+                (MatchKind::Paraphrase, _) => RowKind::Paraphrase,
+            };
+            rows.push(ViewRow {
+                kind,
+                a: m.a,
+                b: Some(m.b),
+            });
+        }
+        flush(a_sentences, &mut rows, &mut shown);
+        rows
+    }
 }
 
 /// Fact provenance of one article against another: how many of its distinct facts (numbers,
@@ -1625,6 +1722,31 @@ mod tests {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/align/");
         let text = std::fs::read_to_string(format!("{dir}{name}")).expect("test article");
         PreparedDoc::new(&text)
+    }
+
+    #[test]
+    fn rows_put_dropped_sentences_of_a_before_the_next_in_order_match() {
+        let a = PreparedDoc::new(
+            "The council met on Tuesday to discuss the budget. The mayor was absent because of \
+             illness. The budget passed by six votes to three after a long debate.",
+        );
+        let b = PreparedDoc::new(
+            "The council met on Tuesday to discuss the budget. Protesters gathered outside the \
+             hall in the rain. The budget passed by six votes to three after a long debate.",
+        );
+        let al = aligner().align(&a, &b);
+        let rows = al.rows(a.sentences.len());
+        let kinds: Vec<(RowKind, Option<usize>, Option<usize>)> =
+            rows.iter().map(|r| (r.kind, r.a, r.b)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (RowKind::Verbatim, Some(0), Some(0)),
+                (RowKind::Added, None, Some(1)),
+                (RowKind::Dropped, Some(1), None),
+                (RowKind::Verbatim, Some(2), Some(2)),
+            ]
+        );
     }
 
     fn aligner() -> Aligner {

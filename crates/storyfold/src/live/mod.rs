@@ -180,6 +180,65 @@ pub struct Placement {
     pub evidence: Option<Evidence>,
 }
 
+/// A placement as `storyfold add` writes it and `POST /v1/articles` answers it: the fields of
+/// [`Placement`] with `similarity` rounded to 4 decimals, and the evidence only when asked
+/// for ([`Placement::line`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlacementLine<'a> {
+    /// The article's id.
+    pub id: &'a str,
+    /// Its story.
+    pub story: StoryId,
+    /// Whether it opened the story.
+    pub new_story: bool,
+    /// How it was placed.
+    pub relation: Relation,
+    /// The article it copies.
+    pub duplicate_of: Option<&'a str>,
+    /// The article it derives from.
+    pub derived_from: Option<&'a str>,
+    /// See the [module docs](self), rounded to 4 decimals.
+    pub similarity: Option<f64>,
+    /// What the decision rests on (with `evidence` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<&'a Evidence>,
+}
+
+impl Placement {
+    /// The line written for this placement (see [`PlacementLine`]).
+    pub fn line(&self, evidence: bool) -> PlacementLine<'_> {
+        PlacementLine {
+            id: &self.id,
+            story: self.story,
+            new_story: self.new_story,
+            relation: self.relation,
+            duplicate_of: self.duplicate_of.as_deref(),
+            derived_from: self.derived_from.as_deref(),
+            similarity: self.similarity.map(report::round4),
+            evidence: if evidence {
+                self.evidence.as_ref()
+            } else {
+                None
+            },
+        }
+    }
+}
+
+/// Two indexed articles aligned ([`StoryIndex::comparison`]).
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    /// Article A.
+    pub a: Article,
+    /// Article B (aligned against A).
+    pub b: Article,
+    /// A's sentences (the indices of [`Alignment`] point into them).
+    pub a_sentences: Vec<String>,
+    /// B's sentences.
+    pub b_sentences: Vec<String>,
+    /// B against A.
+    pub alignment: Alignment,
+}
+
 /// Which stories [`StoryIndex::stories`] lists (all conditions must hold).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StoryFilter {
@@ -195,6 +254,11 @@ pub struct StoryFilter {
     pub limit: Option<usize>,
     /// Only stories with a smaller id (the next page after the last one listed).
     pub cursor: Option<StoryId>,
+    /// List the latest changed first (then by decreasing id) instead of by decreasing id.
+    pub by_update: bool,
+    /// With `by_update`: only the stories listed after this one, given as its `updated` time
+    /// (seconds) and id (the next page; see [`StorySummary::updated_secs`]).
+    pub after_update: Option<(i64, StoryId)>,
 }
 
 fn rfc3339(t: i64) -> String {
@@ -227,6 +291,12 @@ pub struct StorySummary {
 }
 
 impl StorySummary {
+    /// [`StorySummary::updated`] in seconds since the epoch (0 if unreadable): with the id,
+    /// the cursor of [`StoryFilter::after_update`].
+    pub fn updated_secs(&self) -> i64 {
+        DateTime::parse_from_rfc3339(&self.updated).map_or(0, |t| t.timestamp())
+    }
+
     fn of(r: &StoryRow) -> Self {
         StorySummary {
             story: StoryId(r.id),
@@ -804,7 +874,8 @@ impl StoryIndex {
         Ok(report)
     }
 
-    /// Stories matching a filter, newest id first.
+    /// Stories matching a filter, newest id first (latest changed first with
+    /// [`StoryFilter::by_update`]).
     pub fn stories(&self, filter: &StoryFilter) -> Result<Vec<StorySummary>> {
         let q = StoryQuery {
             since: filter.since,
@@ -813,6 +884,8 @@ impl StoryIndex {
             query: filter.query.clone(),
             limit: filter.limit.map(|n| n as u64),
             before_id: filter.cursor.map(|c| c.0),
+            by_update: filter.by_update,
+            after_update: filter.after_update.map(|(t, id)| (t, id.0)),
         };
         let rows = self.lock().store.list_stories(&q)?;
         Ok(rows.iter().map(StorySummary::of).collect())
@@ -873,12 +946,26 @@ impl StoryIndex {
     /// The alignment of article `b` against article `a` (what `storyfold compare --json`
     /// reports for the two).
     pub fn compare(&self, a: &str, b: &str) -> Result<Alignment> {
+        Ok(self.comparison(a, b)?.alignment)
+    }
+
+    /// The alignment of article `b` against article `a` with both articles and their
+    /// sentences (the indices of the alignment point into them).
+    pub fn comparison(&self, a: &str, b: &str) -> Result<Comparison> {
         let (ra, rb) = {
             let inner = self.lock();
             (Self::row(&inner, a)?, Self::row(&inner, b)?)
         };
         let (da, db) = (PreparedDoc::new(&ra.text), PreparedDoc::new(&rb.text));
-        Ok(self.aligner.align(&da, &db))
+        let alignment = self.aligner.align(&da, &db);
+        let texts = |d: PreparedDoc| d.sentences.into_iter().map(|s| s.text).collect();
+        Ok(Comparison {
+            a_sentences: texts(da),
+            b_sentences: texts(db),
+            a: to_article(ra),
+            b: to_article(rb),
+            alignment,
+        })
     }
 
     /// Run the online refinement on the stories touched since the last one; returns the

@@ -207,6 +207,10 @@ pub struct StoryQuery {
     pub limit: Option<u64>,
     /// Only stories with an id below this one (rows come by decreasing id).
     pub before_id: Option<u64>,
+    /// Rows by latest change first (then decreasing id) instead of by decreasing id.
+    pub by_update: bool,
+    /// With `by_update`: only rows after this one, given as (`updated`, id).
+    pub after_update: Option<(i64, u64)>,
 }
 
 /// What the live index needs from a store. Implementations must make [`Store::commit`]

@@ -695,7 +695,8 @@ impl Store for SqliteStore {
                    AND (?3 IS NULL OR id IN (SELECT story FROM articles WHERE source = ?3))
                    AND (?4 IS NULL OR title LIKE '%' || ?4 || '%' ESCAPE '\\')
                    AND (?5 IS NULL OR id < ?5)
-                 ORDER BY id DESC LIMIT ?6"
+                   AND (?7 IS NULL OR updated < ?7 OR (updated = ?7 AND id < ?8))
+                 ORDER BY CASE WHEN ?9 THEN updated END DESC, id DESC LIMIT ?6"
             ))
             .map_err(|e| Error::store("prepare a query", e))?;
         let escaped = q.query.as_ref().map(|s| {
@@ -711,7 +712,10 @@ impl Store for SqliteStore {
                     q.source,
                     escaped,
                     q.before_id.map(i),
-                    q.limit.map_or(-1, i)
+                    q.limit.map_or(-1, i),
+                    q.after_update.map(|(t, _)| t),
+                    q.after_update.map(|(_, id)| i(id)),
+                    q.by_update
                 ],
                 story_row,
             )

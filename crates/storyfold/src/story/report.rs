@@ -124,7 +124,7 @@ pub struct DisagreementReport {
     pub via: Via,
 }
 
-fn round4(x: f64) -> f64 {
+pub(crate) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
