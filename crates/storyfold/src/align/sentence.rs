@@ -23,11 +23,19 @@ pub const QUANTITY_KINDS: [FactKind; 4] = [
     FactKind::Date,
 ];
 
+/// Most facts kept of one sentence (the first ones): the fact passes compare every fact of a
+/// sentence with every fact of the other of a pair, and look each name up in the other text.
+/// A sentence of news states a handful; a table or list run together without a full stop some
+/// dozens; a text of figures without a full stop could state hundreds of thousands.
+pub const MAX_SENTENCE_FACTS: usize = 256;
+
 /// The facts of a sentence and its content words outside the quantities.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SentenceFacts {
-    /// Every fact of the sentence ([`facts::extract`]).
+    /// The facts of the sentence ([`facts::extract`]), the first [`MAX_SENTENCE_FACTS`].
     pub facts: Vec<Fact>,
+    /// Whether facts past [`MAX_SENTENCE_FACTS`] were left out.
+    pub truncated: bool,
     /// Bit set of the [`QUANTITY_KINDS`] present.
     pub kinds: u8,
     /// Normalized tokens of the sentence with its quantities blanked out, without stopwords,
@@ -61,23 +69,25 @@ impl SentenceFacts {
     /// same normalized text.
     fn of(sentence: &Sentence) -> Self {
         let text = &sentence.text;
-        let facts = facts::extract(text);
+        let mut facts = facts::extract(text);
+        let truncated = facts.len() > MAX_SENTENCE_FACTS;
+        facts.truncate(MAX_SENTENCE_FACTS);
         let mut kinds = 0u8;
-        let mut rest = None;
+        let mut rest: Option<Vec<u8>> = None;
         for f in &facts {
             let Some(k) = QUANTITY_KINDS.iter().position(|&k| k == f.kind) else {
                 continue;
             };
             kinds |= 1 << k;
-            let rest = rest.get_or_insert_with(|| text.clone());
-            if let Some(part) = rest.get_mut(f.span.clone()) {
-                // Blank the fact (spans are on char boundaries of the same text).
-                let blank = " ".repeat(part.len());
-                rest.replace_range(f.span.clone(), &blank);
+            let rest = rest.get_or_insert_with(|| text.as_bytes().to_vec());
+            if text.get(f.span.clone()).is_some() {
+                // Blank the fact (whole characters, so the bytes stay UTF-8).
+                rest[f.span.clone()].fill(b' ');
             }
         }
         let content = match rest {
             Some(rest) => {
+                let rest = String::from_utf8_lossy(&rest);
                 let norm = text::normalize(&rest);
                 let (mut words, mut spans) = (String::new(), Vec::new());
                 for t in text::tokens(&norm) {
@@ -97,6 +107,7 @@ impl SentenceFacts {
         };
         SentenceFacts {
             facts,
+            truncated,
             kinds,
             content,
         }

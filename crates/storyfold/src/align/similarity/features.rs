@@ -123,12 +123,10 @@ struct Side {
     chars: Vec<u32>,
     numbers: Vec<u64>,
     names: Vec<u64>,
-    /// Index in `set` of each token, in order.
+    /// Index in `set` of each token, in order (the bit-parallel sequence measures of [`Rows`]
+    /// build their tables from it, per pair: a table kept per sentence would hold
+    /// `distinct tokens x length / 64` words, quadratic in the length of a long sentence).
     ids: Vec<u32>,
-    /// For each token of `set`, the bit set of its positions in the sentence, in
-    /// [`words_of`]`(seq.len())` 64-bit words (for the bit-parallel sequence measures of
-    /// [`Rows`]).
-    positions: Vec<u64>,
 }
 
 #[derive(Default)]
@@ -230,15 +228,9 @@ impl Side {
         }
         sort_dedup_weighted(&mut self.set);
         self.ids.clear();
-        self.positions.clear();
         for h in &self.seq {
             let id = self.set.partition_point(|x| x.0 < *h);
             self.ids.push(id as u32);
-        }
-        let words = words_of(self.seq.len());
-        self.positions.resize(self.set.len() * words, 0);
-        for (i, &id) in self.ids.iter().enumerate() {
-            self.positions[id as usize * words + i / 64] |= 1 << (i % 64);
         }
         sort_dedup_weighted(&mut self.stems);
         sort_dedup(&mut self.bigrams);
@@ -308,6 +300,9 @@ pub(crate) struct Rows {
     cur: Vec<u32>,
     /// For each distinct token of the text side, its positions in the pattern side.
     eq: Vec<u64>,
+    /// For each distinct token of the pattern side, its index among the text side's distinct
+    /// tokens (`u32::MAX` when the text lacks it).
+    in_text: Vec<u32>,
     prev64: Vec<u64>,
     cur64: Vec<u64>,
 }
@@ -361,17 +356,24 @@ impl Rows {
         let words = words_of(p.seq.len());
         self.eq.clear();
         self.eq.resize(t.set.len() * words, 0);
-        let eq = &mut self.eq;
+        self.in_text.clear();
+        self.in_text.resize(p.set.len(), u32::MAX);
+        let in_text = &mut self.in_text;
         for_each_common_at(
             &p.set,
             &t.set,
             |x| x.0,
             |y| y.0,
             |i, j| {
-                eq[j * words..(j + 1) * words]
-                    .copy_from_slice(&p.positions[i * words..(i + 1) * words]);
+                in_text[i] = j as u32;
             },
         );
+        for (i, &id) in p.ids.iter().enumerate() {
+            let j = self.in_text[id as usize];
+            if j != u32::MAX {
+                self.eq[j as usize * words + i / 64] |= 1 << (i % 64);
+            }
+        }
         (p, t, words)
     }
 
@@ -646,16 +648,23 @@ pub fn lexical_features(a: &SentenceSide, b: &SentenceSide) -> [f64; NUM_FEATURE
     })
 }
 
-/// The features, LCS length and Levenshtein distance of the whole token sequences of two
-/// prepared sentences: [`lexical_features`], [`token_lcs`] and [`token_levenshtein`] with one
-/// setting up of the bit-parallel measures and one LCS (the features' when no side is cut to
-/// [`MAX_LCS_TOKENS`]).
+/// The features and, when the two token sequences make at most `max_cells` pairs of tokens,
+/// the LCS length and Levenshtein distance of the whole sequences of two prepared sentences:
+/// [`lexical_features`], [`token_lcs`] and [`token_levenshtein`] with one setting up of the
+/// bit-parallel measures and one LCS (the features' when no side is cut to
+/// [`MAX_LCS_TOKENS`]). Above `max_cells` the sequence measures are not computed (`None`): their
+/// tables (`⌈shorter / 64⌉` words per token of the longer, besides as many words per distinct
+/// token of the longer) grow with the product of the lengths.
 pub(crate) fn features_and_sequences(
     a: &SentenceSide,
     b: &SentenceSide,
-) -> ([f64; NUM_FEATURES], usize, usize) {
+    max_cells: usize,
+) -> ([f64; NUM_FEATURES], Option<(usize, usize)>) {
     let run = |rows: &mut Rows| {
         let (sa, sb) = (&a.0, &b.0);
+        if sa.seq.len().saturating_mul(sb.seq.len()) > max_cells {
+            return (compute_sides(sa, sb, rows), None);
+        }
         let (p, t, words) = rows.bit_parallel(sa, sb);
         let lcs = rows.lcs_set_up(p, t, words);
         let lev = rows.levenshtein_set_up(p, t, words);
@@ -664,7 +673,7 @@ pub(crate) fn features_and_sequences(
         } else {
             capped_lcs(sa, sb, rows)
         };
-        (compute_sides_with(sa, sb, capped), lcs, lev)
+        (compute_sides_with(sa, sb, capped), Some((lcs, lev)))
     };
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => run(&mut scratch.rows),
@@ -882,10 +891,17 @@ mod tests {
             proptest::prop_assert_eq!(token_lcs(&b, &a), lcs);
             proptest::prop_assert_eq!(token_levenshtein(&a, &b), lev);
             proptest::prop_assert_eq!(token_levenshtein(&b, &a), lev);
-            let (f, l, d) = features_and_sequences(&a, &b);
-            proptest::prop_assert_eq!((l, d), (lcs, lev));
+            let (f, seq) = features_and_sequences(&a, &b, usize::MAX);
+            proptest::prop_assert_eq!(seq, Some((lcs, lev)));
             let separate = lexical_features(&a, &b);
             proptest::prop_assert!(f.iter().zip(&separate).all(|(x, y)| x.to_bits() == y.to_bits()));
+            // Over the cell limit: the same features, no sequence measures.
+            let cells = x.len() * y.len();
+            if cells > 0 {
+                let (g, none) = features_and_sequences(&a, &b, cells - 1);
+                proptest::prop_assert_eq!(none, None);
+                proptest::prop_assert!(g.iter().zip(&f).all(|(x, y)| x.to_bits() == y.to_bits()));
+            }
         }
     }
 
