@@ -110,6 +110,7 @@ impl<T: Ord + Clone> WeightedSet<T> {
         // A total order on (item, weight): an unstable sort gives the same sequence.
         items.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
         items.dedup_by(|later, kept| later.0 == kept.0);
+        items.shrink_to_fit();
         let total = items.iter().map(|x| x.1).sum();
         WeightedSet { items, total }
     }
@@ -510,7 +511,7 @@ impl SentenceTokens {
         let content = tokens.iter().filter(|t| t.1).count();
         SentenceTokens {
             weights: tokens.iter().map(|t| t.2).collect(),
-            tokens: tokens.into_iter().map(|t| (t.0, t.1)).collect(),
+            tokens: tokens.iter().map(|t| (t.0, t.1)).collect(),
             content,
         }
     }
@@ -689,6 +690,7 @@ impl<'d> DocAnalysis<'d> {
         buf.shingles_into(config.shingle_ngram, &mut shingles);
         shingles.sort_unstable();
         shingles.dedup();
+        shingles.shrink_to_fit();
         let norms: Vec<u64> = doc
             .sentences
             .iter()

@@ -29,12 +29,19 @@ pub const QUANTITY_KINDS: [FactKind; 4] = [
 /// dozens; a text of figures without a full stop could state hundreds of thousands.
 pub const MAX_SENTENCE_FACTS: usize = 256;
 
+/// Longest part of a sentence whose facts are extracted (bytes; the first ones, to a character
+/// boundary): the fact lexer holds some 60 bytes per word of what it reads, and a sentence of
+/// news is a few hundred bytes long. A "sentence" of megabytes (a text without a full stop)
+/// keeps the facts of its first 64 KiB.
+pub const MAX_FACT_TEXT_BYTES: usize = 1 << 16;
+
 /// The facts of a sentence and its content words outside the quantities.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SentenceFacts {
     /// The facts of the sentence ([`facts::extract`]), the first [`MAX_SENTENCE_FACTS`].
     pub facts: Vec<Fact>,
-    /// Whether facts past [`MAX_SENTENCE_FACTS`] were left out.
+    /// Whether facts were left out: past [`MAX_SENTENCE_FACTS`], or past
+    /// [`MAX_FACT_TEXT_BYTES`] of the text.
     pub truncated: bool,
     /// Bit set of the [`QUANTITY_KINDS`] present.
     pub kinds: u8,
@@ -69,8 +76,12 @@ impl SentenceFacts {
     /// same normalized text.
     fn of(sentence: &Sentence) -> Self {
         let text = &sentence.text;
-        let mut facts = facts::extract(text);
-        let truncated = facts.len() > MAX_SENTENCE_FACTS;
+        let mut read = text.len().min(MAX_FACT_TEXT_BYTES);
+        while !text.is_char_boundary(read) {
+            read -= 1;
+        }
+        let mut facts = facts::extract(&text[..read]);
+        let truncated = facts.len() > MAX_SENTENCE_FACTS || read < text.len();
         facts.truncate(MAX_SENTENCE_FACTS);
         let mut kinds = 0u8;
         let mut rest: Option<Vec<u8>> = None;

@@ -730,5 +730,40 @@ A petition calling for a new footpath across the top has gathered two hundred na
         assert_eq!(d.story_origin, 0);
         assert_eq!(d.role, vec![Role::Origin]);
         assert!(d.pairs.is_empty());
+        assert!(!d.truncated);
+    }
+
+    #[test]
+    fn candidate_choice_in_a_huge_story_looks_at_the_latest_sharers_only() {
+        // One text posted again and again: every member shares every signature token.
+        let aligner = Aligner::new(Idf::builtin());
+        let cfg = DeriveConfig::default();
+        let docs = |n: usize| -> Vec<PreparedDoc> {
+            (0..n)
+                .map(|i| PreparedDoc::new(&format!("{ORIGINAL} Copy {i}.")))
+                .collect()
+        };
+        let order = |n: usize| -> Vec<usize> { (0..n).collect() };
+        let small = docs(200);
+        let (pairs, cut) = pairs_to_align(&order(200), &small, &aligner, &cfg);
+        assert!(!cut);
+        assert_eq!(pairs.len(), 199 * cfg.candidates - 1);
+        let n = MAX_SIGNATURE_POSTINGS + 100;
+        let big = docs(n);
+        let (pairs, cut) = pairs_to_align(&order(n), &big, &aligner, &cfg);
+        assert!(cut);
+        assert_eq!(pairs.len(), (n - 1) * cfg.candidates - 1);
+        // Each member's candidates are among the latest sharers before it.
+        assert!(pairs
+            .iter()
+            .all(|&(i, j)| i < j && j - i <= MAX_SIGNATURE_POSTINGS));
+        // The flag reaches the derivation.
+        let d = derive(
+            &big[..MAX_SIGNATURE_POSTINGS + 2],
+            &vec![None; MAX_SIGNATURE_POSTINGS + 2],
+            &aligner,
+            &cfg,
+        );
+        assert!(d.truncated);
     }
 }

@@ -155,6 +155,17 @@ fn sort_dedup_weighted(v: &mut Vec<(u64, f64)>) {
 }
 
 impl Side {
+    /// Frees the room reserved for a sentence's tokens that deduplication left unused (a side
+    /// kept per sentence: one of a sentence repeating a word would otherwise hold the room of
+    /// its every token in each set).
+    fn shrink(&mut self) {
+        self.set.shrink_to_fit();
+        self.stems.shrink_to_fit();
+        self.bigrams.shrink_to_fit();
+        self.trigrams.shrink_to_fit();
+        self.chars.shrink_to_fit();
+    }
+
     fn fill(&mut self, s: &Sentence, idf: &Idf) {
         let hashed = s
             .tokens
@@ -620,6 +631,7 @@ impl SentenceSide {
     pub fn new(s: &Sentence, idf: &Idf) -> Self {
         let mut side = Side::default();
         side.fill(s, idf);
+        side.shrink();
         SentenceSide(side)
     }
 
@@ -628,6 +640,7 @@ impl SentenceSide {
     pub(crate) fn hashed(s: &Sentence, hashes: &[u64], weights: &[f64]) -> Self {
         let mut side = Side::default();
         side.fill_hashed(s, hashes.iter().copied().zip(weights.iter().copied()));
+        side.shrink();
         SentenceSide(side)
     }
 }
