@@ -175,15 +175,24 @@ impl<'s> FactView<'s> {
         stem_chars: usize,
     ) -> Self {
         let sf = s.facts();
-        let stems = s
-            .content_words()
-            .map(|(i, t)| {
-                let w = match i.and_then(|i| token_weights.get(i)) {
-                    Some(&w) => w,
-                    None => weights.weight(t),
-                };
-                (Keyed::new(prefix_stem(t, stem_chars)), w.max(0.0))
-            })
+        // Each stem once with its largest weight (as `max_of` keeps), gathered in a map so that
+        // a sentence repeating a word holds one entry, not one per word.
+        let mut largest: FxHashMap<&str, f64> = FxHashMap::default();
+        for (i, t) in s.content_words() {
+            let w = match i.and_then(|i| token_weights.get(i)) {
+                Some(&w) => w,
+                None => weights.weight(t),
+            };
+            let entry = largest
+                .entry(prefix_stem(t, stem_chars))
+                .or_insert(f64::MIN);
+            if w.max(0.0).total_cmp(entry).is_gt() {
+                *entry = w.max(0.0);
+            }
+        }
+        let stems = largest
+            .into_iter()
+            .map(|(t, w)| (Keyed::new(t), w))
             .collect();
         FactView {
             kinds: sf.kinds,
@@ -497,15 +506,18 @@ impl SentenceTokens {
     /// The distinct tokens of `s`, whose tokens have the hashes `hashes` and IDF weights
     /// `idf` (in order).
     fn of(s: &Sentence, hashes: &[u64], idf: &[f64]) -> Self {
-        let mut tokens: Vec<(u64, bool, f64)> = s
-            .tokens
-            .iter()
-            .zip(hashes.iter().zip(idf))
-            .map(|(t, (&h, &w))| {
+        // Distinct tokens first (a hash map holds one entry per distinct token, not one per
+        // token of a sentence repeating a word); equal hashes are equal tokens, with the same
+        // flag and weight.
+        let mut distinct: FxHashMap<u64, (bool, f64)> = FxHashMap::default();
+        for (t, (&h, &w)) in s.tokens.iter().zip(hashes.iter().zip(idf)) {
+            distinct.entry(h).or_insert_with(|| {
                 let stop = is_stopword(t);
-                (h, !stop, token_weight(stop, w))
-            })
-            .collect();
+                (!stop, token_weight(stop, w))
+            });
+        }
+        let mut tokens: Vec<(u64, bool, f64)> =
+            distinct.into_iter().map(|(h, (c, w))| (h, c, w)).collect();
         tokens.sort_unstable_by_key(|t| t.0);
         tokens.dedup_by_key(|t| t.0);
         let content = tokens.iter().filter(|t| t.1).count();

@@ -106,6 +106,10 @@ pub const FEATURE_NAMES: [&str; NUM_FEATURES] = [
 const MAX_LCS_TOKENS: usize = 256;
 /// Longest normalized text (bytes) used for character windows.
 const MAX_CHAR_BYTES: usize = 4096;
+/// Most tokens (and words, for the names) of a sentence its features are computed on, the
+/// first ones: a side holds some 80 bytes per token before deduplication, and a sentence of
+/// news has fewer than a hundred. A longer one is marked cut, and gets no sequence measures.
+pub const MAX_SIDE_TOKENS: usize = 100_000;
 /// Characters kept by the prefix stemmer ([`prefix_stem`]).
 const STEM_CHARS: usize = 5;
 
@@ -123,6 +127,8 @@ struct Side {
     chars: Vec<u32>,
     numbers: Vec<u64>,
     names: Vec<u64>,
+    /// Whether the sentence has more than [`MAX_SIDE_TOKENS`] tokens (the rest left out).
+    cut: bool,
     /// Index in `set` of each token, in order (the bit-parallel sequence measures of [`Rows`]
     /// build their tables from it, per pair: a table kept per sentence would hold
     /// `distinct tokens x length / 64` words, quadratic in the length of a long sentence).
@@ -184,14 +190,15 @@ impl Side {
         self.chars.clear();
         self.numbers.clear();
         self.names.clear();
-        let n = s.tokens.len();
+        let n = s.tokens.len().min(MAX_SIDE_TOKENS);
+        self.cut = s.tokens.len() > MAX_SIDE_TOKENS;
         self.seq.reserve(n);
         self.set.reserve(n);
         self.stems.reserve(n);
         self.bigrams.reserve(n.saturating_sub(1));
         self.trigrams.reserve(n.saturating_sub(2));
         self.chars.reserve(s.norm.len().min(MAX_CHAR_BYTES));
-        for (t, (h, w)) in s.tokens.iter().zip(hashed) {
+        for (t, (h, w)) in s.tokens.iter().zip(hashed).take(MAX_SIDE_TOKENS) {
             self.seq.push(h);
             self.set.push((h, w));
             self.stems
@@ -230,6 +237,7 @@ impl Side {
             .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
             .map(|w| w.trim_matches(|c| c == '\'' || c == '-'))
             .filter(|w| !w.is_empty())
+            .take(MAX_SIDE_TOKENS)
         {
             let is_name = word.chars().next().is_some_and(char::is_uppercase);
             if is_name && !first {
@@ -675,7 +683,7 @@ pub(crate) fn features_and_sequences(
 ) -> ([f64; NUM_FEATURES], Option<(usize, usize)>) {
     let run = |rows: &mut Rows| {
         let (sa, sb) = (&a.0, &b.0);
-        if sa.seq.len().saturating_mul(sb.seq.len()) > max_cells {
+        if sa.cut || sb.cut || sa.seq.len().saturating_mul(sb.seq.len()) > max_cells {
             return (compute_sides(sa, sb, rows), None);
         }
         let (p, t, words) = rows.bit_parallel(sa, sb);
