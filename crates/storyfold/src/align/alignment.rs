@@ -98,7 +98,9 @@
 //! [`max_fact_work`](AlignConfig::max_fact_work) (20,000,000) for the fact passes; per sentence
 //! at most [`MAX_SENTENCE_FACTS`](super::sentence::MAX_SENTENCE_FACTS) (256) facts, read from
 //! its first [`MAX_FACT_TEXT_BYTES`](super::sentence::MAX_FACT_TEXT_BYTES) (64 KiB), per document
-//! [`MAX_DOC_FACTS`](super::analysis::MAX_DOC_FACTS) (2,048) distinct facts for provenance.
+//! [`MAX_DOC_FACTS`](super::analysis::MAX_DOC_FACTS) (2,048) distinct facts for provenance,
+//! and similarity features of a sentence's first
+//! [`MAX_SIDE_TOKENS`](super::similarity::features::MAX_SIDE_TOKENS) (100,000) tokens.
 //! None of them is reached by news articles (the outputs on the example corpus and 5,000
 //! AllSides articles are the same with and without them).
 

@@ -926,6 +926,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn sentences_over_the_side_limit_get_no_sequence_measures() {
+        let idf = Idf::default();
+        let long = Sentence::new(&vec!["tax"; MAX_SIDE_TOKENS + 1].join(" "));
+        let short = Sentence::new("tax cut");
+        let (l, s) = (
+            SentenceSide::new(&long, &idf),
+            SentenceSide::new(&short, &idf),
+        );
+        assert_eq!(l.0.seq.len(), MAX_SIDE_TOKENS);
+        assert_eq!(features_and_sequences(&l, &s, usize::MAX).1, None);
+        let at_limit = Sentence::new(&vec!["tax"; MAX_SIDE_TOKENS].join(" "));
+        let m = SentenceSide::new(&at_limit, &idf);
+        assert_eq!(
+            features_and_sequences(&m, &s, usize::MAX).1,
+            Some((1, MAX_SIDE_TOKENS - 1))
+        );
+    }
+
     proptest::proptest! {
         /// The branch-free count of common values is the merge's.
         #[test]
