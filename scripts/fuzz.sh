@@ -18,7 +18,7 @@ SECONDS_EACH=${1:-30}
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-    TARGETS=(read_jsonl read_csv read_txt parse_date sentences)
+    TARGETS=(read_jsonl read_csv read_txt parse_date sentences facts align)
 fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
 

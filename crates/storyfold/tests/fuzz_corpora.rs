@@ -67,3 +67,16 @@ fn sentence_corpus() {
         "no corpus found"
     );
 }
+
+#[test]
+fn fact_corpus() {
+    assert!(replay("facts", shared::check_facts) > 0, "no corpus found");
+}
+
+#[test]
+fn alignment_corpus() {
+    assert!(
+        replay("align", shared::check_alignment) > 0,
+        "no corpus found"
+    );
+}

@@ -169,6 +169,9 @@ struct CompareOut<'a> {
     added: &'a [usize],
     dropped: &'a [usize],
     disagreements: &'a [Disagreement],
+    /// Present (true) only when a limit on the aligner's work cut some of it short.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    truncated: bool,
 }
 
 fn doc_out<'a>(article: &'a Article, doc: &'a PreparedDoc) -> DocOut<'a> {
@@ -215,6 +218,12 @@ pub fn run(args: Args) -> Result<()> {
         }
     };
 
+    if al.truncated {
+        note!(
+            "note: the articles are too long or too repetitive to align in full: the aligner's \
+             work limits cut some of it short (\"truncated\": true; see docs/reliability.md)"
+        );
+    }
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
@@ -252,6 +261,7 @@ pub fn run(args: Args) -> Result<()> {
             added: &al.added,
             dropped: &al.dropped,
             disagreements: &al.disagreements,
+            truncated: al.truncated,
         };
         write_json_line(&mut out, &value)?;
     } else {

@@ -373,13 +373,14 @@ pub fn run(args: Args) -> Result<()> {
     };
     let bar = progress("deriving stories");
     let mut briefs = Vec::new();
+    let mut truncated = 0usize;
     let write = out.is_some();
     for (c, chunk) in members.chunks(CHUNK).enumerate() {
         // Largest stories first, so that no large story starts last and leaves the other
         // workers idle at the end of the chunk; each worker also serializes its reports.
         let mut by_size: Vec<usize> = (0..chunk.len()).collect();
         by_size.sort_by_key(|&k| (std::cmp::Reverse(chunk[k].len()), k));
-        let mut done: Vec<(usize, Vec<u8>, Option<Brief>)> = by_size
+        let mut done: Vec<(usize, Vec<u8>, Option<Brief>, bool)> = by_size
             .par_iter()
             .map(|&k| {
                 let number = c * CHUNK + k + 1;
@@ -388,15 +389,16 @@ pub fn run(args: Args) -> Result<()> {
                 if write {
                     write_json_line(&mut line, &r)?;
                 }
-                Ok((k, line, (r.size > 1).then(|| Brief::of(&r))))
+                Ok((k, line, (r.size > 1).then(|| Brief::of(&r)), r.truncated))
             })
             .collect::<Result<_>>()?;
         done.sort_unstable_by_key(|x| x.0);
-        for (_, line, brief) in done {
+        for (_, line, brief, cut) in done {
             if let Some(out) = out.as_mut() {
                 out.write_all(&line)?;
             }
             briefs.extend(brief);
+            truncated += usize::from(cut);
         }
         bar.set_position(((c + 1) * CHUNK).min(members.len()) as u64);
     }
@@ -425,6 +427,13 @@ pub fn run(args: Args) -> Result<()> {
     }
     if !skipped.is_empty() {
         note!("{skipped}");
+    }
+    if truncated > 0 {
+        note!(
+            "note: {truncated} stories hold articles too long or too repetitive to align in full: \
+             the aligner's work limits cut some of it short (\"truncated\": true in their \
+             reports; see docs/reliability.md)"
+        );
     }
     Ok(())
 }

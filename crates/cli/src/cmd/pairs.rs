@@ -107,6 +107,9 @@ struct PairOut<'a> {
     containment_b_in_a: f64,
     score: f64,
     disagreements: usize,
+    /// Present (true) only when a limit on the aligner's work cut some of it short.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    truncated: bool,
 }
 
 /// One `--candidates` line.
@@ -407,6 +410,7 @@ pub fn run(args: Args) -> Result<()> {
                     containment_b_in_a: round4(al.containment_b_in_a),
                     score: round4(al.score),
                     disagreements: al.disagreements.len(),
+                    truncated: al.truncated,
                 },
             )?;
             written += 1;

@@ -110,6 +110,7 @@ impl<T: Ord + Clone> WeightedSet<T> {
         // A total order on (item, weight): an unstable sort gives the same sequence.
         items.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)));
         items.dedup_by(|later, kept| later.0 == kept.0);
+        items.shrink_to_fit();
         let total = items.iter().map(|x| x.1).sum();
         WeightedSet { items, total }
     }
@@ -174,15 +175,24 @@ impl<'s> FactView<'s> {
         stem_chars: usize,
     ) -> Self {
         let sf = s.facts();
-        let stems = s
-            .content_words()
-            .map(|(i, t)| {
-                let w = match i.and_then(|i| token_weights.get(i)) {
-                    Some(&w) => w,
-                    None => weights.weight(t),
-                };
-                (Keyed::new(prefix_stem(t, stem_chars)), w.max(0.0))
-            })
+        // Each stem once with its largest weight (as `max_of` keeps), gathered in a map so that
+        // a sentence repeating a word holds one entry, not one per word.
+        let mut largest: FxHashMap<&str, f64> = FxHashMap::default();
+        for (i, t) in s.content_words() {
+            let w = match i.and_then(|i| token_weights.get(i)) {
+                Some(&w) => w,
+                None => weights.weight(t),
+            };
+            let entry = largest
+                .entry(prefix_stem(t, stem_chars))
+                .or_insert(f64::MIN);
+            if w.max(0.0).total_cmp(entry).is_gt() {
+                *entry = w.max(0.0);
+            }
+        }
+        let stems = largest
+            .into_iter()
+            .map(|(t, w)| (Keyed::new(t), w))
             .collect();
         FactView {
             kinds: sf.kinds,
@@ -332,7 +342,15 @@ pub(crate) struct FactSet<'f> {
     name_prefix: FxHashMap<u64, Vec<u32>>,
     /// Names of several words by their initials.
     name_initials: FxHashMap<u64, Vec<u32>>,
+    /// Whether facts past [`MAX_DOC_FACTS`] were left out.
+    pub(crate) truncated: bool,
 }
+
+/// Most distinct facts of a document (or of the body of one) indexed in a [`FactSet`]: fact
+/// provenance looks up each fact of one article among those of the same kind of the other, a
+/// product of the two counts (a news article states some dozens; 2,048 of each make at most
+/// about four million lookups). The first ones in the text are kept.
+pub const MAX_DOC_FACTS: usize = 2048;
 
 /// One of the name indices of a [`FactSet`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -386,7 +404,8 @@ fn name_probes(words: &[String], out: &mut Vec<(NameIndex, u64)>) {
 }
 
 impl<'f> FactSet<'f> {
-    /// The distinct facts of `views`.
+    /// The distinct facts of `views`, the first [`MAX_DOC_FACTS`] of them
+    /// ([`FactSet::truncated`] when there are more).
     pub(crate) fn of(views: &[FactView<'f>]) -> Self {
         let mut seen = rustc_hash::FxHashSet::default();
         let mut set = FactSet {
@@ -396,6 +415,10 @@ impl<'f> FactSet<'f> {
         for f in views.iter().flat_map(|v| v.facts) {
             if !seen.insert(key_of(f)) {
                 continue;
+            }
+            if set.distinct.len() == MAX_DOC_FACTS {
+                set.truncated = true;
+                break;
             }
             let id = set.distinct.len() as u32;
             set.distinct.push(f);
@@ -425,7 +448,6 @@ impl<'f> FactSet<'f> {
     }
 
     /// Whether some fact of the set agrees with `f` ([`Fact::agrees`]).
-    #[cfg(test)]
     pub(crate) fn supports(&self, f: &Fact) -> bool {
         let mut probes = Vec::new();
         if let Value::Name(words) = &f.value {
@@ -484,21 +506,24 @@ impl SentenceTokens {
     /// The distinct tokens of `s`, whose tokens have the hashes `hashes` and IDF weights
     /// `idf` (in order).
     fn of(s: &Sentence, hashes: &[u64], idf: &[f64]) -> Self {
-        let mut tokens: Vec<(u64, bool, f64)> = s
-            .tokens
-            .iter()
-            .zip(hashes.iter().zip(idf))
-            .map(|(t, (&h, &w))| {
+        // Distinct tokens first (a hash map holds one entry per distinct token, not one per
+        // token of a sentence repeating a word); equal hashes are equal tokens, with the same
+        // flag and weight.
+        let mut distinct: FxHashMap<u64, (bool, f64)> = FxHashMap::default();
+        for (t, (&h, &w)) in s.tokens.iter().zip(hashes.iter().zip(idf)) {
+            distinct.entry(h).or_insert_with(|| {
                 let stop = is_stopword(t);
-                (h, !stop, token_weight(stop, w))
-            })
-            .collect();
+                (!stop, token_weight(stop, w))
+            });
+        }
+        let mut tokens: Vec<(u64, bool, f64)> =
+            distinct.into_iter().map(|(h, (c, w))| (h, c, w)).collect();
         tokens.sort_unstable_by_key(|t| t.0);
         tokens.dedup_by_key(|t| t.0);
         let content = tokens.iter().filter(|t| t.1).count();
         SentenceTokens {
             weights: tokens.iter().map(|t| t.2).collect(),
-            tokens: tokens.into_iter().map(|t| (t.0, t.1)).collect(),
+            tokens: tokens.iter().map(|t| (t.0, t.1)).collect(),
             content,
         }
     }
@@ -609,6 +634,10 @@ pub struct DocAnalysis<'d> {
     sentences: &'d [Sentence],
     /// The quantity frames of each sentence, when first asked for ([`DocAnalysis::frames`]).
     frames: OnceLock<Vec<Vec<Frame>>>,
+    /// Whether some facts were left out: of a sentence over
+    /// [`MAX_SENTENCE_FACTS`](super::sentence::MAX_SENTENCE_FACTS), or of the document over
+    /// [`MAX_DOC_FACTS`].
+    pub(crate) truncated: bool,
 }
 
 impl<'d> DocAnalysis<'d> {
@@ -673,6 +702,7 @@ impl<'d> DocAnalysis<'d> {
         buf.shingles_into(config.shingle_ngram, &mut shingles);
         shingles.sort_unstable();
         shingles.dedup();
+        shingles.shrink_to_fit();
         let norms: Vec<u64> = doc
             .sentences
             .iter()
@@ -692,10 +722,13 @@ impl<'d> DocAnalysis<'d> {
             }
             h.update(s.norm.as_bytes());
         }
+        let facts = FactSet::of(&views);
+        let truncated = facts.truncated || doc.sentences.iter().any(|s| s.facts().truncated);
         DocAnalysis {
             key_terms: key_terms(&doc.sentences, weights),
             stems: WeightedSet::union(views.iter().map(|v| &v.stems)),
-            facts: FactSet::of(&views),
+            facts,
+            truncated,
             topic_postings,
             views,
             tokens,
@@ -715,21 +748,45 @@ impl<'d> DocAnalysis<'d> {
 
     /// Calls `f` with every sentence carrying a quantity that shares a stem key with
     /// `stems`, once each, in order (`seen` has one flag per sentence, all false, and is left
-    /// so; `touched` is a work buffer).
+    /// so; `touched` is a work buffer), visiting at most `limit` entries of the index: over it,
+    /// the stems with the fewest sentences first, as long as they fit. Returns the entries
+    /// visited and whether some stem was left out.
     pub(crate) fn for_each_topic_candidate(
         &self,
         stems: &Stems,
+        limit: u64,
         seen: &mut [bool],
         touched: &mut Vec<u32>,
         mut f: impl FnMut(usize),
-    ) {
+    ) -> (u64, bool) {
         touched.clear();
-        for (k, _) in &stems.items {
-            for &i in self.topic_postings.get(stem_key(k)) {
+        let mut visit = |list: &[u32]| {
+            for &i in list {
                 if !seen[i as usize] {
                     seen[i as usize] = true;
                     touched.push(i);
                 }
+            }
+        };
+        let lists = stems
+            .items
+            .iter()
+            .map(|(k, _)| self.topic_postings.get(stem_key(k)));
+        let entries: u64 = lists.clone().map(|l| l.len() as u64).sum();
+        let (mut visited, mut cut) = (entries, false);
+        if entries <= limit {
+            lists.for_each(&mut visit);
+        } else {
+            let mut by_size: Vec<&[u32]> = lists.collect();
+            by_size.sort_by_key(|l| l.len());
+            visited = 0;
+            for list in by_size {
+                if visited + list.len() as u64 > limit {
+                    cut = true;
+                    break;
+                }
+                visited += list.len() as u64;
+                visit(list);
             }
         }
         touched.sort_unstable();
@@ -737,6 +794,7 @@ impl<'d> DocAnalysis<'d> {
             seen[i as usize] = false;
             f(i as usize);
         }
+        (visited, cut)
     }
 
     /// The quantity frames of each sentence ([`frames_of`]), computed on first use (only the

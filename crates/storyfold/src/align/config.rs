@@ -63,8 +63,39 @@ pub struct AlignConfig {
     /// (default 4,000,000).
     pub max_grid_cells: usize,
     /// Largest token grid of one sentence pair for the edit and LCS measures; longer pairs are
-    /// judged by the similarity score alone (default 250,000).
+    /// judged by the similarity score alone (default 250,000: two sentences of 500 tokens, far
+    /// above any sentence of news; the bit-parallel measures then take 8 words per token of
+    /// the longer side).
     pub max_token_cells: usize,
+    /// Most candidate counterparts in A scored for one sentence of B (default 1,000). Over it, the
+    /// candidates sharing the most content tokens, then the most tokens, then nearest to the
+    /// sentence's proportional place in A (`b x |A| / |B|`), then first in A are kept; the
+    /// same for the A sentences whose normalized text equals B's (kept: those nearest to that
+    /// place). A short sentence of news ("He said.") passes the candidate filter against many
+    /// sentences of a long article (up to 743 pairs scored in one pair of 5,000 AllSides
+    /// articles; 32 cut some): the limit is above the sentences of any news article (at most
+    /// 450 there). A document of one template repeated passes it against every sentence, which
+    /// made the candidate lists, and the time, grow with `|A| x |B|`; the work limit below
+    /// bounds them then, well before this one.
+    pub max_candidates: usize,
+    /// Most work of the candidate stage per alignment (default 20,000,000, under a second on
+    /// one core of this machine): entries of A's token index visited, plus the tokens of both
+    /// sentences of every pair scored and 16 per pair. Each B sentence may use the work left divided by the B sentences
+    /// left (an even share, with what earlier ones left unused); a sentence whose tokens
+    /// index more entries than its share visits its rarest tokens first and, of the commoner
+    /// ones, the entries nearest its proportional place in A; a pair over what is left of the
+    /// share is not scored. News pairs use a few thousand units per sentence (at most 162,899
+    /// for a pair among the 3,404 related pairs of 5,000 AllSides articles).
+    pub max_candidate_work: usize,
+    /// Most work of the fact passes per alignment (default 20,000,000): for the first pass,
+    /// `(facts of both + 1) x (bytes of both) + facts of one x facts of the other + tokens of
+    /// one x tokens of the other (at most 1,000,000)` per aligned sentence pair compared, an
+    /// upper estimate of [`facts::compare_facts`](super::facts::compare_facts)' work; for the
+    /// same-topic pass also the index entries visited and the stems of each pair overlapped;
+    /// for the frame pass the frame pairs. Pairs past it are not compared (in B's order; the
+    /// same-topic pass: the sentence's rarest stems first). A news pair uses some thousands per
+    /// sentence pair (at most 1,304,608 for a pair of the AllSides sample above).
+    pub max_fact_work: usize,
     /// Words per shingle for the near-duplicate test and the shingle overlaps (default 5).
     pub shingle_ngram: usize,
 }
@@ -90,6 +121,9 @@ impl Default for AlignConfig {
             stem_chars: 5,
             max_grid_cells: 4_000_000,
             max_token_cells: 250_000,
+            max_candidates: 1000,
+            max_candidate_work: 20_000_000,
+            max_fact_work: 20_000_000,
             shingle_ngram: 5,
         }
     }

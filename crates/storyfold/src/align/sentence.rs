@@ -23,11 +23,26 @@ pub const QUANTITY_KINDS: [FactKind; 4] = [
     FactKind::Date,
 ];
 
+/// Most facts kept of one sentence (the first ones): the fact passes compare every fact of a
+/// sentence with every fact of the other of a pair, and look each name up in the other text.
+/// A sentence of news states a handful; a table or list run together without a full stop some
+/// dozens; a text of figures without a full stop could state hundreds of thousands.
+pub const MAX_SENTENCE_FACTS: usize = 256;
+
+/// Longest part of a sentence whose facts are extracted (bytes; the first ones, to a character
+/// boundary): the fact lexer holds some 60 bytes per word of what it reads, and a sentence of
+/// news is a few hundred bytes long. A "sentence" of megabytes (a text without a full stop)
+/// keeps the facts of its first 64 KiB.
+pub const MAX_FACT_TEXT_BYTES: usize = 1 << 16;
+
 /// The facts of a sentence and its content words outside the quantities.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SentenceFacts {
-    /// Every fact of the sentence ([`facts::extract`]).
+    /// The facts of the sentence ([`facts::extract`]), the first [`MAX_SENTENCE_FACTS`].
     pub facts: Vec<Fact>,
+    /// Whether facts were left out: past [`MAX_SENTENCE_FACTS`], or past
+    /// [`MAX_FACT_TEXT_BYTES`] of the text.
+    pub truncated: bool,
     /// Bit set of the [`QUANTITY_KINDS`] present.
     pub kinds: u8,
     /// Normalized tokens of the sentence with its quantities blanked out, without stopwords,
@@ -61,23 +76,29 @@ impl SentenceFacts {
     /// same normalized text.
     fn of(sentence: &Sentence) -> Self {
         let text = &sentence.text;
-        let facts = facts::extract(text);
+        let mut read = text.len().min(MAX_FACT_TEXT_BYTES);
+        while !text.is_char_boundary(read) {
+            read -= 1;
+        }
+        let mut facts = facts::extract(&text[..read]);
+        let truncated = facts.len() > MAX_SENTENCE_FACTS || read < text.len();
+        facts.truncate(MAX_SENTENCE_FACTS);
         let mut kinds = 0u8;
-        let mut rest = None;
+        let mut rest: Option<Vec<u8>> = None;
         for f in &facts {
             let Some(k) = QUANTITY_KINDS.iter().position(|&k| k == f.kind) else {
                 continue;
             };
             kinds |= 1 << k;
-            let rest = rest.get_or_insert_with(|| text.clone());
-            if let Some(part) = rest.get_mut(f.span.clone()) {
-                // Blank the fact (spans are on char boundaries of the same text).
-                let blank = " ".repeat(part.len());
-                rest.replace_range(f.span.clone(), &blank);
+            let rest = rest.get_or_insert_with(|| text.as_bytes().to_vec());
+            if text.get(f.span.clone()).is_some() {
+                // Blank the fact (whole characters, so the bytes stay UTF-8).
+                rest[f.span.clone()].fill(b' ');
             }
         }
         let content = match rest {
             Some(rest) => {
+                let rest = String::from_utf8_lossy(&rest);
                 let norm = text::normalize(&rest);
                 let (mut words, mut spans) = (String::new(), Vec::new());
                 for t in text::tokens(&norm) {
@@ -97,6 +118,7 @@ impl SentenceFacts {
         };
         SentenceFacts {
             facts,
+            truncated,
             kinds,
             content,
         }

@@ -60,6 +60,12 @@ pub const ALL_PAIRS_MAX: usize = 16;
 pub const CANDIDATES: usize = 2;
 /// Distinct highest-IDF tokens in a member's signature for candidate selection.
 pub const SIGNATURE_TOKENS: usize = 48;
+/// Earlier members sharing a signature token looked at per token when choosing a member's
+/// candidates in a large story: the latest ones in story order. Without it, a story of `n`
+/// members sharing their signature tokens (one text posted again and again) costs
+/// `48 n² / 2` steps; with it at most `48 x 1,000` per member. Stories of news rarely reach
+/// a few hundred members.
+pub const MAX_SIGNATURE_POSTINGS: usize = 1000;
 
 /// Settings of [`derive`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -162,6 +168,9 @@ pub struct Derivation {
     pub reference: Vec<Option<usize>>,
     /// Alignment of each member (B) against its reference (A).
     pub reference_alignment: Vec<Option<Alignment>>,
+    /// Whether a limit cut some work short: an alignment's ([`Alignment::truncated`]), or the
+    /// candidate choice's ([`MAX_SIGNATURE_POSTINGS`]).
+    pub truncated: bool,
 }
 
 impl Derivation {
@@ -206,22 +215,24 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
     x
 }
 
-/// The pairs (earlier, later) of story-order ranks to align.
+/// The pairs (earlier, later) of story-order ranks to align, and whether
+/// [`MAX_SIGNATURE_POSTINGS`] left some earlier members out of the choice.
 fn pairs_to_align(
     order: &[usize],
     docs: &[PreparedDoc],
     aligner: &Aligner,
     cfg: &DeriveConfig,
-) -> Vec<(usize, usize)> {
+) -> (Vec<(usize, usize)>, bool) {
     let n = order.len();
     let mut out = Vec::new();
+    let mut cut = false;
     if n <= cfg.all_pairs_max {
         for j in 1..n {
             for i in 0..j {
                 out.push((order[i], order[j]));
             }
         }
-        return out;
+        return (out, cut);
     }
     // Signatures: the distinct highest-IDF tokens of each member (ties by token), in that order.
     let by_weight = |x: &(&str, f64), y: &(&str, f64)| y.1.total_cmp(&x.1).then(x.0.cmp(y.0));
@@ -255,7 +266,9 @@ fn pairs_to_align(
         let mut touched = Vec::new();
         for &(t, w) in &signatures[j] {
             if let Some(list) = index.get(t) {
-                for &i in list {
+                let from = list.len().saturating_sub(MAX_SIGNATURE_POSTINGS);
+                cut |= from > 0;
+                for &i in &list[from..] {
                     if score[i] == 0.0 {
                         touched.push(i);
                     }
@@ -281,7 +294,7 @@ fn pairs_to_align(
             index.entry(t).or_default().push(j);
         }
     }
-    out
+    (out, cut)
 }
 
 /// Derive the structure of one story: `docs[i]` is member `i`'s prepared text and
@@ -304,7 +317,8 @@ pub fn derive(
     let analyses: Vec<DocAnalysis> = docs.par_iter().map(|d| aligner.analyze(d)).collect();
     let align =
         |a: usize, b: usize| aligner.align_analyzed(&docs[a], &analyses[a], &docs[b], &analyses[b]);
-    let pairs: Vec<Pair> = pairs_to_align(&order, docs, aligner, cfg)
+    let (to_align, mut truncated) = pairs_to_align(&order, docs, aligner, cfg);
+    let pairs: Vec<Pair> = to_align
         .into_par_iter()
         .map(|(a, b)| Pair {
             a,
@@ -312,6 +326,7 @@ pub fn derive(
             alignment: align(a, b),
         })
         .collect();
+    truncated |= pairs.iter().any(|p| p.alignment.truncated);
     let mut by_member: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (k, p) in pairs.iter().enumerate() {
         by_member[p.a].push(k);
@@ -484,6 +499,7 @@ pub fn derive(
             if derived_from[x].is_some() {
                 role[x] = Role::from_relation(al.relation);
             }
+            truncated |= al.truncated;
             reference_alignment[x] = Some(al);
         }
         if x == story_origin
@@ -503,6 +519,7 @@ pub fn derive(
         story_origin,
         reference,
         reference_alignment,
+        truncated,
     }
 }
 
@@ -713,5 +730,40 @@ A petition calling for a new footpath across the top has gathered two hundred na
         assert_eq!(d.story_origin, 0);
         assert_eq!(d.role, vec![Role::Origin]);
         assert!(d.pairs.is_empty());
+        assert!(!d.truncated);
+    }
+
+    #[test]
+    fn candidate_choice_in_a_huge_story_looks_at_the_latest_sharers_only() {
+        // One text posted again and again: every member shares every signature token.
+        let aligner = Aligner::new(Idf::builtin());
+        let cfg = DeriveConfig::default();
+        let docs = |n: usize| -> Vec<PreparedDoc> {
+            (0..n)
+                .map(|i| PreparedDoc::new(&format!("{ORIGINAL} Copy {i}.")))
+                .collect()
+        };
+        let order = |n: usize| -> Vec<usize> { (0..n).collect() };
+        let small = docs(200);
+        let (pairs, cut) = pairs_to_align(&order(200), &small, &aligner, &cfg);
+        assert!(!cut);
+        assert_eq!(pairs.len(), 199 * cfg.candidates - 1);
+        let n = MAX_SIGNATURE_POSTINGS + 100;
+        let big = docs(n);
+        let (pairs, cut) = pairs_to_align(&order(n), &big, &aligner, &cfg);
+        assert!(cut);
+        assert_eq!(pairs.len(), (n - 1) * cfg.candidates - 1);
+        // Each member's candidates are among the latest sharers before it.
+        assert!(pairs
+            .iter()
+            .all(|&(i, j)| i < j && j - i <= MAX_SIGNATURE_POSTINGS));
+        // The flag reaches the derivation.
+        let d = derive(
+            &big[..MAX_SIGNATURE_POSTINGS + 2],
+            &vec![None; MAX_SIGNATURE_POSTINGS + 2],
+            &aligner,
+            &cfg,
+        );
+        assert!(d.truncated);
     }
 }

@@ -63,6 +63,11 @@ pub struct StoryReport {
     pub shared_sentences: Vec<SharedSentence>,
     /// Facts that differ between a member and its reference.
     pub disagreements: Vec<DisagreementReport>,
+    /// Whether a limit on the work of the derivation cut some of it short
+    /// ([`Derivation::truncated`]): the report may then differ from an unlimited one's.
+    /// Serialized only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 /// A member of a story as reported.
@@ -215,6 +220,7 @@ pub fn singleton(number: usize, a: &Article, headline: &str) -> StoryReport {
         }],
         shared_sentences: Vec::new(),
         disagreements: Vec::new(),
+        truncated: false,
     }
 }
 
@@ -273,6 +279,7 @@ pub fn report_from(
         members: out_members,
         shared_sentences: shared_sentences(arts, docs, d, n),
         disagreements: disagreements(arts, docs, d, n),
+        truncated: d.truncated,
     }
 }
 

@@ -349,22 +349,37 @@ pub fn compare_facts(
         let mut ys: Vec<usize> = (0..fb.len())
             .filter(|&j| open_b[j] && fb[j].kind == kind)
             .collect();
-        // The word slots of the two texts, for names only.
+        // The word slots of the two texts, for names only: each open name's slot and whether
+        // few enough other words differ around it there (computed once per name, not once per
+        // pair of names).
         let slots = (kind == FactKind::Name).then(|| {
             let (wa, wb) = slot_words(a, b);
             let sl = word_slots(&wa, &wb);
-            (wa, wb, sl)
+            let place = |words: &SlotWords, slots: &Vec<usize>, matched: &Vec<bool>, f: &Fact| {
+                name_slot((words, slots, matched), &f.span).map(|slot| {
+                    let close = gap_besides(words, slots, matched, slot, &f.span) <= NAME_GAP_MAX;
+                    (slot, close)
+                })
+            };
+            let in_a: Vec<Option<(usize, bool)>> = (fa.iter().zip(&open_a))
+                .map(|(f, &open)| {
+                    let open = open && f.kind == kind;
+                    open.then(|| place(&wa, &sl.a, &sl.matched_a, f)).flatten()
+                })
+                .collect();
+            let in_b: Vec<Option<(usize, bool)>> = (fb.iter().zip(&open_b))
+                .map(|(f, &open)| {
+                    let open = open && f.kind == kind;
+                    open.then(|| place(&wb, &sl.b, &sl.matched_b, f)).flatten()
+                })
+                .collect();
+            (in_a, in_b)
         });
         for i in xs {
-            let pick = if let Some((wa, wb, sl)) = &slots {
-                let (sa, sb) = (&sl.a, &sl.b);
-                let side_a = (wa, sa, &sl.matched_a);
-                let side_b = (wb, sb, &sl.matched_b);
-                name_slot(side_a, &fa[i].span).and_then(|slot| {
+            let pick = if let Some((in_a, in_b)) = &slots {
+                in_a[i].and_then(|(slot, close_a)| {
                     ys.iter().position(|&j| {
-                        name_slot(side_b, &fb[j].span) == Some(slot)
-                            && gap_besides(wa, sa, &sl.matched_a, slot, &fa[i].span) <= NAME_GAP_MAX
-                            && gap_besides(wb, sb, &sl.matched_b, slot, &fb[j].span) <= NAME_GAP_MAX
+                        in_b[j].is_some_and(|(s, close_b)| s == slot && close_a && close_b)
                     })
                 })
             } else {

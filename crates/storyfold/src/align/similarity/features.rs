@@ -106,6 +106,10 @@ pub const FEATURE_NAMES: [&str; NUM_FEATURES] = [
 const MAX_LCS_TOKENS: usize = 256;
 /// Longest normalized text (bytes) used for character windows.
 const MAX_CHAR_BYTES: usize = 4096;
+/// Most tokens (and words, for the names) of a sentence its features are computed on, the
+/// first ones: a side holds some 80 bytes per token before deduplication, and a sentence of
+/// news has fewer than a hundred. A longer one is marked cut, and gets no sequence measures.
+pub const MAX_SIDE_TOKENS: usize = 100_000;
 /// Characters kept by the prefix stemmer ([`prefix_stem`]).
 const STEM_CHARS: usize = 5;
 
@@ -123,12 +127,12 @@ struct Side {
     chars: Vec<u32>,
     numbers: Vec<u64>,
     names: Vec<u64>,
-    /// Index in `set` of each token, in order.
+    /// Whether the sentence has more than [`MAX_SIDE_TOKENS`] tokens (the rest left out).
+    cut: bool,
+    /// Index in `set` of each token, in order (the bit-parallel sequence measures of [`Rows`]
+    /// build their tables from it, per pair: a table kept per sentence would hold
+    /// `distinct tokens x length / 64` words, quadratic in the length of a long sentence).
     ids: Vec<u32>,
-    /// For each token of `set`, the bit set of its positions in the sentence, in
-    /// [`words_of`]`(seq.len())` 64-bit words (for the bit-parallel sequence measures of
-    /// [`Rows`]).
-    positions: Vec<u64>,
 }
 
 #[derive(Default)]
@@ -157,6 +161,17 @@ fn sort_dedup_weighted(v: &mut Vec<(u64, f64)>) {
 }
 
 impl Side {
+    /// Frees the room reserved for a sentence's tokens that deduplication left unused (a side
+    /// kept per sentence: one of a sentence repeating a word would otherwise hold the room of
+    /// its every token in each set).
+    fn shrink(&mut self) {
+        self.set.shrink_to_fit();
+        self.stems.shrink_to_fit();
+        self.bigrams.shrink_to_fit();
+        self.trigrams.shrink_to_fit();
+        self.chars.shrink_to_fit();
+    }
+
     fn fill(&mut self, s: &Sentence, idf: &Idf) {
         let hashed = s
             .tokens
@@ -175,14 +190,15 @@ impl Side {
         self.chars.clear();
         self.numbers.clear();
         self.names.clear();
-        let n = s.tokens.len();
+        let n = s.tokens.len().min(MAX_SIDE_TOKENS);
+        self.cut = s.tokens.len() > MAX_SIDE_TOKENS;
         self.seq.reserve(n);
         self.set.reserve(n);
         self.stems.reserve(n);
         self.bigrams.reserve(n.saturating_sub(1));
         self.trigrams.reserve(n.saturating_sub(2));
         self.chars.reserve(s.norm.len().min(MAX_CHAR_BYTES));
-        for (t, (h, w)) in s.tokens.iter().zip(hashed) {
+        for (t, (h, w)) in s.tokens.iter().zip(hashed).take(MAX_SIDE_TOKENS) {
             self.seq.push(h);
             self.set.push((h, w));
             self.stems
@@ -221,6 +237,7 @@ impl Side {
             .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
             .map(|w| w.trim_matches(|c| c == '\'' || c == '-'))
             .filter(|w| !w.is_empty())
+            .take(MAX_SIDE_TOKENS)
         {
             let is_name = word.chars().next().is_some_and(char::is_uppercase);
             if is_name && !first {
@@ -230,15 +247,9 @@ impl Side {
         }
         sort_dedup_weighted(&mut self.set);
         self.ids.clear();
-        self.positions.clear();
         for h in &self.seq {
             let id = self.set.partition_point(|x| x.0 < *h);
             self.ids.push(id as u32);
-        }
-        let words = words_of(self.seq.len());
-        self.positions.resize(self.set.len() * words, 0);
-        for (i, &id) in self.ids.iter().enumerate() {
-            self.positions[id as usize * words + i / 64] |= 1 << (i % 64);
         }
         sort_dedup_weighted(&mut self.stems);
         sort_dedup(&mut self.bigrams);
@@ -308,6 +319,9 @@ pub(crate) struct Rows {
     cur: Vec<u32>,
     /// For each distinct token of the text side, its positions in the pattern side.
     eq: Vec<u64>,
+    /// For each distinct token of the pattern side, its index among the text side's distinct
+    /// tokens (`u32::MAX` when the text lacks it).
+    in_text: Vec<u32>,
     prev64: Vec<u64>,
     cur64: Vec<u64>,
 }
@@ -361,17 +375,24 @@ impl Rows {
         let words = words_of(p.seq.len());
         self.eq.clear();
         self.eq.resize(t.set.len() * words, 0);
-        let eq = &mut self.eq;
+        self.in_text.clear();
+        self.in_text.resize(p.set.len(), u32::MAX);
+        let in_text = &mut self.in_text;
         for_each_common_at(
             &p.set,
             &t.set,
             |x| x.0,
             |y| y.0,
             |i, j| {
-                eq[j * words..(j + 1) * words]
-                    .copy_from_slice(&p.positions[i * words..(i + 1) * words]);
+                in_text[i] = j as u32;
             },
         );
+        for (i, &id) in p.ids.iter().enumerate() {
+            let j = self.in_text[id as usize];
+            if j != u32::MAX {
+                self.eq[j as usize * words + i / 64] |= 1 << (i % 64);
+            }
+        }
         (p, t, words)
     }
 
@@ -618,6 +639,7 @@ impl SentenceSide {
     pub fn new(s: &Sentence, idf: &Idf) -> Self {
         let mut side = Side::default();
         side.fill(s, idf);
+        side.shrink();
         SentenceSide(side)
     }
 
@@ -626,6 +648,7 @@ impl SentenceSide {
     pub(crate) fn hashed(s: &Sentence, hashes: &[u64], weights: &[f64]) -> Self {
         let mut side = Side::default();
         side.fill_hashed(s, hashes.iter().copied().zip(weights.iter().copied()));
+        side.shrink();
         SentenceSide(side)
     }
 }
@@ -646,16 +669,23 @@ pub fn lexical_features(a: &SentenceSide, b: &SentenceSide) -> [f64; NUM_FEATURE
     })
 }
 
-/// The features, LCS length and Levenshtein distance of the whole token sequences of two
-/// prepared sentences: [`lexical_features`], [`token_lcs`] and [`token_levenshtein`] with one
-/// setting up of the bit-parallel measures and one LCS (the features' when no side is cut to
-/// [`MAX_LCS_TOKENS`]).
+/// The features and, when the two token sequences make at most `max_cells` pairs of tokens,
+/// the LCS length and Levenshtein distance of the whole sequences of two prepared sentences:
+/// [`lexical_features`], [`token_lcs`] and [`token_levenshtein`] with one setting up of the
+/// bit-parallel measures and one LCS (the features' when no side is cut to
+/// [`MAX_LCS_TOKENS`]). Above `max_cells` the sequence measures are not computed (`None`): their
+/// tables (`⌈shorter / 64⌉` words per token of the longer, besides as many words per distinct
+/// token of the longer) grow with the product of the lengths.
 pub(crate) fn features_and_sequences(
     a: &SentenceSide,
     b: &SentenceSide,
-) -> ([f64; NUM_FEATURES], usize, usize) {
+    max_cells: usize,
+) -> ([f64; NUM_FEATURES], Option<(usize, usize)>) {
     let run = |rows: &mut Rows| {
         let (sa, sb) = (&a.0, &b.0);
+        if sa.cut || sb.cut || sa.seq.len().saturating_mul(sb.seq.len()) > max_cells {
+            return (compute_sides(sa, sb, rows), None);
+        }
         let (p, t, words) = rows.bit_parallel(sa, sb);
         let lcs = rows.lcs_set_up(p, t, words);
         let lev = rows.levenshtein_set_up(p, t, words);
@@ -664,7 +694,7 @@ pub(crate) fn features_and_sequences(
         } else {
             capped_lcs(sa, sb, rows)
         };
-        (compute_sides_with(sa, sb, capped), lcs, lev)
+        (compute_sides_with(sa, sb, capped), Some((lcs, lev)))
     };
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => run(&mut scratch.rows),
@@ -882,11 +912,37 @@ mod tests {
             proptest::prop_assert_eq!(token_lcs(&b, &a), lcs);
             proptest::prop_assert_eq!(token_levenshtein(&a, &b), lev);
             proptest::prop_assert_eq!(token_levenshtein(&b, &a), lev);
-            let (f, l, d) = features_and_sequences(&a, &b);
-            proptest::prop_assert_eq!((l, d), (lcs, lev));
+            let (f, seq) = features_and_sequences(&a, &b, usize::MAX);
+            proptest::prop_assert_eq!(seq, Some((lcs, lev)));
             let separate = lexical_features(&a, &b);
             proptest::prop_assert!(f.iter().zip(&separate).all(|(x, y)| x.to_bits() == y.to_bits()));
+            // Over the cell limit: the same features, no sequence measures.
+            let cells = x.len() * y.len();
+            if cells > 0 {
+                let (g, none) = features_and_sequences(&a, &b, cells - 1);
+                proptest::prop_assert_eq!(none, None);
+                proptest::prop_assert!(g.iter().zip(&f).all(|(x, y)| x.to_bits() == y.to_bits()));
+            }
         }
+    }
+
+    #[test]
+    fn sentences_over_the_side_limit_get_no_sequence_measures() {
+        let idf = Idf::default();
+        let long = Sentence::new(&vec!["tax"; MAX_SIDE_TOKENS + 1].join(" "));
+        let short = Sentence::new("tax cut");
+        let (l, s) = (
+            SentenceSide::new(&long, &idf),
+            SentenceSide::new(&short, &idf),
+        );
+        assert_eq!(l.0.seq.len(), MAX_SIDE_TOKENS);
+        assert_eq!(features_and_sequences(&l, &s, usize::MAX).1, None);
+        let at_limit = Sentence::new(&vec!["tax"; MAX_SIDE_TOKENS].join(" "));
+        let m = SentenceSide::new(&at_limit, &idf);
+        assert_eq!(
+            features_and_sequences(&m, &s, usize::MAX).1,
+            Some((1, MAX_SIDE_TOKENS - 1))
+        );
     }
 
     proptest::proptest! {

@@ -95,18 +95,20 @@ pub fn score_prepared(
 }
 
 /// [`score_prepared`] with the LCS length and the Levenshtein distance of the two sentences'
-/// token sequences ([`features::features_and_sequences`]), computed together.
+/// token sequences ([`features::features_and_sequences`]), computed together when the
+/// sequences make at most `max_cells` pairs of tokens (`None` otherwise).
 pub(crate) fn score_and_sequences(
     a: &Sentence,
     b: &Sentence,
     sa: &features::SentenceSide,
     sb: &features::SentenceSide,
-) -> (f64, usize, usize) {
-    let (f, lcs, lev) = features::features_and_sequences(sa, sb);
+    max_cells: usize,
+) -> (f64, Option<(usize, usize)>) {
+    let (f, seq) = features::features_and_sequences(sa, sb, max_cells);
     if a.tokens.is_empty() || b.tokens.is_empty() {
-        return (0.0, lcs, lev);
+        return (0.0, seq);
     }
-    (probability(&f), lcs, lev)
+    (probability(&f), seq)
 }
 
 /// The calibrated paraphrase decision on a score.
