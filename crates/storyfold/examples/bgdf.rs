@@ -1,4 +1,4 @@
-//! Builds and checks the background document-frequency table (`story::background`).
+//! Builds and checks the background document-frequency table (`story::features::background`).
 //!
 //! ```text
 //! cargo run --release -p storyfold --example bgdf -- build WORDFREQ.tsv OUT.bin [--keys KEYS.tsv]
@@ -22,7 +22,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 
 use rayon::prelude::*;
 use storyfold::ingest::{Input, ReadOptions, Reader};
-use storyfold::story::background::{build_keys, key_rate, Background};
+use storyfold::story::features::background::{build_keys, key_rate, Background};
 use storyfold::story::features::{key_kind, raw_terms, FeatureConfig, TermKind};
 
 /// Smallest document rate kept in the table: rarer terms take their kind's default.

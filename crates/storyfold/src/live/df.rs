@@ -6,7 +6,7 @@
 //! terms, so the error is on rare terms, whose weight is high either way). The counts grow on
 //! insert and shrink on remove and evict. The weight of a term is [`SeenCounts::idf`], the one
 //! place where the table is read: the counts blended with the shipped background document
-//! frequencies ([`crate::story::background`]) as `fold` blends them, so that a new index of a
+//! frequencies ([`crate::story::features::background`]) as `fold` blends them, so that a new index of a
 //! handful of articles on one event weighs their shared words as news at large does.
 //!
 //! Persistence: the table is checkpointed to the store (sparse: bucket deltas and counts as

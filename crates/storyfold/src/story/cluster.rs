@@ -52,7 +52,7 @@
 //! about one article in nine of a batch of 16 shares a query term with an earlier one.
 //!
 //! Document frequencies come from the corpus, blended with the shipped background ones
-//! ([`super::background`], [`FeatureConfig::background_weight`]): [`cluster_articles`] counts
+//! ([`super::features::background`], [`FeatureConfig::background_weight`]): [`cluster_articles`] counts
 //! them over the whole input first; a streaming [`StoryClusterer::new`] updates them with
 //! every article before weighing it (early articles lean on the background).
 //!

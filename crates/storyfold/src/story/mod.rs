@@ -12,7 +12,6 @@
 //! * [`spool`]: article texts kept in a temporary file and read back by offset, so that
 //!   folding a large corpus holds only compact features in memory.
 
-pub mod background;
 pub mod cluster;
 pub mod derive;
 pub mod entities;

@@ -25,11 +25,13 @@
 //! boost from 1 (an ordinary number) to 4 and the number boost from 1 to 2 lifted B-cubed F1
 //! from 0.918 to 0.933; boosts of 3–5 for years and 1.5–3 for numbers all give 0.923–0.933.
 
+pub mod background;
+
 use std::collections::HashMap;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::background::Background;
+use self::background::Background;
 use super::entities::extract;
 use crate::text::lexicon::{is_broad_stopword, plural_stem};
 use crate::text::{for_each_token, prepare, strip_boilerplate};
@@ -50,7 +52,7 @@ pub struct FeatureConfig {
     /// Largest number of terms kept in a document vector (the heaviest ones).
     pub max_terms: usize,
     /// Weight, in virtual documents, of the shipped background document frequencies blended
-    /// with the counts of the input ([`super::background`]); 0: the input's counts only.
+    /// with the counts of the input ([`background`]); 0: the input's counts only.
     /// (Settings stored before this field existed read as the default.)
     #[serde(default = "default_background_weight")]
     pub background_weight: f64,
@@ -188,7 +190,7 @@ pub fn raw_terms(title: Option<&str>, text: &str, cfg: &FeatureConfig) -> RawTer
 }
 
 /// Document frequencies of term keys over a number of documents, blended with the
-/// [`Background`] when one is given (see [`super::background`]).
+/// [`Background`] when one is given (see [`background`]).
 #[derive(Clone, Debug, Default)]
 pub struct DocFreq {
     df: HashMap<u64, u32>,
@@ -196,7 +198,7 @@ pub struct DocFreq {
     prior: Option<Prior>,
 }
 
-/// A background table and its weight in virtual documents ([`super::background`]).
+/// A background table and its weight in virtual documents ([`background`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Prior {
     table: &'static Background,

@@ -3,10 +3,10 @@
 //!
 //! Without them, IDF comes from the input alone: five articles on one event, folded alone,
 //! share their words in every document and those words weigh nothing, so the five fall apart.
-//! A [`Background`] gives every term key ([`super::features::term_key`]) a **document rate**
-//! `r(t)`, the chance that a news article contains the term; [`super::features::DocFreq`]
+//! A [`Background`] gives every term key ([`super::term_key`]) a **document rate**
+//! `r(t)`, the chance that a news article contains the term; [`super::DocFreq`]
 //! blends it with the counts of the documents it has seen as a prior of `M` virtual documents
-//! ([`super::features::FeatureConfig::background_weight`]):
+//! ([`super::FeatureConfig::background_weight`]):
 //!
 //! `idf(t) = ln((M + N + 1) / (M · r(t) + df(t) + 0.5))`
 //!
@@ -22,7 +22,7 @@
 //! `docs/background-df.md`). Its rates come from token frequencies `p` through a model of
 //! the chance that a word occurs in an article ([`doc_rate`]), fitted on one news corpus and
 //! checked on others. Words are tokenized, filtered and stemmed exactly as story features do
-//! ([`super::features::word_term`]); each word is also an entity word (`Reid` in `Tara Reid`)
+//! ([`super::word_term`]); each word is also an entity word (`Reid` in `Tara Reid`)
 //! with the word's rate (an upper bound: a word is not always capitalized). Numbers, years and
 //! dates have rules of their own (see the build script). Terms the table does not hold take
 //! the rate of their kind ([`Background::default_rate`]): multi-word entities, rare words,
@@ -37,8 +37,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::entities::extract;
-use super::features::{key_kind, term_key, word_term, KeyBuildHasher, TermKind};
+use super::{key_kind, term_key, word_term, KeyBuildHasher, TermKind};
+use crate::story::entities::extract;
 use crate::text::{for_each_token, prepare};
 
 const MAGIC: &[u8; 8] = b"SFBGDF01";
@@ -52,7 +52,7 @@ const KINDS: [TermKind; 5] = [
 ];
 
 /// The shipped table (see the [module docs](self)).
-static SHIPPED: &[u8] = include_bytes!("../../data/background-df.bin");
+static SHIPPED: &[u8] = include_bytes!("../../../data/background-df.bin");
 
 /// Document rates of term keys (see the [module docs](self)).
 #[derive(Clone, Debug, PartialEq)]
