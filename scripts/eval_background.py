@@ -32,7 +32,8 @@ import subprocess
 import sys
 import tempfile
 
-from bcubed import bcubed
+import evalkit
+from evalkit import bcubed
 
 SHARED = os.environ.get("SHARED", "../shared/data")
 BIN = os.environ.get("BIN", "target/release/storyfold")
@@ -52,12 +53,8 @@ def fold(path, id_field, window, weight, join, extra=()):
     return res
 
 
-def write_jsonl(docs, name):
-    path = os.path.join(TMP, name)
-    with open(path, "w", encoding="utf-8") as f:
-        for d in docs:
-            f.write(json.dumps(d, ensure_ascii=False) + "\n")
-    return path
+def write_jsonl(rows, name):
+    return evalkit.write_jsonl(rows, os.path.join(TMP, name))
 
 
 def ecb_docs():

@@ -21,7 +21,8 @@ import subprocess
 import sys
 import tempfile
 
-from bcubed import bcubed
+import evalkit
+from evalkit import bcubed
 
 SHARED = os.environ.get("SHARED", "../shared/data")
 BIN = os.environ.get("BIN", "target/release/storyfold")
@@ -64,11 +65,7 @@ def report(name, incr, batch, gold=None):
 
 
 def write_jsonl(rows, name):
-    path = os.path.join(TMP, name)
-    with open(path, "w", encoding="utf-8") as f:
-        for d in rows:
-            f.write(json.dumps(d, ensure_ascii=False) + "\n")
-    return path
+    return evalkit.write_jsonl(rows, os.path.join(TMP, name))
 
 
 def ecb(args):

@@ -284,3 +284,57 @@ pub fn progress(what: &str) -> ProgressBar {
 pub fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
+
+/// Most worker threads per available core: more only adds memory and switching.
+pub const THREADS_PER_CORE: usize = 4;
+
+/// Start the worker threads for `--threads n` (none given: all cores): an error for 0, and at
+/// most [`THREADS_PER_CORE`] per available core (with a message naming `tool` when clamped).
+pub fn start_threads(tool: &str, threads: Option<usize>) -> Result<()> {
+    let Some(n) = threads else {
+        return Ok(());
+    };
+    if n == 0 {
+        anyhow::bail!("--threads must be at least 1");
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let max = THREADS_PER_CORE * cores;
+    if n > max {
+        note!(
+            "{tool}: --threads {n} is more than {THREADS_PER_CORE} per available core \
+             ({cores} cores); using {max}"
+        );
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n.min(max))
+        .build_global()
+        .map_err(|e| anyhow::anyhow!("cannot start the worker threads: {e}"))
+}
+
+/// Whether an error comes from writing into a closed pipe.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        let kind = if let Some(e) = e.downcast_ref::<std::io::Error>() {
+            Some(e.kind())
+        } else if let Some(e) = e.downcast_ref::<storyfold::output::Error>() {
+            e.io_kind()
+        } else {
+            e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+        };
+        kind == Some(io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// End a tool's run: return on success, exit with status 0 when standard output is a pipe
+/// closed early (`tool ... | head` stops quietly), else print the error and exit with status 1.
+pub fn finish(tool: &str, result: Result<()>) {
+    match result {
+        Ok(()) => {}
+        Err(err) if is_broken_pipe(&err) => std::process::exit(0),
+        Err(err) => {
+            note!("{tool}: error: {err:#}");
+            std::process::exit(1);
+        }
+    }
+}

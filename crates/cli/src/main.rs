@@ -101,49 +101,8 @@ fn lean_allocator() {
     }
 }
 
-/// Most worker threads per available core: more only adds memory and switching.
-const THREADS_PER_CORE: usize = 4;
-
-/// The worker threads to start for `--threads n`: an error for 0, and at most
-/// [`THREADS_PER_CORE`] per available core (with a message when clamped).
-fn threads(n: usize) -> anyhow::Result<usize> {
-    if n == 0 {
-        anyhow::bail!("--threads must be at least 1");
-    }
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let max = THREADS_PER_CORE * cores;
-    if n > max {
-        note!(
-            "storyfold: --threads {n} is more than {THREADS_PER_CORE} per available core \
-             ({cores} cores); using {max}"
-        );
-        return Ok(max);
-    }
-    Ok(n)
-}
-
-/// Whether an error comes from writing into a closed pipe.
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| {
-        let kind = if let Some(e) = e.downcast_ref::<std::io::Error>() {
-            Some(e.kind())
-        } else if let Some(e) = e.downcast_ref::<storyfold::output::Error>() {
-            e.io_kind()
-        } else {
-            e.downcast_ref::<serde_json::Error>()
-                .and_then(serde_json::Error::io_error_kind)
-        };
-        kind == Some(std::io::ErrorKind::BrokenPipe)
-    })
-}
-
 fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Some(n) = cli.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads(n)?)
-            .build_global()
-            .map_err(|e| anyhow::anyhow!("cannot start the worker threads: {e}"))?;
-    }
+    common::start_threads("storyfold", cli.threads)?;
     match cli.command {
         Command::Fold(args) => cmd::fold::run(args),
         Command::Dedup(args) => {
@@ -166,15 +125,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn main() {
-    let cli = Cli::parse();
-    if let Err(err) = run(cli) {
-        if is_broken_pipe(&err) {
-            // The reader of standard output has gone (`| head`): stop quietly.
-            std::process::exit(0);
-        }
-        note!("storyfold: error: {err:#}");
-        std::process::exit(1);
-    }
+    common::finish("storyfold", run(Cli::parse()));
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores; at most 4 per core, more is clamped).
     #[arg(long, global = true)]
     threads: Option<usize>,
 }
@@ -50,20 +50,14 @@ enum Command {
     TrainCross(cmd::train_cross::Args),
 }
 
-fn main() {
-    let cli = Cli::parse();
-    if let Some(n) = cli.threads {
-        // Only fails when a global pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global();
-    }
-    let result = match cli.command {
+fn run(cli: Cli) -> anyhow::Result<()> {
+    storyfold_cli::common::start_threads("storyfold-train", cli.threads)?;
+    match cli.command {
         Command::Similarity(args) => cmd::similarity::run(*args),
         Command::TrainCross(args) => cmd::train_cross::run(args),
-    };
-    if let Err(err) = result {
-        note!("storyfold-train: error: {err:#}");
-        std::process::exit(1);
     }
+}
+
+fn main() {
+    storyfold_cli::common::finish("storyfold-train", run(Cli::parse()));
 }

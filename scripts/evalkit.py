@@ -1,6 +1,7 @@
-"""B-cubed precision, recall and F1 of one grouping against another (for the evaluation
-scripts; `storyfold eval` computes the same for files)."""
+"""Helpers shared by the evaluation scripts: B-cubed scores of one grouping against another
+(`storyfold eval` computes the same for files) and writing JSON lines."""
 import collections
+import json
 
 
 def bcubed(gold, pred):
@@ -20,3 +21,11 @@ def bcubed(gold, pred):
     n = len(items) or 1
     prec, rec = prec / n, rec / n
     return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+
+
+def write_jsonl(rows, path):
+    """Write `rows` (dicts) to `path` as JSON lines; return the path."""
+    with open(path, "w", encoding="utf-8") as f:
+        for d in rows:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    return path
