@@ -131,7 +131,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let secs = start.elapsed().as_secs_f64();
     let mut tsv = std::io::BufWriter::new(std::fs::File::create(out)?);
-    let assigned = index.assignments(&StoryFilter::default())?;
+    let stories: Vec<_> = index
+        .stories(&StoryFilter::default())?
+        .iter()
+        .map(|s| s.story)
+        .collect();
+    let assigned = index.assignments(&stories)?;
     for (id, story) in &assigned {
         writeln!(tsv, "{id}\t{story}")?;
     }

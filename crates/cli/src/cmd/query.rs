@@ -169,7 +169,7 @@ pub fn stories(args: StoriesArgs) -> Result<()> {
         &[Out::File("--assignments", args.assignments.as_deref())],
     )?;
     let index = existing(&args.db)?;
-    let filter = StoryFilter {
+    let list = index.stories(&StoryFilter {
         since: args.since,
         min_size: args.min_size,
         source: args.source.clone(),
@@ -177,12 +177,12 @@ pub fn stories(args: StoriesArgs) -> Result<()> {
         limit: args.limit,
         cursor: args.before.map(StoryId),
         ..StoryFilter::default()
-    };
-    let list = index.stories(&filter)?;
+    })?;
     let mut outputs = Finished::default();
     if let Some(path) = &args.assignments {
         let mut out = create_output(path)?;
-        for (id, story) in index.assignments(&filter)? {
+        let stories: Vec<StoryId> = list.iter().map(|s| s.story).collect();
+        for (id, story) in index.assignments(&stories)? {
             if id.contains(['\t', '\n', '\r']) {
                 bail!(
                     "id {id:?} holds a tab or a line break, which the TSV of --assignments \

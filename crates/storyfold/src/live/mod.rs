@@ -891,12 +891,12 @@ impl StoryIndex {
         Ok(rows.iter().map(StorySummary::of).collect())
     }
 
-    /// The articles of the stories matching a filter with their story: `(article id, story)`
-    /// in insertion order (the assignment of every article when the filter is empty, as
-    /// `fold --assignments` writes it for a batch).
-    pub fn assignments(&self, filter: &StoryFilter) -> Result<Vec<(String, StoryId)>> {
-        let stories: Vec<u64> = self.stories(filter)?.iter().map(|s| s.story.0).collect();
-        let members = self.lock().store.members_of(&stories)?;
+    /// The articles of the given stories with their story: `(article id, story)` in insertion
+    /// order (with every story of [`stories`](Self::stories), the assignment of every article,
+    /// as `fold --assignments` writes it for a batch). Unknown stories have no articles.
+    pub fn assignments(&self, stories: &[StoryId]) -> Result<Vec<(String, StoryId)>> {
+        let ids: Vec<u64> = stories.iter().map(|s| s.0).collect();
+        let members = self.lock().store.members_of(&ids)?;
         Ok(members
             .into_iter()
             .map(|m| (m.id, StoryId(m.story)))
