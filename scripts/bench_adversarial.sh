@@ -12,6 +12,8 @@
 #           small vocabulary; B changes every 1,000th word)
 #   repeat  one word repeated 2,000,000 times (8 MB; B ends with another word). A 4-letter
 #           word repeated so would make a 10,000,023-byte record, refused by --max-bytes.
+#   tiny    about 2.5 million tiny sentences ("Ka! Lo? Mi! ...", 9.9 MB; B changes every
+#           1,000th)
 # For each case it runs `compare A B --json` and `fold` on a corpus of A and B, and prints
 # the wall time, the CPU time (user + system), the peak resident memory (/usr/bin/time) and
 # whether the output says "truncated": true. Run it with `nice` on a shared machine (the wall
@@ -52,10 +54,19 @@ for k in range(0, len(toks), 1000):
 write("long_b", "long-b", " ".join(toks) + ".")
 write("repeat_a", "repeat-a", " ".join(["tax"] * 2_000_000))
 write("repeat_b", "repeat-b", " ".join(["tax"] * 1_999_999 + ["cut"]))
+tiny, size = [], 0
+while size < 9_900_000:
+    s = r.choice(["Ka!", "Lo?", "Mi!", "Ne?", "Ru!"])
+    tiny.append(s)
+    size += len(s) + 1
+write("tiny_a", "tiny-a", " ".join(tiny))
+for k in range(0, len(tiny), 1000):
+    tiny[k] = "Si!"
+write("tiny_b", "tiny-b", " ".join(tiny))
 EOF
 
 printf '%-8s %-8s %8s %8s %8s %6s %s\n' case command "wall s" "CPU s" "peak MB" status truncated
-for case in near long repeat; do
+for case in near long repeat tiny; do
     a="$dir/${case}_a.jsonl" b="$dir/${case}_b.jsonl"
     cat "$a" "$b" > "$dir/${case}_corpus.jsonl"
     for cmd in compare fold; do

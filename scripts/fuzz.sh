@@ -5,6 +5,9 @@
 # on a crash, a timeout or running out of memory (the input is saved under fuzz/artifacts/).
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]    (default: 30 s each, every target)
+#   FUZZ_KEEP=1 bash scripts/fuzz.sh 1800 align   (the long runs: what the run found is merged
+#                                                 into corpus/TARGET, which `cargo fuzz cmin`
+#                                                 then minimises; commit the result)
 #
 # `--sanitizer none`: cargo fuzz's default, AddressSanitizer, needs a nightly-only flag
 # (-Zsanitizer) that this machine's stable toolchain refuses, and the code fuzzed is safe Rust;
@@ -35,6 +38,13 @@ for target in "${TARGETS[@]}"; do
         exit 1
     fi
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
-    echo "fuzz: $target: $runs executions in ${SECONDS_EACH} s, corpus $(ls "corpus/$target" | wc -l) inputs replayed, 0 crashes"
+    rss=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    edges=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
+    echo "fuzz: $target: $runs executions in ${SECONDS_EACH} s, $edges edges, peak RSS $rss MB, corpus $(ls "corpus/$target" | wc -l) inputs replayed, 0 crashes"
+    if [ "${FUZZ_KEEP:-0}" = 1 ]; then
+        cp -n "$scratch"/* "corpus/$target/" 2>/dev/null || true
+        cargo fuzz cmin -O --sanitizer none "$target" "corpus/$target" >"$log" 2>&1 || { tail -n 20 "$log"; exit 1; }
+        echo "fuzz: $target: corpus minimised to $(ls "corpus/$target" | wc -l) inputs, $(du -sk --apparent-size "corpus/$target" | cut -f1) KB"
+    fi
     rm -rf "$scratch" "$log"
 done

@@ -99,7 +99,8 @@
 //! at most [`MAX_SENTENCE_FACTS`](super::sentence::MAX_SENTENCE_FACTS) (256) facts, read from
 //! its first [`MAX_FACT_TEXT_BYTES`](super::sentence::MAX_FACT_TEXT_BYTES) (64 KiB), per document
 //! [`MAX_DOC_FACTS`](super::analysis::MAX_DOC_FACTS) (2,048) distinct facts for provenance,
-//! and similarity features of a sentence's first
+//! the first [`MAX_DOC_SENTENCES`](super::sentence::MAX_DOC_SENTENCES) (20,000) sentences of a
+//! document, and similarity features of a sentence's first
 //! [`MAX_SIDE_TOKENS`](super::similarity::features::MAX_SIDE_TOKENS) (100,000) tokens.
 //! None of them is reached by news articles (the outputs on the example corpus and 5,000
 //! AllSides articles are the same with and without them).
@@ -2496,6 +2497,41 @@ mod tests {
         assert_eq!(al.work.token_cells, 0);
         assert_eq!(al.work.pairs_scored, 1);
         assert_eq!(al.matches.len(), 1);
+    }
+
+    #[test]
+    fn documents_of_millions_of_tiny_sentences_are_aligned_on_their_first_sentences() {
+        use crate::align::sentence::MAX_DOC_SENTENCES;
+        let tiny = |n: usize, change: &str| -> String {
+            (0..n)
+                .map(|i| match i % 5 {
+                    _ if i % 1000 == 999 => change,
+                    0 => "Ka!",
+                    1 => "Lo?",
+                    2 => "Mi!",
+                    3 => "Ne?",
+                    _ => "Ru!",
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (a, b) = (
+            PreparedDoc::new(&tiny(MAX_DOC_SENTENCES + 500, "Si!")),
+            PreparedDoc::new(&tiny(MAX_DOC_SENTENCES + 500, "To?")),
+        );
+        assert!(
+            a.truncated && b.truncated,
+            "{} sentences",
+            a.sentences.len()
+        );
+        assert_eq!(a.sentences.len(), MAX_DOC_SENTENCES);
+        let al = aligner().align(&a, &b);
+        assert!(al.truncated);
+        assert!(al.matches.len() <= MAX_DOC_SENTENCES);
+        // At the limit nothing is left out.
+        let whole = PreparedDoc::new(&tiny(MAX_DOC_SENTENCES, "Si!"));
+        assert!(!whole.truncated);
+        assert_eq!(whole.sentences.len(), MAX_DOC_SENTENCES);
     }
 
     #[test]

@@ -723,7 +723,8 @@ impl<'d> DocAnalysis<'d> {
             h.update(s.norm.as_bytes());
         }
         let facts = FactSet::of(&views);
-        let truncated = facts.truncated || doc.sentences.iter().any(|s| s.facts().truncated);
+        let truncated =
+            facts.truncated || doc.truncated || doc.sentences.iter().any(|s| s.facts().truncated);
         DocAnalysis {
             key_terms: key_terms(&doc.sentences, weights),
             stems: WeightedSet::union(views.iter().map(|v| &v.stems)),

@@ -35,6 +35,13 @@ pub const MAX_SENTENCE_FACTS: usize = 256;
 /// keeps the facts of its first 64 KiB.
 pub const MAX_FACT_TEXT_BYTES: usize = 1 << 16;
 
+/// Most sentences of one document prepared for alignment (the first ones): a prepared sentence
+/// holds its tokens, stems and facts (about a kilobyte), and a news article has a few hundred
+/// sentences at most. Ten megabytes of two-letter sentences ("A! B? ...") would be three
+/// million of them and gigabytes prepared; past the limit a document is aligned on its first
+/// 20,000 sentences and the alignment says `truncated`.
+pub const MAX_DOC_SENTENCES: usize = 20_000;
+
 /// The facts of a sentence and its content words outside the quantities.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SentenceFacts {
@@ -210,22 +217,27 @@ impl Sentence {
 pub struct PreparedDoc {
     /// The boilerplate-stripped text the sentence spans point into.
     pub text: String,
-    /// Sentences in order; sentences without any token are left out.
+    /// Sentences in order; sentences without any token are left out, and those past the
+    /// first [`MAX_DOC_SENTENCES`].
     pub sentences: Vec<Sentence>,
+    /// Whether sentences past [`MAX_DOC_SENTENCES`] were left out.
+    pub truncated: bool,
 }
 
 impl PreparedDoc {
     /// Strip boilerplate, split into sentences and prepare each.
     pub fn new(text: &str) -> Self {
         let stripped = text::strip_boilerplate(text).into_owned();
-        let sentences = text::sentences(&stripped)
+        let mut sentences = text::sentences(&stripped)
             .into_iter()
             .map(|r| Sentence::at(&stripped, r))
-            .filter(|s| !s.is_empty())
-            .collect();
+            .filter(|s| !s.is_empty());
+        let kept: Vec<Sentence> = sentences.by_ref().take(MAX_DOC_SENTENCES).collect();
+        let truncated = sentences.next().is_some();
         PreparedDoc {
             text: stripped,
-            sentences,
+            sentences: kept,
+            truncated,
         }
     }
 }

@@ -115,6 +115,7 @@ impl OutletTemplates {
                 .filter(|s| !self.is_template(source, &s.norm))
                 .cloned()
                 .collect(),
+            truncated: doc.truncated,
         })
     }
 }

@@ -29,6 +29,7 @@
 
 use rustc_hash::FxHashSet;
 
+use crate::align::sentence::MAX_DOC_SENTENCES;
 use crate::text::lexicon::{
     is_broad_stopword, is_capitalized, month_of_listed, MONTHS, NAME_CONNECTORS, WEEKDAYS,
 };
@@ -159,7 +160,9 @@ fn day_number(w: &str) -> Option<u32> {
     (1..=31).contains(&d).then_some(d)
 }
 
-/// Extract the entities, numbers and dates of `text` (see the [module docs](self)).
+/// Extract the entities, numbers and dates of `text` (see the [module docs](self)), from its
+/// first [`MAX_DOC_SENTENCES`] sentences (the words of every sentence are held at once: a text
+/// of millions of tiny sentences would hold hundreds of megabytes).
 ///
 /// ```
 /// use storyfold::story::entities::extract;
@@ -175,6 +178,7 @@ pub fn extract(text: &str) -> EventTerms {
     // Each sentence's words.
     let split: Vec<(&str, Vec<Word<'_>>)> = sentences(text)
         .into_iter()
+        .take(MAX_DOC_SENTENCES)
         .map(|span| {
             let sentence = &text[span];
             (sentence, words(sentence))
