@@ -192,8 +192,7 @@ impl CsvSource {
                 names = given.clone();
                 named_by = "as many as the column names given";
             }
-            let cols =
-                columns(names, named_by, opts).map_err(|k| IngestError::new(location, k))?;
+            let cols = columns(names, named_by, opts).map_err(|k| IngestError::new(location, k))?;
             self.header = Some((cols, Arc::new(bytes)));
             return Ok(true);
         }

@@ -219,10 +219,7 @@ mod tests {
 
     fn f(format: &str, s: &str) -> Result<String, String> {
         let format: DateFormat = format.parse()?;
-        Ok(format
-            .parse(s)?
-            .expect("non-empty date")
-            .to_rfc3339())
+        Ok(format.parse(s)?.expect("non-empty date").to_rfc3339())
     }
 
     #[test]
@@ -239,7 +236,10 @@ mod tests {
             f("epoch-s", " 1394470370.5 ").as_deref(),
             Ok("2014-03-10T16:52:50.500+00:00")
         );
-        assert_eq!(f("epoch-s", "0").as_deref(), Ok("1970-01-01T00:00:00+00:00"));
+        assert_eq!(
+            f("epoch-s", "0").as_deref(),
+            Ok("1970-01-01T00:00:00+00:00")
+        );
         for bad in ["2014-03-10", "12abc", "NaN", "inf", "99999999999999999999"] {
             let err = f("epoch-ms", bad).expect_err(bad);
             assert!(err.contains(bad) || err.contains("outside"), "{err}");
@@ -268,7 +268,10 @@ mod tests {
             Ok("2021-07-17T00:00:00+00:00")
         );
         let err = f("%d/%m/%Y", "2021-07-17").expect_err("wrong form");
-        assert!(err.contains("\"2021-07-17\"") && err.contains("%d/%m/%Y"), "{err}");
+        assert!(
+            err.contains("\"2021-07-17\"") && err.contains("%d/%m/%Y"),
+            "{err}"
+        );
         // Only a time of day: no date can be read.
         assert!(f("%H:%M", "10:30").is_err());
         assert!(f("%d/%m/%Y", "31/02/2021").is_err());

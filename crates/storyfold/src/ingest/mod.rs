@@ -267,9 +267,7 @@ impl ReadOptions {
                 Names::given_or(self.text_field.as_deref(), &["text", "body", "content"])
             }
             Field::Title => Names::given_or(self.title_field.as_deref(), &["title"]),
-            Field::Published => {
-                Names::given_or(self.date_field.as_deref(), &["published", "date"])
-            }
+            Field::Published => Names::given_or(self.date_field.as_deref(), &["published", "date"]),
             Field::Source => Names::given_or(self.source_field.as_deref(), &["source"]),
             Field::Url => Names::given_or(self.url_field.as_deref(), &["url"]),
             Field::Lang => Names::given_or(None, &["lang"]),
@@ -2633,3 +2631,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod mapping_tests;

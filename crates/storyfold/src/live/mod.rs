@@ -163,9 +163,7 @@ pub const MAX_PASSAGES: usize = 3;
 /// [`MAX_INEXACT_SIMILARITY`](crate::align::alignment::MAX_INEXACT_SIMILARITY) for the others
 /// (an estimated Jaccard or an alignment score of 1 between texts that are not the same).
 pub(crate) fn shown(relation: Relation, similarity: Option<f64>) -> Option<f64> {
-    similarity.map(|s| {
-        crate::align::alignment::shown_similarity(s, relation == Relation::Exact)
-    })
+    similarity.map(|s| crate::align::alignment::shown_similarity(s, relation == Relation::Exact))
 }
 
 /// Where an inserted article went.
