@@ -426,7 +426,7 @@ impl View<'_> {
             self.paint(BOLD, al.relation.name()),
             // 1.000 only for an exact copy: four decimals where three would round up to it.
             match al.shown_score() {
-                s if s >= 0.9995 && s < 1.0 => format!("{s:.4}"),
+                s if (0.9995..1.0).contains(&s) => format!("{s:.4}"),
                 s => format!("{s:.3}"),
             },
             al.containment_b_in_a,

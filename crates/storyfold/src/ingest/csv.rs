@@ -201,11 +201,11 @@ impl CsvSource {
     /// The columns of a file without a header row: the names given, else the positions of
     /// the fields of its first row (read and kept in `pending`). `Ok(None)`: no columns yet
     /// (the file is empty, or its first row is a record error, returned as the step).
-    fn headless_columns(&mut self, opts: &ReadOptions) -> Result<Option<Columns>, Step> {
+    fn headless_columns(&mut self, opts: &ReadOptions) -> Result<Option<Columns>, Box<Step>> {
         let location = Location::file(self.file.clone());
         if let Some(given) = &opts.columns {
             let cols = columns(given.clone(), "as many as the column names given", opts)
-                .map_err(|k| Step::Fatal(IngestError::new(location, k)))?;
+                .map_err(|k| Box::new(Step::Fatal(IngestError::new(location, k))))?;
             return Ok(Some(cols));
         }
         loop {
@@ -213,7 +213,7 @@ impl CsvSource {
                 match next_bounded(&mut self.rows, &self.file, self.gz, opts.max_bytes) {
                     Ok(Some(next)) => next,
                     Ok(None) => return Ok(None),
-                    Err(step) => return Err(*step),
+                    Err(step) => return Err(step),
                 };
             if rec.line == 1 && rec.bytes.starts_with(b"\xEF\xBB\xBF") {
                 rec.bytes.drain(..3);
@@ -225,15 +225,15 @@ impl CsvSource {
             let count = match parse_row(&rec.bytes) {
                 Ok(record) => record.len(),
                 Err(kind) => {
-                    return Err(Step::Record {
+                    return Err(Box::new(Step::Record {
                         location,
                         fields: Err(kind),
                         raw: Raw::None,
-                    })
+                    }))
                 }
             };
             let cols = columns(positions(count), "as in the first row", opts)
-                .map_err(|k| Step::Fatal(IngestError::new(location.clone(), k)))?;
+                .map_err(|k| Box::new(Step::Fatal(IngestError::new(location.clone(), k))))?;
             self.pending = Some((location, rec));
             return Ok(Some(cols));
         }
@@ -247,7 +247,7 @@ impl Source for CsvSource {
                 match self.headless_columns(opts) {
                     Ok(Some(cols)) => self.header = Some((cols, Arc::new(Vec::new()))),
                     Ok(None) => return None,
-                    Err(step) => return Some(step),
+                    Err(step) => return Some(*step),
                 }
             } else {
                 match self.read_header(opts) {
