@@ -527,6 +527,12 @@ impl SkipReport {
         &self.warnings
     }
 
+    /// Keep only the warnings `keep` accepts (a command that reads only the text has no use
+    /// for the others).
+    pub fn retain_warnings(&mut self, keep: impl Fn(&ReadWarning) -> bool) {
+        self.warnings.retain(|w| keep(w));
+    }
+
     /// True when nothing was skipped, dropped or replaced, no input was empty and nothing
     /// was warned about.
     pub fn is_empty(&self) -> bool {
