@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{example, json_lines, storyfold};
+use common::{assert_ok, example, json_lines, storyfold};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
@@ -498,11 +498,7 @@ fn relations_and_similarities_are_consistent() {
         .args(["-o", "-"])
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let stories = json_lines(&out.stdout);
     assert_eq!(stories.len(), 1, "one story");
     let members: Vec<Value> = stories[0]["members"]
@@ -536,11 +532,7 @@ fn relations_and_similarities_are_consistent() {
         .args(["report", "longer"])
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let v = json_lines(&out.stdout).remove(0);
     assert_eq!(v["relation"], "rewrite", "{v}");
     assert_eq!(v["score"], 0.9999, "{v}");
@@ -552,11 +544,7 @@ fn relations_and_similarities_are_consistent() {
         .arg(&input)
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let placements = json_lines(&out.stdout);
     check(&placements);
     let longer = placements

@@ -354,29 +354,27 @@ fn string_field(
     take: &mut impl FnMut(&str) -> Option<Value>,
     names: &[&str],
 ) -> Result<Option<String>, ErrorKind> {
-    match take_first(take, names) {
-        None => Ok(None),
-        Some((_, Value::String(s))) => Ok(Some(s)),
-        Some((field, _)) => Err(ErrorKind::WrongType {
-            field,
-            expected: "string",
-        }),
-    }
+    written_field(take, names, false)
 }
 
-/// An optional field (first of `names` present) that is a string or a number, taken as
-/// written; other types are errors.
-fn string_or_number_field(
+/// An optional field (first of `names` present) that is a string, or with `numbers` also a
+/// number (taken as written); other types are errors.
+fn written_field(
     take: &mut impl FnMut(&str) -> Option<Value>,
     names: &[&str],
+    numbers: bool,
 ) -> Result<Option<String>, ErrorKind> {
     match take_first(take, names) {
         None => Ok(None),
         Some((_, Value::String(s))) => Ok(Some(s)),
-        Some((_, Value::Number(n))) => Ok(Some(n.to_string())),
+        Some((_, Value::Number(n))) if numbers => Ok(Some(n.to_string())),
         Some((field, _)) => Err(ErrorKind::WrongType {
             field,
-            expected: "string or number",
+            expected: if numbers {
+                "string or number"
+            } else {
+                "string"
+            },
         }),
     }
 }
@@ -387,14 +385,11 @@ fn fields_from(
     opts: &ReadOptions,
 ) -> Result<Fields, ErrorKind> {
     let take = &mut take;
-    let id = string_or_number_field(take, opts.names(Field::Id).as_slice())?;
+    let id = written_field(take, opts.names(Field::Id).as_slice(), true)?;
     let text = string_field(take, opts.names(Field::Text).as_slice())?;
-    let published_names = opts.names(Field::Published);
-    let published = if opts.date_format.as_ref().is_some_and(|f| f.is_epoch()) {
-        string_or_number_field(take, published_names.as_slice())?
-    } else {
-        string_field(take, published_names.as_slice())?
-    };
+    // An epoch date may be a JSON number.
+    let epoch = opts.date_format.as_ref().is_some_and(|f| f.is_epoch());
+    let published = written_field(take, opts.names(Field::Published).as_slice(), epoch)?;
     Ok(Fields {
         id,
         text,
