@@ -209,15 +209,12 @@ impl CsvSource {
             return Ok(Some(cols));
         }
         loop {
-            let (location, mut rec) =
+            let (location, rec) =
                 match next_bounded(&mut self.rows, &self.file, self.gz, opts.max_bytes) {
                     Ok(Some(next)) => next,
                     Ok(None) => return Ok(None),
                     Err(step) => return Err(step),
                 };
-            if rec.line == 1 && rec.bytes.starts_with(b"\xEF\xBB\xBF") {
-                rec.bytes.drain(..3);
-            }
             if is_blank(&rec.bytes) {
                 continue;
             }
@@ -263,11 +260,15 @@ impl Source for CsvSource {
                 Some(first) => Ok(Some(first)),
                 None => next_bounded(&mut self.rows, &self.file, self.gz, opts.max_bytes),
             };
-            let (location, rec) = match next {
+            let (location, mut rec) = match next {
                 Ok(Some(next)) => next,
                 Ok(None) => return None,
                 Err(step) => return Some(*step),
             };
+            // A byte-order mark opens the first row of a file without a header row.
+            if rec.line == 1 && rec.bytes.starts_with(b"\xEF\xBB\xBF") {
+                rec.bytes.drain(..3);
+            }
             if is_blank(&rec.bytes) {
                 continue;
             }

@@ -217,6 +217,16 @@ fn no_header_keeps_the_first_row_with_named_or_numbered_columns() {
     assert_eq!(a.len(), 3);
     assert_eq!(a[1].title.as_deref(), Some("The Race is On"));
 
+    // A byte-order mark does not become part of the first row's first field.
+    let with_bom = [&b"\xEF\xBB\xBF"[..], AG].concat();
+    let opts = ReadOptions {
+        no_header: true,
+        columns: Some(vec!["id".into(), "title".into(), "text".into()]),
+        ..ReadOptions::default()
+    };
+    let (items, _) = read("ag.csv", &with_bom, Format::Csv, opts);
+    assert_eq!(items[0].as_ref().expect("valid").id, "3");
+
     // Today's trap: read with a header, the first article is taken as the header and
     // `--text-field 3` names the class column; the warning says so.
     let opts = ReadOptions {
