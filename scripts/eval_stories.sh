@@ -6,7 +6,8 @@
 #    (sorted by SHA-1 of doc_id; the file itself is sorted by gold cluster, which would leak the
 #    gold into the online pass), no dates, --window none. B-cubed P/R/F1 and ARI.
 #    FAILS when B-cubed F1 is more than 0.02 below ECB_BCUBED_F1.
-# 2. UCI News Aggregator sample (6,366 headlines, 87 Google News stories), dated, --window 7d.
+# 2. UCI News Aggregator sample (6,366 headlines, 87 Google News stories), read from its CSV with
+#    --source-field PUBLISHER --date-field TIMESTAMP --date-format epoch-ms, --window 7d.
 # 3. With PERF=1: time and peak RSS of `fold` on all 37,554 AllSides articles (/usr/bin/time -v).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,9 +28,13 @@ python3 scripts/stories_to_jsonl.py ecbplus "$SHARED/ecbplus/docs.jsonl" "$OUT/e
     --pred "$OUT/ecbplus.stories.tsv" --json > "$OUT/ecbplus.eval.json"
 
 echo "== UCI News Aggregator sample (headlines)"
-python3 scripts/stories_to_jsonl.py uci "$SHARED/uci-news-aggregator-sample/uci-news-aggregator-first6366.csv" \
-    "$OUT/uci.jsonl" "$OUT/uci.gold.tsv"
-"$BIN" fold "$OUT/uci.jsonl" --window 7d --assignments "$OUT/uci.stories.tsv" > /dev/null
+UCI_CSV="$SHARED/uci-news-aggregator-sample/uci-news-aggregator-first6366.csv"
+# The gold `id<TAB>STORY`; the CSV itself is read with the field-mapping flags (the publisher
+# as source, TIMESTAMP in epoch milliseconds as the date).
+python3 scripts/stories_to_jsonl.py uci "$UCI_CSV" "$OUT/uci.jsonl" "$OUT/uci.gold.tsv"
+"$BIN" fold "$UCI_CSV" --id-field ID --text-field TITLE --title-field TITLE \
+    --source-field PUBLISHER --url-field URL --date-field TIMESTAMP --date-format epoch-ms \
+    --window 7d --assignments "$OUT/uci.stories.tsv" > /dev/null
 "$BIN" eval --gold "$OUT/uci.gold.tsv" --pred "$OUT/uci.stories.tsv" | tee "$OUT/uci.eval.txt"
 
 if [ "${PERF:-0}" = 1 ]; then

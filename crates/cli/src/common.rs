@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use storyfold::ingest::{Format, Input, ReadOptions};
+use storyfold::ingest::{DateFormat, Format, Input, ReadOptions};
 pub use storyfold::output::Output;
 use storyfold::output::{Planned, Target};
 
@@ -56,6 +56,30 @@ pub struct ReadArgs {
     /// Field holding the article text (default `text`, then `body`, `content`).
     #[arg(long)]
     pub text_field: Option<String>,
+    /// Field holding the headline (default `title`).
+    #[arg(long)]
+    pub title_field: Option<String>,
+    /// Field holding the publisher or feed name (default `source`).
+    #[arg(long)]
+    pub source_field: Option<String>,
+    /// Field holding the publication date (default `published`, then `date`).
+    #[arg(long)]
+    pub date_field: Option<String>,
+    /// Field holding the URL (default `url`).
+    #[arg(long)]
+    pub url_field: Option<String>,
+    /// How dates are written: a strftime pattern (`%d/%m/%Y %H:%M`; UTC unless it has `%z`),
+    /// `epoch-s` or `epoch-ms` (default: RFC 3339, YYYY-MM-DD, RFC 2822).
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<DateFormat>,
+    /// CSV column names, comma-separated: they replace the header row's names, or with
+    /// --no-header name the columns of a file without one.
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
+    /// The CSV input has no header row: its first row is an article; columns are named by
+    /// --columns, else by position (`--text-field 3`).
+    #[arg(long)]
+    pub no_header: bool,
     /// Make up ids (`<file>:<line>`) for records without one.
     #[arg(long)]
     pub auto_id: bool,
@@ -138,6 +162,13 @@ impl ReadArgs {
         ReadOptions {
             id_field: self.id_field.clone(),
             text_field: self.text_field.clone(),
+            title_field: self.title_field.clone(),
+            source_field: self.source_field.clone(),
+            date_field: self.date_field.clone(),
+            url_field: self.url_field.clone(),
+            date_format: self.date_format.clone(),
+            columns: self.columns.clone(),
+            no_header: self.no_header,
             auto_id: self.auto_id,
             skip_invalid: self.skip_invalid,
             max_bytes: self.max_bytes,

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{example, json_lines, storyfold};
+use common::{assert_ok, example, json_lines, storyfold};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
@@ -450,4 +450,107 @@ Farmers downstream will receive water from the Lindqvist reservoir while the dam
         .output()
         .expect("runs");
     assert!(!bad.status.success());
+}
+
+/// A report and a longer version that keeps all of it and adds as much again: not a copy
+/// (shingle Jaccard about 0.5), a rewrite whose alignment score is 1 (all of A is in B).
+fn report_and_extension(dir: &std::path::Path) -> std::path::PathBuf {
+    let a = "The city council of Millbrook voted on Tuesday to close the old river bridge for \
+             repairs. The bridge carries about twelve thousand cars a day between the two halves \
+             of the town. Engineers found cracks in two of its steel supports during an \
+             inspection in March. The repairs are expected to take eight months and cost 4.2 \
+             million dollars.";
+    let b = format!(
+        "{a} Detours will send traffic over the Elm Street crossing, three miles to the north. \
+         Shop owners near the bridge said they feared losing customers during the closure. \
+         The council promised a free shuttle bus for commuters on weekday mornings. A public \
+         meeting on the detour plan will be held at the library next Thursday evening."
+    );
+    let lines = [
+        serde_json::json!({"id": "report", "text": a, "published": "2026-03-03T08:00:00Z", "source": "Wire"}),
+        serde_json::json!({"id": "longer", "text": b, "published": "2026-03-03T10:00:00Z", "source": "Daily"}),
+    ];
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    common::write(dir, "pair.jsonl", body.as_bytes())
+}
+
+/// Relations are consistent in `fold`, `compare` and the live index: a similarity of 1.0 is
+/// `exact` and nothing else, and a `same_story` member derives from nothing.
+#[test]
+fn relations_and_similarities_are_consistent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = report_and_extension(dir.path());
+    let check = |members: &[Value]| {
+        for m in members {
+            let relation = m["relation"].as_str().unwrap_or("");
+            if relation == "same_story" {
+                assert!(m["derived_from"].is_null(), "{m}");
+            }
+            if let Some(s) = m["similarity"].as_f64() {
+                assert_eq!(s >= 1.0, relation == "exact", "{m}");
+            }
+        }
+    };
+
+    let out = storyfold()
+        .arg("fold")
+        .arg(&input)
+        .args(["-o", "-"])
+        .output()
+        .expect("runs");
+    assert_ok(&out);
+    let stories = json_lines(&out.stdout);
+    assert_eq!(stories.len(), 1, "one story");
+    let members: Vec<Value> = stories[0]["members"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    check(&members);
+    let longer = members
+        .iter()
+        .find(|m| m["id"] == "longer")
+        .expect("member");
+    assert_eq!(longer["relation"], "rewrite", "{longer}");
+    assert_eq!(longer["similarity"], 0.9999, "{longer}");
+    // And on the example corpus, where two near duplicates scored 1.0 before.
+    let out = storyfold()
+        .arg("fold")
+        .arg(example("news.jsonl"))
+        .args(["-o", "-"])
+        .output()
+        .expect("runs");
+    let all: Vec<Value> = json_lines(&out.stdout)
+        .iter()
+        .flat_map(|s| s["members"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(all.len(), 45);
+    check(&all);
+
+    let out = storyfold()
+        .args(["compare", "--json", "--corpus"])
+        .arg(&input)
+        .args(["report", "longer"])
+        .output()
+        .expect("runs");
+    assert_ok(&out);
+    let v = json_lines(&out.stdout).remove(0);
+    assert_eq!(v["relation"], "rewrite", "{v}");
+    assert_eq!(v["score"], 0.9999, "{v}");
+
+    let db = dir.path().join("index.db");
+    let out = storyfold()
+        .args(["add", "--db"])
+        .arg(&db)
+        .arg(&input)
+        .output()
+        .expect("runs");
+    assert_ok(&out);
+    let placements = json_lines(&out.stdout);
+    check(&placements);
+    let longer = placements
+        .iter()
+        .find(|p| p["id"] == "longer")
+        .expect("placed");
+    assert_eq!(longer["relation"], "rewrite", "{longer}");
+    assert_eq!(longer["similarity"], 0.9999, "{longer}");
 }

@@ -235,7 +235,7 @@ pub fn run(args: Args) -> Result<()> {
             a: doc_out(&a, &doc_a),
             b: doc_out(&b, &doc_b),
             relation: al.relation,
-            score: round4(al.score),
+            score: round4(al.shown_score()),
             containment_b_in_a: round4(al.containment_b_in_a),
             containment_a_in_b: round4(al.containment_a_in_b),
             shingle_jaccard: round4(al.shingle_jaccard),
@@ -422,9 +422,13 @@ impl View<'_> {
         )?;
         writeln!(
             out,
-            "relation: {}   score: {:.3}   B in A: {:.3}   A in B: {:.3}   shingle Jaccard: {:.3}   key terms: {:.3} ({} shared)",
+            "relation: {}   score: {}   B in A: {:.3}   A in B: {:.3}   shingle Jaccard: {:.3}   key terms: {:.3} ({} shared)",
             self.paint(BOLD, al.relation.name()),
-            al.score,
+            // 1.000 only for an exact copy: four decimals where three would round up to it.
+            match al.shown_score() {
+                s if (0.9995..1.0).contains(&s) => format!("{s:.4}"),
+                s => format!("{s:.3}"),
+            },
             al.containment_b_in_a,
             al.containment_a_in_b,
             al.shingle_jaccard,

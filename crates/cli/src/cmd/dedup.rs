@@ -222,7 +222,10 @@ fn read_chunks(
         if !chunk.is_empty() {
             let _ = tx.send(Ok(chunk));
         }
-        (reader.read_count(), reader.skipped().clone())
+        // Deduplication reads the text alone: missing dates and sources change nothing here.
+        let mut skipped = reader.skipped().clone();
+        skipped.retain_warnings(|w| w.kind == ingest::WarningKind::NoText);
+        (reader.read_count(), skipped)
     });
     (rx, ret_tx, handle)
 }

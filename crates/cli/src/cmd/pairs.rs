@@ -381,7 +381,7 @@ pub fn run(args: Args) -> Result<()> {
                     term_score: round4(c.term_score),
                     shared_terms: c.shared_terms,
                     shared_sentences: c.shared_sentences,
-                    score: al.as_ref().map(|al| round4(al.score)),
+                    score: al.as_ref().map(|al| round4(al.shown_score())),
                 },
             )?;
         }
@@ -408,7 +408,7 @@ pub fn run(args: Args) -> Result<()> {
                     relation: al.relation,
                     containment_a_in_b: round4(al.containment_a_in_b),
                     containment_b_in_a: round4(al.containment_b_in_a),
-                    score: round4(al.score),
+                    score: round4(al.shown_score()),
                     disagreements: al.disagreements.len(),
                     truncated: al.truncated,
                 },

@@ -314,7 +314,27 @@ pub struct ViewRow {
     pub b: Option<usize>,
 }
 
+/// The largest similarity shown for two texts that are not exact copies: a similarity of 1.0
+/// means the same text ([`Relation::Exact`]), so a score of 1 for anything else (a text
+/// wholly contained in a longer one, a rounding up) is shown as this.
+pub const MAX_INEXACT_SIMILARITY: f64 = 0.9999;
+
+/// A similarity as shown beside a relation: `score`, at most [`MAX_INEXACT_SIMILARITY`] when
+/// the relation is not `exact`. Only what is shown changes; decisions read the score itself.
+pub fn shown_similarity(score: f64, exact: bool) -> f64 {
+    if exact {
+        score
+    } else {
+        score.min(MAX_INEXACT_SIMILARITY)
+    }
+}
+
 impl Alignment {
+    /// The score as shown beside the relation ([`shown_similarity`]): below 1 unless `exact`.
+    pub fn shown_score(&self) -> f64 {
+        shown_similarity(self.score, self.relation == Relation::Exact)
+    }
+
     /// The rows of a side-by-side view of B against A (`a_sentences` = the number of A's
     /// sentences): B's sentences in order, each dropped sentence of A placed before the first
     /// in-order match of a later sentence of A (the rest at the end).

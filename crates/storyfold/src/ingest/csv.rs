@@ -2,8 +2,12 @@
 //!
 //! Column names are the JSONL field names (`id`, `text`/`body`/`content`, `title`,
 //! `published`/`date`, `source`, `url`, `lang`), matched case-insensitively after
-//! trimming; [`ReadOptions::id_field`] and [`ReadOptions::text_field`] override the id and
-//! text names. Empty cells count as missing (an empty text cell is [`ErrorKind::EmptyText`]).
+//! trimming; the field names of [`ReadOptions`] (`id_field`, `text_field`, `title_field`,
+//! ...) override them ([`ReadOptions::names`]). [`ReadOptions::columns`] replaces the names
+//! of the header row; with [`ReadOptions::no_header`] the file has none, its first row is an
+//! article, and the columns are named by `columns`, else by their 1-based position (`1`, `2`,
+//! ...). A missing id or text column is an error listing the columns found. Empty cells count
+//! as missing (an empty text cell is [`ErrorKind::EmptyText`]).
 //!
 //! Rows are split with a bounded, quote-aware splitter (so a row over
 //! [`ReadOptions::max_bytes`] is never buffered whole and the original bytes of each row
@@ -18,13 +22,17 @@ use std::sync::Arc;
 use super::next_bounded;
 use super::records::{BoundedRecords, Split, Unclosed};
 use super::{
-    decode_utf8, fill_auto_id, stream_error, unclosed_message, ErrorKind, Fields, IngestError,
-    Location, Raw, ReadOptions, SkipReport, Source, Step, Stream,
+    decode_utf8, fill_auto_id, stream_error, unclosed_message, ErrorKind, Field, Fields,
+    IngestError, Location, Raw, ReadOptions, SkipReport, Source, Step, Stream,
 };
 
 /// Column positions of the article fields.
 #[derive(Clone, Debug, Default)]
 struct Columns {
+    /// The column names (to list in a missing-field error).
+    names: Vec<String>,
+    /// Where the names come from, for a row with another number of fields.
+    named_by: &'static str,
     count: usize,
     id: Option<usize>,
     text: Option<usize>,
@@ -42,6 +50,8 @@ pub(crate) struct CsvSource {
     file: String,
     stem: String,
     header: Option<(Columns, Arc<Vec<u8>>)>,
+    /// The first row of a file without a header row, read to count its columns.
+    pending: Option<(Location, super::records::RawRecord)>,
 }
 
 impl CsvSource {
@@ -53,6 +63,7 @@ impl CsvSource {
             file,
             stem,
             header: None,
+            pending: None,
         }
     }
 }
@@ -85,30 +96,51 @@ fn parse_row(bytes: &[u8]) -> Result<csv::ByteRecord, ErrorKind> {
     }
 }
 
-/// Find the article columns in a header row.
-fn columns(names: &[String], opts: &ReadOptions) -> Columns {
-    let find = |candidates: &[&str]| {
-        candidates.iter().find_map(|c| {
+/// Find the article columns among the column names; `named_by` says where the names come
+/// from. The error when the text column, or the id column without automatic ids, is missing.
+fn columns(
+    names: Vec<String>,
+    named_by: &'static str,
+    opts: &ReadOptions,
+) -> Result<Columns, ErrorKind> {
+    let find = |field: Field| {
+        opts.names(field).as_slice().iter().find_map(|c| {
             names
                 .iter()
                 .position(|n| n.trim().eq_ignore_ascii_case(c.trim()))
         })
     };
-    let id_name = opts.id_field.as_deref().unwrap_or("id");
-    let text = match opts.text_field.as_deref() {
-        Some(name) => find(&[name]),
-        None => find(&["text", "body", "content"]),
-    };
-    Columns {
+    let cols = Columns {
         count: names.len(),
-        id: find(&[id_name]),
-        text,
-        title: find(&["title"]),
-        published: find(&["published", "date"]),
-        source: find(&["source"]),
-        url: find(&["url"]),
-        lang: find(&["lang"]),
+        id: find(Field::Id),
+        text: find(Field::Text),
+        title: find(Field::Title),
+        published: find(Field::Published),
+        source: find(Field::Source),
+        url: find(Field::Url),
+        lang: find(Field::Lang),
+        names,
+        named_by,
+    };
+    let missing = if cols.text.is_none() {
+        Some(Field::Text)
+    } else if cols.id.is_none() && !opts.auto_id {
+        Some(Field::Id)
+    } else {
+        None
+    };
+    match missing {
+        Some(field) => Err(ErrorKind::MissingField(
+            opts.names(field).first().to_string(),
+            cols.names.clone(),
+        )),
+        None => Ok(cols),
     }
+}
+
+/// Column names 1, 2, ..., `n` (a file without a header row, without column names given).
+fn positions(n: usize) -> Vec<String> {
+    (1..=n).map(|i| i.to_string()).collect()
 }
 
 impl CsvSource {
@@ -143,28 +175,64 @@ impl CsvSource {
                 continue;
             }
             let record = parse_row(&bytes).map_err(|k| IngestError::new(location.clone(), k))?;
-            let names: Vec<String> = record
+            let mut names: Vec<String> = record
                 .iter()
                 .map(|f| String::from_utf8_lossy(f).into_owned())
                 .collect();
-            let cols = columns(&names, opts);
-            let text_name = opts.text_field.as_deref().unwrap_or("text");
-            let id_name = opts.id_field.as_deref().unwrap_or("id");
-            let missing = if cols.text.is_none() {
-                Some(text_name)
-            } else if cols.id.is_none() && !opts.auto_id {
-                Some(id_name)
-            } else {
-                None
-            };
-            if let Some(name) = missing {
-                return Err(IngestError::new(
-                    location,
-                    ErrorKind::MissingField(name.to_string()),
-                ));
+            let mut named_by = "as in the header";
+            if let Some(given) = &opts.columns {
+                if given.len() != names.len() {
+                    let kind = ErrorKind::InvalidCsv(format!(
+                        "the header row has {} fields, but {} column names were given",
+                        names.len(),
+                        given.len()
+                    ));
+                    return Err(IngestError::new(location, kind));
+                }
+                names = given.clone();
+                named_by = "as many as the column names given";
             }
+            let cols = columns(names, named_by, opts).map_err(|k| IngestError::new(location, k))?;
             self.header = Some((cols, Arc::new(bytes)));
             return Ok(true);
+        }
+    }
+
+    /// The columns of a file without a header row: the names given, else the positions of
+    /// the fields of its first row (read and kept in `pending`). `Ok(None)`: no columns yet
+    /// (the file is empty, or its first row is a record error, returned as the step).
+    fn headless_columns(&mut self, opts: &ReadOptions) -> Result<Option<Columns>, Box<Step>> {
+        let location = Location::file(self.file.clone());
+        if let Some(given) = &opts.columns {
+            let cols = columns(given.clone(), "as many as the column names given", opts)
+                .map_err(|k| Box::new(Step::Fatal(IngestError::new(location, k))))?;
+            return Ok(Some(cols));
+        }
+        loop {
+            let (location, rec) =
+                match next_bounded(&mut self.rows, &self.file, self.gz, opts.max_bytes) {
+                    Ok(Some(next)) => next,
+                    Ok(None) => return Ok(None),
+                    Err(step) => return Err(step),
+                };
+            if is_blank(&rec.bytes) {
+                continue;
+            }
+            // The row is parsed again as a record: here only its number of fields counts.
+            let count = match parse_row(&rec.bytes) {
+                Ok(record) => record.len(),
+                Err(kind) => {
+                    return Err(Box::new(Step::Record {
+                        location,
+                        fields: Err(kind),
+                        raw: Raw::None,
+                    }))
+                }
+            };
+            let cols = columns(positions(count), "as in the first row", opts)
+                .map_err(|k| Box::new(Step::Fatal(IngestError::new(location.clone(), k))))?;
+            self.pending = Some((location, rec));
+            return Ok(Some(cols));
         }
     }
 }
@@ -172,20 +240,35 @@ impl CsvSource {
 impl Source for CsvSource {
     fn next_step(&mut self, opts: &ReadOptions, report: &mut SkipReport) -> Option<Step> {
         if self.header.is_none() {
-            match self.read_header(opts) {
-                Ok(true) => {}
-                Ok(false) => return None,
-                Err(e) => return Some(Step::Fatal(e)),
+            if opts.no_header {
+                match self.headless_columns(opts) {
+                    Ok(Some(cols)) => self.header = Some((cols, Arc::new(Vec::new()))),
+                    Ok(None) => return None,
+                    Err(step) => return Some(*step),
+                }
+            } else {
+                match self.read_header(opts) {
+                    Ok(true) => {}
+                    Ok(false) => return None,
+                    Err(e) => return Some(Step::Fatal(e)),
+                }
             }
         }
         let (cols, header) = self.header.as_ref()?;
         loop {
-            let (location, rec) =
-                match next_bounded(&mut self.rows, &self.file, self.gz, opts.max_bytes) {
-                    Ok(Some(next)) => next,
-                    Ok(None) => return None,
-                    Err(step) => return Some(*step),
-                };
+            let next = match self.pending.take() {
+                Some(first) => Ok(Some(first)),
+                None => next_bounded(&mut self.rows, &self.file, self.gz, opts.max_bytes),
+            };
+            let (location, mut rec) = match next {
+                Ok(Some(next)) => next,
+                Ok(None) => return None,
+                Err(step) => return Some(*step),
+            };
+            // A byte-order mark opens the first row of a file without a header row.
+            if rec.line == 1 && rec.bytes.starts_with(b"\xEF\xBB\xBF") {
+                rec.bytes.drain(..3);
+            }
             if is_blank(&rec.bytes) {
                 continue;
             }
@@ -216,8 +299,9 @@ fn row_fields(
     let record = parse_row(text.as_bytes())?;
     if record.len() != cols.count {
         return Err(ErrorKind::InvalidCsv(format!(
-            "expected {} fields (as in the header), found {}",
+            "expected {} fields ({}), found {}",
             cols.count,
+            cols.named_by,
             record.len()
         )));
     }
@@ -239,5 +323,7 @@ fn row_fields(
         source: get(cols.source),
         url: get(cols.url),
         lang: get(cols.lang),
+        // Both columns exist (else the header is refused): an empty cell lists nothing.
+        found: Vec::new(),
     })
 }

@@ -1,6 +1,135 @@
-//! Parsing of publication dates.
+//! Parsing of publication dates: the accepted forms by default ([`parse_date`]), or one
+//! form given by the user ([`DateFormat`]: a strftime pattern, or seconds or milliseconds
+//! since the Unix epoch).
 
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+
+/// How the date field is written, when not in one of the forms [`parse_date`] accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateFormat {
+    /// Seconds since the Unix epoch (`epoch-s`), an integer or a decimal number.
+    EpochSeconds,
+    /// Milliseconds since the Unix epoch (`epoch-ms`), an integer or a decimal number.
+    EpochMillis,
+    /// A chrono strftime pattern (`%d/%m/%Y %H:%M`). Without an offset (`%z`) the time is
+    /// UTC; without a time of day the date is midnight UTC, as a bare `YYYY-MM-DD`.
+    Pattern(String),
+}
+
+impl FromStr for DateFormat {
+    type Err = String;
+
+    /// `epoch-s`, `epoch-ms`, or a strftime pattern (refused when chrono cannot read it,
+    /// e.g. an unknown `%Q`, or when it holds no `%` specifier at all).
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "epoch-s" => return Ok(DateFormat::EpochSeconds),
+            "epoch-ms" => return Ok(DateFormat::EpochMillis),
+            _ => {}
+        }
+        let items: Vec<Item> = StrftimeItems::new(s).collect();
+        if items.iter().any(|i| matches!(i, Item::Error)) {
+            return Err(format!(
+                "invalid date format {s:?}: not a strftime pattern chrono reads (see \
+                 https://docs.rs/chrono/latest/chrono/format/strftime/), nor epoch-s or epoch-ms"
+            ));
+        }
+        let specifiers = items
+            .iter()
+            .filter(|i| matches!(i, Item::Numeric(..) | Item::Fixed(_)))
+            .count();
+        if specifiers == 0 {
+            return Err(format!(
+                "invalid date format {s:?}: it has no % specifier (e.g. %Y-%m-%d), \
+                 and is not epoch-s or epoch-ms"
+            ));
+        }
+        Ok(DateFormat::Pattern(s.to_string()))
+    }
+}
+
+impl fmt::Display for DateFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DateFormat::EpochSeconds => f.write_str("epoch-s"),
+            DateFormat::EpochMillis => f.write_str("epoch-ms"),
+            DateFormat::Pattern(p) => f.write_str(p),
+        }
+    }
+}
+
+impl DateFormat {
+    /// Whether dates in this format may be JSON numbers (the epoch formats).
+    pub fn is_epoch(&self) -> bool {
+        matches!(self, DateFormat::EpochSeconds | DateFormat::EpochMillis)
+    }
+
+    /// Parse `s` in this format. An empty string is `Ok(None)`; anything not in the format,
+    /// and years outside 0000 to 9999, is an error message naming the value and the format.
+    pub fn parse(&self, s: &str) -> Result<Option<DateTime<FixedOffset>>, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        let d = match self {
+            DateFormat::EpochSeconds => epoch(s, 1_000.0, self),
+            DateFormat::EpochMillis => epoch(s, 1.0, self),
+            DateFormat::Pattern(p) => pattern(s, p),
+        }?;
+        in_range(s, d).map(Some)
+    }
+}
+
+/// A number of `unit_ms` milliseconds since the epoch.
+fn epoch(s: &str, unit_ms: f64, format: &DateFormat) -> Result<DateTime<FixedOffset>, String> {
+    let bad = || format!("cannot parse {s:?} as a date in format {format} (a number expected)");
+    let ms = match s.parse::<i64>() {
+        Ok(n) => n.checked_mul(unit_ms as i64).ok_or_else(bad)?,
+        Err(_) => {
+            let x: f64 = s.parse().map_err(|_| bad())?;
+            let ms = (x * unit_ms).round();
+            if !ms.is_finite() || ms.abs() > 1e17 {
+                return Err(bad());
+            }
+            ms as i64
+        }
+    };
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .map(|d| d.fixed_offset())
+        .ok_or_else(|| format!("{s:?} ({format}) is outside the dates that can be written"))
+}
+
+/// `s` read with the strftime pattern `p`: a full date and time with an offset, else a date
+/// and time taken as UTC, else a date at midnight UTC.
+fn pattern(s: &str, p: &str) -> Result<DateTime<FixedOffset>, String> {
+    let mut parsed = Parsed::new();
+    chrono::format::parse(&mut parsed, s, StrftimeItems::new(p))
+        .map_err(|e| format!("cannot parse {s:?} with the date format {p:?}: {e}"))?;
+    if let Ok(d) = parsed.to_datetime() {
+        return Ok(d);
+    }
+    if let Ok(d) = parsed.to_naive_datetime_with_offset(0) {
+        return Ok(utc(d));
+    }
+    match parsed.to_naive_date() {
+        Ok(d) => Ok(utc(d.and_time(chrono::NaiveTime::MIN))),
+        Err(e) => Err(format!(
+            "cannot read a date from {s:?} with the date format {p:?}: {e}"
+        )),
+    }
+}
+
+/// `d` when its year is within 0000 to 9999 (what RFC 3339 can write).
+fn in_range(s: &str, d: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, String> {
+    if !(0..=9999).contains(&chrono::Datelike::year(&d)) {
+        return Err(format!("{s:?}: the year is outside 0000 to 9999"));
+    }
+    Ok(d)
+}
 
 /// Parse a publication date.
 ///
@@ -19,11 +148,18 @@ pub fn parse_date(s: &str) -> Result<Option<DateTime<FixedOffset>>, String> {
     if s.is_empty() {
         return Ok(None);
     }
-    let d = parse_any(s)?;
-    if !(0..=9999).contains(&chrono::Datelike::year(&d)) {
-        return Err(format!("{s:?}: the year is outside 0000 to 9999"));
+    in_range(s, parse_any(s)?).map(Some)
+}
+
+/// Parse a date in `format`, or in the default forms of [`parse_date`] without one.
+pub fn parse_date_as(
+    s: &str,
+    format: Option<&DateFormat>,
+) -> Result<Option<DateTime<FixedOffset>>, String> {
+    match format {
+        Some(f) => f.parse(s),
+        None => parse_date(s),
     }
-    Ok(Some(d))
 }
 
 /// The date of a non-empty string in any accepted form.
@@ -79,6 +215,83 @@ mod tests {
             p("Sat, 17 Jul 2021 10:30:00 +0200"),
             "2021-07-17T10:30:00+02:00"
         );
+    }
+
+    fn f(format: &str, s: &str) -> Result<String, String> {
+        let format: DateFormat = format.parse()?;
+        Ok(format.parse(s)?.expect("non-empty date").to_rfc3339())
+    }
+
+    #[test]
+    fn epoch_formats() {
+        assert_eq!(
+            f("epoch-ms", "1394470370698").as_deref(),
+            Ok("2014-03-10T16:52:50.698+00:00")
+        );
+        assert_eq!(
+            f("epoch-s", "1394470370").as_deref(),
+            Ok("2014-03-10T16:52:50+00:00")
+        );
+        assert_eq!(
+            f("epoch-s", " 1394470370.5 ").as_deref(),
+            Ok("2014-03-10T16:52:50.500+00:00")
+        );
+        assert_eq!(
+            f("epoch-s", "0").as_deref(),
+            Ok("1970-01-01T00:00:00+00:00")
+        );
+        for bad in ["2014-03-10", "12abc", "NaN", "inf", "99999999999999999999"] {
+            let err = f("epoch-ms", bad).expect_err(bad);
+            assert!(err.contains(bad) || err.contains("outside"), "{err}");
+        }
+        // A year beyond 9999 is refused, as in the default forms.
+        assert!(f("epoch-s", "300000000000").is_err());
+        assert_eq!(DateFormat::EpochMillis.parse("  "), Ok(None));
+    }
+
+    #[test]
+    fn strftime_patterns() {
+        assert_eq!(
+            f("%d/%m/%Y", "17/07/2021").as_deref(),
+            Ok("2021-07-17T00:00:00+00:00")
+        );
+        assert_eq!(
+            f("%d/%m/%Y %H:%M", "17/07/2021 10:30").as_deref(),
+            Ok("2021-07-17T10:30:00+00:00")
+        );
+        assert_eq!(
+            f("%Y%m%d %H%M%S %z", "20210717 103000 +0200").as_deref(),
+            Ok("2021-07-17T10:30:00+02:00")
+        );
+        assert_eq!(
+            f("%B %d, %Y", "July 17, 2021").as_deref(),
+            Ok("2021-07-17T00:00:00+00:00")
+        );
+        let err = f("%d/%m/%Y", "2021-07-17").expect_err("wrong form");
+        assert!(
+            err.contains("\"2021-07-17\"") && err.contains("%d/%m/%Y"),
+            "{err}"
+        );
+        // Only a time of day: no date can be read.
+        assert!(f("%H:%M", "10:30").is_err());
+        assert!(f("%d/%m/%Y", "31/02/2021").is_err());
+    }
+
+    #[test]
+    fn bad_formats_are_refused() {
+        for bad in ["%Q", "%", "plain text", ""] {
+            let err = bad.parse::<DateFormat>().expect_err(bad);
+            assert!(err.contains("invalid date format"), "{err}");
+        }
+        assert_eq!("epoch-ms".parse(), Ok(DateFormat::EpochMillis));
+        assert_eq!(DateFormat::EpochSeconds.to_string(), "epoch-s");
+        assert_eq!(
+            parse_date_as("1394470370", Some(&DateFormat::EpochSeconds))
+                .expect("valid")
+                .map(|d| d.to_rfc3339()),
+            Some("2014-03-10T16:52:50+00:00".to_string())
+        );
+        assert!(parse_date_as("1394470370", None).is_err());
     }
 
     #[test]

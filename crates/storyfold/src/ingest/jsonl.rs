@@ -2,9 +2,12 @@
 //!
 //! Fields: `id` (string or number; a number is taken as written, so that ids beyond 64 bits
 //! keep every digit), `text` (aliases `body`, `content`), and the optional `title`,
-//! `published` (alias `date`), `source`, `url`, `lang`. [`ReadOptions::id_field`]
-//! and [`ReadOptions::text_field`] replace the id and text names (no aliases then).
-//! Extra fields are ignored, `null` counts as missing, blank lines are skipped.
+//! `published` (alias `date`), `source`, `url`, `lang`. The field names of [`ReadOptions`]
+//! (`id_field`, `text_field`, `title_field`, `date_field`, `source_field`, `url_field`)
+//! replace the default names (no aliases then). With an epoch [`ReadOptions::date_format`]
+//! the date may be a JSON number. Extra fields are ignored, `null` counts as missing, blank
+//! lines are skipped. When the id or the text is missing, the record's keys are listed in
+//! the error.
 
 use serde::de;
 use serde_json::Value;
@@ -12,8 +15,8 @@ use serde_json::Value;
 use super::next_bounded;
 use super::records::{BoundedRecords, Split};
 use super::{
-    decode_utf8, fill_auto_id, ErrorKind, Fields, Raw, ReadOptions, SkipReport, Source, Step,
-    Stream,
+    decode_utf8, fill_auto_id, ErrorKind, Field, Fields, Raw, ReadOptions, SkipReport, Source,
+    Step, Stream,
 };
 
 /// Reads JSONL records from a stream.
@@ -102,9 +105,24 @@ pub(crate) fn parse_line(
             "expected a JSON object, found {found}"
         )));
     }
-    let id_name = opts.id_field.as_deref().unwrap_or("id");
+    let id_name = opts.names(Field::Id).first();
     exact_float_id(&mut slots.values[ID_SLOT], &text, id_name);
-    fields_from(|name| slots.take(name), opts)
+    fields_from(|name| slots.take(name), opts).map(|f| with_found(f, &text, opts))
+}
+
+/// `fields` with the keys of the object `line` listed in [`Fields::found`] when the id or the
+/// text is missing (only then: it parses the line again).
+fn with_found(mut fields: Fields, line: &str, opts: &ReadOptions) -> Fields {
+    if fields.text.is_none() || (fields.id.is_none() && !opts.auto_id) {
+        if let Ok(RawObject(entries)) = serde_json::from_str::<RawObject>(line) {
+            for (key, _) in entries {
+                if !fields.found.contains(&key) {
+                    fields.found.push(key);
+                }
+            }
+        }
+    }
+    fields
 }
 
 /// The slot of the id field (the first one added).
@@ -165,17 +183,10 @@ impl<'n> Slots<'n> {
             len: 0,
             values: Default::default(),
         };
-        slots.add(opts.id_field.as_deref().unwrap_or("id"));
-        match opts.text_field.as_deref() {
-            Some(name) => slots.add(name),
-            None => {
-                for name in ["text", "body", "content"] {
-                    slots.add(name);
-                }
+        for field in Field::ALL {
+            for name in opts.names(field).as_slice() {
+                slots.add(name);
             }
-        }
-        for name in ["title", "published", "date", "source", "url", "lang"] {
-            slots.add(name);
         }
         slots
     }
@@ -343,12 +354,27 @@ fn string_field(
     take: &mut impl FnMut(&str) -> Option<Value>,
     names: &[&str],
 ) -> Result<Option<String>, ErrorKind> {
+    written_field(take, names, false)
+}
+
+/// An optional field (first of `names` present) that is a string, or with `numbers` also a
+/// number (taken as written); other types are errors.
+fn written_field(
+    take: &mut impl FnMut(&str) -> Option<Value>,
+    names: &[&str],
+    numbers: bool,
+) -> Result<Option<String>, ErrorKind> {
     match take_first(take, names) {
         None => Ok(None),
         Some((_, Value::String(s))) => Ok(Some(s)),
+        Some((_, Value::Number(n))) if numbers => Ok(Some(n.to_string())),
         Some((field, _)) => Err(ErrorKind::WrongType {
             field,
-            expected: "string",
+            expected: if numbers {
+                "string or number"
+            } else {
+                "string"
+            },
         }),
     }
 }
@@ -359,30 +385,20 @@ fn fields_from(
     opts: &ReadOptions,
 ) -> Result<Fields, ErrorKind> {
     let take = &mut take;
-    let id_name = opts.id_field.as_deref().unwrap_or("id");
-    let id = match take_first(take, &[id_name]) {
-        None => None,
-        Some((_, Value::String(s))) => Some(s),
-        Some((_, Value::Number(n))) => Some(n.to_string()),
-        Some((field, _)) => {
-            return Err(ErrorKind::WrongType {
-                field,
-                expected: "string or number",
-            })
-        }
-    };
-    let text = match opts.text_field.as_deref() {
-        Some(name) => string_field(take, &[name])?,
-        None => string_field(take, &["text", "body", "content"])?,
-    };
+    let id = written_field(take, opts.names(Field::Id).as_slice(), true)?;
+    let text = string_field(take, opts.names(Field::Text).as_slice())?;
+    // An epoch date may be a JSON number.
+    let epoch = opts.date_format.as_ref().is_some_and(|f| f.is_epoch());
+    let published = written_field(take, opts.names(Field::Published).as_slice(), epoch)?;
     Ok(Fields {
         id,
         text,
-        title: string_field(take, &["title"])?,
-        published: string_field(take, &["published", "date"])?,
-        source: string_field(take, &["source"])?,
-        url: string_field(take, &["url"])?,
-        lang: string_field(take, &["lang"])?,
+        title: string_field(take, opts.names(Field::Title).as_slice())?,
+        published,
+        source: string_field(take, opts.names(Field::Source).as_slice())?,
+        url: string_field(take, opts.names(Field::Url).as_slice())?,
+        lang: string_field(take, opts.names(Field::Lang).as_slice())?,
+        found: Vec::new(),
     })
 }
 
@@ -410,7 +426,7 @@ mod tests {
             obj.insert(id_name.to_string(), id);
         }
         // The field rules are shared ([`fields_from`]): what is checked is the parse.
-        fields_from(|name| obj.remove(name), opts)
+        fields_from(|name| obj.remove(name), opts).map(|f| with_found(f, &text, opts))
     }
 
     #[test]

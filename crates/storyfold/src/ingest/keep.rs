@@ -34,8 +34,9 @@ pub enum KeepTarget<'a> {
 /// unchanged. Returns the number of records written.
 ///
 /// * JSONL: the raw line bytes (a UTF-8 BOM on the first line removed) plus `\n`.
-/// * CSV: the header row of the first CSV input once, then the raw rows, each plus `\n`
-///   (a row keeps its `\r` if it had one). All CSV inputs must have the same header row.
+/// * CSV: the header row of the first CSV input once (none when read without one,
+///   [`ReadOptions::no_header`]), then the raw rows, each plus `\n` (a row keeps its `\r` if
+///   it had one). All CSV inputs must have the same header row.
 /// * Directory: `out_dir` gets a copy of each kept file at its relative path.
 ///
 /// Because the inputs are read again with the same options, `seq` numbers match the
@@ -92,8 +93,11 @@ pub fn write_kept(
                 }
                 match &csv_header {
                     None => {
-                        w.write_all(&header).map_err(write_err)?;
-                        w.write_all(b"\n").map_err(write_err)?;
+                        // A file read without a header row (no_header) has none to write.
+                        if !header.is_empty() {
+                            w.write_all(&header).map_err(write_err)?;
+                            w.write_all(b"\n").map_err(write_err)?;
+                        }
                         csv_header = Some(header);
                     }
                     Some(h) if **h != *header => {

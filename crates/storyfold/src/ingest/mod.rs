@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
-pub use date::parse_date;
+pub use date::{parse_date, parse_date_as, DateFormat};
 pub use keep::{write_kept, KeepError, KeepTarget};
 pub use txt::looks_like_headline;
 
@@ -126,12 +126,35 @@ pub enum Format {
 }
 
 /// Options for reading articles.
+///
+/// The field names (`id_field`, `text_field`, `title_field`, `source_field`, `date_field`,
+/// `url_field`) map a record's fields (JSONL keys, CSV column names) to the article's; a name
+/// given replaces the default name and its aliases. [`ReadOptions::names`] is the one place
+/// where both formats look them up.
 #[derive(Clone, Debug)]
 pub struct ReadOptions {
     /// Name of the id field (default: `id`).
     pub id_field: Option<String>,
     /// Name of the text field (default: `text`, then the aliases `body` and `content`).
     pub text_field: Option<String>,
+    /// Name of the title field (default: `title`).
+    pub title_field: Option<String>,
+    /// Name of the source (publisher) field (default: `source`).
+    pub source_field: Option<String>,
+    /// Name of the publication date field (default: `published`, then the alias `date`).
+    pub date_field: Option<String>,
+    /// Name of the URL field (default: `url`).
+    pub url_field: Option<String>,
+    /// How dates are written (default: the forms [`parse_date`] accepts). With an epoch
+    /// format a JSONL date may also be a JSON number.
+    pub date_format: Option<DateFormat>,
+    /// CSV column names, in order: they replace the names of the header row, or name the
+    /// columns of a file without one ([`ReadOptions::no_header`]). Every row must have this
+    /// many fields.
+    pub columns: Option<Vec<String>>,
+    /// The CSV input has no header row: its first row is an article. Its columns are named by
+    /// [`ReadOptions::columns`], else by their 1-based position (`1`, `2`, `3`, ...).
+    pub no_header: bool,
     /// Generate `<file stem>:<line>` ids for records without one.
     pub auto_id: bool,
     /// Count invalid records in the [`SkipReport`] instead of yielding errors.
@@ -151,12 +174,103 @@ impl Default for ReadOptions {
         ReadOptions {
             id_field: None,
             text_field: None,
+            title_field: None,
+            source_field: None,
+            date_field: None,
+            url_field: None,
+            date_format: None,
+            columns: None,
+            no_header: false,
             auto_id: false,
             skip_invalid: false,
             max_bytes: 10_000_000,
             lossy_utf8: false,
             lenient_dates: false,
             format: None,
+        }
+    }
+}
+
+/// The article fields a record field can be mapped to ([`ReadOptions::names`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// The id.
+    Id,
+    /// The body text.
+    Text,
+    /// The headline.
+    Title,
+    /// The publication date.
+    Published,
+    /// The publisher.
+    Source,
+    /// The URL.
+    Url,
+    /// The language code (always `lang`).
+    Lang,
+}
+
+impl Field {
+    /// Every field, in the order records are read.
+    pub const ALL: [Field; 7] = [
+        Field::Id,
+        Field::Text,
+        Field::Title,
+        Field::Published,
+        Field::Source,
+        Field::Url,
+        Field::Lang,
+    ];
+}
+
+/// The names a field is read from, first match wins (at most three).
+#[derive(Clone, Copy, Debug)]
+pub struct Names<'a> {
+    names: [&'a str; 3],
+    len: usize,
+}
+
+impl<'a> Names<'a> {
+    fn given_or(given: Option<&'a str>, defaults: &[&'static str]) -> Names<'a> {
+        let mut names = [""; 3];
+        let len = match given {
+            Some(g) => {
+                names[0] = g;
+                1
+            }
+            None => {
+                names[..defaults.len()].copy_from_slice(defaults);
+                defaults.len()
+            }
+        };
+        Names { names, len }
+    }
+
+    /// The names, in order of preference.
+    pub fn as_slice(&self) -> &[&'a str] {
+        &self.names[..self.len]
+    }
+
+    /// The first name (the one named in a missing-field error).
+    pub fn first(&self) -> &'a str {
+        self.names[0]
+    }
+}
+
+impl ReadOptions {
+    /// The record field names `field` is read from: the name given in these options, else
+    /// the default name and its aliases.
+    pub fn names(&self, field: Field) -> Names<'_> {
+        match field {
+            Field::Id => Names::given_or(self.id_field.as_deref(), &["id"]),
+            Field::Text => {
+                Names::given_or(self.text_field.as_deref(), &["text", "body", "content"])
+            }
+            Field::Title => Names::given_or(self.title_field.as_deref(), &["title"]),
+            Field::Published => Names::given_or(self.date_field.as_deref(), &["published", "date"]),
+            Field::Source => Names::given_or(self.source_field.as_deref(), &["source"]),
+            Field::Url => Names::given_or(self.url_field.as_deref(), &["url"]),
+            Field::Lang => Names::given_or(None, &["lang"]),
         }
     }
 }
@@ -210,9 +324,10 @@ pub enum ErrorKind {
     /// The record is not valid UTF-8 (and lossy decoding is off).
     #[error("invalid UTF-8 (enable lossy UTF-8 decoding to replace bad bytes)")]
     InvalidUtf8,
-    /// A required field is missing or null (the field name).
-    #[error("missing field `{0}`")]
-    MissingField(String),
+    /// A required field is missing or null: the field name, and the names of the fields (JSONL
+    /// keys, CSV columns) the record or file has, to show what could be mapped instead.
+    #[error("missing field `{}`{}", .0, found_fields(.1))]
+    MissingField(String, Vec<String>),
     /// A field has the wrong JSON type.
     #[error("field `{field}` must be a {expected}")]
     WrongType {
@@ -262,6 +377,20 @@ pub enum ErrorKind {
     Encoding(&'static str),
 }
 
+/// ` (fields found: a, b, c)` for a missing-field error, at most 20 names shown; nothing
+/// when none are known (the field is present but blank).
+fn found_fields(found: &[String]) -> String {
+    const SHOWN: usize = 20;
+    if found.is_empty() {
+        return String::new();
+    }
+    let mut list: Vec<String> = found.iter().take(SHOWN).map(|f| format!("{f:?}")).collect();
+    if found.len() > SHOWN {
+        list.push(format!("and {} more", found.len() - SHOWN));
+    }
+    format!(" (fields found: {})", list.join(", "))
+}
+
 impl ErrorKind {
     /// Short stable label used to count errors in a [`SkipReport`].
     pub fn label(&self) -> &'static str {
@@ -270,7 +399,7 @@ impl ErrorKind {
             ErrorKind::InvalidJson(_) => "invalid JSON",
             ErrorKind::InvalidCsv(_) => "invalid CSV",
             ErrorKind::InvalidUtf8 => "invalid UTF-8",
-            ErrorKind::MissingField(_) => "missing field",
+            ErrorKind::MissingField(..) => "missing field",
             ErrorKind::WrongType { .. } => "wrong field type",
             ErrorKind::EmptyText => "empty text",
             ErrorKind::DuplicateId { .. } => "duplicate id",
@@ -341,6 +470,7 @@ pub struct SkipReport {
     dates_dropped: u64,
     utf8_replaced: u64,
     empty_inputs: Vec<String>,
+    warnings: Vec<ReadWarning>,
 }
 
 /// How many example error messages a [`SkipReport`] keeps.
@@ -391,12 +521,30 @@ impl SkipReport {
         &self.empty_inputs
     }
 
-    /// True when nothing was skipped, dropped or replaced, and no input was empty.
+    /// What the inputs read so far seem to lack (see [`ReadWarning`]), at most one of each
+    /// kind per input.
+    pub fn warnings(&self) -> &[ReadWarning] {
+        &self.warnings
+    }
+
+    /// Keep only the warnings `keep` accepts (a command that reads only the text has no use
+    /// for the others).
+    pub fn retain_warnings(&mut self, keep: impl Fn(&ReadWarning) -> bool) {
+        self.warnings.retain(|w| keep(w));
+    }
+
+    /// True when nothing was skipped, dropped or replaced, no input was empty and nothing
+    /// was warned about.
     pub fn is_empty(&self) -> bool {
-        self.total() == 0
-            && self.dates_dropped == 0
-            && self.utf8_replaced == 0
-            && self.empty_inputs.is_empty()
+        !self.has_repairs() && self.warnings.is_empty()
+    }
+
+    /// Whether anything was skipped, dropped or replaced, or an input was empty.
+    fn has_repairs(&self) -> bool {
+        self.total() > 0
+            || self.dates_dropped > 0
+            || self.utf8_replaced > 0
+            || !self.empty_inputs.is_empty()
     }
 
     pub(crate) fn add_utf8_replaced(&mut self, n: u64) {
@@ -405,7 +553,13 @@ impl SkipReport {
 }
 
 impl fmt::Display for SkipReport {
+    /// One line of counts (left out when only warnings are to show), the warnings one per
+    /// line, then the first errors.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut lines = self.warnings.iter().map(|w| format!("warning: {w}"));
+        if !self.has_repairs() && !self.warnings.is_empty() {
+            return f.write_str(&lines.collect::<Vec<_>>().join("\n"));
+        }
         let total = self.total();
         if total == 0 {
             write!(f, "no records skipped")?;
@@ -431,6 +585,9 @@ impl fmt::Display for SkipReport {
         if !self.empty_inputs.is_empty() {
             write!(f, "; no records in {}", self.empty_inputs.join(", "))?;
         }
+        for line in lines.by_ref() {
+            write!(f, "\n{line}")?;
+        }
         if !self.examples.is_empty() {
             write!(f, "\nfirst errors:")?;
             for e in &self.examples {
@@ -439,6 +596,120 @@ impl fmt::Display for SkipReport {
         }
         Ok(())
     }
+}
+
+/// What one input's articles seem to lack, warned about once per input when it ends (on
+/// standard error by the command-line tool): a text field holding no text, or most articles
+/// without a date or a source. Reading goes on; the articles are as read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadWarning {
+    /// The input ([`Input::label`]).
+    pub input: String,
+    /// What is lacking.
+    pub kind: WarningKind,
+    /// How many of the input's articles lack it.
+    pub count: u64,
+    /// How many articles the input gave.
+    pub of: u64,
+    /// The field names read for it (`published/date`, or the one given).
+    pub field: String,
+}
+
+/// What a [`ReadWarning`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WarningKind {
+    /// Most texts are one word or hold no letter (a number, a class label): the text field
+    /// is probably not the text.
+    NoText,
+    /// Most articles have no date: origins and story order follow input order, and the
+    /// time window cannot separate stories.
+    NoDate,
+    /// Most articles have no source.
+    NoSource,
+}
+
+impl fmt::Display for ReadWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ReadWarning {
+            input,
+            count,
+            of,
+            field,
+            ..
+        } = self;
+        match self.kind {
+            WarningKind::NoText => write!(
+                f,
+                "{input}: {count} of {of} texts (field {field}) are a single word or hold no \
+                 letter: is it the text field? (choose another with --text-field)"
+            ),
+            WarningKind::NoDate => write!(
+                f,
+                "{input}: {count} of {of} articles have no date (field {field}): origins and \
+                 story order follow input order, and the time window cannot apply (map a date \
+                 with --date-field and --date-format)"
+            ),
+            WarningKind::NoSource => write!(
+                f,
+                "{input}: {count} of {of} articles have no source (field {field}; map one with \
+                 --source-field)"
+            ),
+        }
+    }
+}
+
+/// Counts over one input's valid articles, for its [`ReadWarning`]s.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    articles: u64,
+    undated: u64,
+    unsourced: u64,
+    no_text: u64,
+}
+
+impl Tally {
+    /// Count one article.
+    fn count(&mut self, a: &Article) {
+        self.articles += 1;
+        self.undated += u64::from(a.published.is_none());
+        self.unsourced += u64::from(a.source.is_none());
+        self.no_text += u64::from(holds_no_text(&a.text));
+    }
+
+    /// The warnings for input `input`: a kind is warned about when more than half of the
+    /// articles lack it (the text from one article on; dates and sources, which only matter
+    /// between articles, from two).
+    fn warnings(&self, input: &str, opts: &ReadOptions) -> Vec<ReadWarning> {
+        let n = self.articles;
+        let checks = [
+            (WarningKind::NoText, self.no_text, Field::Text, 1),
+            (WarningKind::NoDate, self.undated, Field::Published, 2),
+            (WarningKind::NoSource, self.unsourced, Field::Source, 2),
+        ];
+        checks
+            .into_iter()
+            .filter(|&(_, count, _, min)| n >= min && count * 2 > n)
+            .map(|(kind, count, field, _)| ReadWarning {
+                input: input.to_string(),
+                kind,
+                count,
+                of: n,
+                field: opts
+                    .names(field)
+                    .as_slice()
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            })
+            .collect()
+    }
+}
+
+/// Whether a text looks like no text at all: one word or less, or no letter anywhere (a
+/// number, a code, a class label).
+fn holds_no_text(text: &str) -> bool {
+    text.split_whitespace().nth(1).is_none() || !text.chars().any(char::is_alphabetic)
 }
 
 /// Detect the format of a path: a directory is [`Format::TxtDir`]; `.csv` (optionally
@@ -542,6 +813,9 @@ pub(crate) struct Fields {
     pub source: Option<String>,
     pub url: Option<String>,
     pub lang: Option<String>,
+    /// The names of the record's fields (JSONL keys, CSV columns), filled only when the id or
+    /// the text is missing: the list a [`ErrorKind::MissingField`] shows.
+    pub found: Vec<String>,
 }
 
 /// The original bytes of a record, for [`write_kept`].
@@ -890,6 +1164,8 @@ pub struct Reader {
     /// The label of the current input and the records it gave so far.
     current_label: String,
     current_records: u64,
+    /// What the valid articles of the current input carry, for [`ReadWarning`]s at its end.
+    current_tally: Tally,
     seen_ids: HashMap<String, Location>,
     next_seq: u64,
     read_count: u64,
@@ -917,6 +1193,7 @@ impl Reader {
             current: None,
             current_label: String::new(),
             current_records: 0,
+            current_tally: Tally::default(),
             seen_ids: HashMap::new(),
             next_seq: 0,
             read_count: 0,
@@ -976,6 +1253,7 @@ impl Reader {
                         Ok(s) => {
                             self.current_label = label;
                             self.current_records = 0;
+                            self.current_tally = Tally::default();
                             self.current.insert(s)
                         }
                         Err(e) => return Some(Err(e)),
@@ -986,8 +1264,12 @@ impl Reader {
                 Some(step) => step,
                 None => {
                     self.current = None;
+                    let label = std::mem::take(&mut self.current_label);
+                    let tally = std::mem::take(&mut self.current_tally);
+                    self.skipped
+                        .warnings
+                        .extend(tally.warnings(&label, &self.opts));
                     if self.current_records == 0 {
-                        let label = std::mem::take(&mut self.current_label);
                         self.skipped.empty_inputs.push(label);
                     }
                     continue;
@@ -1016,6 +1298,7 @@ impl Reader {
                     self.current_records += 1;
                     match fields.and_then(|f| self.validate(f, &location)) {
                         Ok(mut article) => {
+                            self.current_tally.count(&article);
                             article.location = location;
                             return Some(Ok((article, raw)));
                         }
@@ -1035,22 +1318,23 @@ impl Reader {
 
     /// Check a record's fields and turn them into an article (location filled by the caller).
     fn validate(&mut self, fields: Fields, location: &Location) -> Result<Article, ErrorKind> {
-        let id_name = self.opts.id_field.as_deref().unwrap_or("id");
-        let text_name = self.opts.text_field.as_deref().unwrap_or("text");
+        let missing = |field: Field, found: &[String]| {
+            ErrorKind::MissingField(self.opts.names(field).first().to_string(), found.to_vec())
+        };
         let id = match fields.id.as_deref().map(str::trim) {
             Some(id) if !id.is_empty() => id.to_string(),
-            _ => return Err(ErrorKind::MissingField(id_name.to_string())),
+            _ => return Err(missing(Field::Id, &fields.found)),
         };
-        let text = fields
-            .text
-            .ok_or_else(|| ErrorKind::MissingField(text_name.to_string()))?;
+        let Some(text) = fields.text else {
+            return Err(missing(Field::Text, &fields.found));
+        };
         if crate::text::normalize::is_blank(&text) {
             return Err(ErrorKind::EmptyText);
         }
         let mut date_dropped = false;
         let published = match fields.published.as_deref() {
             None => None,
-            Some(raw) => match parse_date(raw) {
+            Some(raw) => match parse_date_as(raw, self.opts.date_format.as_ref()) {
                 Ok(d) => d,
                 Err(_) if self.opts.lenient_dates => {
                     date_dropped = true;
@@ -1259,7 +1543,7 @@ mod tests {
         let items = read_path(&p, ReadOptions::default());
         assert!(items.iter().all(|r| matches!(
             r,
-            Err(IngestError { kind: ErrorKind::MissingField(f), .. }) if f == "id"
+            Err(IngestError { kind: ErrorKind::MissingField(f, _), .. }) if f == "id"
         )));
         let items = read_path(
             &p,
@@ -1288,7 +1572,7 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                ErrorKind::MissingField("text".into()),
+                ErrorKind::MissingField("text".into(), vec!["id".into(), "text".into()]),
                 ErrorKind::WrongType {
                     field: "id".into(),
                     expected: "string or number"
@@ -1677,7 +1961,15 @@ mod tests {
         let e = only_err(&items);
         assert_eq!(items.len(), 1, "the file is abandoned");
         assert_eq!(e.location.line, Some(1));
-        assert_eq!(e.kind, ErrorKind::MissingField("text".into()));
+        assert_eq!(
+            e.kind,
+            ErrorKind::MissingField("text".into(), vec!["id".into(), "title".into()])
+        );
+        assert_eq!(
+            e.to_string(),
+            "e.csv:1: missing field `text` (fields found: \"id\", \"title\")"
+                .replace("e.csv", &p.display().to_string())
+        );
     }
 
     #[test]
@@ -2345,3 +2637,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod mapping_tests;

@@ -28,7 +28,8 @@
 //!
 //! `similarity` is the estimated Jaccard for a near duplicate (1 for an exact copy), the
 //! alignment score for a rewrite, the story similarity (average link minus time penalty) for
-//! `same_story`, and null for `new_story`.
+//! `same_story`, and null for `new_story`; 1 only for an exact copy, at most 0.9999 for any
+//! other relation ([`shown`]). A `same_story` article has no `derived_from`.
 //!
 //! An undated article takes the index clock: the latest effective time seen so far.
 //! [`StoryIndex::insert_batch`] prepares articles in parallel, decides in order and aligns in
@@ -157,6 +158,13 @@ pub struct Evidence {
 
 /// Most passages in an [`Evidence`].
 pub const MAX_PASSAGES: usize = 3;
+
+/// A placement's similarity as shown: 1 only for [`Relation::Exact`], at most
+/// [`MAX_INEXACT_SIMILARITY`](crate::align::alignment::MAX_INEXACT_SIMILARITY) for the others
+/// (an estimated Jaccard or an alignment score of 1 between texts that are not the same).
+pub(crate) fn shown(relation: Relation, similarity: Option<f64>) -> Option<f64> {
+    similarity.map(|s| crate::align::alignment::shown_similarity(s, relation == Relation::Exact))
+}
 
 /// Where an inserted article went.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::df::{buckets_of, encode_buckets};
 use super::state::{DocMeta, OriginKey, State};
 use super::{event, now, EventKind, Evidence, Inner, Passage, Placement, Relation, StoryId};
-use super::{StoryIndex, MAX_PASSAGES};
+use super::{shown, StoryIndex, MAX_PASSAGES};
 use crate::align::alignment::{Alignment, MatchKind, Relation as AlignRelation};
 use crate::align::PreparedDoc;
 use crate::error::{Error, Result};
@@ -582,7 +582,7 @@ pub(crate) fn insert(
                     relation: c.relation,
                     duplicate_of: Some(original.clone()),
                     derived_from: Some(original.clone()),
-                    similarity: Some(c.jaccard),
+                    similarity: shown(c.relation, Some(c.jaccard)),
                     evidence: Some(copy_evidence(original, c.jaccard)),
                 }
             }
@@ -593,7 +593,7 @@ pub(crate) fn insert(
                 relation: d.relation,
                 duplicate_of: None,
                 derived_from: d.derived_from,
-                similarity: d.score.or(it.sim),
+                similarity: shown(d.relation, d.score.or(it.sim)),
                 evidence: d.evidence,
             },
             (None, None) => Placement {

@@ -23,7 +23,7 @@ use super::place::{
     Candidate, Lookup,
 };
 use super::state::{SlotMeta, State};
-use super::{event, now, EventKind, Inner, Relation, StoryIndex};
+use super::{event, now, shown, EventKind, Inner, Relation, StoryIndex};
 use crate::align::PreparedDoc;
 use crate::error::{Error, Result};
 use crate::store::{Batch, EventRow, Replacement, Store};
@@ -79,7 +79,7 @@ fn rederive(
             relation: c.relation.name().to_string(),
             duplicate_of: Some(original.clone()),
             derived_from: Some(original),
-            similarity: Some(c.jaccard),
+            similarity: shown(c.relation, Some(c.jaccard)),
         }));
     }
     let Some(v) = st.vector_of_seq(seq) else {
@@ -126,7 +126,7 @@ fn rederive(
         relation: relation.name().to_string(),
         duplicate_of: None,
         derived_from,
-        similarity,
+        similarity: shown(relation, similarity),
     }))
 }
 

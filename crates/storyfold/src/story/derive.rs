@@ -489,25 +489,42 @@ pub fn derive(
     let mut reference = vec![None; n];
     let mut reference_alignment = vec![None; n];
     let mut role = vec![Role::SameStory; n];
+    let aligned_with = |r: usize, x: usize| match by_member[x]
+        .iter()
+        .map(|&k| &pairs[k])
+        .find(|p| p.a == r && p.b == x)
+    {
+        Some(p) => p.alignment.clone(),
+        None => align(r, x),
+    };
     for x in 0..n {
-        let r = if x == story_origin {
+        let mut r = if x == story_origin {
             None
         } else {
             derived_from[x].or(Some(story_origin))
         };
-        reference[x] = r;
-        if let Some(r) = r {
-            let al = match by_member[x]
+        let mut al = r.map(|r| aligned_with(r, x));
+        if let (Some(y), Some(a)) = (derived_from[x], &al) {
+            // A member derives through a link, and its role is that link: the strongest
+            // relation between it and its parent, in either direction (the alignment of the
+            // member against its parent can say less than the one that linked them).
+            let link = by_member[x]
                 .iter()
                 .map(|&k| &pairs[k])
-                .find(|p| p.a == r && p.b == x)
-            {
-                Some(p) => p.alignment.clone(),
-                None => align(r, x),
-            };
-            if derived_from[x].is_some() {
-                role[x] = Role::from_relation(al.relation);
+                .filter(|p| other(p, x) == y)
+                .map(|p| p.alignment.relation)
+                .fold(a.relation, Ord::max);
+            if is_link(link) {
+                role[x] = Role::from_relation(link);
+            } else {
+                // No link to the parent it fell back on: an independent report, not derived.
+                derived_from[x] = None;
+                r = Some(story_origin);
+                al = Some(aligned_with(story_origin, x));
             }
+        }
+        reference[x] = r;
+        if let Some(al) = al {
             truncated |= al.truncated;
             reference_alignment[x] = Some(al);
         }

@@ -6,8 +6,9 @@
 //!
 //! * **title**: the story origin's headline, else its first sentence (at most 200 characters);
 //! * **members**: role (`origin`, `exact`, `near_duplicate`, `rewrite`, `same_story`),
-//!   `derived_from`, family, and `similarity` (alignment score against the member's reference:
-//!   its `derived_from`, else the story origin);
+//!   `derived_from` (null for origins and `same_story` members), family, and `similarity`
+//!   (alignment score against the member's reference: its `derived_from`, else the story
+//!   origin; 1.0 only for an `exact` copy, at most 0.9999 otherwise);
 //! * **shared sentences**: sentences of different members matched by any computed alignment are
 //!   joined (union-find) into clusters; a cluster is reported when it is carried by at least
 //!   half of the members (and by two at least), with the number of versions carrying it, its
@@ -23,7 +24,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::align::alignment::{Aligner, MatchKind};
+use crate::align::alignment::{shown_similarity, Aligner, MatchKind};
 use crate::align::facts::{FactKind, Via};
 use crate::align::PreparedDoc;
 use crate::ingest::Article;
@@ -86,7 +87,8 @@ pub struct MemberReport {
     /// Family number (1-based, families in order of their origins).
     pub family: usize,
     /// Alignment score against the reference (`derived_from`, else the story origin), rounded
-    /// to 4 decimals; null for the story origin.
+    /// to 4 decimals, 1.0 only for an `exact` copy ([`shown_similarity`]); null for the story
+    /// origin.
     pub similarity: Option<f64>,
     /// Share of the member's text found in its reference (token-weighted, 4 decimals); null for
     /// the story origin.
@@ -252,7 +254,7 @@ pub fn report_from(
             relation: d.role[x],
             derived_from: d.derived_from[x].map(id),
             family: d.family[x] + 1,
-            similarity: al.map(|a| round4(a.score)),
+            similarity: al.map(|a| round4(shown_similarity(a.score, d.role[x] == Role::Exact))),
             containment: al.map(|a| round4(a.containment_b_in_a)),
             added: adds.len(),
             adds: adds
