@@ -62,7 +62,7 @@ use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprinter;
 use crate::ingest::{Article, Location};
 use crate::store::sqlite::{Durability, SqliteStore};
-use crate::store::{ArticleRow, Batch, EventRow, Store, StoryQuery, StoryRow};
+use crate::store::{ArticleRow, Batch, EventRow, ReaderFactory, Store, StoryQuery, StoryRow};
 use crate::story::cluster::ClusterConfig;
 use crate::story::derive::DeriveConfig;
 use crate::story::report::{self, StoryReport};
@@ -653,6 +653,11 @@ impl StoryIndexBuilder {
             aligner: self.aligner.unwrap_or_else(|| Aligner::new(Idf::builtin())),
             fingerprinter,
             settings,
+            readers: store.reader_factory().map(|open| Readers {
+                open,
+                idle: Mutex::new(Vec::new()),
+            }),
+            published: Mutex::new(Published::of(&state)),
             inner: Mutex::new(Inner { store, state }),
             reports: Mutex::new(HashMap::new()),
         })
@@ -665,6 +670,17 @@ struct Inner {
     state: State,
 }
 
+impl Published {
+    fn of(state: &State) -> Self {
+        let (open_stories, open_articles) = state.open_counts();
+        Published {
+            open_stories,
+            open_articles,
+            clock: state.clock,
+        }
+    }
+}
+
 impl Inner {
     /// Rebuild the in-memory state from the store (after a failed write).
     fn reload(&mut self, cfg: &ClusterConfig) {
@@ -672,6 +688,47 @@ impl Inner {
             self.state = state;
         }
     }
+}
+
+/// Articles checked and prepared by [`StoryIndex::prepare`], to be inserted by
+/// [`StoryIndex::insert_prepared`].
+pub struct PreparedBatch(Vec<place::Prepared>);
+
+impl PreparedBatch {
+    /// Number of articles.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for PreparedBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedBatch")
+            .field("articles", &self.0.len())
+            .finish()
+    }
+}
+
+/// Read-only connections to the store, kept for reuse (see [`StoryIndex`]'s reads).
+struct Readers {
+    open: ReaderFactory,
+    idle: Mutex<Vec<Box<dyn Store>>>,
+}
+
+/// Idle read connections kept at most (more are opened while more readers run at once).
+const IDLE_READERS: usize = 8;
+
+/// What the readers see of the in-memory state, copied from it after every write.
+#[derive(Clone, Copy, Debug, Default)]
+struct Published {
+    open_stories: u64,
+    open_articles: u64,
+    clock: Option<i64>,
 }
 
 /// Cached story reports, by story id and version.
@@ -688,6 +745,8 @@ pub struct StoryIndex {
     fingerprinter: Fingerprinter,
     lsh: crate::index::lsh::LshParams,
     reports: Mutex<ReportCache>,
+    readers: Option<Readers>,
+    published: Mutex<Published>,
 }
 
 impl std::fmt::Debug for StoryIndex {
@@ -714,6 +773,45 @@ impl StoryIndex {
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Run `f` on one committed state of the store, without the writer's lock when the store
+    /// has read-only connections ([`Store::reader_factory`]; an SQLite file has): a read does
+    /// not wait for a write in progress, and sees every write committed before it started.
+    /// A store without them (in memory) is read under the lock.
+    fn read<T>(&self, f: impl FnOnce(&dyn Store) -> Result<T>) -> Result<T> {
+        let Some(readers) = &self.readers else {
+            return f(self.lock().store.as_ref());
+        };
+        let idle = readers
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => (readers.open)()?,
+        };
+        conn.begin_read()?;
+        let out = f(conn.as_ref());
+        // A connection whose transaction does not end cleanly is dropped, not reused.
+        if conn.end_read().is_ok() {
+            let mut idle = readers.idle.lock().unwrap_or_else(PoisonError::into_inner);
+            if idle.len() < IDLE_READERS {
+                idle.push(conn);
+            }
+        }
+        out
+    }
+
+    /// Copy what readers see of the in-memory state (after a write, under the lock).
+    fn publish(&self, inner: &Inner) {
+        *self.published.lock().unwrap_or_else(PoisonError::into_inner) =
+            Published::of(&inner.state);
+    }
+
+    fn published(&self) -> Published {
+        *self.published.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The clustering settings in use.
@@ -744,44 +842,57 @@ impl StoryIndex {
     /// in order. Nothing is inserted when an article is refused (an id already indexed or
     /// repeated in the batch, an empty text).
     pub fn insert_batch(&self, articles: Vec<Article>) -> Result<Vec<Placement>> {
-        if articles.is_empty() {
+        self.insert_prepared(self.prepare(articles)?)
+    }
+
+    /// Check a batch and compute what does not depend on the index (fingerprints, sentence
+    /// hashes, terms), without the lock: the first half of [`insert_batch`](Self::insert_batch).
+    /// A server prepares the next batch while [`insert_prepared`](Self::insert_prepared)
+    /// places the one before. Refuses what `insert_batch` refuses of the batch itself (an
+    /// empty or too long id or text, an id repeated in the batch); ids already indexed are
+    /// refused by `insert_prepared`.
+    pub fn prepare(&self, articles: Vec<Article>) -> Result<PreparedBatch> {
+        Ok(PreparedBatch(place::prepare_all(self, articles)?))
+    }
+
+    /// Insert a batch made by [`prepare`](Self::prepare) (of this index), as
+    /// [`insert_batch`](Self::insert_batch) does.
+    pub fn insert_prepared(&self, batch: PreparedBatch) -> Result<Vec<Placement>> {
+        let prepared = batch.0;
+        if prepared.is_empty() {
             return Ok(Vec::new());
         }
-        let prepared = place::prepare_all(self, articles)?;
         let mut inner = self.lock();
         let out = place::insert(self, &mut inner, prepared);
         if out.is_err() {
             inner.reload(&self.settings.cluster);
         }
+        self.publish(&inner);
         out
     }
 
     /// Whether an article id is indexed.
     pub fn contains(&self, id: &str) -> Result<bool> {
-        Ok(self.lock().store.seq_of(id)?.is_some())
+        self.read(|store| Ok(store.seq_of(id)?.is_some()))
     }
 
     /// The story of an article (`None` when the id is not indexed).
     pub fn story_of(&self, id: &str) -> Result<Option<StoryId>> {
-        let inner = self.lock();
-        match inner.store.seq_of(id)? {
-            Some(seq) => Ok(inner.store.story_of_seq(seq)?.map(StoryId)),
+        self.read(|store| match store.seq_of(id)? {
+            Some(seq) => Ok(store.story_of_seq(seq)?.map(StoryId)),
             None => Ok(None),
-        }
+        })
     }
 
     /// An indexed article as it was given.
     pub fn article(&self, id: &str) -> Result<Article> {
-        let inner = self.lock();
-        let row = Self::row(&inner, id)?;
-        Ok(to_article(row))
+        Ok(to_article(self.read(|store| Self::row(store, id))?))
     }
 
     /// The stored placement of an indexed article: as decided at insertion, or as changed
     /// since by the refinement or a removal (without evidence).
     pub fn placement(&self, id: &str) -> Result<Placement> {
-        let inner = self.lock();
-        let row = Self::row(&inner, id)?;
+        let row = self.read(|store| Self::row(store, id))?;
         Ok(Placement {
             id: row.id,
             story: StoryId(row.story),
@@ -794,13 +905,13 @@ impl StoryIndex {
         })
     }
 
-    fn row(inner: &Inner, id: &str) -> Result<ArticleRow> {
+    fn row(store: &dyn Store, id: &str) -> Result<ArticleRow> {
         let not_found = || Error::NotFound {
             what: "article",
             id: id.to_string(),
         };
-        let seq = inner.store.seq_of(id)?.ok_or_else(not_found)?;
-        inner.store.article(seq)?.ok_or_else(not_found)
+        let seq = store.seq_of(id)?.ok_or_else(not_found)?;
+        store.article(seq)?.ok_or_else(not_found)
     }
 
     /// The report of a story: the same as `fold` gives for these members (derivation, shared
@@ -811,10 +922,14 @@ impl StoryIndex {
     }
 
     fn story_shared(&self, story: StoryId) -> Result<Arc<StoryReport>> {
-        let (row, articles) = {
-            let inner = self.lock();
-            let Some(row) = inner.store.story(story.0)? else {
-                let fate = inner.store.fate(story.0)?;
+        /// What one read of the store found: the cached report, or what to build it from.
+        enum Found {
+            Cached(Arc<StoryReport>),
+            Rows(StoryRow, Vec<ArticleRow>),
+        }
+        let found = self.read(|store| {
+            let Some(row) = store.story(story.0)? else {
+                let fate = store.fate(story.0)?;
                 return Err(Error::NotFound {
                     what: "story",
                     id: match fate {
@@ -836,16 +951,20 @@ impl StoryIndex {
                 .get(&story.0)
             {
                 if *v == row.version {
-                    return Ok(r.clone());
+                    return Ok(Found::Cached(r.clone()));
                 }
             }
             let mut rows = Vec::new();
-            for seq in inner.store.members(story.0)? {
-                if let Some(r) = inner.store.article(seq)? {
+            for seq in store.members(story.0)? {
+                if let Some(r) = store.article(seq)? {
                     rows.push(r);
                 }
             }
-            (row, rows)
+            Ok(Found::Rows(row, rows))
+        })?;
+        let (row, articles) = match found {
+            Found::Rows(row, rows) => (row, rows),
+            Found::Cached(report) => return Ok(report),
         };
         // Processing order: effective time, then insertion order (as `fold` orders members).
         let mut articles = articles;
@@ -887,7 +1006,7 @@ impl StoryIndex {
             by_update: filter.by_update,
             after_update: filter.after_update.map(|(t, id)| (t, id.0)),
         };
-        let rows = self.lock().store.list_stories(&q)?;
+        let rows = self.read(|store| store.list_stories(&q))?;
         Ok(rows.iter().map(StorySummary::of).collect())
     }
 
@@ -896,7 +1015,7 @@ impl StoryIndex {
     /// as `fold --assignments` writes it for a batch). Unknown stories have no articles.
     pub fn assignments(&self, stories: &[StoryId]) -> Result<Vec<(String, StoryId)>> {
         let ids: Vec<u64> = stories.iter().map(|s| s.0).collect();
-        let members = self.lock().store.members_of(&ids)?;
+        let members = self.read(|store| store.members_of(&ids))?;
         Ok(members
             .into_iter()
             .map(|m| (m.id, StoryId(m.story)))
@@ -905,7 +1024,7 @@ impl StoryIndex {
 
     /// Recorded events, in order.
     pub fn events(&self, filter: EventFilter) -> Result<Vec<StoryEvent>> {
-        let rows = self.lock().store.events(filter.after, filter.since)?;
+        let rows = self.read(|store| store.events(filter.after, filter.since))?;
         Ok(rows
             .into_iter()
             .filter_map(|e| {
@@ -923,24 +1042,23 @@ impl StoryIndex {
 
     /// Counts.
     pub fn stats(&self) -> Result<IndexStats> {
-        let inner = self.lock();
-        let c = inner.store.counts()?;
-        let (open_stories, open_articles) = inner.state.open_counts();
+        let c = self.read(|store| store.counts())?;
+        let p = self.published();
         Ok(IndexStats {
             articles: c.articles,
             stories: c.stories,
-            open_stories,
-            open_articles,
+            open_stories: p.open_stories,
+            open_articles: p.open_articles,
             events: c.events,
             bytes: c.bytes,
-            clock: inner.state.clock.map(rfc3339),
+            clock: p.clock.map(rfc3339),
         })
     }
 
     /// The index clock: the latest effective time seen (seconds), `None` before any dated
     /// article.
     pub fn clock(&self) -> Option<i64> {
-        self.lock().state.clock
+        self.published().clock
     }
 
     /// The alignment of article `b` against article `a` (what `storyfold compare --json`
@@ -952,10 +1070,7 @@ impl StoryIndex {
     /// The alignment of article `b` against article `a` with both articles and their
     /// sentences (the indices of the alignment point into them).
     pub fn comparison(&self, a: &str, b: &str) -> Result<Comparison> {
-        let (ra, rb) = {
-            let inner = self.lock();
-            (Self::row(&inner, a)?, Self::row(&inner, b)?)
-        };
+        let (ra, rb) = self.read(|store| Ok((Self::row(store, a)?, Self::row(store, b)?)))?;
         let (da, db) = (PreparedDoc::new(&ra.text), PreparedDoc::new(&rb.text));
         let alignment = self.aligner.align(&da, &db);
         let texts = |d: PreparedDoc| d.sentences.into_iter().map(|s| s.text).collect();
@@ -976,6 +1091,8 @@ impl StoryIndex {
         if out.is_err() {
             inner.reload(&self.settings.cluster);
         }
+        self.publish(&inner);
+        drop(inner);
         let rows = out?;
         Ok(rows
             .into_iter()
@@ -1001,6 +1118,7 @@ impl StoryIndex {
         if out.is_err() {
             inner.reload(&self.settings.cluster);
         }
+        self.publish(&inner);
         out
     }
 
@@ -1023,6 +1141,7 @@ impl StoryIndex {
         if out.is_err() {
             inner.reload(&self.settings.cluster);
         }
+        self.publish(&inner);
         out
     }
 
