@@ -560,3 +560,68 @@ fn a_public_address_needs_a_token() {
     };
     assert!(empty.validate().is_err());
 }
+
+/// What the log subscriber wrote (a `MakeWriter` over a shared buffer).
+#[derive(Clone, Default)]
+struct Logged(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logged {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logged {
+    type Writer = Logged;
+    fn make_writer(&'a self) -> Logged {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn each_request_is_logged_with_method_path_status_and_latency() {
+    let logged = Logged::default();
+    let subscriber = storyfold_server::logging::subscriber(
+        tracing_subscriber::EnvFilter::new(storyfold_server::logging::DEFAULT_FILTER),
+        logged.clone(),
+    );
+    // The test runtime has one thread: the subscriber sees every request of this test.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = App::open();
+    let (s, _) = app.post("application/x-ndjson", NEWS, None).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = app.get("/v1/stories?min_size=2").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = app.get("/v1/stories/999999").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let text = String::from_utf8(logged.0.lock().expect("log buffer").clone()).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "one line per request:\n{text}");
+    let expect = [
+        ("POST", "/v1/articles", 201),
+        ("GET", "/v1/stories?min_size=2", 200),
+        ("GET", "/v1/stories/999999", 404),
+    ];
+    for (line, (method, path, status)) in lines.iter().zip(expect) {
+        // `2026-12-08T02:31:07.412Z  INFO request{method=GET path=/v1/stories}: answered
+        // status=200 latency_ms=1.84`
+        let (time, rest) = line.split_once(' ').expect("a time first");
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(time).is_ok(),
+            "{line}"
+        );
+        let want = format!(
+            "INFO request{{method={method} path={path}}}: answered status={status} latency_ms="
+        );
+        assert_eq!(rest.trim_start().get(..want.len()), Some(want.as_str()), "{line}");
+        let ms: f64 = rest
+            .rsplit_once("latency_ms=")
+            .and_then(|(_, v)| v.trim().parse().ok())
+            .expect("a latency in milliseconds");
+        assert!(ms >= 0.0, "{line}");
+    }
+}

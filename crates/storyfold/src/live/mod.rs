@@ -659,7 +659,7 @@ impl StoryIndexBuilder {
             }),
             published: Mutex::new(Published::of(&state)),
             inner: Mutex::new(Inner { store, state }),
-            reports: Mutex::new(HashMap::new()),
+            reports: Mutex::new(ReportCache::default()),
         })
     }
 }
@@ -731,11 +731,84 @@ struct Published {
     clock: Option<i64>,
 }
 
-/// Cached story reports, by story id and version.
-type ReportCache = HashMap<u64, (u64, Arc<StoryReport>)>;
+/// Cached story details, by story id: the version they were built at, and the detail.
+#[derive(Default)]
+struct ReportCache {
+    entries: HashMap<u64, (u64, Arc<StoryDetail>)>,
+    /// [`StoryDetail::bytes`] of the entries.
+    bytes: usize,
+}
 
-/// Most story reports cached.
+/// Most story details cached.
 const REPORT_CACHE: usize = 256;
+
+/// Most bytes of text the cached story details hold (a detail above it is not cached).
+const REPORT_CACHE_BYTES: usize = 48 << 20;
+
+impl ReportCache {
+    fn get(&self, story: u64, version: u64) -> Option<Arc<StoryDetail>> {
+        self.entries
+            .get(&story)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, d)| d.clone())
+    }
+
+    /// Keep `detail`; everything is dropped when a limit would be passed (the entries of a
+    /// busy index are rebuilt at their next version anyway).
+    fn put(&mut self, story: u64, version: u64, detail: Arc<StoryDetail>) {
+        let size = detail.bytes();
+        if size > REPORT_CACHE_BYTES {
+            return;
+        }
+        if let Some((_, old)) = self.entries.remove(&story) {
+            self.bytes -= old.bytes();
+        }
+        if self.entries.len() >= REPORT_CACHE || self.bytes + size > REPORT_CACHE_BYTES {
+            self.entries.clear();
+            self.bytes = 0;
+        }
+        self.bytes += size;
+        self.entries.insert(story, (version, detail));
+    }
+}
+
+/// A story's report with what its page shows besides: each member's headline, and the
+/// comparison of each member derived from another with that member
+/// ([`StoryIndex::story_detail`]).
+#[derive(Clone, Debug)]
+pub struct StoryDetail {
+    /// The report ([`StoryIndex::story`]).
+    pub report: StoryReport,
+    /// Headline of each member, by id.
+    pub headlines: HashMap<String, String>,
+    /// For each member with a `derived_from`, in the order of the report's members: the
+    /// alignment of the member (B) against the member it derives from (A), the one the
+    /// report's derivation computed (what [`StoryIndex::comparison`] gives for the two).
+    pub changes: Vec<Comparison>,
+}
+
+impl StoryDetail {
+    /// About the bytes of text it holds (what bounds the cache).
+    fn bytes(&self) -> usize {
+        let article = |a: &Article| a.text.len() + a.title.as_ref().map_or(0, String::len);
+        let sentences = |s: &[String]| s.iter().map(|x| x.len() + 24).sum::<usize>();
+        let changes: usize = self
+            .changes
+            .iter()
+            .map(|c| {
+                article(&c.a) + article(&c.b) + sentences(&c.a_sentences) + sentences(&c.b_sentences)
+            })
+            .sum();
+        let heads: usize = self.headlines.iter().map(|(k, v)| k.len() + v.len()).sum();
+        let members = self.report.members.len() * 256;
+        changes + heads + members + 1024
+    }
+
+    /// The comparison shown for a member (`None`: it derives from none).
+    pub fn change_of(&self, member: &str) -> Option<&Comparison> {
+        self.changes.iter().find(|c| c.b.id == member)
+    }
+}
 
 /// The live story index (see the [module docs](self)).
 pub struct StoryIndex {
@@ -918,13 +991,16 @@ impl StoryIndex {
     /// sentences, additions, disagreements), numbered by the story id. A story merged into
     /// another, removed or evicted is [`Error::NotFound`] with what became of it.
     pub fn story(&self, story: StoryId) -> Result<StoryReport> {
-        Ok(self.story_shared(story)?.as_ref().clone())
+        Ok(self.story_detail(story)?.report.clone())
     }
 
-    fn story_shared(&self, story: StoryId) -> Result<Arc<StoryReport>> {
-        /// What one read of the store found: the cached report, or what to build it from.
+    /// The report of a story with what its page shows besides ([`StoryDetail`]): the
+    /// comparisons come from the report's own derivation, so they cost no alignment of their
+    /// own. Details are cached by story version (bounded in number and bytes).
+    pub fn story_detail(&self, story: StoryId) -> Result<Arc<StoryDetail>> {
+        /// What one read of the store found: the cached detail, or what to build it from.
         enum Found {
-            Cached(Arc<StoryReport>),
+            Cached(Arc<StoryDetail>),
             Rows(StoryRow, Vec<ArticleRow>),
         }
         let found = self.read(|store| {
@@ -944,15 +1020,13 @@ impl StoryIndex {
                     },
                 });
             };
-            if let Some((v, r)) = self
+            let cached = self
                 .reports
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .get(&story.0)
-            {
-                if *v == row.version {
-                    return Ok(Found::Cached(r.clone()));
-                }
+                .get(story.0, row.version);
+            if let Some(detail) = cached {
+                return Ok(Found::Cached(detail));
             }
             let mut rows = Vec::new();
             for seq in store.members(story.0)? {
@@ -970,27 +1044,52 @@ impl StoryIndex {
         let mut articles = articles;
         articles.sort_by_key(|a| (a.time, a.seq));
         let number = story.0 as usize;
-        let report = if let [only] = articles.as_slice() {
+        let headlines = articles
+            .iter()
+            .map(|a| (a.id.clone(), a.headline.clone()))
+            .collect();
+        let detail = if let [only] = articles.as_slice() {
             let headline = only.headline.clone();
-            report::singleton(number, &to_article(only.clone()), &headline)
+            StoryDetail {
+                report: report::singleton(number, &to_article(only.clone()), &headline),
+                headlines,
+                changes: Vec::new(),
+            }
         } else {
             let arts: Vec<Article> = articles.into_iter().map(to_article).collect();
             let members: Vec<usize> = (0..arts.len()).collect();
-            report::build(
+            let (report, docs, d) = report::build_parts(
                 number,
                 &arts,
                 &members,
                 &self.aligner,
                 &self.settings.derive,
-            )
+            );
+            let texts = |x: usize| docs[x].sentences.iter().map(|s| s.text.clone()).collect();
+            let changes = (0..arts.len())
+                .filter_map(|x| {
+                    let p = d.derived_from[x]?;
+                    Some(Comparison {
+                        a: arts[p].clone(),
+                        b: arts[x].clone(),
+                        a_sentences: texts(p),
+                        b_sentences: texts(x),
+                        alignment: d.reference_alignment[x].clone()?,
+                    })
+                })
+                .collect();
+            StoryDetail {
+                report,
+                headlines,
+                changes,
+            }
         };
-        let report = Arc::new(report);
-        let mut cache = self.reports.lock().unwrap_or_else(PoisonError::into_inner);
-        if cache.len() >= REPORT_CACHE {
-            cache.clear();
-        }
-        cache.insert(story.0, (row.version, report.clone()));
-        Ok(report)
+        let detail = Arc::new(detail);
+        self.reports
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .put(story.0, row.version, detail.clone());
+        Ok(detail)
     }
 
     /// Stories matching a filter, newest id first (latest changed first with
@@ -1201,5 +1300,54 @@ fn event(kind: EventKind, story: u64, other: Option<u64>, article: Option<String
         story,
         other,
         article,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_do_not_wait_for_the_writers_lock() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let index = Arc::new(
+            StoryIndex::builder()
+                .open(dir.path().join("x.db"))
+                .expect("open"),
+        );
+        let placed = index
+            .insert(Article::new("a", "The council approved the budget on Monday."))
+            .expect("insert");
+        // The writer's lock held, as `insert_batch` holds it while it places and commits.
+        let held = index.lock();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = {
+            let index = index.clone();
+            std::thread::spawn(move || {
+                let story = index.story(placed.story).expect("story");
+                let listed = index.stories(&StoryFilter::default()).expect("stories");
+                let article = index.article("a").expect("article");
+                let stats = index.stats().expect("stats");
+                let _ = tx.send((story.members.len(), listed.len(), article.id, stats.articles));
+            })
+        };
+        // The reads answer while the lock is still held. A read that waited for the lock
+        // would never answer; the bound only keeps such a failure from hanging the test.
+        let answer = rx.recv_timeout(std::time::Duration::from_secs(600));
+        drop(held);
+        reader.join().expect("the reader thread");
+        let (members, listed, id, articles) =
+            answer.expect("the reads waited for the writer's lock");
+        assert_eq!((members, listed, id.as_str(), articles), (1, 1, "a", 1));
+    }
+
+    #[test]
+    fn an_index_in_memory_reads_under_its_lock() {
+        let index = StoryIndex::builder().in_memory().expect("index");
+        assert!(index.readers.is_none());
+        index
+            .insert(Article::new("a", "The council approved the budget on Monday."))
+            .expect("insert");
+        assert!(index.contains("a").expect("contains"));
     }
 }

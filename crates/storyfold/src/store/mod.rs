@@ -249,7 +249,8 @@ pub trait Store: Send {
     fn members_of(&self, stories: &[u64]) -> Result<Vec<MemberRow>>;
     /// Stories whose last member is before `t` (undated ones: inserted before `t`).
     fn stories_before(&self, t: i64) -> Result<Vec<u64>>;
-    /// Stories matching a query, by decreasing id.
+    /// Stories matching a query, by decreasing id (or latest update), without their sum
+    /// vector (empty in the rows).
     fn list_stories(&self, q: &StoryQuery) -> Result<Vec<StoryRow>>;
     /// Events after a sequence number and at or after a time, in order.
     fn events(&self, after: Option<u64>, since: Option<i64>) -> Result<Vec<EventRow>>;

@@ -332,6 +332,10 @@ impl SqliteStore {
 
 const STORY_COLUMNS: &str = "id, created, updated, first, last, size, title, origin, version, sum";
 
+/// [`STORY_COLUMNS`] with an empty sum (listings).
+const LISTED_COLUMNS: &str =
+    "id, created, updated, first, last, size, title, origin, version, X'' AS sum";
+
 fn story_row(r: &Row) -> rusqlite::Result<StoryRow> {
     Ok(StoryRow {
         id: u(r.get(0)?),
@@ -740,17 +744,25 @@ impl Store for SqliteStore {
     }
 
     fn list_stories(&self, q: &StoryQuery) -> Result<Vec<StoryRow>> {
+        // Two orders, each a plain ORDER BY that an index gives (`stories_updated` holds the
+        // id after `updated`, the id is the rowid): the scan stops after LIMIT rows instead
+        // of sorting every story. The sum vector is not read (a listing has no use for it).
+        let order = if q.by_update {
+            "updated DESC, id DESC"
+        } else {
+            "id DESC"
+        };
         let mut st = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {STORY_COLUMNS} FROM stories
+                "SELECT {LISTED_COLUMNS} FROM stories
                  WHERE (?1 IS NULL OR updated >= ?1)
                    AND (?2 IS NULL OR size >= ?2)
                    AND (?3 IS NULL OR id IN (SELECT story FROM articles WHERE source = ?3))
                    AND (?4 IS NULL OR title LIKE '%' || ?4 || '%' ESCAPE '\\')
                    AND (?5 IS NULL OR id < ?5)
                    AND (?7 IS NULL OR updated < ?7 OR (updated = ?7 AND id < ?8))
-                 ORDER BY CASE WHEN ?9 THEN updated END DESC, id DESC LIMIT ?6"
+                 ORDER BY {order} LIMIT ?6"
             ))
             .map_err(|e| Error::store("prepare a query", e))?;
         let escaped = q.query.as_ref().map(|s| {
@@ -769,7 +781,6 @@ impl Store for SqliteStore {
                     q.limit.map_or(-1, i),
                     q.after_update.map(|(t, _)| t),
                     q.after_update.map(|(_, id)| i(id)),
-                    q.by_update
                 ],
                 story_row,
             )
