@@ -394,7 +394,10 @@ async fn main() {
             .collect();
         println!("RSS MB every 10 s: {}", line.join(", "));
         let open: Vec<String> = samples.iter().map(|(_, _, n)| n.to_string()).collect();
-        println!("articles in memory (open window) every 10 s: {}", open.join(", "));
+        println!(
+            "articles in memory (open window) every 10 s: {}",
+            open.join(", ")
+        );
         let peak = samples.iter().map(|s| s.1).fold(0.0, f64::max);
         println!("peak RSS {peak:.0} MB");
         let n = samples.len();

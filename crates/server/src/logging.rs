@@ -84,6 +84,5 @@ pub fn filter_from_env() -> Result<EnvFilter, String> {
 /// Log to stderr for the rest of the process (see the [module docs](self)).
 pub fn init() -> Result<(), String> {
     let sub = subscriber(filter_from_env()?, std::io::stderr);
-    tracing::subscriber::set_global_default(sub)
-        .map_err(|e| format!("cannot set up logging: {e}"))
+    tracing::subscriber::set_global_default(sub).map_err(|e| format!("cannot set up logging: {e}"))
 }

@@ -657,8 +657,13 @@ fn stories_behind_the_horizon_close_though_the_clock_stands_still() {
     // server fed out of order receives it). The clock does not move, yet the memory must not
     // keep every old story open: a sweep is due every 1,024 articles placed.
     let mut articles = vec![Article {
-        published: Some(chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z").expect("date")),
-        ..Article::new("recent", "A ferry service to the islands resumed on Monday.")
+        published: Some(
+            chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z").expect("date"),
+        ),
+        ..Article::new(
+            "recent",
+            "A ferry service to the islands resumed on Monday.",
+        )
     }];
     articles.extend(generated(1_100, 11));
     let undated = articles.iter().filter(|a| a.published.is_none()).count() as u64;
@@ -676,12 +681,15 @@ fn stories_behind_the_horizon_close_though_the_clock_stands_still() {
     let (one, by_one) = index(1);
     let stats = one.stats().expect("stats");
     assert_eq!(stats.articles, articles.len() as u64);
-    // Undated articles take the clock's time and stay; of the dated old ones, only those
-    // placed after the last sweep (at most 1,100 - 1,024) are still open.
+    // Without the sweeps by count every story would still be open (1,101 articles). Those
+    // that stay are the stories with an undated member (it takes the clock's time, so the
+    // story's last article is recent) and those placed after the last sweep (at most
+    // 1,100 - 1,024 articles).
     assert!(
-        stats.open_articles <= undated + 1 + (1_100 - 1_024),
-        "{} articles open, {undated} undated",
-        stats.open_articles
+        stats.open_articles < stats.articles / 2,
+        "{} of {} articles open, {undated} undated",
+        stats.open_articles,
+        stats.articles
     );
     for size in [100, 1_000] {
         let (_, batched) = index(size);

@@ -796,7 +796,10 @@ impl StoryDetail {
             .changes
             .iter()
             .map(|c| {
-                article(&c.a) + article(&c.b) + sentences(&c.a_sentences) + sentences(&c.b_sentences)
+                article(&c.a)
+                    + article(&c.b)
+                    + sentences(&c.a_sentences)
+                    + sentences(&c.b_sentences)
             })
             .sum();
         let heads: usize = self.headlines.iter().map(|(k, v)| k.len() + v.len()).sum();
@@ -879,12 +882,17 @@ impl StoryIndex {
 
     /// Copy what readers see of the in-memory state (after a write, under the lock).
     fn publish(&self, inner: &Inner) {
-        *self.published.lock().unwrap_or_else(PoisonError::into_inner) =
-            Published::of(&inner.state);
+        *self
+            .published
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Published::of(&inner.state);
     }
 
     fn published(&self) -> Published {
-        *self.published.lock().unwrap_or_else(PoisonError::into_inner)
+        *self
+            .published
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The clustering settings in use.
@@ -1316,7 +1324,10 @@ mod tests {
                 .expect("open"),
         );
         let placed = index
-            .insert(Article::new("a", "The council approved the budget on Monday."))
+            .insert(Article::new(
+                "a",
+                "The council approved the budget on Monday.",
+            ))
             .expect("insert");
         // The writer's lock held, as `insert_batch` holds it while it places and commits.
         let held = index.lock();
@@ -1328,7 +1339,12 @@ mod tests {
                 let listed = index.stories(&StoryFilter::default()).expect("stories");
                 let article = index.article("a").expect("article");
                 let stats = index.stats().expect("stats");
-                let _ = tx.send((story.members.len(), listed.len(), article.id, stats.articles));
+                let _ = tx.send((
+                    story.members.len(),
+                    listed.len(),
+                    article.id,
+                    stats.articles,
+                ));
             })
         };
         // The reads answer while the lock is still held. A read that waited for the lock
@@ -1346,7 +1362,10 @@ mod tests {
         let index = StoryIndex::builder().in_memory().expect("index");
         assert!(index.readers.is_none());
         index
-            .insert(Article::new("a", "The council approved the budget on Monday."))
+            .insert(Article::new(
+                "a",
+                "The council approved the budget on Monday.",
+            ))
             .expect("insert");
         assert!(index.contains("a").expect("contains"));
     }
