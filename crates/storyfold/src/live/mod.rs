@@ -743,7 +743,7 @@ struct ReportCache {
 const REPORT_CACHE: usize = 256;
 
 /// Most bytes of text the cached story details hold (a detail above it is not cached).
-const REPORT_CACHE_BYTES: usize = 48 << 20;
+const REPORT_CACHE_BYTES: usize = 16 << 20;
 
 impl ReportCache {
     fn get(&self, story: u64, version: u64) -> Option<Arc<StoryDetail>> {

@@ -97,7 +97,7 @@ const TABLES: &[&str] = &[
 pub const WRITER_CACHE_KIB: i64 = 32 * 1024;
 
 /// Page cache of each read-only connection (KiB).
-pub const READER_CACHE_KIB: i64 = 8 * 1024;
+pub const READER_CACHE_KIB: i64 = 2 * 1024;
 
 /// How hard a commit is made to last (see the [module docs](self)).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
