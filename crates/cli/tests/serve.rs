@@ -63,6 +63,7 @@ fn sigterm_after_a_write_exits_cleanly_with_the_write_committed() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_storyfold"))
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
         .arg(&db)
+        .env_remove("RUST_LOG")
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
@@ -89,6 +90,13 @@ fn sigterm_after_a_write_exits_cleanly_with_the_write_committed() {
     stderr.read_to_string(&mut rest).ok();
     assert!(status.success(), "{status}: {rest}");
     assert!(rest.contains("stopped"), "{rest}");
+    // The request was logged on stderr (at `info`, the default without RUST_LOG).
+    assert!(
+        rest.lines().any(|l| l.contains(
+            "INFO request{method=POST path=/v1/articles}: answered status=201 latency_ms="
+        )),
+        "{rest}"
+    );
     let out = storyfold()
         .args(["stats", "--json", "--db"])
         .arg(&db)

@@ -281,14 +281,16 @@ async fn main() {
         }));
     }
 
-    // RSS sampler (soak).
+    // RSS sampler (soak), with the articles the index holds in memory (its open window).
     let sampler = args.soak.map(|_| {
         let stop = stop.clone();
+        let index = index.clone();
         tokio::spawn(async move {
             let start = Instant::now();
             let mut samples = Vec::new();
+            let open = |index: &StoryIndex| index.stats().map_or(0, |s| s.open_articles);
             while !stop.load(Ordering::Relaxed) {
-                samples.push((start.elapsed().as_secs(), rss_mb()));
+                samples.push((start.elapsed().as_secs(), rss_mb(), open(&index)));
                 for _ in 0..100 {
                     if stop.load(Ordering::Relaxed) {
                         break;
@@ -296,7 +298,7 @@ async fn main() {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             }
-            samples.push((start.elapsed().as_secs(), rss_mb()));
+            samples.push((start.elapsed().as_secs(), rss_mb(), open(&index)));
             samples
         })
     });
@@ -388,11 +390,27 @@ async fn main() {
         let samples = s.await.unwrap_or_default();
         let line: Vec<String> = samples
             .iter()
-            .map(|(t, mb)| format!("{t}s {mb:.0}"))
+            .map(|(t, mb, _)| format!("{t}s {mb:.0}"))
             .collect();
         println!("RSS MB every 10 s: {}", line.join(", "));
+        let open: Vec<String> = samples.iter().map(|(_, _, n)| n.to_string()).collect();
+        println!(
+            "articles in memory (open window) every 10 s: {}",
+            open.join(", ")
+        );
         let peak = samples.iter().map(|s| s.1).fold(0.0, f64::max);
         println!("peak RSS {peak:.0} MB");
+        let n = samples.len();
+        if n >= 4 {
+            // Growth over the second half: a bounded RSS levels off.
+            let (mid, end) = (&samples[n / 2], &samples[n - 1]);
+            println!(
+                "RSS growth over the second half ({}s to {}s): {:+.0} MB",
+                mid.0,
+                end.0,
+                end.1 - mid.1
+            );
+        }
     }
     println!(
         "peak RSS of the process {:.0} MB (VmHWM)",

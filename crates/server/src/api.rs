@@ -268,7 +268,8 @@ pub async fn post_articles(
                 .at(a.location.to_string()));
             }
         }
-        Ok(articles)
+        // Fingerprints and terms here, on the blocking pool, while the writer works.
+        Ok(index.prepare(articles)?)
     })
     .await?;
     let placements = state.writer.insert(articles).await?;

@@ -9,10 +9,13 @@
 //!   transaction is committed. The refinement runs after a write when no other write waits
 //!   (or after [`writer::REFINE_EVERY`] articles), as `add` runs it after each batch.
 //! * **concurrent reads**: every read runs on tokio's blocking pool, so a story report being
-//!   built does not hold up other requests (the index locks only while it reads the store).
+//!   built does not hold up other requests, and the index reads committed data on read-only
+//!   connections of its own, so a read does not wait for the write in progress.
 //! * **limits**: a body limit (413), the per-article limit of the CLI reader (400), a timeout
 //!   per request (408), bearer-token auth of writes compared in constant time (401), and a
 //!   panic in a handler answered as a 500 JSON error rather than a dropped connection.
+//! * **logging** ([`logging`]): one line per request (method, path, status, latency) through
+//!   `tracing`, written to stderr once [`logging::init`] installs the subscriber.
 //! * **shutdown**: on SIGTERM or ctrl-c it stops accepting, finishes the requests in flight,
 //!   lets the writer finish its queue and refine, checkpoints the index and returns.
 //!
@@ -21,6 +24,7 @@
 
 pub mod api;
 pub mod error;
+pub mod logging;
 pub mod metrics;
 pub mod page;
 pub mod view;
@@ -36,7 +40,6 @@ use storyfold::StoryIndex;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::CorsLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 /// How the server runs.
 #[derive(Clone, Debug)]
@@ -134,7 +137,7 @@ pub fn router(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(logging::trace_layer())
         .layer(CatchPanicLayer::custom(panic_response));
     if let Some(origin) = cors {
         let layer = match origin.as_str() {

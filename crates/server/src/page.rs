@@ -13,7 +13,7 @@
 //!
 //! Every figure comes from the library (`stories`, `story`, `article`, `comparison`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -282,24 +282,10 @@ async fn story(State(state): State<AppState>, Path(id): Path<String>) -> Result<
     blocking(move || story_page_html(&index, StoryId(id))).await
 }
 
-/// Headlines of the members.
-fn headlines(index: &StoryIndex, r: &StoryReport) -> BTreeMap<String, String> {
-    r.members
-        .iter()
-        .filter_map(|m| {
-            let a = index.article(&m.id).ok()?;
-            let h = a
-                .title
-                .unwrap_or_else(|| a.text.chars().take(100).collect::<String>());
-            Some((m.id.clone(), h))
-        })
-        .collect()
-}
-
 fn tree(
     node: &MemberReport,
     children: &BTreeMap<&str, Vec<&MemberReport>>,
-    heads: &BTreeMap<String, String>,
+    heads: &HashMap<String, String>,
     depth: usize,
 ) -> Markup {
     html! {
@@ -318,8 +304,9 @@ fn tree(
 }
 
 fn story_page_html(index: &StoryIndex, id: StoryId) -> Result<Markup, PageError> {
-    let r = index.story(id)?;
-    let heads = headlines(index, &r);
+    // The report, headlines and comparisons of one cached detail: no alignment of its own.
+    let detail = index.story_detail(id)?;
+    let (r, heads) = (&detail.report, &detail.headlines);
     let mut timeline: Vec<&MemberReport> = r.members.iter().collect();
     timeline.sort_by(|a, b| a.published.cmp(&b.published));
     let mut children: BTreeMap<&str, Vec<&MemberReport>> = BTreeMap::new();
@@ -345,9 +332,9 @@ fn story_page_html(index: &StoryIndex, id: StoryId) -> Result<Markup, PageError>
         p.meta {
             span.size { (r.size) " articles" }
             span { (span_of(r.first_published.as_deref(), r.last_published.as_deref())) }
-            span { (outlets(&r).len()) " outlets" }
+            span { (outlets(r).len()) " outlets" }
             span { "origin " a href={ "#m-" (r.origin) } { (r.origin) } }
-            (relation_counts(&r))
+            (relation_counts(r))
             @if !r.disagreements.is_empty() {
                 a.badge.disagree href="#disagreements" { (r.disagreements.len()) " disagreement" @if r.disagreements.len() > 1 { "s" } }
             }
@@ -374,11 +361,11 @@ fn story_page_html(index: &StoryIndex, id: StoryId) -> Result<Markup, PageError>
         section aria-labelledby="h-tree" {
             h2 #h-tree { "Derivation" }
             @if let Some(o) = origin {
-                ul.tree { (tree(o, &children, &heads, 0)) }
+                ul.tree { (tree(o, &children, heads, 0)) }
             }
             @if !roots.is_empty() {
                 h3 { "Independent reports" }
-                ul.tree { @for m in &roots { (tree(m, &children, &heads, 0)) } }
+                ul.tree { @for m in &roots { (tree(m, &children, heads, 0)) } }
             }
         }
         @if !r.disagreements.is_empty() {
@@ -413,9 +400,9 @@ fn story_page_html(index: &StoryIndex, id: StoryId) -> Result<Markup, PageError>
                             @if let Some(s) = &m.source { " · " (s) }
                         }
                         @if k < MAX_DIFFS {
-                            @match index.comparison(parent, &m.id) {
-                                Ok(c) => { (rows_view(&c, true)) }
-                                Err(e) => { p.error { (e.to_string()) } }
+                            @match detail.change_of(&m.id) {
+                                Some(c) => { (rows_view(c, true)) }
+                                None => { p.error { "no comparison for " (m.id) } }
                             }
                         }
                         p { a href=(compare_href(parent, &m.id)) { "Open the comparison" } }

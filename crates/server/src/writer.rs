@@ -1,7 +1,9 @@
 //! The one writer: inserts and removals from every request go through one thread, in arrival
-//! order, so that writes never race each other and readers only wait for the index's own
-//! short lock. A request is answered once its transaction has committed (the answer is sent
-//! after `insert_batch` or `remove` returns).
+//! order, so that writes never race each other. Readers do not wait for it: the index reads
+//! committed data on connections of their own. The handlers prepare their articles
+//! (`StoryIndex::prepare`: fingerprints, terms) before queueing them, so the writer places
+//! one batch while the next is being prepared. A request is answered once its transaction
+//! has committed (the answer is sent after `insert_prepared` or `remove` returns).
 //!
 //! The refinement (`StoryIndex::refine`, what `add` runs after each batch) runs after a write
 //! when the queue is empty, or after [`REFINE_EVERY`] articles without a pause, and once more
@@ -11,8 +13,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use storyfold::ingest::Article;
-use storyfold::{Placement, StoryIndex};
+use storyfold::{Placement, PreparedBatch, StoryIndex};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::metrics::Metrics;
@@ -26,7 +27,7 @@ const QUEUE: usize = 64;
 /// A write.
 enum Job {
     Insert(
-        Vec<Article>,
+        PreparedBatch,
         oneshot::Sender<storyfold::Result<Vec<Placement>>>,
     ),
     Remove(String, oneshot::Sender<storyfold::Result<()>>),
@@ -58,8 +59,8 @@ fn gone() -> storyfold::Error {
 }
 
 impl Writer {
-    /// Insert `articles` as one transaction; the placements once committed.
-    pub async fn insert(&self, articles: Vec<Article>) -> storyfold::Result<Vec<Placement>> {
+    /// Insert prepared articles as one transaction; the placements once committed.
+    pub async fn insert(&self, articles: PreparedBatch) -> storyfold::Result<Vec<Placement>> {
         let (tx, rx) = oneshot::channel();
         self.tx
             .send(Job::Insert(articles, tx))
@@ -94,7 +95,7 @@ pub fn start(
                     Job::Insert(articles, reply) => {
                         let n = articles.len();
                         let start = Instant::now();
-                        let out = index.insert_batch(articles);
+                        let out = index.insert_prepared(articles);
                         metrics.observe_commit(start.elapsed(), &out, n);
                         if out.is_ok() {
                             unrefined += n;

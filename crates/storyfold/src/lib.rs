@@ -90,7 +90,8 @@ pub use fingerprint::FingerprintConfig;
 pub use ingest::Article;
 pub use live::{
     Comparison, EventFilter, EventKind, Evidence, IndexStats, Passage, Placement, PlacementLine,
-    Relation, StoryEvent, StoryFilter, StoryId, StoryIndex, StoryIndexBuilder, StorySummary,
+    PreparedBatch, Relation, StoryDetail, StoryEvent, StoryFilter, StoryId, StoryIndex,
+    StoryIndexBuilder, StorySummary,
 };
 pub use store::sqlite::Durability;
 pub use story::cluster::ClusterConfig;

@@ -650,3 +650,49 @@ fn stories_by_update_list_the_latest_changed_first_and_page_on() {
         vec![b.story]
     );
 }
+
+#[test]
+fn stories_behind_the_horizon_close_though_the_clock_stands_still() {
+    // A recent article sets the clock; then an archive from weeks before arrives (as a
+    // server fed out of order receives it). The clock does not move, yet the memory must not
+    // keep every old story open: a sweep is due every 1,024 articles placed.
+    let mut articles = vec![Article {
+        published: Some(
+            chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z").expect("date"),
+        ),
+        ..Article::new(
+            "recent",
+            "A ferry service to the islands resumed on Monday.",
+        )
+    }];
+    articles.extend(generated(1_100, 11));
+    let undated = articles.iter().filter(|a| a.published.is_none()).count() as u64;
+    let index = |batch: usize| {
+        let ix = StoryIndex::builder()
+            .window(Some(3 * 86_400))
+            .in_memory()
+            .expect("index");
+        let placements: Vec<_> = articles
+            .chunks(batch)
+            .flat_map(|c| ix.insert_batch(c.to_vec()).expect("insert"))
+            .collect();
+        (ix, placements)
+    };
+    let (one, by_one) = index(1);
+    let stats = one.stats().expect("stats");
+    assert_eq!(stats.articles, articles.len() as u64);
+    // Without the sweeps by count every story would still be open (1,101 articles). Those
+    // that stay are the stories with an undated member (it takes the clock's time, so the
+    // story's last article is recent) and those placed after the last sweep (at most
+    // 1,100 - 1,024 articles).
+    assert!(
+        stats.open_articles < stats.articles / 2,
+        "{} of {} articles open, {undated} undated",
+        stats.open_articles,
+        stats.articles
+    );
+    for size in [100, 1_000] {
+        let (_, batched) = index(size);
+        assert_eq!(batched, by_one, "batch size {size}");
+    }
+}

@@ -61,6 +61,8 @@ pub fn run(args: Args) -> Result<()> {
     };
     // Refuse a bad configuration before creating the index file.
     config.validate().map_err(anyhow::Error::msg)?;
+    // One line per request on stderr, at `info` unless RUST_LOG says otherwise.
+    storyfold_server::logging::init().map_err(anyhow::Error::msg)?;
     let index = Arc::new(open(&args.db.db, None, true)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

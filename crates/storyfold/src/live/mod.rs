@@ -63,7 +63,7 @@ use crate::error::{Error, Result};
 use crate::fingerprint::Fingerprinter;
 use crate::ingest::{Article, Location};
 use crate::store::sqlite::{Durability, SqliteStore};
-use crate::store::{ArticleRow, Batch, EventRow, Store, StoryQuery, StoryRow};
+use crate::store::{ArticleRow, Batch, EventRow, ReaderFactory, Store, StoryQuery, StoryRow};
 use crate::story::cluster::ClusterConfig;
 use crate::story::derive::DeriveConfig;
 use crate::story::report::{self, StoryReport};
@@ -661,8 +661,13 @@ impl StoryIndexBuilder {
             aligner: self.aligner.unwrap_or_else(|| Aligner::new(Idf::builtin())),
             fingerprinter,
             settings,
+            readers: store.reader_factory().map(|open| Readers {
+                open,
+                idle: Mutex::new(Vec::new()),
+            }),
+            published: Mutex::new(Published::of(&state)),
             inner: Mutex::new(Inner { store, state }),
-            reports: Mutex::new(HashMap::new()),
+            reports: Mutex::new(ReportCache::default()),
         })
     }
 }
@@ -671,6 +676,17 @@ impl StoryIndexBuilder {
 struct Inner {
     store: Box<dyn Store>,
     state: State,
+}
+
+impl Published {
+    fn of(state: &State) -> Self {
+        let (open_stories, open_articles) = state.open_counts();
+        Published {
+            open_stories,
+            open_articles,
+            clock: state.clock,
+        }
+    }
 }
 
 impl Inner {
@@ -682,11 +698,128 @@ impl Inner {
     }
 }
 
-/// Cached story reports, by story id and version.
-type ReportCache = HashMap<u64, (u64, Arc<StoryReport>)>;
+/// Articles checked and prepared by [`StoryIndex::prepare`], to be inserted by
+/// [`StoryIndex::insert_prepared`].
+pub struct PreparedBatch(Vec<place::Prepared>);
 
-/// Most story reports cached.
+impl PreparedBatch {
+    /// Number of articles.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for PreparedBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedBatch")
+            .field("articles", &self.0.len())
+            .finish()
+    }
+}
+
+/// Read-only connections to the store, kept for reuse (see [`StoryIndex`]'s reads).
+struct Readers {
+    open: ReaderFactory,
+    idle: Mutex<Vec<Box<dyn Store>>>,
+}
+
+/// Idle read connections kept at most (more are opened while more readers run at once).
+const IDLE_READERS: usize = 8;
+
+/// What the readers see of the in-memory state, copied from it after every write.
+#[derive(Clone, Copy, Debug, Default)]
+struct Published {
+    open_stories: u64,
+    open_articles: u64,
+    clock: Option<i64>,
+}
+
+/// Cached story details, by story id: the version they were built at, and the detail.
+#[derive(Default)]
+struct ReportCache {
+    entries: HashMap<u64, (u64, Arc<StoryDetail>)>,
+    /// [`StoryDetail::bytes`] of the entries.
+    bytes: usize,
+}
+
+/// Most story details cached.
 const REPORT_CACHE: usize = 256;
+
+/// Most bytes of text the cached story details hold (a detail above it is not cached).
+const REPORT_CACHE_BYTES: usize = 16 << 20;
+
+impl ReportCache {
+    fn get(&self, story: u64, version: u64) -> Option<Arc<StoryDetail>> {
+        self.entries
+            .get(&story)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, d)| d.clone())
+    }
+
+    /// Keep `detail`; everything is dropped when a limit would be passed (the entries of a
+    /// busy index are rebuilt at their next version anyway).
+    fn put(&mut self, story: u64, version: u64, detail: Arc<StoryDetail>) {
+        let size = detail.bytes();
+        if size > REPORT_CACHE_BYTES {
+            return;
+        }
+        if let Some((_, old)) = self.entries.remove(&story) {
+            self.bytes -= old.bytes();
+        }
+        if self.entries.len() >= REPORT_CACHE || self.bytes + size > REPORT_CACHE_BYTES {
+            self.entries.clear();
+            self.bytes = 0;
+        }
+        self.bytes += size;
+        self.entries.insert(story, (version, detail));
+    }
+}
+
+/// A story's report with what its page shows besides: each member's headline, and the
+/// comparison of each member derived from another with that member
+/// ([`StoryIndex::story_detail`]).
+#[derive(Clone, Debug)]
+pub struct StoryDetail {
+    /// The report ([`StoryIndex::story`]).
+    pub report: StoryReport,
+    /// Headline of each member, by id.
+    pub headlines: HashMap<String, String>,
+    /// For each member with a `derived_from`, in the order of the report's members: the
+    /// alignment of the member (B) against the member it derives from (A), the one the
+    /// report's derivation computed (what [`StoryIndex::comparison`] gives for the two).
+    pub changes: Vec<Comparison>,
+}
+
+impl StoryDetail {
+    /// About the bytes of text it holds (what bounds the cache).
+    fn bytes(&self) -> usize {
+        let article = |a: &Article| a.text.len() + a.title.as_ref().map_or(0, String::len);
+        let sentences = |s: &[String]| s.iter().map(|x| x.len() + 24).sum::<usize>();
+        let changes: usize = self
+            .changes
+            .iter()
+            .map(|c| {
+                article(&c.a)
+                    + article(&c.b)
+                    + sentences(&c.a_sentences)
+                    + sentences(&c.b_sentences)
+            })
+            .sum();
+        let heads: usize = self.headlines.iter().map(|(k, v)| k.len() + v.len()).sum();
+        let members = self.report.members.len() * 256;
+        changes + heads + members + 1024
+    }
+
+    /// The comparison shown for a member (`None`: it derives from none).
+    pub fn change_of(&self, member: &str) -> Option<&Comparison> {
+        self.changes.iter().find(|c| c.b.id == member)
+    }
+}
 
 /// The live story index (see the [module docs](self)).
 pub struct StoryIndex {
@@ -696,6 +829,8 @@ pub struct StoryIndex {
     fingerprinter: Fingerprinter,
     lsh: crate::index::lsh::LshParams,
     reports: Mutex<ReportCache>,
+    readers: Option<Readers>,
+    published: Mutex<Published>,
 }
 
 impl std::fmt::Debug for StoryIndex {
@@ -722,6 +857,50 @@ impl StoryIndex {
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Run `f` on one committed state of the store, without the writer's lock when the store
+    /// has read-only connections ([`Store::reader_factory`]; an SQLite file has): a read does
+    /// not wait for a write in progress, and sees every write committed before it started.
+    /// A store without them (in memory) is read under the lock.
+    fn read<T>(&self, f: impl FnOnce(&dyn Store) -> Result<T>) -> Result<T> {
+        let Some(readers) = &self.readers else {
+            return f(self.lock().store.as_ref());
+        };
+        let idle = readers
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => (readers.open)()?,
+        };
+        conn.begin_read()?;
+        let out = f(conn.as_ref());
+        // A connection whose transaction does not end cleanly is dropped, not reused.
+        if conn.end_read().is_ok() {
+            let mut idle = readers.idle.lock().unwrap_or_else(PoisonError::into_inner);
+            if idle.len() < IDLE_READERS {
+                idle.push(conn);
+            }
+        }
+        out
+    }
+
+    /// Copy what readers see of the in-memory state (after a write, under the lock).
+    fn publish(&self, inner: &Inner) {
+        *self
+            .published
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Published::of(&inner.state);
+    }
+
+    fn published(&self) -> Published {
+        *self
+            .published
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The clustering settings in use.
@@ -752,44 +931,57 @@ impl StoryIndex {
     /// in order. Nothing is inserted when an article is refused (an id already indexed or
     /// repeated in the batch, an empty text).
     pub fn insert_batch(&self, articles: Vec<Article>) -> Result<Vec<Placement>> {
-        if articles.is_empty() {
+        self.insert_prepared(self.prepare(articles)?)
+    }
+
+    /// Check a batch and compute what does not depend on the index (fingerprints, sentence
+    /// hashes, terms), without the lock: the first half of [`insert_batch`](Self::insert_batch).
+    /// A server prepares the next batch while [`insert_prepared`](Self::insert_prepared)
+    /// places the one before. Refuses what `insert_batch` refuses of the batch itself (an
+    /// empty or too long id or text, an id repeated in the batch); ids already indexed are
+    /// refused by `insert_prepared`.
+    pub fn prepare(&self, articles: Vec<Article>) -> Result<PreparedBatch> {
+        Ok(PreparedBatch(place::prepare_all(self, articles)?))
+    }
+
+    /// Insert a batch made by [`prepare`](Self::prepare) (of this index), as
+    /// [`insert_batch`](Self::insert_batch) does.
+    pub fn insert_prepared(&self, batch: PreparedBatch) -> Result<Vec<Placement>> {
+        let prepared = batch.0;
+        if prepared.is_empty() {
             return Ok(Vec::new());
         }
-        let prepared = place::prepare_all(self, articles)?;
         let mut inner = self.lock();
         let out = place::insert(self, &mut inner, prepared);
         if out.is_err() {
             inner.reload(&self.settings.cluster);
         }
+        self.publish(&inner);
         out
     }
 
     /// Whether an article id is indexed.
     pub fn contains(&self, id: &str) -> Result<bool> {
-        Ok(self.lock().store.seq_of(id)?.is_some())
+        self.read(|store| Ok(store.seq_of(id)?.is_some()))
     }
 
     /// The story of an article (`None` when the id is not indexed).
     pub fn story_of(&self, id: &str) -> Result<Option<StoryId>> {
-        let inner = self.lock();
-        match inner.store.seq_of(id)? {
-            Some(seq) => Ok(inner.store.story_of_seq(seq)?.map(StoryId)),
+        self.read(|store| match store.seq_of(id)? {
+            Some(seq) => Ok(store.story_of_seq(seq)?.map(StoryId)),
             None => Ok(None),
-        }
+        })
     }
 
     /// An indexed article as it was given.
     pub fn article(&self, id: &str) -> Result<Article> {
-        let inner = self.lock();
-        let row = Self::row(&inner, id)?;
-        Ok(to_article(row))
+        Ok(to_article(self.read(|store| Self::row(store, id))?))
     }
 
     /// The stored placement of an indexed article: as decided at insertion, or as changed
     /// since by the refinement or a removal (without evidence).
     pub fn placement(&self, id: &str) -> Result<Placement> {
-        let inner = self.lock();
-        let row = Self::row(&inner, id)?;
+        let row = self.read(|store| Self::row(store, id))?;
         Ok(Placement {
             id: row.id,
             story: StoryId(row.story),
@@ -802,27 +994,34 @@ impl StoryIndex {
         })
     }
 
-    fn row(inner: &Inner, id: &str) -> Result<ArticleRow> {
+    fn row(store: &dyn Store, id: &str) -> Result<ArticleRow> {
         let not_found = || Error::NotFound {
             what: "article",
             id: id.to_string(),
         };
-        let seq = inner.store.seq_of(id)?.ok_or_else(not_found)?;
-        inner.store.article(seq)?.ok_or_else(not_found)
+        let seq = store.seq_of(id)?.ok_or_else(not_found)?;
+        store.article(seq)?.ok_or_else(not_found)
     }
 
     /// The report of a story: the same as `fold` gives for these members (derivation, shared
     /// sentences, additions, disagreements), numbered by the story id. A story merged into
     /// another, removed or evicted is [`Error::NotFound`] with what became of it.
     pub fn story(&self, story: StoryId) -> Result<StoryReport> {
-        Ok(self.story_shared(story)?.as_ref().clone())
+        Ok(self.story_detail(story)?.report.clone())
     }
 
-    fn story_shared(&self, story: StoryId) -> Result<Arc<StoryReport>> {
-        let (row, articles) = {
-            let inner = self.lock();
-            let Some(row) = inner.store.story(story.0)? else {
-                let fate = inner.store.fate(story.0)?;
+    /// The report of a story with what its page shows besides ([`StoryDetail`]): the
+    /// comparisons come from the report's own derivation, so they cost no alignment of their
+    /// own. Details are cached by story version (bounded in number and bytes).
+    pub fn story_detail(&self, story: StoryId) -> Result<Arc<StoryDetail>> {
+        /// What one read of the store found: the cached detail, or what to build it from.
+        enum Found {
+            Cached(Arc<StoryDetail>),
+            Rows(StoryRow, Vec<ArticleRow>),
+        }
+        let found = self.read(|store| {
+            let Some(row) = store.story(story.0)? else {
+                let fate = store.fate(story.0)?;
                 return Err(Error::NotFound {
                     what: "story",
                     id: match fate {
@@ -837,49 +1036,76 @@ impl StoryIndex {
                     },
                 });
             };
-            if let Some((v, r)) = self
+            let cached = self
                 .reports
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .get(&story.0)
-            {
-                if *v == row.version {
-                    return Ok(r.clone());
-                }
+                .get(story.0, row.version);
+            if let Some(detail) = cached {
+                return Ok(Found::Cached(detail));
             }
             let mut rows = Vec::new();
-            for seq in inner.store.members(story.0)? {
-                if let Some(r) = inner.store.article(seq)? {
+            for seq in store.members(story.0)? {
+                if let Some(r) = store.article(seq)? {
                     rows.push(r);
                 }
             }
-            (row, rows)
+            Ok(Found::Rows(row, rows))
+        })?;
+        let (row, articles) = match found {
+            Found::Rows(row, rows) => (row, rows),
+            Found::Cached(report) => return Ok(report),
         };
         // Processing order: effective time, then insertion order (as `fold` orders members).
         let mut articles = articles;
         articles.sort_by_key(|a| (a.time, a.seq));
         let number = story.0 as usize;
-        let report = if let [only] = articles.as_slice() {
+        let headlines = articles
+            .iter()
+            .map(|a| (a.id.clone(), a.headline.clone()))
+            .collect();
+        let detail = if let [only] = articles.as_slice() {
             let headline = only.headline.clone();
-            report::singleton(number, &to_article(only.clone()), &headline)
+            StoryDetail {
+                report: report::singleton(number, &to_article(only.clone()), &headline),
+                headlines,
+                changes: Vec::new(),
+            }
         } else {
             let arts: Vec<Article> = articles.into_iter().map(to_article).collect();
             let members: Vec<usize> = (0..arts.len()).collect();
-            report::build(
+            let (report, docs, d) = report::build_parts(
                 number,
                 &arts,
                 &members,
                 &self.aligner,
                 &self.settings.derive,
-            )
+            );
+            let texts = |x: usize| docs[x].sentences.iter().map(|s| s.text.clone()).collect();
+            let changes = (0..arts.len())
+                .filter_map(|x| {
+                    let p = d.derived_from[x]?;
+                    Some(Comparison {
+                        a: arts[p].clone(),
+                        b: arts[x].clone(),
+                        a_sentences: texts(p),
+                        b_sentences: texts(x),
+                        alignment: d.reference_alignment[x].clone()?,
+                    })
+                })
+                .collect();
+            StoryDetail {
+                report,
+                headlines,
+                changes,
+            }
         };
-        let report = Arc::new(report);
-        let mut cache = self.reports.lock().unwrap_or_else(PoisonError::into_inner);
-        if cache.len() >= REPORT_CACHE {
-            cache.clear();
-        }
-        cache.insert(story.0, (row.version, report.clone()));
-        Ok(report)
+        let detail = Arc::new(detail);
+        self.reports
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .put(story.0, row.version, detail.clone());
+        Ok(detail)
     }
 
     /// Stories matching a filter, newest id first (latest changed first with
@@ -895,7 +1121,7 @@ impl StoryIndex {
             by_update: filter.by_update,
             after_update: filter.after_update.map(|(t, id)| (t, id.0)),
         };
-        let rows = self.lock().store.list_stories(&q)?;
+        let rows = self.read(|store| store.list_stories(&q))?;
         Ok(rows.iter().map(StorySummary::of).collect())
     }
 
@@ -904,7 +1130,7 @@ impl StoryIndex {
     /// as `fold --assignments` writes it for a batch). Unknown stories have no articles.
     pub fn assignments(&self, stories: &[StoryId]) -> Result<Vec<(String, StoryId)>> {
         let ids: Vec<u64> = stories.iter().map(|s| s.0).collect();
-        let members = self.lock().store.members_of(&ids)?;
+        let members = self.read(|store| store.members_of(&ids))?;
         Ok(members
             .into_iter()
             .map(|m| (m.id, StoryId(m.story)))
@@ -913,7 +1139,7 @@ impl StoryIndex {
 
     /// Recorded events, in order.
     pub fn events(&self, filter: EventFilter) -> Result<Vec<StoryEvent>> {
-        let rows = self.lock().store.events(filter.after, filter.since)?;
+        let rows = self.read(|store| store.events(filter.after, filter.since))?;
         Ok(rows
             .into_iter()
             .filter_map(|e| {
@@ -931,24 +1157,23 @@ impl StoryIndex {
 
     /// Counts.
     pub fn stats(&self) -> Result<IndexStats> {
-        let inner = self.lock();
-        let c = inner.store.counts()?;
-        let (open_stories, open_articles) = inner.state.open_counts();
+        let c = self.read(|store| store.counts())?;
+        let p = self.published();
         Ok(IndexStats {
             articles: c.articles,
             stories: c.stories,
-            open_stories,
-            open_articles,
+            open_stories: p.open_stories,
+            open_articles: p.open_articles,
             events: c.events,
             bytes: c.bytes,
-            clock: inner.state.clock.map(rfc3339),
+            clock: p.clock.map(rfc3339),
         })
     }
 
     /// The index clock: the latest effective time seen (seconds), `None` before any dated
     /// article.
     pub fn clock(&self) -> Option<i64> {
-        self.lock().state.clock
+        self.published().clock
     }
 
     /// The alignment of article `b` against article `a` (what `storyfold compare --json`
@@ -960,10 +1185,7 @@ impl StoryIndex {
     /// The alignment of article `b` against article `a` with both articles and their
     /// sentences (the indices of the alignment point into them).
     pub fn comparison(&self, a: &str, b: &str) -> Result<Comparison> {
-        let (ra, rb) = {
-            let inner = self.lock();
-            (Self::row(&inner, a)?, Self::row(&inner, b)?)
-        };
+        let (ra, rb) = self.read(|store| Ok((Self::row(store, a)?, Self::row(store, b)?)))?;
         let (da, db) = (PreparedDoc::new(&ra.text), PreparedDoc::new(&rb.text));
         let alignment = self.aligner.align(&da, &db);
         let texts = |d: PreparedDoc| d.sentences.into_iter().map(|s| s.text).collect();
@@ -984,6 +1206,8 @@ impl StoryIndex {
         if out.is_err() {
             inner.reload(&self.settings.cluster);
         }
+        self.publish(&inner);
+        drop(inner);
         let rows = out?;
         Ok(rows
             .into_iter()
@@ -1009,6 +1233,7 @@ impl StoryIndex {
         if out.is_err() {
             inner.reload(&self.settings.cluster);
         }
+        self.publish(&inner);
         out
     }
 
@@ -1031,6 +1256,7 @@ impl StoryIndex {
         if out.is_err() {
             inner.reload(&self.settings.cluster);
         }
+        self.publish(&inner);
         out
     }
 
@@ -1090,5 +1316,65 @@ fn event(kind: EventKind, story: u64, other: Option<u64>, article: Option<String
         story,
         other,
         article,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_do_not_wait_for_the_writers_lock() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let index = Arc::new(
+            StoryIndex::builder()
+                .open(dir.path().join("x.db"))
+                .expect("open"),
+        );
+        let placed = index
+            .insert(Article::new(
+                "a",
+                "The council approved the budget on Monday.",
+            ))
+            .expect("insert");
+        // The writer's lock held, as `insert_batch` holds it while it places and commits.
+        let held = index.lock();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = {
+            let index = index.clone();
+            std::thread::spawn(move || {
+                let story = index.story(placed.story).expect("story");
+                let listed = index.stories(&StoryFilter::default()).expect("stories");
+                let article = index.article("a").expect("article");
+                let stats = index.stats().expect("stats");
+                let _ = tx.send((
+                    story.members.len(),
+                    listed.len(),
+                    article.id,
+                    stats.articles,
+                ));
+            })
+        };
+        // The reads answer while the lock is still held. A read that waited for the lock
+        // would never answer; the bound only keeps such a failure from hanging the test.
+        let answer = rx.recv_timeout(std::time::Duration::from_secs(600));
+        drop(held);
+        reader.join().expect("the reader thread");
+        let (members, listed, id, articles) =
+            answer.expect("the reads waited for the writer's lock");
+        assert_eq!((members, listed, id.as_str(), articles), (1, 1, "a", 1));
+    }
+
+    #[test]
+    fn an_index_in_memory_reads_under_its_lock() {
+        let index = StoryIndex::builder().in_memory().expect("index");
+        assert!(index.readers.is_none());
+        index
+            .insert(Article::new(
+                "a",
+                "The council approved the budget on Monday.",
+            ))
+            .expect("insert");
+        assert!(index.contains("a").expect("contains"));
     }
 }

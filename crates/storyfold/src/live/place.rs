@@ -426,11 +426,6 @@ pub(crate) fn insert(
     // runs, cut where a sweep is due (as when inserted one by one). Derivation candidates are
     // chosen right after placement, among the members inserted before.
     let mut batch_stories: BTreeSet<u64> = BTreeSet::new();
-    let step = cfg.window.map(|w| (w / 8).max(3_600));
-    let sweep_due = |swept: Option<i64>, clock: Option<i64>| match (step, clock) {
-        (Some(step), Some(c)) => swept.is_none_or(|s| c >= s.saturating_add(step)),
-        _ => false,
-    };
     let mut cand_seqs: HashMap<usize, Vec<u64>> = HashMap::new();
     let mut i = 0;
     while i < items.len() {
@@ -455,7 +450,7 @@ pub(crate) fn insert(
             while end < items.len()
                 && end - i < RUN
                 && items[end].copy.is_none()
-                && (end == i || !sweep_due(st.swept, items[end - 1].clock))
+                && (end == i || !st.sweep_due(items[end - 1].clock, st.since_sweep + end - i))
             {
                 end += 1;
             }
@@ -514,7 +509,8 @@ pub(crate) fn insert(
         }
         let last = *placed.last().unwrap_or(&i);
         i = last + 1;
-        if sweep_due(st.swept, items[last].clock) {
+        st.since_sweep += placed.len();
+        if st.sweep_due(items[last].clock, st.since_sweep) {
             st.clock = items[last].clock;
             st.sweep(&batch_stories);
         }

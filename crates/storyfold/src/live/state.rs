@@ -6,7 +6,10 @@
 //!
 //! **Window.** A story stays in memory while its last article is within two windows of the
 //! index clock (one window, plus one of margin for late articles). Every time the clock has
-//! moved an eighth of a window (at least an hour) the stories past that horizon are closed:
+//! moved an eighth of a window (at least an hour), and after every [`SWEEP_EVERY`] articles
+//! placed (a feed that arrives out of order, or an old archive posted after a recent one,
+//! opens stories behind the horizon without moving the clock), the stories past that horizon
+//! are closed:
 //! they leave memory and live on in the store only ([`State::sweep`]). When more than half
 //! of the clusterer's documents are gone (closed, removed) the clusterer is rebuilt from what
 //! is open ([`State::compact`]), which is also what a reopen builds from the store: memory
@@ -64,6 +67,8 @@ pub(crate) struct State {
     pub clock: Option<i64>,
     /// Clock of the last sweep.
     pub swept: Option<i64>,
+    /// Articles placed since the last sweep (in memory only).
+    pub since_sweep: usize,
     pub next_seq: u64,
     pub next_story: u64,
     pub next_event: u64,
@@ -80,6 +85,10 @@ pub(crate) struct Stashed {
     pub row: StoryRow,
     pub members: Vec<(DocMeta, TermVector, Option<i64>)>,
 }
+
+/// Articles placed after which a sweep is due even if the clock has not moved (see the
+/// [module docs](self)).
+pub(crate) const SWEEP_EVERY: usize = 1024;
 
 /// Meta keys.
 pub(crate) const CLOCK: &str = "clock";
@@ -114,6 +123,7 @@ impl State {
             df_changes: 0,
             clock: None,
             swept: None,
+            since_sweep: 0,
             next_seq: 1,
             next_story: 1,
             next_event: 0,
@@ -158,6 +168,17 @@ impl State {
             st.add_member(m);
         }
         Ok(st)
+    }
+
+    /// Whether a sweep is due at `clock` with `placed` articles placed since the last one: the
+    /// clock moved an eighth of a window (at least an hour) or [`SWEEP_EVERY`] articles were
+    /// placed. Never without a window or a clock.
+    pub fn sweep_due(&self, clock: Option<i64>, placed: usize) -> bool {
+        let (Some(w), Some(c)) = (self.cfg.window, clock) else {
+            return false;
+        };
+        let step = (w / 8).max(3_600);
+        placed >= SWEEP_EVERY || self.swept.is_none_or(|s| c >= s.saturating_add(step))
     }
 
     /// Stories whose last article is before this time are closed (`None`: none).
@@ -345,14 +366,14 @@ impl State {
     /// last sweep), then compact if worthwhile. Closed stories listed in `unstored` are kept
     /// in [`State::stash`]. Returns whether it swept.
     pub fn sweep(&mut self, unstored: &BTreeSet<u64>) -> bool {
-        let (Some(w), Some(clock)) = (self.cfg.window, self.clock) else {
+        let (Some(_), Some(clock)) = (self.cfg.window, self.clock) else {
             return false;
         };
-        let step = (w / 8).max(3_600);
-        if self.swept.is_some_and(|s| clock < s.saturating_add(step)) {
+        if !self.sweep_due(Some(clock), self.since_sweep) {
             return false;
         }
         self.swept = Some(clock);
+        self.since_sweep = 0;
         let Some(horizon) = self.horizon(Some(clock)) else {
             return false;
         };
@@ -400,6 +421,9 @@ impl State {
         fresh.next_seq = self.next_seq;
         fresh.next_story = self.next_story;
         fresh.next_event = self.next_event;
+        // A compaction can come in the middle of a write (a sweep compacts): the stories it
+        // closed before storing them must still be stored at its end.
+        fresh.stash = std::mem::take(&mut self.stash);
         let mut slot_map: HashMap<usize, usize> = HashMap::new();
         for (slot, st) in self.cl.stories().iter().enumerate() {
             let Some(meta) = self.slots.get(slot).filter(|m| m.id.is_some()) else {
@@ -446,5 +470,33 @@ impl State {
             .filter(|(slot, s)| s.size() > 0 && self.id_of(*slot).is_some())
             .count();
         (stories as u64, self.seq_doc.len() as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_compaction_keeps_the_stories_closed_before_they_were_stored() {
+        // The soak of `serve` lost such a story: a sweep in the middle of a write stashed a
+        // story the write had opened, compacted, and the story's row was never stored
+        // ("story N of a stored article is missing" at the next copy of its articles).
+        let mut st = State::new(ClusterConfig::default());
+        st.stash.insert(
+            7,
+            Stashed {
+                row: StoryRow {
+                    id: 7,
+                    ..StoryRow::default()
+                },
+                members: Vec::new(),
+            },
+        );
+        st.dead = 10_000;
+        st.compact();
+        assert_eq!(st.dead, 0, "compacted");
+        assert_eq!(st.stash.get(&7).map(|s| s.row.id), Some(7));
+        assert!(st.story_row_of(7, 0).is_some());
     }
 }

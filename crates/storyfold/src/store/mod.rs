@@ -213,6 +213,9 @@ pub struct StoryQuery {
     pub after_update: Option<(i64, u64)>,
 }
 
+/// Opens another connection to a store, for reading only (see [`Store::reader_factory`]).
+pub type ReaderFactory = std::sync::Arc<dyn Fn() -> Result<Box<dyn Store>> + Send + Sync>;
+
 /// What the live index needs from a store. Implementations must make [`Store::commit`]
 /// atomic and durable (per their documented durability level).
 pub trait Store: Send {
@@ -246,7 +249,8 @@ pub trait Store: Send {
     fn members_of(&self, stories: &[u64]) -> Result<Vec<MemberRow>>;
     /// Stories whose last member is before `t` (undated ones: inserted before `t`).
     fn stories_before(&self, t: i64) -> Result<Vec<u64>>;
-    /// Stories matching a query, by decreasing id.
+    /// Stories matching a query, by decreasing id (or latest update), without their sum
+    /// vector (empty in the rows).
     fn list_stories(&self, q: &StoryQuery) -> Result<Vec<StoryRow>>;
     /// Events after a sequence number and at or after a time, in order.
     fn events(&self, after: Option<u64>, since: Option<i64>) -> Result<Vec<EventRow>>;
@@ -264,6 +268,20 @@ pub trait Store: Send {
     fn buckets(&self, seq: u64) -> Result<Option<Vec<u8>>>;
     /// Check the store's consistency; returns the problems found (empty: sound).
     fn check(&self) -> Result<Vec<String>>;
+    /// How to open read-only connections that read committed data while this one writes
+    /// (`None`, the default: reads share this connection, behind the writer's lock).
+    fn reader_factory(&self) -> Option<ReaderFactory> {
+        None
+    }
+    /// Start a read transaction: the reads until [`end_read`](Self::end_read) see one
+    /// committed state (a no-op by default).
+    fn begin_read(&self) -> Result<()> {
+        Ok(())
+    }
+    /// End the read transaction of [`begin_read`](Self::begin_read).
+    fn end_read(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Encode a term vector: per entry the key (8 bytes) and weight (4 bytes), little-endian.

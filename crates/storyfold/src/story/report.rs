@@ -182,6 +182,18 @@ pub fn build(
     aligner: &Aligner,
     cfg: &DeriveConfig,
 ) -> StoryReport {
+    build_parts(number, articles, members, aligner, cfg).0
+}
+
+/// [`build`], with what the report was made from: the prepared texts of the members (in the
+/// order of `members`) and their derivation (whose alignments a story page shows).
+pub fn build_parts(
+    number: usize,
+    articles: &[Article],
+    members: &[usize],
+    aligner: &Aligner,
+    cfg: &DeriveConfig,
+) -> (StoryReport, Vec<PreparedDoc>, Derivation) {
     let arts: Vec<&Article> = members.iter().filter_map(|&i| articles.get(i)).collect();
     let n = arts.len();
     let docs: Vec<PreparedDoc> = if n > 1 {
@@ -192,7 +204,8 @@ pub fn build(
     };
     let published: Vec<_> = arts.iter().map(|a| a.published).collect();
     let d = derive(&docs, &published, aligner, cfg);
-    report_from(number, &arts, &docs, &d)
+    let report = report_from(number, &arts, &docs, &d);
+    (report, docs, d)
 }
 
 /// The report of a single-article story: what [`build`] gives for one member, without
