@@ -409,10 +409,14 @@ pub struct Aligner {
     config: AlignConfig,
     /// Word embeddings for the quantity-frame pass ([`super::frames`]), when loaded.
     embeddings: Option<Arc<Embeddings>>,
-    /// Whether the quantity-frame pass runs (off by default: see [`super::frames`] for its
-    /// measured precision).
-    frames: bool,
+    /// Least confidence of a reported disagreement ([`Disagreement::confidence`]; default
+    /// [`DEFAULT_MIN_CONFIDENCE`]).
+    min_confidence: f64,
 }
+
+/// The default cut of [`Aligner::with_min_confidence`]: disagreements of a lower confidence are
+/// not reported (see `docs/evaluation.md`, Disagreements, for the precision measured at it).
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.7;
 
 impl Default for Aligner {
     fn default() -> Self {
@@ -438,7 +442,7 @@ impl Aligner {
             weights,
             config: AlignConfig::default(),
             embeddings: None,
-            frames: false,
+            min_confidence: DEFAULT_MIN_CONFIDENCE,
         }
     }
 
@@ -456,10 +460,27 @@ impl Aligner {
         &self.config
     }
 
-    /// This aligner with the quantity-frame pass ([`super::frames`]) on or off.
-    pub fn with_frames(mut self, on: bool) -> Self {
-        self.frames = on;
+    /// This aligner reporting every disagreement whatever its confidence (`on`), or only those
+    /// at or above [`DEFAULT_MIN_CONFIDENCE`]. (The quantity-frame pass, [`super::frames`], once
+    /// switched on here, now always runs; its weaker matches have a low confidence.)
+    pub fn with_frames(self, on: bool) -> Self {
+        self.with_min_confidence(if on { 0.0 } else { DEFAULT_MIN_CONFIDENCE })
+    }
+
+    /// This aligner reporting only the disagreements of a confidence at least `cut` (0 reports
+    /// all; values outside 0-1 are clamped).
+    pub fn with_min_confidence(mut self, cut: f64) -> Self {
+        self.min_confidence = if cut.is_nan() {
+            0.0
+        } else {
+            cut.clamp(0.0, 1.0)
+        };
         self
+    }
+
+    /// The least confidence of a reported disagreement.
+    pub fn min_confidence(&self) -> f64 {
+        self.min_confidence
     }
 
     /// This aligner with a word-embedding model for the quantity-frame pass ([`super::frames`]:
@@ -593,9 +614,10 @@ impl Aligner {
             (relation, score) =
                 story.confirm_provenance(found.list.is_empty(), score, &self.config);
         }
-        if self.frames && relation == Relation::SameStory {
+        if relation == Relation::SameStory {
             found.extend(self.frame_disagreements(a, aa, b, ab, &chosen, &mut budget));
         }
+        found.list.retain(|d| d.confidence >= self.min_confidence);
         work.fact_work = budget.used;
         truncated |= budget.cut || aa.truncated || ab.truncated;
 
@@ -881,6 +903,7 @@ impl Aligner {
         let (open_a, open_b) = (open_frames(&fa, &fb), open_frames(&fb, &fa));
         let model = self.embeddings();
         let mut cands: Vec<(f64, usize, usize)> = Vec::new();
+        let mut matches = std::collections::HashMap::new();
         for (x, &(ai, f)) in fa.iter().enumerate() {
             if !open_a[x] {
                 continue;
@@ -904,14 +927,25 @@ impl Aligner {
                     .collect();
                 let dice = stem_dice_without(&aa.views[ai].stems, &ab.views[bi].stems, &own);
                 let m = FrameMatch::of(f, g, dice, model, self.config.stem_chars);
-                if let Some(m) = m.filter(FrameMatch::same) {
+                if let Some(m) = m.filter(FrameMatch::candidate) {
                     cands.push((m.rank(), x, y));
+                    matches.insert((x, y), m);
                 }
             }
+        }
+        // How many candidate partners each figure has: a figure with one only is the sole
+        // count of its kind of thing on either side.
+        let (mut partners_a, mut partners_b) = (vec![0u32; fa.len()], vec![0u32; fb.len()]);
+        for &(_, x, y) in &cands {
+            partners_a[x] += 1;
+            partners_b[y] += 1;
         }
         let mut out = Vec::new();
         for (x, y) in best_one_to_one(cands, fa.len(), fb.len()) {
             let ((ai, f), (bi, g)) = (fa[x], fb[y]);
+            let unique = partners_a[x] == 1 && partners_b[y] == 1;
+            let confidence =
+                frames::frame_confidence(&matches[&(x, y)], unique, frames::value_ratio(f, g));
             out.push(Disagreement {
                 a_sentence: ai,
                 b_sentence: bi,
@@ -919,6 +953,7 @@ impl Aligner {
                 b_value: b.sentences[bi].facts().facts[g.fact].text.clone(),
                 kind: f.kind,
                 via: Via::Frame,
+                confidence,
             });
         }
         out.sort_by_key(|d| (d.b_sentence, d.a_sentence));

@@ -127,6 +127,9 @@ pub struct DisagreementReport {
     pub kind: FactKind,
     /// Which pass found it: `aligned` sentences, or unaligned ones (`same_topic`, `frame`).
     pub via: Via,
+    /// How likely the two values are one quantity of one event really differing, 0-1
+    /// ([`crate::align::facts::Disagreement::confidence`], rounded to 4 decimals).
+    pub confidence: f64,
 }
 
 pub(crate) fn round4(x: f64) -> f64 {
@@ -406,6 +409,7 @@ fn disagreements(
                 b_value: g.b_value.clone(),
                 kind: g.kind,
                 via: g.via,
+                confidence: round4(g.confidence),
             });
         }
     }

@@ -394,6 +394,7 @@ pub fn compare_facts(
                     b_value: fb[j].text.clone(),
                     kind,
                     via: Via::Aligned,
+                    confidence: super::fact::prior_confidence(kind),
                 });
             }
         }

@@ -78,7 +78,9 @@ pub mod vocab;
 
 pub use compare::{compare_facts, compare_sentences, NAME_GAP_MAX};
 pub use extract::extract;
-pub use fact::{Disagreement, Fact, FactKind, Value, Via};
+pub use fact::{
+    prior_confidence, Disagreement, Fact, FactKind, Value, Via, CONF_DATE, CONF_NAME, CONF_QUANTITY,
+};
 pub use key_terms::{key_terms, key_terms_of};
 
 #[cfg(test)]
