@@ -617,7 +617,11 @@ impl Aligner {
         if relation == Relation::SameStory {
             found.extend(self.frame_disagreements(a, aa, b, ab, &chosen, &mut budget));
         }
-        found.list.retain(|d| d.confidence >= self.min_confidence);
+        let mut noise = Noise::default();
+        found.list.retain_mut(|d| {
+            assess(d, a, aa, b, ab, &mut noise);
+            d.confidence >= self.min_confidence
+        });
         work.fact_work = budget.used;
         truncated |= budget.cut || aa.truncated || ab.truncated;
 
@@ -1647,6 +1651,158 @@ fn same_unit(ta: &str, va: &str, tb: &str, vb: &str, stem_chars: usize) -> bool 
     }
 }
 
+/// The lowercase words of each article, built once per alignment when a name disagreement is
+/// assessed ([`assess`]).
+#[derive(Default)]
+struct Noise {
+    words: Option<(HashSet<String>, HashSet<String>)>,
+}
+
+/// Lowercase words (runs of letters and digits) of an article's sentences.
+fn doc_words(d: &PreparedDoc) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for s in &d.sentences {
+        for w in s.text.split(|c: char| !c.is_alphanumeric()) {
+            if !w.is_empty() {
+                out.insert(w.to_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// Confidence taken off a quantity disagreement whose two figures count different things
+/// ([`frames::Frame::what`]: both name a specific concept and share none): "5 years for the
+/// gun charge" against "20 years for the homicide" in aligned sentences.
+pub const CONF_DIFFERENT_THINGS: f64 = 0.5;
+/// Confidence added to a quantity disagreement of aligned sentences whose two figures share a
+/// specific concept.
+pub const CONF_SAME_THING: f64 = 0.1;
+
+/// Adjusts the confidence of a disagreement found by any pass with the noise rules (see
+/// `docs/disagreements.md`): a disagreement on page furniture ([`crate::text::is_page_furniture`]:
+/// captions, credits, video labels), a name in a headline-style sentence (most words
+/// capitalized: a capital there is no evidence of a name), and two names of one entity
+/// ([`facts::same_entity`]) drop to 0; a quantity whose two figures count different specific
+/// things loses [`CONF_DIFFERENT_THINGS`], one whose figures share one gains
+/// [`CONF_SAME_THING`].
+fn assess(
+    d: &mut Disagreement,
+    a: &PreparedDoc,
+    aa: &DocAnalysis,
+    b: &PreparedDoc,
+    ab: &DocAnalysis,
+    noise: &mut Noise,
+) {
+    let (Some(sa), Some(sb)) = (a.sentences.get(d.a_sentence), b.sentences.get(d.b_sentence))
+    else {
+        return;
+    };
+    if crate::text::is_page_furniture(&sa.text) || crate::text::is_page_furniture(&sb.text) {
+        d.confidence = 0.0;
+        return;
+    }
+    match d.kind {
+        facts::FactKind::Name => {
+            if facts::headline_case(&sa.text) || facts::headline_case(&sb.text) {
+                d.confidence = 0.0;
+                return;
+            }
+            let (wa, wb) = noise
+                .words
+                .get_or_insert_with(|| (doc_words(a), doc_words(b)));
+            if facts::same_entity(&d.a_value, &d.b_value, wa, wb) {
+                d.confidence = 0.0;
+            }
+        }
+        facts::FactKind::Date => {}
+        kind => {
+            let (fa_all, fb_all) = (&sa.facts().facts, &sb.facts().facts);
+            // A tally (several figures of one kind: a poll line per candidate) or a series
+            // read on another day: its figures are many quantities, not one.
+            let count = |fs: &[facts::Fact]| fs.iter().filter(|f| f.kind == kind).count();
+            if count(fa_all) >= frames::CROWD_MAX || count(fb_all) >= frames::CROWD_MAX {
+                d.confidence -= CONF_TALLY;
+            }
+            // Two sentences naming different subjects (both name someone or something, and no
+            // name of one is in the other): "Ethiopian Airlines ordered 25" / "Singapore
+            // Airlines has 31 on order".
+            let names = |fs: &[facts::Fact]| -> Vec<String> {
+                fs.iter()
+                    .filter(|f| f.kind == facts::FactKind::Name)
+                    .map(|f| f.text.to_lowercase())
+                    .collect()
+            };
+            let (na, nb) = (names(fa_all), names(fb_all));
+            let shares = |xs: &[String], text: &str| {
+                let lower = text.to_lowercase();
+                xs.iter().any(|x| {
+                    x.split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| w.len() >= 3)
+                        .any(|w| lower.contains(w))
+                })
+            };
+            if !na.is_empty() && !nb.is_empty() && !shares(&na, &sb.text) && !shares(&nb, &sa.text)
+            {
+                d.confidence -= CONF_OTHER_SUBJECT;
+            }
+            if d.via == Via::SameTopic {
+                d.confidence -= CONF_TOPIC_DOUBT;
+            }
+            if d.via != Via::Frame {
+                assess_frames(d, aa, sa, ab, sb);
+            }
+            d.confidence = d.confidence.clamp(0.0, 1.0);
+        }
+    }
+}
+
+/// Confidence taken off a quantity in a tally (a sentence with [`frames::CROWD_MAX`] or more
+/// figures of its kind).
+pub const CONF_TALLY: f64 = 0.4;
+/// Confidence taken off a quantity whose two sentences name different subjects.
+pub const CONF_OTHER_SUBJECT: f64 = 0.3;
+/// Confidence taken off a disagreement of the same-topic pass (two unaligned sentences sharing
+/// wording and a unit, without more evidence that the figures count one thing).
+pub const CONF_TOPIC_DOUBT: f64 = 0.2;
+
+/// The frame evidence of a quantity disagreement of the aligned or same-topic pass: figures
+/// counting different specific things lose [`CONF_DIFFERENT_THINGS`], one specific thing gains
+/// [`CONF_SAME_THING`]; values more than [`frames::RATIO_MAX`] apart lose [`frames::CONF_FAR`].
+fn assess_frames(
+    d: &mut Disagreement,
+    aa: &DocAnalysis,
+    sa: &Sentence,
+    ab: &DocAnalysis,
+    sb: &Sentence,
+) {
+    let frame_of = |an: &DocAnalysis, s: &Sentence, i: usize, v: &str| -> Option<Frame> {
+        let facts = &s.facts().facts;
+        an.frames()
+            .get(i)?
+            .iter()
+            .find(|f| facts.get(f.fact).is_some_and(|x| x.text == v))
+            .cloned()
+    };
+    let (fa, fb) = (
+        frame_of(aa, sa, d.a_sentence, &d.a_value),
+        frame_of(ab, sb, d.b_sentence, &d.b_value),
+    );
+    let (Some(x), Some(y)) = (fa, fb) else {
+        return;
+    };
+    if x.specific && y.specific {
+        if x.what.iter().any(|w| y.what.contains(w)) {
+            d.confidence += CONF_SAME_THING;
+        } else {
+            d.confidence -= CONF_DIFFERENT_THINGS;
+        }
+    }
+    if frames::value_ratio(&x, &y) > frames::RATIO_MAX {
+        d.confidence -= frames::CONF_FAR;
+    }
+}
+
 /// Every frame of an analyzed document with its sentence index.
 fn all_frames<'x>(analysis: &'x DocAnalysis) -> Vec<(usize, &'x Frame)> {
     (analysis.frames().iter().enumerate())
@@ -2271,6 +2427,125 @@ mod tests {
         );
         let al = aligner().align(&a, &b);
         assert!(al.disagreements.is_empty(), "{:?}", al.disagreements);
+    }
+
+    /// The disagreements of A and B at the default cut and, second, of every confidence.
+    fn both_cuts(a: &str, b: &str) -> (Vec<Disagreement>, Vec<Disagreement>) {
+        let (a, b) = (PreparedDoc::new(a), PreparedDoc::new(b));
+        let shown = aligner().align(&a, &b).disagreements;
+        let all = aligner()
+            .with_min_confidence(0.0)
+            .align(&a, &b)
+            .disagreements;
+        (shown, all)
+    }
+
+    /// Two reports of one council vote, with `a_line` and `b_line` as their second sentences.
+    fn council(a_line: &str, b_line: &str) -> (String, String) {
+        (
+            format!(
+                "The Northfield council voted on Tuesday to raise water rates by 14 percent.\n{a_line}\n\
+                 Councilwoman Priya Natarajan said the pipes were a century old.\n\
+                 The Elm Creek plant will be modernized, Mayor Tom Reilly said."
+            ),
+            format!(
+                "Northfield water bills will climb after the council approved a 14 percent rate rise on Tuesday.\n{b_line}\n\
+                 Supporters on the council, led by Priya Natarajan, pointed to century-old pipes.\n\
+                 Mayor Tom Reilly said the Elm Creek plant would be modernized."
+            ),
+        )
+    }
+
+    #[test]
+    fn planted_figures_of_one_thing_in_different_words_are_confident() {
+        let (a, b) = council(
+            "More than half of the 41 speakers during the public comment urged a delay.",
+            "By the Gazette's count, 85 percent of the people who spoke opposed the plan.",
+        );
+        let (shown, _) = both_cuts(&a, &b);
+        assert!(
+            shown.iter().any(|d| d.a_value == "More than half of the 41"
+                && d.b_value == "85 percent"
+                && d.confidence >= DEFAULT_MIN_CONFIDENCE),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
+    fn captions_make_no_disagreement() {
+        let (a, b) = council(
+            "Photos: The vote Hide Caption 16 of 16 people in the chamber.",
+            "Photos: The vote Hide Caption 13 of 13 people in the chamber.",
+        );
+        let (shown, all) = both_cuts(&a, &b);
+        assert!(shown.is_empty(), "{shown:?}");
+        assert!(
+            all.iter().all(|d| d.confidence == 0.0),
+            "a caption's figures are page furniture: {all:?}"
+        );
+        // The same figures in a sentence of the story are reported.
+        let (a, b) = council(
+            "The council counted 16 people in the public gallery during the vote.",
+            "The council counted 13 people in the public gallery during the vote.",
+        );
+        let (shown, _) = both_cuts(&a, &b);
+        assert!(shown.iter().any(|d| d.a_value == "16"), "{shown:?}");
+    }
+
+    #[test]
+    fn headline_capitals_and_notation_are_no_name_disagreements() {
+        let (a, b) = (
+            "U.S. Stocks Decline as Oil Prices Slide on Tuesday",
+            "U.S. Stocks Fluctuate as Oil Prices Slide on Tuesday",
+        );
+        let (_, all) = both_cuts(a, b);
+        assert!(
+            all.iter()
+                .filter(|d| d.kind == FactKind::Name)
+                .all(|d| d.confidence == 0.0),
+            "{all:?}"
+        );
+        let (a, b) = council(
+            "The council heard that ISIL fighters had once threatened the plant, officials said.",
+            "The council heard that Islamic State fighters had once threatened the plant, officials said.",
+        );
+        let (_, all) = both_cuts(&a, &b);
+        assert!(
+            all.iter()
+                .filter(|d| d.kind == FactKind::Name)
+                .all(|d| d.confidence == 0.0),
+            "{all:?}"
+        );
+        // A name replaced by another in one slot, both written in sentence case, is kept (with
+        // the low confidence of names).
+        let (a, b) = council(
+            "The motion was tabled by councilman Peter Osei after a long debate, officials said.",
+            "The motion was tabled by councilman Joan Marsh after a long debate, officials said.",
+        );
+        let (shown, all) = both_cuts(&a, &b);
+        assert!(shown.iter().all(|d| d.kind != FactKind::Name), "{shown:?}");
+        assert!(
+            all.iter()
+                .any(|d| d.kind == FactKind::Name && d.confidence > 0.0),
+            "{all:?}"
+        );
+    }
+
+    #[test]
+    fn different_things_counted_in_aligned_sentences_fall_below_the_cut() {
+        let (a, b) = council(
+            "The gun charge carries a sentence of up to 5 years in prison, prosecutors said.",
+            "The homicide charge carries a sentence of up to 20 years in prison, prosecutors said.",
+        );
+        let (shown, _) = both_cuts(&a, &b);
+        assert!(shown.is_empty(), "{shown:?}");
+        let (a, b) = council(
+            "The council will hire 12 inspectors next year, prosecutors said.",
+            "The council will hire 20 lawyers next year, prosecutors said.",
+        );
+        let (shown, all) = both_cuts(&a, &b);
+        assert!(shown.is_empty(), "{shown:?}");
+        assert!(all.iter().any(|d| d.a_value == "12"), "{all:?}");
     }
 
     #[test]

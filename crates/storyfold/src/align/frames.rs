@@ -742,7 +742,7 @@ pub const CONF_UNIQUE: f64 = 0.2;
 /// different things far more often than they disagree on one.
 pub const CONF_FAR: f64 = 0.3;
 /// Ratio of two values (middles of their ranges) above which they are far apart.
-pub const RATIO_MAX: f64 = 3.0;
+pub const RATIO_MAX: f64 = 2.0;
 
 /// Ratio of the larger to the smaller middle of two frames' ranges (infinite when one is 0 or
 /// they differ in sign).
