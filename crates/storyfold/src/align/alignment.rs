@@ -620,6 +620,9 @@ impl Aligner {
         let mut noise = Noise::default();
         found.list.retain_mut(|d| {
             assess(d, a, aa, b, ab, &mut noise);
+            // Confidences are sums of a few constants: rounded, so that a sum landing on the
+            // cut is not lost to a floating-point error.
+            d.confidence = (d.confidence.clamp(0.0, 1.0) * 1e4).round() / 1e4;
             d.confidence >= self.min_confidence
         });
         work.fact_work = budget.used;
@@ -876,6 +879,7 @@ impl Aligner {
                 })
                 .map(|d| Disagreement {
                     via: Via::SameTopic,
+                    confidence: d.confidence - CONF_TOPIC_DOUBT,
                     ..d
                 });
             out.extend(found);
@@ -1508,7 +1512,8 @@ struct Reported {
 }
 
 impl Reported {
-    /// Adds the disagreements of `found` not reported yet, in order.
+    /// Adds the disagreements of `found` not reported yet, in order; one reported already is
+    /// replaced by a later pass's finding of a higher confidence.
     fn extend(&mut self, found: impl IntoIterator<Item = Disagreement>) {
         for d in found {
             if self
@@ -1516,6 +1521,13 @@ impl Reported {
                 .insert((d.kind as u8, d.a_value.clone(), d.b_value.clone()))
             {
                 self.list.push(d);
+            } else if let Some(old) = self.list.iter_mut().find(|x| {
+                x.kind == d.kind
+                    && x.a_value == d.a_value
+                    && x.b_value == d.b_value
+                    && x.confidence < d.confidence
+            }) {
+                *old = d;
             }
         }
     }
@@ -1702,6 +1714,13 @@ fn assess(
         d.confidence = 0.0;
         return;
     }
+    if d.kind != facts::FactKind::Name
+        && d.kind != facts::FactKind::Date
+        && (facts::not_a_count(&sa.text, &d.a_value) || facts::not_a_count(&sb.text, &d.b_value))
+    {
+        d.confidence = 0.0;
+        return;
+    }
     match d.kind {
         facts::FactKind::Name => {
             if facts::headline_case(&sa.text) || facts::headline_case(&sb.text) {
@@ -1746,9 +1765,6 @@ fn assess(
             {
                 d.confidence -= CONF_OTHER_SUBJECT;
             }
-            if d.via == Via::SameTopic {
-                d.confidence -= CONF_TOPIC_DOUBT;
-            }
             if d.via != Via::Frame {
                 assess_frames(d, aa, sa, ab, sb);
             }
@@ -1764,7 +1780,7 @@ pub const CONF_TALLY: f64 = 0.4;
 pub const CONF_OTHER_SUBJECT: f64 = 0.3;
 /// Confidence taken off a disagreement of the same-topic pass (two unaligned sentences sharing
 /// wording and a unit, without more evidence that the figures count one thing).
-pub const CONF_TOPIC_DOUBT: f64 = 0.2;
+pub const CONF_TOPIC_DOUBT: f64 = 0.3;
 
 /// The frame evidence of a quantity disagreement of the aligned or same-topic pass: figures
 /// counting different specific things lose [`CONF_DIFFERENT_THINGS`], one specific thing gains

@@ -727,7 +727,7 @@ impl FrameMatch {
 }
 
 /// Base confidence of a frame match sharing a specific concept ([`FrameMatch::what`]).
-pub const CONF_WHAT: f64 = 0.55;
+pub const CONF_WHAT: f64 = 0.5;
 /// Base confidence of a frame match by the looser rule ([`FrameMatch::same`]: a shared head
 /// stem such as `people`, or a head cosine).
 pub const CONF_LOOSE: f64 = 0.3;

@@ -347,6 +347,18 @@ pub fn is_page_furniture(sentence: &str) -> bool {
     if sentence.trim_start().starts_with("CLOSE ") {
         return true;
     }
+    // A comment or post time stamp on its own: "7 years ago".
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    if let [n, unit, "ago"] = words.as_slice() {
+        if n.chars().all(|c| c.is_ascii_digit())
+            && matches!(
+                unit.trim_end_matches('s'),
+                "year" | "month" | "week" | "day" | "hour" | "minute"
+            )
+        {
+            return true;
+        }
+    }
     let lower = sentence.to_ascii_lowercase();
     FURNITURE_MARKERS
         .iter()

@@ -102,6 +102,14 @@ impl Fact {
                     || (d1.is_some() && d2.is_some())
                     || (w1.is_some() && w2.is_some())
             }
+            (
+                Value::Quantity {
+                    currency: Some(c1), ..
+                },
+                Value::Quantity {
+                    currency: Some(c2), ..
+                },
+            ) if c1 != c2 => false,
             _ => self.kind == other.kind,
         }
     }

@@ -213,3 +213,40 @@ pub fn same_entity(
     };
     all_in(&wb, words_a) && all_in(&wa, words_b)
 }
+
+/// Whether the figure written `value` in `sentence` is no count or amount of the story: an
+/// ordinal (`3rd Update`, `the 4th Circuit`), a clock time (`6 p.m.`, `1500 GMT`), a number
+/// after `#` (`Trailer #3`) or a version after a word in mixed case (`iOS 7.1`).
+pub fn not_a_count(sentence: &str, value: &str) -> bool {
+    let Some(at) = sentence.find(value) else {
+        return false;
+    };
+    let lower = value.to_ascii_lowercase();
+    if ["st", "nd", "rd", "th"].iter().any(|x| {
+        lower
+            .strip_suffix(x)
+            .is_some_and(|n| n.ends_with(|c: char| c.is_ascii_digit()))
+    }) {
+        return true;
+    }
+    let after = sentence[at + value.len()..]
+        .trim_start()
+        .to_ascii_lowercase();
+    let times = [
+        "a.m", "p.m", "am ", "pm ", "gmt", "edt", "est ", "et)", "utc", "bst", "cet", "o'clock",
+    ];
+    if times.iter().any(|t| after.starts_with(t)) || after == "am" || after == "pm" {
+        return true;
+    }
+    let before = sentence[..at].trim_end();
+    if before.ends_with('#') {
+        return true;
+    }
+    let prev = before
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let mut chars = prev.chars();
+    chars.next();
+    chars.any(char::is_uppercase) && prev.chars().next().is_some_and(char::is_lowercase)
+}
