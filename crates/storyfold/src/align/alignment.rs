@@ -83,10 +83,12 @@
 //! most-overlapping first, each sentence once. Of their disagreements only numbers, percentages and
 //! money are kept, and only when the words right after the two values share a stem (the same unit:
 //! `110 kilometers` / `90 kilometers`) and neither value agrees with a fact of the same kind
-//! anywhere in the other article. A third, experimental pass (off by default,
-//! [`Aligner::with_frames`]) compares the figures of unaligned sentences of `same_story` pairs by
+//! anywhere in the other article. A third pass compares the figures of unaligned sentences of
+//! `same_story` pairs by
 //! *quantity frames* ([`super::frames`]). Each disagreement says which pass found it (`via`:
-//! `aligned`, `same_topic`, `frame`).
+//! `aligned`, `same_topic`, `frame`) and carries a confidence ([`Disagreement::confidence`]:
+//! the pass's prior, adjusted by the noise rules of `assess`); only those of at least
+//! [`Aligner::min_confidence`] ([`DEFAULT_MIN_CONFIDENCE`], 0.7) are reported.
 //!
 //! **Limits.** Whatever the input, an alignment does bounded work (issue 23: inputs are
 //! untrusted), and says when a limit cut it short ([`Alignment::truncated`]; [`AlignWork`]
@@ -1692,12 +1694,13 @@ pub const CONF_DIFFERENT_THINGS: f64 = 0.5;
 pub const CONF_SAME_THING: f64 = 0.1;
 
 /// Adjusts the confidence of a disagreement found by any pass with the noise rules (see
-/// `docs/disagreements.md`): a disagreement on page furniture ([`crate::text::is_page_furniture`]:
-/// captions, credits, video labels), a name in a headline-style sentence (most words
-/// capitalized: a capital there is no evidence of a name), and two names of one entity
-/// ([`facts::same_entity`]) drop to 0; a quantity whose two figures count different specific
-/// things loses [`CONF_DIFFERENT_THINGS`], one whose figures share one gains
-/// [`CONF_SAME_THING`].
+/// `docs/alignment.md`, Confidence): a disagreement on page furniture
+/// ([`crate::text::is_page_furniture`]: captions, credits, video labels), on a figure that is no
+/// count ([`facts::not_a_count`]), on a name in a headline-style sentence
+/// ([`facts::headline_case`]: a capital there is no evidence of a name) or on two names of one
+/// entity ([`facts::same_entity`]) drops to 0; a quantity in a tally loses [`CONF_TALLY`], one
+/// whose sentences name different subjects [`CONF_OTHER_SUBJECT`], and the aligned and
+/// same-topic passes' quantities are weighed by their frames ([`assess_frames`]).
 fn assess(
     d: &mut Disagreement,
     a: &PreparedDoc,
