@@ -902,6 +902,63 @@ mod tests {
     }
 
     #[test]
+    fn what_is_counted_matches_across_wordings() {
+        let what = |s: &str| {
+            let f = one(s);
+            (f.what, f.specific)
+        };
+        let (a, sa) =
+            what("By the Gazette's count, 85 percent of the people who spoke opposed it.");
+        let (b, sb) = what("Residents came, and more than half of the 41 speakers urged a delay.");
+        assert!(sa && sb && a.contains(&"speak".to_string()) && b.contains(&"speak".to_string()));
+        let (a, _) = what("The warehouse employed about 60 people.");
+        let (b, _) = what("Nearly 80 workers at the distributor do not know their future.");
+        assert_eq!((a, b), (vec!["job".to_string()], vec!["job".to_string()]));
+        let (a, _) = what("The average household will pay roughly 7 dollars more per month.");
+        let (b, _) = what("It will add about 9 dollars to a typical monthly bill.");
+        assert_eq!(a, ["per month"]);
+        assert_eq!(b, ["per month"]);
+        let (c, _) = what("The revenue, about 3.1 million dollars a year, pays for pipes.");
+        assert!(c.contains(&"per year".to_string()) && !c.contains(&"per month".to_string()));
+        // A generic head without a telling verb names nothing specific.
+        let (_, s) = what("The attack left 22 people in hospital.");
+        assert!(!s);
+        // Cut and shed are one verb class; jobs and positions one thing.
+        let m = pair(
+            "The company would cut about 400 jobs as orders slowed.",
+            "The company will shed nearly 600 positions after a weak quarter.",
+            0.0,
+        )
+        .unwrap();
+        assert!(m.what && m.verbs == Verbs::Same && m.candidate());
+        // Employing and shedding are not.
+        let m = pair(
+            "Brightline employs about 3,300 people worldwide.",
+            "The company will shed nearly 600 positions after a weak quarter.",
+            0.5,
+        )
+        .unwrap();
+        assert_eq!(m.verbs, Verbs::Differ);
+        assert!(!m.candidate());
+    }
+
+    #[test]
+    fn confidence_rewards_uniqueness_and_punishes_far_values() {
+        let m = FrameMatch {
+            what: true,
+            ..FrameMatch::default()
+        };
+        assert!(frame_confidence(&m, true, 1.5) > frame_confidence(&m, false, 1.5));
+        assert!(frame_confidence(&m, true, 1.5) - frame_confidence(&m, true, 5.0) > 0.29);
+        let loose = FrameMatch::default();
+        assert!(frame_confidence(&loose, true, 1.0) < frame_confidence(&m, true, 1.0));
+        assert_eq!(
+            value_ratio(&one("about 400 jobs"), &one("nearly 600 jobs")),
+            570.0 / 400.0
+        );
+    }
+
+    #[test]
     fn no_panic_on_odd_text() {
         for s in [
             "",
