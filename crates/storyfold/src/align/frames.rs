@@ -636,7 +636,7 @@ impl FrameMatch {
             }
             (None, None) => {
                 if a.head.is_empty() || b.head.is_empty() {
-                    if !(a.head.is_empty() && b.head.is_empty()) && !m.what {
+                    if !(m.what || (a.head.is_empty() && b.head.is_empty())) {
                         return None;
                     }
                     m.lexical = share_stem(&a.before, &b.before, stem_chars);
