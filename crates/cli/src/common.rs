@@ -105,10 +105,13 @@ pub struct AlignArgs {
     /// contexts by cosine.
     #[arg(long, value_name = "DIR")]
     pub embeddings: Option<PathBuf>,
-    /// Also report disagreeing figures of unaligned sentences of independent reports by
-    /// quantity frames (experimental: about 1 in 5 is right on AllSides, see docs/evaluation.md).
+    /// Show every disagreement whatever its confidence (the same as `--min-confidence 0`).
     #[arg(long)]
     pub frames: bool,
+    /// Show only the disagreements of at least this confidence (0-1; default 0.7, the
+    /// documented cut: see docs/alignment.md, Confidence).
+    #[arg(long, value_name = "C")]
+    pub min_confidence: Option<f64>,
 }
 
 impl AlignArgs {
@@ -116,7 +119,14 @@ impl AlignArgs {
     pub fn aligner(&self) -> Result<storyfold::align::alignment::Aligner> {
         use storyfold::align::alignment::Aligner;
         use storyfold::align::similarity::{Embeddings, Idf};
-        let aligner = Aligner::new(Idf::builtin()).with_frames(self.frames);
+        let mut aligner = Aligner::new(Idf::builtin()).with_frames(self.frames);
+        if let Some(c) = self.min_confidence {
+            anyhow::ensure!(
+                (0.0..=1.0).contains(&c),
+                "--min-confidence must be between 0 and 1, not {c}"
+            );
+            aligner = aligner.with_min_confidence(c);
+        }
         Ok(match &self.embeddings {
             Some(dir) => aligner.with_embeddings(std::sync::Arc::new(
                 Embeddings::load(dir)

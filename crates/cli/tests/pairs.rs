@@ -174,7 +174,6 @@ fn written_rewrites_are_found_by_fact_provenance() {
 }
 
 #[test]
-#[ignore = "not found yet even with --frames and the static embeddings (\"more than half of the 41 speakers\" / \"85 percent of the people who spoke\", \"about 400 jobs\" / \"nearly 600 positions\"); see docs/evaluation.md, Disagreements between independent reports"]
 fn every_report_disagreement_is_found() {
     let dups = labels("expected_dedup.tsv");
     let reports = pairs("same_story");

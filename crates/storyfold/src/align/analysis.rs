@@ -799,7 +799,7 @@ impl<'d> DocAnalysis<'d> {
     }
 
     /// The quantity frames of each sentence ([`frames_of`]), computed on first use (only the
-    /// experimental frame pass of the aligner asks), then kept.
+    /// frame pass of the aligner and its confidence rules ask), then kept.
     pub(crate) fn frames(&self) -> &[Vec<Frame>] {
         self.frames.get_or_init(|| {
             (self.sentences.iter())

@@ -41,29 +41,31 @@
 //! * and they are not about different periods ([`dates_differ`]: both sentences carry dates
 //!   and none agree, `in April` / `in February`).
 //!
-//! The aligner ([`super::alignment`]) runs this pass only when asked
-//! ([`super::alignment::Aligner::with_frames`], `--frames`), for `same_story` pairs, on sentence
-//! pairs that are not aligned to each other; it keeps the pairs whose values disagree, neither
-//! of which agrees with a frame of the same kind anywhere in the other article, best matches
-//! first (lexical, then head cosine plus context), each figure once. Its disagreements carry
-//! `via: frame`.
+//! The aligner ([`super::alignment`]) runs this pass for `same_story` pairs, on sentence pairs
+//! that are not aligned to each other. Besides the looser rule above ([`FrameMatch::same`]), two
+//! frames sharing a specific concept of what they count ([`Frame::what`]: a synonym class such as
+//! `job` for `jobs` / `positions` / `workers`, the verb of a generic head, `people who spoke` /
+//! `speakers` → `speak`, a money amount's period, `per month`) are candidates
+//! ([`FrameMatch::candidate`]). It keeps the pairs whose values disagree, neither of which agrees
+//! with a frame of the same kind anywhere in the other article, best matches first, each figure
+//! once, with a confidence ([`frame_confidence`]). Its disagreements carry `via: frame`.
 //!
-//! **Measured precision is low**, which is why it is off by default: on all of AllSides
-//! (`fold --frames --embeddings minilm-l6-static-256`) it adds 80 disagreements to 13,645
-//! `same_story` members, of which 17 (21%) were judged the same quantity really differing
-//! (Ebola deaths 3,000 / 4,000, Carrier jobs 1,000 / 800, officers injured 11 / 10, a border
-//! 1,900 / 2,000 miles); the rest count different things in same-looking frames (stock indices
-//! on different days, delegates of different states, different polls). Neither a stricter
-//! context nor the verb rule separated the two groups on that sample. On the example corpus it
-//! finds none of the three reports the aligner misses (`85 percent of the people who spoke` /
-//! `more than half of the 41 speakers`: head cosine 0.14 and no shared context; `about 400
-//! jobs` / `nearly 600 positions`: cosine 0.26, verbs `cut` / `shed` 0.05; `about 60 people`
-//! / `Nearly 80 workers`: cosine 0.58 but only `warehouse` shared, Dice 0.18 < 0.3).
+//! **Measured precision is low**: of all 124 disagreements the AllSides and UCI folds report at
+//! the default cut, 85 come from this pass and 24 of those are right (`docs/evaluation.md`,
+//! Disagreements: judged sample); the wrong ones count different things under one head
+//! (`states`, `candidates`, `committees`). On the example corpus it finds the three
+//! independent-report disagreements the aligner missed before (`85 percent of the people who
+//! spoke` / `more than half of the 41 speakers`, `about 400 jobs` / `nearly 600 positions`,
+//! `about 60 people` / `Nearly 80 workers`) and `roughly 7 dollars more per month` / `about 9
+//! dollars` to a monthly bill.
 
 use super::facts::{Fact, FactKind, Value};
 use super::similarity::embed::{self, Embeddings};
 use crate::text::lexicon::{is_stopword, prefix_stem};
 
+/// Characters of a word kept as its stem in [`Frame::what`] (the aligner's default
+/// [`stem_chars`](super::config::AlignConfig::stem_chars)).
+pub const WHAT_STEM_CHARS: usize = 5;
 /// Most head words kept after a figure.
 pub const HEAD_WORDS: usize = 2;
 /// Most words kept before a figure.
@@ -104,6 +106,13 @@ pub struct Frame {
     pub head: Vec<String>,
     /// Content words right before the figure (lowercase, nearest first).
     pub before: Vec<String>,
+    /// What the figure counts ([`what_of`]): concept keys of its head (a synonym class such as
+    /// `job` for `jobs` / `positions` / `workers`, else the lemma's stem), of the verb of a
+    /// generic head (`people who spoke`, `employed 60 people`), of a money amount's period
+    /// (`per month` / `a typical monthly bill`).
+    pub what: Vec<String>,
+    /// Whether [`Frame::what`] names a specific thing (not only `people`, `times`, ...).
+    pub specific: bool,
 }
 
 /// Whether a lowercase word is a unit of measure (the head of a measure, not a counted thing).
@@ -290,6 +299,120 @@ fn before_skip(w: &str) -> bool {
     matches!(w, "of" | "to" | "by" | "the" | "a" | "an")
 }
 
+/// The synonym class of a lowercase word, for what a figure counts: words that news copy uses
+/// for one countable thing (`jobs` / `positions` / `workers`, `deaths` / `killed` / `dead`), and
+/// the verbs of one change (`cut` / `shed` / `eliminate`). `None` for other words.
+pub fn synonym_class(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "job" | "jobs" | "position" | "positions" | "post" | "posts" | "worker" | "workers"
+        | "employee" | "employees" | "staff" | "staffers" | "workforce" | "employ" | "employs"
+        | "employed" | "employing" | "hire" | "hires" | "hired" | "layoffs" => "job",
+        "cut" | "cuts" | "cutting" | "shed" | "sheds" | "shedding" | "eliminate" | "eliminates"
+        | "eliminated" | "eliminating" | "slash" | "slashes" | "slashed" | "axe" | "axed"
+        | "lay" | "laid" | "lays" => "cut",
+        "death" | "deaths" | "dead" | "died" | "die" | "dies" | "killed" | "kill" | "kills"
+        | "killing" | "fatalities" | "victims" | "lives" => "death",
+        "injury" | "injuries" | "injured" | "wounded" | "hurt" => "injury",
+        "speaker" | "speakers" | "spoke" | "spoken" | "speak" | "speaks" | "testified" => "speak",
+        "arrest" | "arrests" | "arrested" | "detained" | "detentions" => "arrest",
+        "vote" | "votes" | "voted" | "ballots" => "vote",
+        "home" | "homes" | "houses" | "households" | "household" | "residences" => "home",
+        "month" | "months" | "monthly" => "month",
+        "year" | "years" | "yearly" | "annual" | "annually" => "year",
+        "week" | "weeks" | "weekly" => "week",
+        "day" | "days" | "daily" => "day",
+        _ => return None,
+    })
+}
+
+/// Heads that say little about what is counted: a figure of `people` counts whatever its verb
+/// says (`people who spoke`, `employed 60 people`, `killed 5 people`).
+fn generic_head(w: &str) -> bool {
+    matches!(
+        w,
+        "people"
+            | "persons"
+            | "person"
+            | "individuals"
+            | "others"
+            | "times"
+            | "percent"
+            | "one"
+            | "ones"
+            | "more"
+            | "many"
+            | "new"
+            | "other"
+            | "total"
+    )
+}
+
+/// The concept key of a word ([`Frame::what`]): its [`synonym_class`], else its stem of
+/// `stem_chars` characters (`speakers` and `speak` share `speak`).
+fn concept(w: &str, stem_chars: usize) -> String {
+    synonym_class(w).map_or_else(|| prefix_stem(w, stem_chars).to_string(), str::to_string)
+}
+
+/// Most words after a money amount searched for its period ([`period_after`]).
+const PERIOD_WORDS: usize = 6;
+
+/// The period of a rate right after a figure (`per month`, `a year`, `a typical monthly
+/// bill`), within [`PERIOD_WORDS`] words and before any stop.
+fn period_after(after: &[Item]) -> Option<&'static str> {
+    let mut prev: Option<&str> = None;
+    for it in after.iter().take(PERIOD_WORDS) {
+        let Item::Word(w) = it else { return None };
+        let class = synonym_class(w).filter(|c| matches!(*c, "month" | "year" | "week" | "day"));
+        if let Some(c) = class {
+            let adjective = w.ends_with("ly") || w == "annual";
+            let rate = matches!(prev, Some("per" | "a" | "an" | "each" | "every"));
+            if adjective || rate {
+                return Some(c);
+            }
+        }
+        prev = Some(w);
+    }
+    None
+}
+
+/// What a figure counts ([`Frame::what`] and [`Frame::specific`]) from its head, the words
+/// before it, the words after it and its kind.
+fn what_of(
+    kind: FactKind,
+    head: &[String],
+    before: &[String],
+    after: &[Item],
+    stem_chars: usize,
+) -> (Vec<String>, bool) {
+    let mut what = Vec::new();
+    let mut specific = false;
+    if let Some(h) = head.first() {
+        if generic_head(h) {
+            // The verb of the clause says what is counted: a relative clause's verb
+            // (`people who spoke`), else the verb before (`employed about 60 people`).
+            for v in head.iter().skip(1).chain(before.first()) {
+                if let Some(c) = synonym_class(v) {
+                    what.push(c.to_string());
+                    specific = true;
+                }
+            }
+            if what.is_empty() {
+                what.push(h.clone());
+            }
+        } else {
+            what.push(concept(h, stem_chars));
+            specific = true;
+        }
+    }
+    if kind == FactKind::Money {
+        if let Some(p) = period_after(after) {
+            what.push(format!("per {p}"));
+            specific = true;
+        }
+    }
+    (what, specific)
+}
+
 /// The frames of a sentence `text` with its facts `facts` ([`super::facts::extract`] of it):
 /// one per number, percentage (or proportion) and money amount.
 pub fn frames_of(text: &str, facts: &[Fact]) -> Vec<Frame> {
@@ -366,7 +489,10 @@ pub fn frames_of(text: &str, facts: &[Fact]) -> Vec<Frame> {
             continue;
         }
         let unit = head.first().filter(|w| is_unit(w)).cloned();
+        let (what, specific) = what_of(kind, &head, &before, &after, WHAT_STEM_CHARS);
         out.push(Frame {
+            what,
+            specific,
             fact: i,
             kind,
             lo,
@@ -457,6 +583,10 @@ pub struct FrameMatch {
     pub verbs: Verbs,
     /// IDF-weighted Dice of the sentences' content stems, the heads' words left out.
     pub context_dice: f64,
+    /// The two frames share a specific concept of what they count ([`Frame::what`]:
+    /// `speakers` / `people who spoke`, `jobs` / `positions`, dollars `per month` / a `monthly`
+    /// bill), or are measures of one unit sharing a word around (`gusts`).
+    pub what: bool,
 }
 
 impl FrameMatch {
@@ -482,6 +612,11 @@ impl FrameMatch {
         }
         let mut m = FrameMatch {
             context_dice,
+            what: a.specific
+                && b.specific
+                && a.what
+                    .iter()
+                    .any(|x| b.what.contains(x) && x.as_str() != "people"),
             ..FrameMatch::default()
         };
         match (&a.unit, &b.unit) {
@@ -497,10 +632,11 @@ impl FrameMatch {
                         .collect()
                 };
                 m.lexical = share_stem(&around(a), &around(b), stem_chars);
+                m.what = m.lexical;
             }
             (None, None) => {
                 if a.head.is_empty() || b.head.is_empty() {
-                    if !(a.head.is_empty() && b.head.is_empty()) {
+                    if !(m.what || (a.head.is_empty() && b.head.is_empty())) {
                         return None;
                     }
                     m.lexical = share_stem(&a.before, &b.before, stem_chars);
@@ -522,6 +658,7 @@ impl FrameMatch {
             m.verbs = match (a.before.first(), b.before.first()) {
                 (Some(x), Some(y)) => {
                     if prefix_stem(x, stem_chars) == prefix_stem(y, stem_chars)
+                        || synonym_class(x).is_some_and(|c| synonym_class(y) == Some(c))
                         || model.is_some_and(|e| cos(x, y, e) >= HEAD_COS_MIN)
                     {
                         Verbs::Same
@@ -531,6 +668,10 @@ impl FrameMatch {
                 }
                 _ => Verbs::Missing,
             };
+        } else if m.what && a.unit.is_none() {
+            // Two amounts of one period (`7 dollars more per month` / `9 dollars to a monthly
+            // bill`): their words before say nothing more.
+            m.verbs = Verbs::Missing;
         } else {
             // A measure's words around were compared above; a percentage change without a
             // head (`revenue fell 9 percent`) by its words before.
@@ -554,11 +695,76 @@ impl FrameMatch {
         (self.lexical || self.head_cos >= HEAD_COS_MIN) && self.context_dice >= context
     }
 
+    /// Whether the two frames may be the same quantity: they share a specific concept
+    /// ([`FrameMatch::what`]) and their verbs do not differ, or they pass the looser rule of
+    /// [`FrameMatch::same`].
+    pub fn candidate(&self) -> bool {
+        (self.what && self.verbs != Verbs::Differ) || self.same()
+    }
+
+    /// Confidence that the two frames state one quantity of one event ([`FrameMatch::same`]
+    /// or [`FrameMatch::what`] assumed), before the evidence of the two articles
+    /// ([`frame_confidence`]): [`CONF_WHAT`] for a shared specific concept, [`CONF_LOOSE`]
+    /// otherwise; plus [`CONF_VERBS`] when the verbs agree and [`CONF_CONTEXT`] when the
+    /// sentences share context (Dice at least [`CONTEXT_DICE_MIN`]).
+    pub fn base_confidence(&self) -> f64 {
+        let mut c = if self.what { CONF_WHAT } else { CONF_LOOSE };
+        if self.verbs == Verbs::Same {
+            c += CONF_VERBS;
+        }
+        if self.context_dice >= CONTEXT_DICE_MIN {
+            c += CONF_CONTEXT;
+        }
+        c
+    }
+
     /// Rank of a match among the candidates: lexical matches first, then by the head and
     /// context similarities.
     pub fn rank(&self) -> f64 {
-        f64::from(u8::from(self.lexical)) + self.head_cos + self.context_dice
+        f64::from(u8::from(self.lexical || self.what)) + self.head_cos + self.context_dice
     }
+}
+
+/// Base confidence of a frame match sharing a specific concept ([`FrameMatch::what`]).
+pub const CONF_WHAT: f64 = 0.5;
+/// Base confidence of a frame match by the looser rule ([`FrameMatch::same`]: a shared head
+/// stem such as `people`, or a head cosine).
+pub const CONF_LOOSE: f64 = 0.3;
+/// Added when the verbs before the two figures agree ([`Verbs::Same`]).
+pub const CONF_VERBS: f64 = 0.1;
+/// Added when the two sentences share context.
+pub const CONF_CONTEXT: f64 = 0.1;
+/// Added when each of the two figures has no other candidate partner in the other article: the
+/// only count of its kind of thing on either side.
+pub const CONF_UNIQUE: f64 = 0.2;
+/// Taken off when the two values are more than [`RATIO_MAX`] times apart: such figures count
+/// different things far more often than they disagree on one.
+pub const CONF_FAR: f64 = 0.3;
+/// Ratio of two values (middles of their ranges) above which they are far apart.
+pub const RATIO_MAX: f64 = 2.0;
+
+/// Ratio of the larger to the smaller middle of two frames' ranges (infinite when one is 0 or
+/// they differ in sign).
+pub fn value_ratio(a: &Frame, b: &Frame) -> f64 {
+    let (x, y) = ((a.lo + a.hi) / 2.0, (b.lo + b.hi) / 2.0);
+    if x <= 0.0 || y <= 0.0 {
+        return if x == y { 1.0 } else { f64::INFINITY };
+    }
+    x.max(y) / x.min(y)
+}
+
+/// Confidence of a frame disagreement: [`FrameMatch::base_confidence`], plus [`CONF_UNIQUE`]
+/// when both figures are `unique` candidates, less [`CONF_FAR`] when the values are more than
+/// [`RATIO_MAX`] apart; clamped to 0-1.
+pub fn frame_confidence(m: &FrameMatch, unique: bool, ratio: f64) -> f64 {
+    let mut c = m.base_confidence();
+    if unique {
+        c += CONF_UNIQUE;
+    }
+    if ratio > RATIO_MAX {
+        c -= CONF_FAR;
+    }
+    c.clamp(0.0, 1.0)
 }
 
 #[cfg(test)]
@@ -693,6 +899,63 @@ mod tests {
         assert!(dates_differ(&a, &b));
         let c = extract("Payrolls grew by 332,000 jobs in April.");
         assert!(!dates_differ(&a, &c));
+    }
+
+    #[test]
+    fn what_is_counted_matches_across_wordings() {
+        let what = |s: &str| {
+            let f = one(s);
+            (f.what, f.specific)
+        };
+        let (a, sa) =
+            what("By the Gazette's count, 85 percent of the people who spoke opposed it.");
+        let (b, sb) = what("Residents came, and more than half of the 41 speakers urged a delay.");
+        assert!(sa && sb && a.contains(&"speak".to_string()) && b.contains(&"speak".to_string()));
+        let (a, _) = what("The warehouse employed about 60 people.");
+        let (b, _) = what("Nearly 80 workers at the distributor do not know their future.");
+        assert_eq!((a, b), (vec!["job".to_string()], vec!["job".to_string()]));
+        let (a, _) = what("The average household will pay roughly 7 dollars more per month.");
+        let (b, _) = what("It will add about 9 dollars to a typical monthly bill.");
+        assert_eq!(a, ["per month"]);
+        assert_eq!(b, ["per month"]);
+        let (c, _) = what("The revenue, about 3.1 million dollars a year, pays for pipes.");
+        assert!(c.contains(&"per year".to_string()) && !c.contains(&"per month".to_string()));
+        // A generic head without a telling verb names nothing specific.
+        let (_, s) = what("The attack left 22 people in hospital.");
+        assert!(!s);
+        // Cut and shed are one verb class; jobs and positions one thing.
+        let m = pair(
+            "The company would cut about 400 jobs as orders slowed.",
+            "The company will shed nearly 600 positions after a weak quarter.",
+            0.0,
+        )
+        .unwrap();
+        assert!(m.what && m.verbs == Verbs::Same && m.candidate());
+        // Employing and shedding are not.
+        let m = pair(
+            "Brightline employs about 3,300 people worldwide.",
+            "The company will shed nearly 600 positions after a weak quarter.",
+            0.5,
+        )
+        .unwrap();
+        assert_eq!(m.verbs, Verbs::Differ);
+        assert!(!m.candidate());
+    }
+
+    #[test]
+    fn confidence_rewards_uniqueness_and_punishes_far_values() {
+        let m = FrameMatch {
+            what: true,
+            ..FrameMatch::default()
+        };
+        assert!(frame_confidence(&m, true, 1.5) > frame_confidence(&m, false, 1.5));
+        assert!(frame_confidence(&m, true, 1.5) - frame_confidence(&m, true, 5.0) > 0.29);
+        let loose = FrameMatch::default();
+        assert!(frame_confidence(&loose, true, 1.0) < frame_confidence(&m, true, 1.0));
+        assert_eq!(
+            value_ratio(&one("about 400 jobs"), &one("nearly 600 jobs")),
+            570.0 / 400.0
+        );
     }
 
     #[test]

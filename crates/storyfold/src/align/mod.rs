@@ -11,7 +11,7 @@
 //! * [`facts`]: numbers, percentages, dates, money amounts and names that differ between
 //!   aligned sentences.
 //! * [`frames`]: quantity frames (what each figure counts) for comparing the figures of
-//!   unaligned sentences of independent reports (experimental, off by default).
+//!   unaligned sentences of independent reports.
 //! * [`retrieve`]: corpus-scale candidate retrieval for rewrites that MinHash misses.
 //! * [`templates`]: sentences an outlet repeats across its articles, learnt from the corpus and
 //!   stripped before alignment.

@@ -129,6 +129,9 @@ pub struct DisagreementReport {
     pub kind: FactKind,
     /// Which pass found it: `aligned` sentences, or unaligned ones (`same_topic`, `frame`).
     pub via: Via,
+    /// How likely the two values are one quantity of one event really differing, 0-1
+    /// ([`crate::align::facts::Disagreement::confidence`], rounded to 4 decimals).
+    pub confidence: f64,
 }
 
 pub(crate) fn round4(x: f64) -> f64 {
@@ -204,7 +207,7 @@ pub fn build_parts(
     };
     let published: Vec<_> = arts.iter().map(|a| a.published).collect();
     let d = derive(&docs, &published, aligner, cfg);
-    let report = report_from(number, &arts, &docs, &d);
+    let report = report_from(number, &arts, &docs, &d, aligner.min_confidence());
     (report, docs, d)
 }
 
@@ -239,12 +242,15 @@ pub fn singleton(number: usize, a: &Article, headline: &str) -> StoryReport {
     }
 }
 
-/// The report of a story from its members, their prepared texts and their derivation.
+/// The report of a story from its members, their prepared texts and their derivation, with the
+/// disagreements of a confidence at least `cut` (the aligner's
+/// [`min_confidence`](Aligner::min_confidence)).
 pub fn report_from(
     number: usize,
     arts: &[&Article],
     docs: &[PreparedDoc],
     d: &Derivation,
+    cut: f64,
 ) -> StoryReport {
     let n = arts.len().min(docs.len()).min(d.role.len());
     // Earliest and latest by the story order of times (a bare date is the end of its day).
@@ -293,7 +299,7 @@ pub fn report_from(
         relations,
         members: out_members,
         shared_sentences: shared_sentences(arts, docs, d, n),
-        disagreements: disagreements(arts, docs, d, n),
+        disagreements: disagreements(arts, docs, d, n, cut),
         truncated: d.truncated,
     }
 }
@@ -380,12 +386,28 @@ fn shared_sentences(
         .collect()
 }
 
-/// Disagreeing facts of every member against its reference.
+/// Confidence taken off a disagreement between two articles of one outlet published on
+/// different days: an outlet restating a figure on another day reads a series again (a poll
+/// average, a tally, a count that grows), it does not contradict itself on one quantity.
+pub const CONF_SERIES: f64 = 0.3;
+
+/// Whether two articles have the same source and were published on different days (both
+/// known).
+fn same_outlet_other_day(a: &Article, b: &Article) -> bool {
+    match (&a.source, &b.source, a.published, b.published) {
+        (Some(x), Some(y), Some(p), Some(q)) => x == y && p.date_naive() != q.date_naive(),
+        _ => false,
+    }
+}
+
+/// Disagreeing facts of every member against its reference, at or above the confidence `cut`
+/// once lowered by [`CONF_SERIES`] between two days of one outlet.
 fn disagreements(
     arts: &[&Article],
     docs: &[PreparedDoc],
     d: &Derivation,
     n: usize,
+    cut: f64,
 ) -> Vec<DisagreementReport> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -412,6 +434,14 @@ fn disagreements(
             if !seen.insert(key) {
                 continue;
             }
+            let confidence = if same_outlet_other_day(arts[r], arts[x]) {
+                (g.confidence - CONF_SERIES).max(0.0)
+            } else {
+                g.confidence
+            };
+            if confidence < cut {
+                continue;
+            }
             out.push(DisagreementReport {
                 a: arts[r].id.clone(),
                 b: arts[x].id.clone(),
@@ -421,6 +451,7 @@ fn disagreements(
                 b_value: g.b_value.clone(),
                 kind: g.kind,
                 via: g.via,
+                confidence: round4(confidence),
             });
         }
     }

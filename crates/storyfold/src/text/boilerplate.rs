@@ -301,6 +301,70 @@ fn is_lone_boilerplate(line: &str) -> bool {
     classify(line) == Some(BoilerplateMatch::Line)
 }
 
+/// Markers of page furniture inside a sentence (ASCII lowercase): photo and video captions,
+/// credits and gallery counters that scrapers leave in article bodies ([`is_page_furniture`]).
+pub const FURNITURE_MARKERS: &[&str] = &[
+    "hide caption",
+    "toggle caption",
+    "image caption",
+    "image copyright",
+    "media caption",
+    "media playback",
+    "just watched",
+    "must watch",
+    "replay more videos",
+    "story highlights",
+    "(photo:",
+    "(photo by",
+    "photo credit",
+    "file photo",
+    "ap photo",
+    "getty images",
+    "/reuters",
+    "reuters/",
+    "photos:",
+    "enlarge this image",
+    "slideshow (",
+    "read or share this story",
+    "http://",
+    "https://",
+    "www.",
+];
+
+/// Whether a sentence is page furniture: it holds a [`FURNITURE_MARKERS`] marker (a caption,
+/// a photo or video credit, a gallery counter such as `Hide Caption 3 of 22` or `Slideshow (7
+/// Images)`, a share line or a web address, whose digits are no facts), or opens with
+/// the video-player label `CLOSE`. Its figures, dates and names are those of a picture or a
+/// player, not of the story: the aligner reports no disagreement on it.
+///
+/// ```
+/// use storyfold::text::is_page_furniture;
+/// assert!(is_page_furniture("Photos: The storm Hide Caption 16 of 16"));
+/// assert!(is_page_furniture("The mayor speaks on Monday. (Photo: Jane Doe, Getty Images)"));
+/// assert!(!is_page_furniture("The photo was taken on Monday, police said."));
+/// ```
+pub fn is_page_furniture(sentence: &str) -> bool {
+    if sentence.trim_start().starts_with("CLOSE ") {
+        return true;
+    }
+    // A comment or post time stamp on its own: "7 years ago".
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    if let [n, unit, "ago"] = words.as_slice() {
+        if n.chars().all(|c| c.is_ascii_digit())
+            && matches!(
+                unit.trim_end_matches('s'),
+                "year" | "month" | "week" | "day" | "hour" | "minute"
+            )
+        {
+            return true;
+        }
+    }
+    let lower = sentence.to_ascii_lowercase();
+    FURNITURE_MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(lower.as_bytes(), m.as_bytes()).is_some())
+}
+
 /// Is `line` a boilerplate line, by any pattern kind (see the [module docs](self))?
 pub fn is_boilerplate_line(line: &str) -> bool {
     classify(line).is_some()

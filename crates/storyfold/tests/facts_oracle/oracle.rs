@@ -942,6 +942,7 @@ pub fn compare_facts(
                     b_value: fb[j].text.clone(),
                     kind,
                     via: Via::Aligned,
+                    confidence: storyfold::align::facts::prior_confidence(kind),
                 });
             }
         }

@@ -102,6 +102,22 @@ impl Fact {
                     || (d1.is_some() && d2.is_some())
                     || (w1.is_some() && w2.is_some())
             }
+            // Two amounts in two currencies and of different sizes are a conversion ("$2m" /
+            // "£1.2m"), not a disagreement; one size in two currencies is a mix-up.
+            (
+                Value::Quantity {
+                    lo: l1,
+                    hi: h1,
+                    currency: Some(c1),
+                    ..
+                },
+                Value::Quantity {
+                    lo: l2,
+                    hi: h2,
+                    currency: Some(c2),
+                    ..
+                },
+            ) if c1 != c2 => l1 <= h2 && l2 <= h1,
             _ => self.kind == other.kind,
         }
     }
@@ -394,6 +410,7 @@ pub fn compare_facts(
                     b_value: fb[j].text.clone(),
                     kind,
                     via: Via::Aligned,
+                    confidence: super::fact::prior_confidence(kind),
                 });
             }
         }

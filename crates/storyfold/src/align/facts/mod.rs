@@ -78,8 +78,11 @@ pub mod vocab;
 
 pub use compare::{compare_facts, compare_sentences, NAME_GAP_MAX};
 pub use extract::extract;
-pub use fact::{Disagreement, Fact, FactKind, Value, Via};
+pub use fact::{
+    prior_confidence, Disagreement, Fact, FactKind, Value, Via, CONF_DATE, CONF_NAME, CONF_QUANTITY,
+};
 pub use key_terms::{key_terms, key_terms_of};
+pub use names::{headline_case, not_a_count, same_entity, HEADLINE_CAPS_SHARE, HEADLINE_MIN_WORDS};
 
 #[cfg(test)]
 mod tests;

@@ -150,3 +150,103 @@ pub(super) fn names_agree(a: &[String], b: &[String]) -> bool {
     (na == 1 && nb > 1 && first_a.is_some_and(|x| is_initials(x, rest_b.clone())))
         || (nb == 1 && na > 1 && first_b.is_some_and(|y| is_initials(y, rest_a.clone())))
 }
+
+/// Whether a sentence is written in headline style: at least [`HEADLINE_MIN_WORDS`] words of
+/// four or more letters, and at least [`HEADLINE_CAPS_SHARE`] of them capitalized (`U.S.
+/// Stocks Decline as Oil Slides`). A capital there says nothing about a name.
+pub fn headline_case(s: &str) -> bool {
+    let (mut long, mut caps) = (0usize, 0usize);
+    for w in s.split(|c: char| !c.is_alphabetic()) {
+        if w.chars().count() >= 4 {
+            long += 1;
+            caps += usize::from(w.chars().next().is_some_and(char::is_uppercase));
+        }
+    }
+    long >= HEADLINE_MIN_WORDS && caps as f64 >= HEADLINE_CAPS_SHARE * long as f64
+}
+
+/// Fewest words of four or more letters of a [`headline_case`] sentence.
+pub const HEADLINE_MIN_WORDS: usize = 3;
+/// Least share of capitalized words of four or more letters of a [`headline_case`] sentence.
+pub const HEADLINE_CAPS_SHARE: f64 = 0.7;
+
+/// Whether two names, as written in two articles whose lowercase words are `words_a` and
+/// `words_b`, may well name one entity, so that their difference is notation, not a
+/// disagreement:
+///
+/// * one is an abbreviation of the other: a word in capitals whose letters start with the
+///   initials of the other's words (`ISIL` / `Islamic State`, `UN` / `United Nations`);
+/// * each article also names the other's entity somewhere (every word of the name written in
+///   B occurs in A and the other way round): both articles know both names (`Clinton` in one
+///   and `Hillary` in the other, both writing `Hillary Clinton` elsewhere), so the two
+///   sentences did not give one slot two different values.
+pub fn same_entity(
+    a: &str,
+    b: &str,
+    words_a: &std::collections::HashSet<String>,
+    words_b: &std::collections::HashSet<String>,
+) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (wa, wb) = (words(a), words(b));
+    let abbreviates = |short: &[String], long: &[String]| {
+        let [w] = short else { return false };
+        if w.chars().count() < 2 || !w.chars().all(|c| c.is_uppercase()) || long.len() < 2 {
+            return false;
+        }
+        let initials: String = long
+            .iter()
+            .filter_map(|x| x.chars().next())
+            .filter(|c| c.is_uppercase())
+            .collect();
+        initials.chars().count() >= 2 && w.starts_with(&initials)
+    };
+    if abbreviates(&wa, &wb) || abbreviates(&wb, &wa) {
+        return true;
+    }
+    let all_in = |ws: &[String], set: &std::collections::HashSet<String>| {
+        !ws.is_empty() && ws.iter().all(|w| set.contains(&w.to_lowercase()))
+    };
+    all_in(&wb, words_a) && all_in(&wa, words_b)
+}
+
+/// Whether the figure written `value` in `sentence` is no count or amount of the story: an
+/// ordinal (`3rd Update`, `the 4th Circuit`), a clock time (`6 p.m.`, `1500 GMT`), a number
+/// after `#` (`Trailer #3`) or a version after a word in mixed case (`iOS 7.1`).
+pub fn not_a_count(sentence: &str, value: &str) -> bool {
+    let Some(at) = sentence.find(value) else {
+        return false;
+    };
+    let lower = value.to_ascii_lowercase();
+    if ["st", "nd", "rd", "th"].iter().any(|x| {
+        lower
+            .strip_suffix(x)
+            .is_some_and(|n| n.ends_with(|c: char| c.is_ascii_digit()))
+    }) {
+        return true;
+    }
+    let after = sentence[at + value.len()..]
+        .trim_start()
+        .to_ascii_lowercase();
+    let times = [
+        "a.m", "p.m", "am ", "pm ", "gmt", "edt", "est ", "et)", "utc", "bst", "cet", "o'clock",
+    ];
+    if times.iter().any(|t| after.starts_with(t)) || after == "am" || after == "pm" {
+        return true;
+    }
+    let before = sentence[..at].trim_end();
+    if before.ends_with('#') {
+        return true;
+    }
+    let prev = before
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    let mut chars = prev.chars();
+    chars.next();
+    chars.any(char::is_uppercase) && prev.chars().next().is_some_and(char::is_lowercase)
+}

@@ -380,3 +380,72 @@ fn kickers_acronyms_and_model_numbers() {
         vec![("Gross".into(), "Goss".into(), FactKind::Name)]
     );
 }
+
+#[test]
+fn figures_that_are_no_counts() {
+    assert!(not_a_count(
+        "Chiquita, Fyffes Agree to Deal -- 3rd Update",
+        "3rd"
+    ));
+    assert!(not_a_count("She left shortly after 6 p.m. that day.", "6"));
+    assert!(not_a_count(
+        "The hearing begins at 10 a.m. (1500 GMT).",
+        "1500"
+    ));
+    assert!(not_a_count(
+        "Game of Thrones Season 4: Trailer #3 - Secrets",
+        "3"
+    ));
+    assert!(not_a_count("Apple releases iOS 7.1 update", "7.1"));
+    // Counts and amounts stay.
+    assert!(!not_a_count("The attack killed 41 people.", "41"));
+    assert!(!not_a_count("Apple sold 7 million phones.", "7 million"));
+    assert!(!not_a_count("The value is absent here.", "12"));
+}
+
+#[test]
+fn headline_case_and_one_entity() {
+    assert!(headline_case("U.S. Stocks Decline as Oil Prices Slide"));
+    assert!(!headline_case(
+        "U.S. stocks declined on Tuesday as oil prices slid."
+    ));
+    assert!(!headline_case("Obama spoke."));
+    let set = |s: &str| -> std::collections::HashSet<String> {
+        s.split(' ').map(str::to_lowercase).collect()
+    };
+    let none = set("");
+    assert!(same_entity("ISIL", "Islamic State", &none, &none));
+    assert!(same_entity("UN", "United Nations", &none, &none));
+    assert!(!same_entity("UK", "United States", &none, &none));
+    // Each article also writes the other's name.
+    assert!(same_entity(
+        "Clinton",
+        "Hillary",
+        &set("hillary clinton said"),
+        &set("clinton and hillary")
+    ));
+    assert!(!same_entity(
+        "Osei",
+        "Marsh",
+        &set("councilman osei"),
+        &set("councilman marsh")
+    ));
+}
+
+#[test]
+fn money_in_two_currencies_is_not_compared() {
+    let d = compare_sentences(
+        0,
+        "Colorado collects $2m in marijuana taxes.",
+        0,
+        "Colorado collects £1.2m in marijuana taxes.",
+    );
+    assert!(d.iter().all(|d| d.kind != FactKind::Money), "{d:?}");
+    let d = compare_sentences(
+        0,
+        "Colorado collects $2m in marijuana taxes.",
+        0,
+        "Colorado collects $3.5m in marijuana taxes.",
+    );
+    assert!(d.iter().any(|d| d.kind == FactKind::Money), "{d:?}");
+}
