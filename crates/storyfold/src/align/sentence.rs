@@ -35,12 +35,7 @@ pub const MAX_SENTENCE_FACTS: usize = 256;
 /// keeps the facts of its first 64 KiB.
 pub const MAX_FACT_TEXT_BYTES: usize = 1 << 16;
 
-/// Most sentences of one document prepared for alignment (the first ones): a prepared sentence
-/// holds its tokens, stems and facts (about a kilobyte), and a news article has a few hundred
-/// sentences at most. Ten megabytes of two-letter sentences ("A! B? ...") would be three
-/// million of them and gigabytes prepared; past the limit a document is aligned on its first
-/// 20,000 sentences and the alignment says `truncated`.
-pub const MAX_DOC_SENTENCES: usize = 20_000;
+pub use crate::text::MAX_DOC_SENTENCES;
 
 /// The facts of a sentence and its content words outside the quantities.
 #[derive(Clone, Debug, Default, PartialEq)]

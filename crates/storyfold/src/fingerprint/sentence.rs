@@ -4,7 +4,8 @@
 //! span is normalized on its own and hashed with xxh3-64 over the normalized UTF-8 bytes.
 //! Sentences whose normalized form has no token (empty, or only punctuation/symbols) are
 //! skipped, so stray separators such as `***` never match across documents. Hashes are
-//! returned in document order and may repeat when a sentence repeats.
+//! returned in document order and may repeat when a sentence repeats. Only the first
+//! [`text::MAX_DOC_SENTENCES`] sentences are hashed.
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -20,7 +21,10 @@ pub fn sentence_hashes(stripped: &str) -> Vec<u64> {
 
 /// Like [`sentence_hashes`], appending to `out` and using `buf` as scratch space.
 pub fn sentence_hashes_into(stripped: &str, buf: &mut String, out: &mut Vec<u64>) {
-    for span in text::sentences(stripped) {
+    for span in text::sentences(stripped)
+        .into_iter()
+        .take(text::MAX_DOC_SENTENCES)
+    {
         let Some(sentence) = stripped.get(span) else {
             continue;
         };

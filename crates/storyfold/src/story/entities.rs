@@ -29,11 +29,10 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::align::sentence::MAX_DOC_SENTENCES;
 use crate::text::lexicon::{
     is_broad_stopword, is_capitalized, month_of_listed, MONTHS, NAME_CONNECTORS, WEEKDAYS,
 };
-use crate::text::sentences;
+use crate::text::{sentences, MAX_DOC_SENTENCES};
 
 /// The event-distinguishing terms of a text (lower-cased; repeated terms are repeated).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -144,6 +144,13 @@ enum Join {
     UnlessStarter,
 }
 
+/// Most sentences of one document that storyfold reads past segmentation (the first ones):
+/// those prepared for alignment (a prepared sentence holds its tokens, stems and facts, about a
+/// kilobyte), read for event terms and hashed for the sentence index. A news article has a few
+/// hundred sentences at most; ten megabytes of two-letter sentences ("Ka! Lo? ...") would be
+/// 2.5 million of them and gigabytes prepared. Past the limit an alignment says `truncated`.
+pub const MAX_DOC_SENTENCES: usize = 20_000;
+
 /// Byte spans into `s` of its sentences, trimmed and non-empty, in order (see the
 /// [module docs](self) for the rules).
 ///
