@@ -42,6 +42,16 @@ pub struct Deduped {
     pub skipped: SkipReport,
 }
 
+impl std::fmt::Debug for Deduped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deduped")
+            .field("documents", &self.dedup.len())
+            .field("read", &self.read)
+            .field("skipped", &self.skipped)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Deduplicate the articles of `source` (see the [module documentation](self)). An empty
 /// source gives an empty deduplicator, not an error.
 pub fn dedup<S: ArticleSource + Send>(
@@ -52,8 +62,8 @@ pub fn dedup<S: ArticleSource + Send>(
     let pool = threads::pool(options.threads)?;
     let fingerprinter = Fingerprinter::new(options.config.fingerprint.clone());
     let mut dedup = Deduper::new(options.config.clone());
-    progress.start(Stage::Read, None);
     let (read, skipped) = threads::run(pool.as_ref(), || {
+        progress.start(Stage::Read, None);
         fingerprint_source(
             source,
             None,

@@ -18,6 +18,7 @@
 //!
 //! ```
 //! use storyfold::pipeline::{self, FoldOptions, Silent};
+//! use storyfold::align::similarity::Idf;
 //! use storyfold::{Aligner, Article, StoryReport};
 //!
 //! let text = "Engineers found cracks in two steel beams of the Alder Street Bridge in Port \
@@ -31,7 +32,7 @@
 //! let folded = pipeline::fold(
 //!     pipeline::articles(corpus),
 //!     &FoldOptions::default(),
-//!     &Aligner::default(),
+//!     &Aligner::new(Idf::builtin()),
 //!     &mut stories,
 //!     &Silent,
 //! )?;

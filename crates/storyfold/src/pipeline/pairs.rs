@@ -125,6 +125,17 @@ pub struct VerifiedPair<'a> {
     pub alignment: Option<&'a Alignment>,
 }
 
+impl std::fmt::Debug for PairsFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PairsFound")
+            .field("documents", &self.docs.len())
+            .field("candidates", &self.candidates.len())
+            .field("read", &self.read)
+            .field("skipped", &self.skipped)
+            .finish_non_exhaustive()
+    }
+}
+
 impl PairsFound {
     /// Articles read.
     pub fn documents(&self) -> usize {
