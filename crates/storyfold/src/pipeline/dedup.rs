@@ -199,7 +199,9 @@ fn fingerprint_source<S: ArticleSource + Send>(
                 let _ = ret.send(articles);
             }
         };
-        for chunk in rx.iter() {
+        // `rx` is moved in: returning early drops it, so that the reader cannot wait on a full
+        // channel while the scope waits for the reader.
+        for chunk in rx {
             let chunk = match chunk {
                 Ok(chunk) => chunk,
                 Err(err) => {
