@@ -4,16 +4,20 @@
 //! would touch an input before anything is read, [`create_output`] writes a file atomically
 //! (committed with [`Output::commit`]), and `outln!` prints to standard output with an error
 //! naming it instead of a panic. `note!` prints messages on standard error and never panics.
+//! [`Bars`] draws a pipeline's progress (reported through [`storyfold::pipeline::Progress`])
+//! as progress bars on standard error when it is a terminal.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use storyfold::ingest::{DateFormat, Format, Input, ReadOptions};
+use storyfold::ingest::{DateFormat, Format, Input, ReadOptions, Reader};
 pub use storyfold::output::Output;
 use storyfold::output::{Planned, Target};
+use storyfold::pipeline::{Progress, Stage, Threads, THREADS_PER_CORE};
 
 /// `println!` to standard output, returning an error that names standard output (a full disk,
 /// a closed pipe) instead of panicking.
@@ -149,6 +153,11 @@ impl InputArgs {
     /// Reader options from the flags.
     pub fn read_options(&self) -> ReadOptions {
         self.read.read_options()
+    }
+
+    /// A reader of the inputs with the flags' options.
+    pub fn reader(&self) -> Reader {
+        Reader::open(self.engine_inputs(), self.read_options())
     }
 
     /// The inputs as engine inputs.
@@ -321,35 +330,128 @@ pub fn progress(what: &str) -> ProgressBar {
     bar
 }
 
+/// A bar on stderr counting `what` out of `len`, shown only when stderr is a terminal.
+pub fn bar(len: u64, what: &str) -> ProgressBar {
+    if !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    let style = ProgressStyle::with_template(&format!(
+        "{{bar:30}} {what}: {{human_pos}}/{{human_len}} ({{per_sec}}) {{elapsed}}"
+    ))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// A pipeline's progress drawn on stderr ([`progress`] spinners and [`bar`]s, only when stderr
+/// is a terminal), and with timings on, the time of each pass.
+pub struct Bars {
+    /// The stages drawn: stage, label, whether a bar (else a spinner), and its bar once started.
+    stages: Vec<(Stage, &'static str, bool, OnceLock<ProgressBar>)>,
+    /// With timings: the tool's name and the start of the current pass.
+    timings: Option<(&'static str, Mutex<Instant>)>,
+}
+
+impl Bars {
+    /// Nothing drawn yet; with `timings`, the time of each pass printed as `tool: ... in N s`.
+    pub fn new(tool: &'static str, timings: bool) -> Bars {
+        Bars {
+            stages: Vec::new(),
+            timings: timings.then(|| (tool, Mutex::new(Instant::now()))),
+        }
+    }
+
+    /// Draw `stage` as a spinner labelled `what`.
+    pub fn spinner(mut self, stage: Stage, what: &'static str) -> Bars {
+        self.stages.push((stage, what, false, OnceLock::new()));
+        self
+    }
+
+    /// Draw `stage` as a bar labelled `what`.
+    pub fn bar(mut self, stage: Stage, what: &'static str) -> Bars {
+        self.stages.push((stage, what, true, OnceLock::new()));
+        self
+    }
+
+    fn started(&self, stage: Stage) -> Option<&ProgressBar> {
+        self.stages
+            .iter()
+            .find(|s| s.0 == stage)
+            .and_then(|s| s.3.get())
+    }
+}
+
+impl Progress for Bars {
+    fn start(&self, stage: Stage, total: Option<u64>) {
+        if let Some((_, what, is_bar, cell)) = self.stages.iter().find(|s| s.0 == stage) {
+            cell.get_or_init(|| {
+                if *is_bar {
+                    bar(total.unwrap_or(0), what)
+                } else {
+                    progress(what)
+                }
+            });
+        }
+    }
+
+    fn set(&self, stage: Stage, done: u64) {
+        if let Some(bar) = self.started(stage) {
+            bar.set_position(done);
+        }
+    }
+
+    fn finish(&self, stage: Stage) {
+        if let Some(bar) = self.started(stage) {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn pass(&self, what: &str) {
+        if let Some((tool, lap)) = &self.timings {
+            let mut lap = lap.lock().unwrap_or_else(|e| e.into_inner());
+            note!("{tool}: {what} in {:.2} s", lap.elapsed().as_secs_f64());
+            *lap = Instant::now();
+        }
+    }
+}
+
 /// Round for output: 4 decimals is plenty for similarities and keeps lines readable.
 pub fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// Most worker threads per available core: more only adds memory and switching.
-pub const THREADS_PER_CORE: usize = 4;
-
-/// Start the worker threads for `--threads n` (none given: all cores): an error for 0, and at
+/// The worker threads of `--threads n` (none given: `None`, all cores): an error for 0, and at
 /// most [`THREADS_PER_CORE`] per available core (with a message naming `tool` when clamped).
-pub fn start_threads(tool: &str, threads: Option<usize>) -> Result<()> {
+pub fn worker_threads(tool: &str, threads: Option<usize>) -> Result<Option<Threads>> {
     let Some(n) = threads else {
-        return Ok(());
+        return Ok(None);
     };
-    if n == 0 {
-        anyhow::bail!("--threads must be at least 1");
-    }
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let max = THREADS_PER_CORE * cores;
-    if n > max {
+    let threads = Threads::new(n).map_err(|_| anyhow::anyhow!("--threads must be at least 1"))?;
+    if threads.clamped() {
         note!(
             "{tool}: --threads {n} is more than {THREADS_PER_CORE} per available core \
-             ({cores} cores); using {max}"
+             ({} cores); using {}",
+            threads.cores(),
+            threads.count()
         );
     }
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(n.min(max))
-        .build_global()
-        .map_err(|e| anyhow::anyhow!("cannot start the worker threads: {e}"))
+    Ok(Some(threads))
+}
+
+/// Make rayon's global pool `threads` threads (none: leave it at all cores).
+pub fn install_threads(threads: Option<Threads>) -> Result<()> {
+    if let Some(threads) = threads {
+        threads.install_global()?;
+    }
+    Ok(())
+}
+
+/// Start the worker threads for `--threads n` on rayon's global pool ([`worker_threads`],
+/// then [`install_threads`]).
+pub fn start_threads(tool: &str, threads: Option<usize>) -> Result<()> {
+    install_threads(worker_threads(tool, threads)?)
 }
 
 /// Whether an error comes from writing into a closed pipe.
@@ -358,6 +460,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         let kind = if let Some(e) = e.downcast_ref::<std::io::Error>() {
             Some(e.kind())
         } else if let Some(e) = e.downcast_ref::<storyfold::output::Error>() {
+            e.io_kind()
+        } else if let Some(e) = e.downcast_ref::<storyfold::Error>() {
             e.io_kind()
         } else {
             e.downcast_ref::<serde_json::Error>()

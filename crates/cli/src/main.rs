@@ -102,16 +102,25 @@ fn lean_allocator() {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    common::start_threads("storyfold", cli.threads)?;
+    let threads = common::worker_threads("storyfold", cli.threads)?;
+    // The library's pipelines (fold, dedup, pairs) run on a pool of their own; the other
+    // commands on rayon's global pool.
+    let pipeline = matches!(
+        cli.command,
+        Command::Fold(_) | Command::Dedup(_) | Command::Pairs(_)
+    );
+    if !pipeline {
+        common::install_threads(threads)?;
+    }
     match cli.command {
-        Command::Fold(args) => cmd::fold::run(args),
+        Command::Fold(args) => cmd::fold::run(args, threads),
         Command::Dedup(args) => {
             lean_allocator();
-            cmd::dedup::run(args)
+            cmd::dedup::run(args, threads)
         }
         Command::Eval(args) => cmd::eval::run(args),
         Command::Compare(args) => cmd::compare::run(args),
-        Command::Pairs(args) => cmd::pairs::run(args),
+        Command::Pairs(args) => cmd::pairs::run(args, threads),
         Command::Similarity(args) => cmd::similarity::run(*args),
         Command::Add(args) => cmd::add::run(args),
         Command::Story(args) => cmd::query::story(args),

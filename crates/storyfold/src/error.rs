@@ -70,6 +70,25 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// Writing a pipeline's output failed (the writer's own error, which names the output
+    /// when it is a [`crate::output::Output`]).
+    #[error(transparent)]
+    Output(std::io::Error),
+    /// The temporary file holding a pipeline's article texts failed (`what` says what was done,
+    /// for example `cannot create the spool file`).
+    #[error("{what}: {error}")]
+    Spool {
+        /// What failed, as a phrase.
+        what: &'static str,
+        /// The operating system's error (shown in the message).
+        error: std::io::Error,
+    },
+    /// The worker threads of a pipeline could not be started, or one of them failed.
+    #[error("{message}")]
+    Threads {
+        /// What failed.
+        message: String,
+    },
 }
 
 /// `std::result::Result` with this crate's [`Error`].
@@ -81,6 +100,15 @@ impl Error {
         Error::Config {
             field,
             message: message.into(),
+        }
+    }
+
+    /// The kind of the I/O error behind a failed output (`None` for the other errors): lets a
+    /// caller tell a closed pipe (`BrokenPipe`) from a real failure.
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        match self {
+            Error::Output(e) => Some(e.kind()),
+            _ => None,
         }
     }
 

@@ -45,7 +45,7 @@
 //! [`StoryIndex`] is the live, persistent index ([`live`]): articles join their story as they
 //! arrive, stories keep their ids, and everything is kept in one SQLite file
 //! ([`StoryIndex::builder`]`().open(path)`) or in memory. The batch pipeline below folds a
-//! whole corpus at once (`storyfold fold`).
+//! whole corpus at once ([`pipeline::fold()`], `storyfold fold`).
 //!
 //! The crate is laid out as the pipeline it implements:
 //!
@@ -62,6 +62,8 @@
 //!   [`align::config::AlignConfig`]), disagreeing facts ([`align::facts`]), rewrite retrieval.
 //! * [`dedup`]: verified near-duplicate pairs and groups with a representative each.
 //! * [`story`]: folding articles into stories (clustering, derivation, report).
+//! * [`pipeline`]: the batch pipelines of `fold`, `dedup` and `pairs` over a whole corpus
+//!   (reading, spooling, chunking and worker threads), reporting progress to a callback.
 //! * [`eval`]: clustering metrics (pairwise, B-cubed, ARI, NMI) against gold labels.
 //! * [`output`]: safe outputs: written atomically, never over an input, errors naming the file.
 //! * [`live`]: the live story index; [`store`]: its persistence (SQLite); [`error`]: the
@@ -79,6 +81,7 @@ pub mod index;
 pub mod ingest;
 pub mod live;
 pub mod output;
+pub mod pipeline;
 pub mod store;
 pub mod story;
 pub mod text;
@@ -92,6 +95,9 @@ pub use live::{
     Comparison, EventFilter, EventKind, Evidence, IndexStats, Passage, Placement, PlacementLine,
     PreparedBatch, Relation, StoryDetail, StoryEvent, StoryFilter, StoryId, StoryIndex,
     StoryIndexBuilder, StorySummary,
+};
+pub use pipeline::{
+    ArticleSource, DedupOptions, FoldOptions, JsonLines, PairsOptions, Progress, StorySink, Threads,
 };
 pub use store::sqlite::Durability;
 pub use story::cluster::ClusterConfig;

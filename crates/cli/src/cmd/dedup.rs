@@ -1,23 +1,26 @@
 //! `storyfold dedup`: near-duplicate groups, verified pairs and a deduplicated corpus.
+//!
+//! The pipeline is the library's ([`storyfold::pipeline::dedup`]: reading, fingerprinting in
+//! parallel, the deduplicator); this module maps the flags to its options and writes the
+//! groups, the pairs and the kept records.
 
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::mpsc;
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
-use rayon::prelude::*;
+use anyhow::{bail, Result};
 use serde::Serialize;
-use storyfold::dedup::{vs_exact, DedupConfig, Deduper, Relation, SampleDoc, VsExactReport};
-use storyfold::fingerprint::{Fingerprint, FingerprintConfig, Fingerprinter};
+use storyfold::dedup::{DedupConfig, Relation, VsExactReport};
+use storyfold::fingerprint::FingerprintConfig;
 use storyfold::index::lsh::LshParams;
-use storyfold::ingest::{self, Article, Input, KeepError, KeepTarget, Reader, SkipReport};
+use storyfold::ingest::{self, Input, KeepError, KeepTarget, Reader};
 use storyfold::output::OutputDir;
+use storyfold::pipeline::{self, DedupOptions, Stage, Threads};
 
 use crate::common::{
-    check_outputs, create_output, no_documents, progress, round4, write_json_line, Finished,
-    InputArgs, Out, Output,
+    check_outputs, create_output, no_documents, round4, write_json_line, Bars, Finished, InputArgs,
+    Out, Output,
 };
 
 /// Arguments of `storyfold dedup`.
@@ -166,151 +169,8 @@ fn explain(config: &DedupConfig) -> String {
     s
 }
 
-/// Chunks of articles (or the error that stopped reading) from the reader thread.
-type ChunkReceiver = mpsc::Receiver<Result<Vec<Article>, ingest::IngestError>>;
-/// The reader thread; it returns the number of records read and the skip report.
-type ReaderHandle = std::thread::JoinHandle<(u64, SkipReport)>;
-/// Consumed chunks sent back to the reader thread to be freed there.
-type ChunkReturn = mpsc::Sender<Vec<Article>>;
-
-/// Read articles on a separate thread, in chunks, so parsing overlaps fingerprinting.
-///
-/// Chunks sent back through the returned sender are dropped on the reader thread: their
-/// strings were allocated there, and freeing them on the workers makes the workers and the
-/// reader fight over the allocator's lock for the reader's arena (measured: about 5% of the
-/// CPU time in futex wake-ups on 2 cores).
-fn read_chunks(
-    inputs: Vec<Input>,
-    opts: ingest::ReadOptions,
-    limit: Option<usize>,
-) -> (ChunkReceiver, ChunkReturn, ReaderHandle) {
-    const CHUNK: usize = 256;
-    let (tx, rx) = mpsc::sync_channel(2);
-    let (ret_tx, ret_rx) = mpsc::channel::<Vec<Article>>();
-    let handle = std::thread::spawn(move || {
-        let mut reader = Reader::open(inputs, opts);
-        let mut chunk = Vec::with_capacity(CHUNK);
-        let mut taken = 0usize;
-        for item in reader.by_ref() {
-            if limit.is_some_and(|l| taken >= l) {
-                break;
-            }
-            match item {
-                Ok(article) => {
-                    taken += 1;
-                    chunk.push(article);
-                    if chunk.len() == CHUNK {
-                        // Free the chunks consumed meanwhile (see above).
-                        while let Ok(done) = ret_rx.try_recv() {
-                            drop(done);
-                        }
-                    }
-                    if chunk.len() == CHUNK
-                        && tx
-                            .send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))))
-                            .is_err()
-                    {
-                        break;
-                    }
-                }
-                Err(err) => {
-                    let _ = tx.send(Err(err));
-                    break;
-                }
-            }
-        }
-        if !chunk.is_empty() {
-            let _ = tx.send(Ok(chunk));
-        }
-        // Deduplication reads the text alone: missing dates and sources change nothing here.
-        let mut skipped = reader.skipped().clone();
-        skipped.retain_warnings(|w| w.kind == ingest::WarningKind::NoText);
-        (reader.read_count(), skipped)
-    });
-    (rx, ret_tx, handle)
-}
-
-/// The text that is fingerprinted: the body, or with `--title` the title and the body.
-fn fingerprint_text(article: &Article, with_title: bool) -> std::borrow::Cow<'_, str> {
-    match (&article.title, with_title) {
-        (Some(title), true) => format!("{title}\n\n{}", article.text).into(),
-        _ => article.text.as_str().into(),
-    }
-}
-
-/// Read the inputs (at most `limit` articles), fingerprint them in parallel chunk by chunk and
-/// hand every article with its fingerprint to `each`, in input order. Returns the number of
-/// records read and the skip report.
-///
-/// Three stages overlap: the reader thread parses chunk k+2 while the rayon pool fingerprints
-/// chunk k+1 and, in the same `rayon::join`, `each` consumes chunk k, so no core waits for the
-/// sequential index updates.
-fn fingerprint_inputs(
-    inputs: Vec<Input>,
-    opts: ingest::ReadOptions,
-    limit: Option<usize>,
-    fingerprinter: &Fingerprinter,
-    with_title: bool,
-    mut each: impl FnMut(&mut Article, Fingerprint) + Send,
-) -> Result<(u64, SkipReport)> {
-    let (rx, ret, reader) = read_chunks(inputs, opts, limit);
-    let mut pending: Option<(Vec<Article>, Vec<Fingerprint>)> = None;
-    let mut consume = |done: Option<(Vec<Article>, Vec<Fingerprint>)>| {
-        if let Some((mut articles, fps)) = done {
-            for (article, fp) in articles.iter_mut().zip(fps) {
-                each(article, fp);
-            }
-            // Freed by the reader thread; once it has finished, here.
-            let _ = ret.send(articles);
-        }
-    };
-    for chunk in rx {
-        let chunk = match chunk {
-            Ok(chunk) => chunk,
-            Err(err) => {
-                consume(pending.take());
-                return Err(err.into());
-            }
-        };
-        let done = pending.take();
-        let (fps, ()) = rayon::join(
-            || {
-                chunk
-                    .par_iter()
-                    .map(|a| fingerprinter.fingerprint(&fingerprint_text(a, with_title)))
-                    .collect::<Vec<Fingerprint>>()
-            },
-            || consume(done),
-        );
-        pending = Some((chunk, fps));
-    }
-    consume(pending.take());
-    reader
-        .join()
-        .map_err(|_| anyhow::anyhow!("the reader thread failed"))
-}
-
-/// Spool stdin to a temporary file so `--keep` can read it a second time.
-fn spool_stdin(inputs: &mut [Input]) -> Result<Option<tempfile::NamedTempFile>> {
-    if !inputs.iter().any(|i| matches!(i, Input::Stdin)) {
-        return Ok(None);
-    }
-    let mut tmp = tempfile::Builder::new()
-        .prefix("storyfold-stdin-")
-        .suffix(".jsonl")
-        .tempfile()
-        .context("cannot create a temporary file for stdin")?;
-    std::io::copy(&mut std::io::stdin().lock(), tmp.as_file_mut()).context("cannot read stdin")?;
-    for input in inputs.iter_mut() {
-        if matches!(input, Input::Stdin) {
-            *input = Input::Path(tmp.path().to_path_buf());
-        }
-    }
-    Ok(Some(tmp))
-}
-
-/// Run `storyfold dedup`.
-pub fn run(args: Args) -> Result<()> {
+/// Run `storyfold dedup` (on `threads` worker threads when given).
+pub fn run(args: Args, threads: Option<Threads>) -> Result<()> {
     let config = config(&args)?;
     if args.explain_params {
         note!("{}", explain(&config).trim_end());
@@ -340,31 +200,25 @@ pub fn run(args: Args) -> Result<()> {
         ],
     )?;
     let _spooled = if args.keep.is_some() {
-        spool_stdin(&mut inputs)?
+        pipeline::dedup::spool_stdin(&mut inputs)?
     } else {
         None
     };
+    let options = DedupOptions {
+        config: config.clone(),
+        title: args.title,
+        threads,
+    };
     if let Some(n) = args.vs_exact {
-        return run_vs_exact(&args, &config, inputs, opts, n);
+        let reader = Reader::open(inputs, opts);
+        let report = pipeline::dedup::measure_vs_exact(reader, n, &options)?;
+        return write_vs_exact(&args, &report, config.exact);
     }
 
     let start = Instant::now();
-    let fingerprinter = Fingerprinter::new(config.fingerprint.clone());
-    let mut dedup = Deduper::new(config.clone());
-    let bar = progress("dedup");
-    let (read, skipped) = fingerprint_inputs(
-        inputs.clone(),
-        opts.clone(),
-        None,
-        &fingerprinter,
-        args.title,
-        |article, fp| {
-            let published = article.published.map(|d| d.timestamp());
-            dedup.add(std::mem::take(&mut article.id), article.seq, published, fp);
-            bar.set_position(dedup.len() as u64);
-        },
-    )?;
-    bar.finish_and_clear();
+    let bars = Bars::new("dedup", false).spinner(Stage::Read, "dedup");
+    let deduped = pipeline::dedup(Reader::open(inputs.clone(), opts.clone()), &options, &bars)?;
+    let (dedup, read, skipped) = (deduped.dedup, deduped.read, deduped.skipped);
     if dedup.is_empty() {
         bail!("{}", no_documents(&inputs, read, &skipped));
     }
@@ -489,36 +343,12 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-fn run_vs_exact(
-    args: &Args,
-    config: &DedupConfig,
-    inputs: Vec<Input>,
-    opts: ingest::ReadOptions,
-    n: usize,
-) -> Result<()> {
-    let fingerprinter = Fingerprinter::new(config.fingerprint.clone());
-    let mut sample = Vec::new();
-    fingerprint_inputs(
-        inputs,
-        opts,
-        Some(n),
-        &fingerprinter,
-        args.title,
-        |a, fp| {
-            sample.push(SampleDoc {
-                published: a.published.map(|d| d.timestamp()),
-                id: std::mem::take(&mut a.id),
-                seq: a.seq,
-                fingerprint: fp,
-            })
-        },
-    )?;
-    let report = vs_exact(sample, config);
+fn write_vs_exact(args: &Args, report: &VsExactReport, exact: bool) -> Result<()> {
     let mut out = Output::stdout();
     if args.json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(report)?)?;
     } else {
-        write!(out, "{}", format_vs_exact(&report, config.exact))?;
+        write!(out, "{}", format_vs_exact(report, exact))?;
     }
     out.commit()?;
     Ok(())

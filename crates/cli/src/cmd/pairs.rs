@@ -1,25 +1,21 @@
 //! `storyfold pairs`: related article pairs of a corpus (copies, rewrites, same-story reports).
 //!
-//! Candidates come from [`storyfold::align::retrieve`] (rare terms, names and numbers, and reused
-//! sentences, through capped inverted indexes); each candidate is verified by aligning the two
-//! articles with [`Aligner::align`], and every pair whose relation is at least `--min-relation`
-//! is written as one JSON line.
+//! The pipeline is the library's ([`storyfold::pipeline::pairs`]): candidates retrieved by
+//! rare terms, names and numbers, and reused sentences, each verified by aligning the two
+//! articles. This module maps the flags to its options and writes every pair whose relation
+//! is at least `--min-relation` as one JSON line (and the candidates, with `--candidates`).
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{bail, Result};
-use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use serde::Serialize;
 use storyfold::align::alignment::Relation;
-use storyfold::align::retrieve::{retrieve, DocFeatures, RetrieveConfig, RetrieveStats};
-use storyfold::align::templates::{TemplateCounter, TEMPLATE_MIN_DOCS};
-use storyfold::align::PreparedDoc;
-use storyfold::ingest::Reader;
+use storyfold::align::retrieve::{RetrieveConfig, RetrieveStats};
+use storyfold::pipeline::{self, PairsOptions, Stage, Threads};
 
 use crate::common::{
-    check_corpus_outputs, create_output, no_documents, progress, round4, write_json_line, Finished,
+    check_corpus_outputs, create_output, no_documents, round4, write_json_line, Bars, Finished,
     InputArgs, Out,
 };
 
@@ -167,24 +163,6 @@ struct Summary {
     docs_per_second: f64,
 }
 
-/// What is kept of an article: its id, its order key and its prepared text.
-struct Doc {
-    id: String,
-    seq: u64,
-    published: Option<i64>,
-    source: Option<String>,
-    prepared: PreparedDoc,
-    /// The article without its outlet's templates, when it has some.
-    view: Option<PreparedDoc>,
-}
-
-impl Doc {
-    /// What is indexed and aligned: the article without its outlet's templates.
-    fn view(&self) -> &PreparedDoc {
-        self.view.as_ref().unwrap_or(&self.prepared)
-    }
-}
-
 fn config(args: &Args) -> Result<RetrieveConfig> {
     if let Some(w) = args.window_days {
         if !(w >= 0.0 && w.is_finite()) {
@@ -213,44 +191,8 @@ fn config(args: &Args) -> Result<RetrieveConfig> {
     })
 }
 
-/// `a` is written first: the earlier published, or the earlier input when a date is missing,
-/// when both times are equal, or when both fall on the same UTC day and one of them is exactly
-/// midnight (a bare `YYYY-MM-DD` date, which says nothing about the time of day).
-fn ordered<'d>(x: &'d Doc, y: &'d Doc) -> (&'d Doc, &'d Doc) {
-    const DAY: i64 = 86_400;
-    let x_first = match (x.published, y.published) {
-        (Some(p), Some(q))
-            if p.div_euclid(DAY) == q.div_euclid(DAY)
-                && (p.rem_euclid(DAY) == 0 || q.rem_euclid(DAY) == 0) =>
-        {
-            x.seq < y.seq
-        }
-        (Some(p), Some(q)) if p != q => p < q,
-        _ => x.seq < y.seq,
-    };
-    if x_first {
-        (x, y)
-    } else {
-        (y, x)
-    }
-}
-
-fn bar(len: u64, what: &str) -> ProgressBar {
-    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len);
-    let style = ProgressStyle::with_template(&format!(
-        "{{bar:30}} {what}: {{human_pos}}/{{human_len}} ({{per_sec}}) {{elapsed}}"
-    ))
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
-/// Run `storyfold pairs`.
-pub fn run(args: Args) -> Result<()> {
+/// Run `storyfold pairs` (on `threads` worker threads when given).
+pub fn run(args: Args, threads: Option<Threads>) -> Result<()> {
     let cfg = config(&args)?;
     if args.input.inputs.is_empty() {
         bail!("no INPUT given (use `-` for stdin)");
@@ -265,101 +207,22 @@ pub fn run(args: Args) -> Result<()> {
     )?;
     let start = Instant::now();
     let min = args.min_relation.relation();
-
-    // Read and prepare, in chunks so preparation overlaps nothing but stays parallel.
-    let reading = progress("pairs: reading");
-    let mut reader = Reader::open(args.input.engine_inputs(), args.input.read_options());
-    let mut docs: Vec<Doc> = Vec::new();
-    let mut chunk = Vec::new();
-    let prepare = |chunk: &mut Vec<storyfold::ingest::Article>, docs: &mut Vec<Doc>| {
-        let done: Vec<Doc> = chunk
-            .par_drain(..)
-            .map(|a| Doc {
-                prepared: PreparedDoc::new(&a.text),
-                published: a.published.map(|d| d.timestamp()),
-                seq: a.seq,
-                id: a.id,
-                source: a.source,
-                view: None,
-            })
-            .collect();
-        docs.extend(done);
+    let aligner = args.align.aligner()?;
+    let options = PairsOptions {
+        retrieve: cfg,
+        verify: !args.no_verify,
+        threads,
     };
-    for item in reader.by_ref() {
-        chunk.push(item?);
-        if chunk.len() == 2048 {
-            prepare(&mut chunk, &mut docs);
-            reading.set_position(docs.len() as u64);
-        }
-    }
-    prepare(&mut chunk, &mut docs);
-    reading.finish_and_clear();
-    let read = reader.read_count();
-    let skipped = reader.skipped().clone();
-    if docs.is_empty() {
+    let bars = Bars::new("pairs", false)
+        .spinner(Stage::Read, "pairs: reading")
+        .bar(Stage::Verify, "pairs: verifying");
+    let found = pipeline::pairs(args.input.reader(), &options, &aligner, &bars)?;
+    if found.documents() == 0 {
         bail!(
             "{}",
-            no_documents(&args.input.engine_inputs(), read, &skipped)
+            no_documents(&args.input.engine_inputs(), found.read, &found.skipped)
         );
     }
-
-    // Outlet templates (sentences a source repeats across its articles) are not evidence.
-    let templates = docs
-        .par_iter()
-        .fold(TemplateCounter::new, |mut c, d| {
-            c.add(d.source.as_deref(), &d.prepared);
-            c
-        })
-        .reduce(TemplateCounter::new, |mut x, y| {
-            x.merge(y);
-            x
-        })
-        .finish(TEMPLATE_MIN_DOCS);
-    docs.par_iter_mut().for_each(|d| {
-        d.view = templates.stripped(d.source.as_deref(), &d.prepared);
-    });
-    let stripped: usize = docs
-        .iter()
-        .filter_map(|d| Some(d.prepared.sentences.len() - d.view.as_ref()?.sentences.len()))
-        .sum();
-
-    let features: Vec<DocFeatures> = docs
-        .par_iter()
-        .map(|d| DocFeatures::new(d.view(), d.published, &cfg))
-        .collect();
-    let retrieval = retrieve(&features, &cfg);
-    drop(features);
-    let retrieve_seconds = start.elapsed().as_secs_f64();
-
-    let verify_start = Instant::now();
-    let aligner = args.align.aligner()?;
-    let verifying = bar(
-        if args.no_verify {
-            0
-        } else {
-            retrieval.candidates.len() as u64
-        },
-        "pairs: verifying",
-    );
-    let verified: Vec<_> = retrieval
-        .candidates
-        .par_iter()
-        .map(|c| {
-            let (a, b) = ordered(&docs[c.a], &docs[c.b]);
-            let alignment = (!args.no_verify).then(|| {
-                let al = aligner.align(a.view(), b.view());
-                if a.view.is_some() || b.view.is_some() {
-                    al.with_whole_texts(&aligner, &a.prepared, &b.prepared)
-                } else {
-                    al
-                }
-            });
-            verifying.inc(1);
-            (a, b, alignment)
-        })
-        .collect();
-    verifying.finish_and_clear();
-    let verify_seconds = verify_start.elapsed().as_secs_f64();
 
     let candidates_path = match (&args.candidates, args.no_verify) {
         (Some(path), _) => Some(path.clone()),
@@ -370,18 +233,19 @@ pub fn run(args: Args) -> Result<()> {
     let mut outputs = Finished::default();
     if let Some(path) = &candidates_path {
         let mut out = create_output(path)?;
-        for (c, (a, b, al)) in retrieval.candidates.iter().zip(&verified) {
+        for p in found.verified() {
+            let c = p.candidate;
             write_json_line(
                 &mut out,
                 &CandidateOut {
-                    a: &a.id,
-                    b: &b.id,
-                    relation: al.as_ref().map(|al| al.relation),
+                    a: p.a,
+                    b: p.b,
+                    relation: p.alignment.map(|al| al.relation),
                     retrieval_score: round4(c.score),
                     term_score: round4(c.term_score),
                     shared_terms: c.shared_terms,
                     shared_sentences: c.shared_sentences,
-                    score: al.as_ref().map(|al| round4(al.shown_score())),
+                    score: p.alignment.map(|al| round4(al.shown_score())),
                 },
             )?;
         }
@@ -392,19 +256,16 @@ pub fn run(args: Args) -> Result<()> {
     let mut written = 0u64;
     if !args.no_verify {
         let mut out = create_output(args.output.as_deref().unwrap_or("-".as_ref()))?;
-        let mut keep: Vec<_> = verified
-            .iter()
-            .filter_map(|(a, b, al)| Some((a, b, al.as_ref()?)))
-            .inspect(|(_, _, al)| by_relation.add(al.relation))
-            .filter(|(_, _, al)| al.relation >= min)
-            .collect();
-        keep.sort_by_key(|(a, b, _)| (a.seq, b.seq));
-        for (a, b, al) in keep {
+        for al in found.verified().filter_map(|p| p.alignment) {
+            by_relation.add(al.relation);
+        }
+        for p in found.related(min) {
+            let Some(al) = p.alignment else { continue };
             write_json_line(
                 &mut out,
                 &PairOut {
-                    a: &a.id,
-                    b: &b.id,
+                    a: p.a,
+                    b: p.b,
                     relation: al.relation,
                     containment_a_in_b: round4(al.containment_a_in_b),
                     containment_b_in_a: round4(al.containment_b_in_a),
@@ -420,20 +281,21 @@ pub fn run(args: Args) -> Result<()> {
     outputs.commit()?;
 
     let seconds = start.elapsed().as_secs_f64();
+    let documents = found.documents();
     let summary = Summary {
-        read,
-        documents: docs.len(),
-        skipped: read.saturating_sub(docs.len() as u64),
-        templates: templates.len(),
-        template_sentences_stripped: stripped,
-        candidates: retrieval.candidates.len(),
+        read: found.read,
+        documents,
+        skipped: found.read.saturating_sub(documents as u64),
+        templates: found.templates,
+        template_sentences_stripped: found.template_sentences_stripped,
+        candidates: found.candidates().len(),
         verified: by_relation,
         written,
-        retrieval: retrieval.stats,
-        retrieve_seconds,
-        verify_seconds,
+        retrieval: found.retrieval.clone(),
+        retrieve_seconds: found.retrieve_seconds,
+        verify_seconds: found.verify_seconds,
         seconds,
-        docs_per_second: docs.len() as f64 / seconds.max(1e-9),
+        docs_per_second: documents as f64 / seconds.max(1e-9),
     };
     if args.json {
         note!("{}", serde_json::to_string(&summary)?);
@@ -460,8 +322,8 @@ pub fn run(args: Args) -> Result<()> {
             summary.docs_per_second
         );
     }
-    if summary.skipped > 0 || !skipped.is_empty() {
-        note!("{skipped}");
+    if summary.skipped > 0 || !found.skipped.is_empty() {
+        note!("{}", found.skipped);
     }
     Ok(())
 }
